@@ -1,0 +1,261 @@
+// Command castgraph serves the castgraph GraphQL API and runs its tools:
+//
+//	castgraph serve [-addr :8080] [-demo | -seed]   serve /graphql, GraphiQL, /healthz, /readyz
+//	castgraph load [-demo | -seed] [FILE.json ...]    load datasets (data/README.md has the format)
+//	castgraph migrate                                 apply schema migrations
+//	castgraph devdb start|stop|status                 manage the local development Neo4j
+//
+// Without NEO4J_URI every command uses the local development Neo4j, starting
+// it when needed. main only wires; the work is done in the packages.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/castgraph/castgraph"
+	"github.com/castgraph/castgraph/data"
+	"github.com/castgraph/castgraph/devdb"
+	"github.com/castgraph/castgraph/graph"
+	"github.com/castgraph/castgraph/neo4jenv"
+	"github.com/castgraph/castgraph/store"
+)
+
+const usage = `usage:
+  castgraph serve [-addr :8080] [-demo | -seed]
+  castgraph load [-demo | -seed] [FILE.json ...]
+  castgraph migrate
+  castgraph devdb start|stop|status
+
+Environment: NEO4J_URI (bolt:// or neo4j://), NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE;
+without NEO4J_URI the local development Neo4j is used (and started).
+CASTGRAPH_CORS_ORIGINS: comma-separated origins allowed to call /graphql from browsers.
+`
+
+func main() {
+	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], log); err != nil {
+		var e *castgraph.Error
+		if errors.As(err, &e) {
+			fmt.Fprintf(os.Stderr, "castgraph: %s\n", e.Error())
+		} else {
+			fmt.Fprintf(os.Stderr, "castgraph: %v\n", err)
+		}
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string, log *slog.Logger) error {
+	if len(args) == 0 {
+		fmt.Fprint(os.Stderr, usage)
+		return errors.New("no command given")
+	}
+	switch args[0] {
+	case "serve":
+		return serve(ctx, args[1:], log)
+	case "load":
+		return load(ctx, args[1:], log)
+	case "migrate":
+		s, err := open(ctx, log)
+		if err != nil {
+			return err
+		}
+		defer s.Close(context.Background())
+		return nil
+	case "devdb":
+		return devdbCommand(ctx, args[1:])
+	case "help", "-h", "--help":
+		fmt.Print(usage)
+		return nil
+	}
+	fmt.Fprint(os.Stderr, usage)
+	return fmt.Errorf("unknown command %q", args[0])
+}
+
+// open connects to Neo4j and applies the migrations.
+func open(ctx context.Context, log *slog.Logger) (*store.Store, error) {
+	cfg, err := neo4jenv.Resolve(ctx, os.Stderr)
+	if err != nil {
+		return nil, err
+	}
+	s, err := store.Open(ctx, cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Migrate(ctx); err != nil {
+		s.Close(context.Background())
+		return nil, err
+	}
+	return s, nil
+}
+
+// datasetFlags registers -demo and -seed and returns a function that reads
+// the chosen embedded datasets together with the named files.
+func datasetFlags(fs *flag.FlagSet) func(files []string) (*castgraph.Dataset, error) {
+	demo := fs.Bool("demo", false, "load the 2024 plan and the synthetic demo roster")
+	seed := fs.Bool("seed", false, "load the 2024 plan")
+	return func(files []string) (*castgraph.Dataset, error) {
+		var d *castgraph.Dataset
+		var err error
+		switch {
+		case *demo:
+			d, err = data.Demo()
+		case *seed:
+			d, err = data.Seed()
+		default:
+			d = &castgraph.Dataset{}
+		}
+		if err != nil {
+			return nil, err
+		}
+		for _, name := range files {
+			f, err := os.Open(name)
+			if err != nil {
+				return nil, err
+			}
+			more, err := castgraph.ReadDataset(f, name)
+			f.Close()
+			if err != nil {
+				return nil, err
+			}
+			d.Merge(more)
+		}
+		return d, nil
+	}
+}
+
+func loadDataset(ctx context.Context, s *store.Store, d *castgraph.Dataset, log *slog.Logger) error {
+	if len(d.Nodes) == 0 && len(d.Relationships) == 0 {
+		return nil
+	}
+	start := time.Now()
+	stats, err := s.Load(ctx, d)
+	if err != nil {
+		return err
+	}
+	log.Info("dataset loaded", "nodes", stats.Nodes, "relationships", stats.Relationships, "took", time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+func load(ctx context.Context, args []string, log *slog.Logger) error {
+	fs := flag.NewFlagSet("load", flag.ContinueOnError)
+	datasets := datasetFlags(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	d, err := datasets(fs.Args())
+	if err != nil {
+		return err
+	}
+	if len(d.Nodes) == 0 && len(d.Relationships) == 0 {
+		return errors.New("nothing to load: give -demo, -seed or dataset files")
+	}
+	s, err := open(ctx, log)
+	if err != nil {
+		return err
+	}
+	defer s.Close(context.Background())
+	return loadDataset(ctx, s, d, log)
+}
+
+func serve(ctx context.Context, args []string, log *slog.Logger) error {
+	start := time.Now()
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	addr := fs.String("addr", envOr("CASTGRAPH_ADDR", ":8080"), "listen address")
+	datasets := datasetFlags(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	d, err := datasets(fs.Args())
+	if err != nil {
+		return err
+	}
+	s, err := open(ctx, log)
+	if err != nil {
+		return err
+	}
+	defer s.Close(context.Background())
+	if err := loadDataset(ctx, s, d, log); err != nil {
+		return err
+	}
+
+	srv := &http.Server{
+		Addr: *addr,
+		Handler: graph.NewHTTPHandler(s, graph.Options{
+			AllowedOrigins: graph.SplitOrigins(os.Getenv("CASTGRAPH_CORS_ORIGINS")),
+			Log:            log,
+		}),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.ListenAndServe() }()
+	log.Info("castgraph is serving", "graphiql", "http://localhost"+portOf(*addr)+"/", "api", "/graphql", "startup", time.Since(start).Round(time.Millisecond))
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	log.Info("shutting down")
+	return srv.Shutdown(shutdown)
+}
+
+func devdbCommand(ctx context.Context, args []string) error {
+	if len(args) != 1 {
+		return errors.New("usage: castgraph devdb start|stop|status")
+	}
+	opts := devdb.Options{Log: os.Stderr}
+	switch args[0] {
+	case "start":
+		srv, err := devdb.Ensure(ctx, opts)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("Neo4j is up at %s (home %s)\n", srv.URI, srv.Home)
+		return nil
+	case "stop":
+		return devdb.Stop(opts)
+	case "status":
+		running, uri, err := devdb.Status(opts)
+		if err != nil {
+			return err
+		}
+		if running {
+			fmt.Printf("running at %s\n", uri)
+		} else {
+			fmt.Println("not running")
+		}
+		return nil
+	}
+	return fmt.Errorf("unknown devdb command %q", args[0])
+}
+
+func envOr(name, fallback string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return fallback
+}
+
+func portOf(addr string) string {
+	for i := len(addr) - 1; i >= 0; i-- {
+		if addr[i] == ':' {
+			return addr[i:]
+		}
+	}
+	return addr
+}

@@ -1,0 +1,120 @@
+package castgraph
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// Dataset is a curated batch of nodes and relationships, such as the 2024
+// plan seed or the demo roster (data/*.json). Its ids are the ids the nodes
+// get when new; a node whose natural key exists already keeps its old id.
+type Dataset struct {
+	Source        string           `json:"source"`
+	Nodes         []DatasetNode    `json:"nodes"`
+	Relationships []DatasetRelship `json:"relationships"`
+}
+
+// DatasetNode is one node of a dataset.
+type DatasetNode struct {
+	ID          string         `json:"id"`
+	Kind        Kind           `json:"kind"`
+	Name        string         `json:"name"`
+	Aliases     []string       `json:"aliases,omitempty"`
+	Description *string        `json:"description,omitempty"`
+	Props       map[string]any `json:"props,omitempty"`
+	Source      string         `json:"source"`
+}
+
+// DatasetRelship is one relationship of a dataset, between dataset ids.
+type DatasetRelship struct {
+	Type   RelType        `json:"type"`
+	From   string         `json:"from"`
+	To     string         `json:"to"`
+	Props  map[string]any `json:"props,omitempty"`
+	Source string         `json:"source"`
+}
+
+// ReadDataset decodes a dataset strictly: unknown fields are errors.
+func ReadDataset(r io.Reader, name string) (*Dataset, error) {
+	dec := json.NewDecoder(r)
+	dec.DisallowUnknownFields()
+	dec.UseNumber()
+	var d Dataset
+	if err := dec.Decode(&d); err != nil {
+		return nil, Errorf(EINVALID, name, "cannot read dataset: %v", err)
+	}
+	return &d, nil
+}
+
+// Merge appends the nodes and relationships of other datasets, so that
+// datasets referring to each other's ids can be checked and loaded as one.
+func (d *Dataset) Merge(others ...*Dataset) {
+	for _, o := range others {
+		d.Nodes = append(d.Nodes, o.Nodes...)
+		d.Relationships = append(d.Relationships, o.Relationships...)
+	}
+}
+
+// Check validates every node and relationship and coerces property values in
+// place; errors name the offending entry, e.g. nodes[12].props.year.
+func (d *Dataset) Check() error {
+	kinds := map[string]Kind{}
+	var errs []string
+	add := func(err error) {
+		if err != nil {
+			errs = append(errs, err.Error())
+		}
+	}
+	for i := range d.Nodes {
+		n := &d.Nodes[i]
+		at := fmt.Sprintf("nodes[%d]", i)
+		spec, ok := SpecOf(n.Kind)
+		switch {
+		case strings.TrimSpace(n.ID) == "":
+			add(Errorf(EINVALID, at+".id", "id must not be empty"))
+		case kinds[n.ID] != "":
+			add(Errorf(EINVALID, at+".id", "id %q appears twice", n.ID))
+		case !ok:
+			add(Errorf(EINVALID, at+".kind", "unknown kind %q", n.Kind))
+		case strings.TrimSpace(n.Source) == "":
+			add(Errorf(EINVALID, at+".source", "source must not be empty"))
+		default:
+			kinds[n.ID] = n.Kind
+			name := n.Name
+			in := NodeInput{Name: &name, Aliases: n.Aliases, Description: n.Description, Props: n.Props}
+			add(spec.CheckNode(&in, true, at))
+			n.Name = name
+		}
+	}
+	for i := range d.Relationships {
+		r := &d.Relationships[i]
+		at := fmt.Sprintf("relationships[%d]", i)
+		spec, ok := RelSpecOf(r.Type)
+		if !ok {
+			add(Errorf(EINVALID, at+".type", "unknown relationship type %q", r.Type))
+			continue
+		}
+		from, to := kinds[r.From], kinds[r.To]
+		switch {
+		case from == "":
+			add(Errorf(EINVALID, at+".from", "no node has id %q", r.From))
+		case to == "":
+			add(Errorf(EINVALID, at+".to", "no node has id %q", r.To))
+		case !spec.Allows(from, to):
+			add(Errorf(EINVALID, at, "%s cannot run from a %s to a %s", r.Type, from, to))
+		case strings.TrimSpace(r.Source) == "":
+			add(Errorf(EINVALID, at+".source", "source must not be empty"))
+		default:
+			if r.Props == nil {
+				r.Props = map[string]any{}
+			}
+			add(spec.CheckProps(r.Props, at+".props"))
+		}
+	}
+	if len(errs) > 0 {
+		return Errorf(EINVALID, "", "the dataset has %d errors:\n%s", len(errs), strings.Join(errs, "\n"))
+	}
+	return nil
+}

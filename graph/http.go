@@ -1,0 +1,148 @@
+package graph
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/castgraph/castgraph"
+	"github.com/castgraph/castgraph/loaders"
+	"github.com/castgraph/castgraph/store"
+	"github.com/castgraph/castgraph/web/graphiql"
+	"github.com/rs/cors"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+)
+
+// Options tune the HTTP server.
+type Options struct {
+	// AllowedOrigins may call /graphql from a browser on another origin; empty means none.
+	AllowedOrigins []string
+	// ComplexityLimit caps the cost of one operation (default 5000).
+	ComplexityLimit int
+	// MaxBodyBytes caps a request body (default 1 MiB).
+	MaxBodyBytes int64
+	Log          *slog.Logger
+}
+
+// NewHTTPHandler serves the API at /graphql, GraphiQL at /, /healthz (the
+// process is up) and /readyz (Neo4j answers and the schema is migrated).
+func NewHTTPHandler(s *store.Store, opts Options) http.Handler {
+	if opts.Log == nil {
+		opts.Log = slog.Default()
+	}
+	if opts.ComplexityLimit == 0 {
+		opts.ComplexityLimit = 5000
+	}
+	if opts.MaxBodyBytes == 0 {
+		opts.MaxBodyBytes = 1 << 20
+	}
+	gql := newGraphQLHandler(s, opts)
+	c := cors.New(cors.Options{
+		AllowedOrigins: opts.AllowedOrigins,
+		AllowedMethods: []string{http.MethodGet, http.MethodPost, http.MethodOptions},
+		AllowedHeaders: []string{"Content-Type", "Authorization"},
+		MaxAge:         600,
+	})
+
+	mux := http.NewServeMux()
+	mux.Handle("/graphql", c.Handler(limitBody(opts.MaxBodyBytes, loaders.Middleware(s, gql))))
+	mux.Handle("/", graphiql.Handler("castgraph", "/graphql"))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]any{"status": "ok"})
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
+		defer cancel()
+		version, err := s.SchemaVersion(ctx)
+		switch {
+		case err != nil:
+			writeJSON(w, http.StatusServiceUnavailable, map[string]any{"status": "unavailable", "code": castgraph.ErrorCode(err), "error": "the database does not answer"})
+		case version < store.LatestVersion():
+			writeJSON(w, http.StatusServiceUnavailable, map[string]any{"status": "migrating", "schemaVersion": version, "want": store.LatestVersion()})
+		default:
+			writeJSON(w, http.StatusOK, map[string]any{"status": "ready", "schemaVersion": version})
+		}
+	})
+	return mux
+}
+
+func newGraphQLHandler(s *store.Store, opts Options) http.Handler {
+	srv := handler.New(NewExecutableSchema(Config{Resolvers: &Resolver{Store: s}}))
+	srv.AddTransport(transport.Options{})
+	srv.AddTransport(transport.GET{})
+	srv.AddTransport(transport.POST{})
+	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.Use(extension.Introspection{})
+	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
+	srv.Use(extension.FixedComplexityLimit(opts.ComplexityLimit))
+	srv.SetErrorPresenter(func(ctx context.Context, err error) *gqlerror.Error {
+		return presentError(ctx, err, opts.Log)
+	})
+	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
+		opts.Log.Error("panic in resolver", "panic", p, "stack", string(debug.Stack()))
+		return castgraph.Errorf(castgraph.EINTERNAL, "", "internal error")
+	})
+	return srv
+}
+
+// presentError is the one place where errors become what a client sees: a
+// message, the query path, and extensions.code (plus extensions.field, the
+// argument at fault). Errors without a castgraph code are logged and shown
+// as INTERNAL with no detail.
+func presentError(ctx context.Context, err error, log *slog.Logger) *gqlerror.Error {
+	gqlErr := graphql.DefaultErrorPresenter(ctx, err)
+	var domain *castgraph.Error
+	switch {
+	case errors.As(err, &domain):
+		gqlErr.Message = domain.Message
+		if gqlErr.Extensions == nil {
+			gqlErr.Extensions = map[string]any{}
+		}
+		gqlErr.Extensions["code"] = domain.Code
+		if domain.Field != "" {
+			gqlErr.Extensions["field"] = domain.Field
+		}
+	case gqlErr.Extensions["code"] != nil:
+		// gqlgen's own parse and validation errors carry their codes already.
+	default:
+		log.Error("internal error", "path", gqlErr.Path.String(), "err", err)
+		gqlErr.Message = "internal error"
+		gqlErr.Extensions = map[string]any{"code": castgraph.EINTERNAL}
+	}
+	return gqlErr
+}
+
+func limitBody(max int64, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, max)
+		next.ServeHTTP(w, r)
+	})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// SplitOrigins reads a comma-separated list of origins, as in CASTGRAPH_CORS_ORIGINS.
+func SplitOrigins(s string) []string {
+	var out []string
+	for _, o := range strings.Split(s, ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			out = append(out, o)
+		}
+	}
+	return out
+}

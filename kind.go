@@ -1,0 +1,189 @@
+package castgraph
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Kind is the kind of a node; its name is both the GraphQL type and the Neo4j label.
+type Kind string
+
+// The node kinds of the graph (GUIDE.md §1).
+const (
+	KindPlan            Kind = "Plan"
+	KindPlanSection     Kind = "PlanSection"
+	KindPlanItem        Kind = "PlanItem"
+	KindAssociation     Kind = "Association"
+	KindSociety         Kind = "Society"
+	KindExpert          Kind = "Expert"
+	KindOverseasStation Kind = "OverseasStation"
+	KindEnterprise      Kind = "Enterprise"
+	KindPark            Kind = "Park"
+	KindInstitution     Kind = "Institution"
+	KindIndustryCluster Kind = "IndustryCluster"
+	KindIndustryChain   Kind = "IndustryChain"
+	KindRegion          Kind = "Region"
+	KindProgram         Kind = "Program"
+)
+
+// EntityLabel is the label every node carries beside its kind's label, so that
+// one uniqueness constraint covers ids across kinds and Query.node finds any node.
+const EntityLabel = "Entity"
+
+// PropType is the type of a kind-specific property.
+type PropType int
+
+// Property types.
+const (
+	PropString PropType = iota
+	PropInt
+	PropBool
+	PropDate
+	PropEnum
+)
+
+// PropSpec declares one kind-specific property.
+type PropSpec struct {
+	Name     string   // GraphQL field and Neo4j property name
+	Type     PropType //
+	Enum     string   // GraphQL enum name, for PropEnum
+	Values   []string // allowed values, for PropEnum
+	Required bool     // must be given on create and cannot be cleared
+	Doc      string   // GraphQL description
+}
+
+// KindSpec declares a node kind: its properties and how its natural key is made.
+type KindSpec struct {
+	Kind  Kind
+	Doc   string
+	Props []PropSpec
+	// KeyProps are the properties that, with the normalised name unless
+	// KeyWithoutName, make the natural key that must be unique within the kind.
+	KeyProps       []string
+	KeyWithoutName bool
+}
+
+var (
+	associationLevels = []string{"NATIONAL", "PROVINCIAL", "CITY", "COUNTY", "UNIVERSITY", "INSTITUTE", "ENTERPRISE", "TOWNSHIP"}
+	societyScopes     = []string{"PROVINCIAL", "NATIONAL", "INTERNATIONAL", "CONSORTIUM"}
+	stationTypes      = []string{"OVERSEAS_BASE", "LIAISON_STATION", "OFFSHORE_INNOVATION_CENTER"}
+	parkTypes         = []string{"ECONOMIC_DEVELOPMENT_ZONE", "HIGH_TECH_ZONE", "OTHER"}
+	institutionTypes  = []string{"RESEARCH_INSTITUTE", "THINK_TANK", "VENUE", "INNOVATION_CENTER", "UNIVERSITY", "EDUCATION_BASE", "MEDIA", "GOVERNMENT", "OTHER"}
+	regionTypes       = []string{"COUNTRY", "PROVINCE", "CITY", "COUNTY", "TOWNSHIP", "AREA"}
+	programKinds      = []string{"PROGRAMME", "AWARD", "EVENT", "COMPETITION", "PUBLICATION", "PLATFORM", "CAMPAIGN", "DESIGNATION", "DOCUMENT"}
+)
+
+// Kinds lists every node kind in a fixed order.
+var Kinds = []KindSpec{
+	{Kind: KindPlan, Doc: "A yearly work plan of an association.", KeyProps: []string{"year"}, KeyWithoutName: true, Props: []PropSpec{
+		{Name: "year", Type: PropInt, Required: true, Doc: "The year the plan is for."},
+		{Name: "issuedOn", Type: PropDate, Doc: "The date the plan was issued."},
+		{Name: "publishedOn", Type: PropDate, Doc: "The date the plan was published."},
+	}},
+	{Kind: KindPlanSection, Doc: "A numbered section of a plan (一、二、…).", KeyProps: []string{"year", "number"}, KeyWithoutName: true, Props: []PropSpec{
+		{Name: "year", Type: PropInt, Required: true, Doc: "The year of the plan the section belongs to."},
+		{Name: "number", Type: PropInt, Required: true, Doc: "The section's number within the plan, from 1."},
+	}},
+	{Kind: KindPlanItem, Doc: "A numbered work item of a plan.", KeyProps: []string{"year", "number"}, KeyWithoutName: true, Props: []PropSpec{
+		{Name: "year", Type: PropInt, Required: true, Doc: "The year of the plan the item belongs to."},
+		{Name: "number", Type: PropInt, Required: true, Doc: "The item's number within the plan, from 1."},
+		{Name: "text", Type: PropString, Doc: "The item's full text."},
+	}},
+	{Kind: KindAssociation, Doc: "A science and technology association (科协) at some level.", Props: []PropSpec{
+		{Name: "level", Type: PropEnum, Enum: "AssociationLevel", Values: associationLevels, Doc: "The level the association works at."},
+	}},
+	{Kind: KindSociety, Doc: "An academic society (学会), a consortium of societies or an international scientific organisation.", Props: []PropSpec{
+		{Name: "scope", Type: PropEnum, Enum: "SocietyScope", Values: societyScopes, Doc: "Provincial, national, international, or a consortium."},
+		{Name: "field", Type: PropString, Doc: "The discipline or field."},
+	}},
+	{Kind: KindExpert, Doc: "A person: an academician, expert, scientist, engineer or entrepreneur.", KeyProps: []string{"disambiguation"}, Props: []PropSpec{
+		{Name: "title", Type: PropString, Doc: "Professional title (职称), e.g. 教授, 研究员."},
+		{Name: "academician", Type: PropBool, Doc: "Whether the person is an academician (院士)."},
+		{Name: "field", Type: PropString, Doc: "Field of expertise."},
+		{Name: "disambiguation", Type: PropString, Doc: "Tells apart people of the same name, e.g. their employer; part of the natural key."},
+	}},
+	{Kind: KindOverseasStation, Doc: "An overseas-talent station: 海智基地, 海外联络站 or 离岸创新中心.", Props: []PropSpec{
+		{Name: "stationType", Type: PropEnum, Enum: "StationType", Values: stationTypes, Doc: "The kind of station."},
+	}},
+	{Kind: KindEnterprise, Doc: "An enterprise.", KeyProps: []string{"creditCode"}, KeyWithoutName: true, Props: []PropSpec{
+		{Name: "creditCode", Type: PropString, Doc: "Unified social credit code (统一社会信用代码); the natural key when given, else the name is."},
+		{Name: "category", Type: PropString, Doc: "Category, e.g. 科技型企业."},
+	}},
+	{Kind: KindPark, Doc: "An industrial park or zone: economic-development zone, high-tech zone.", Props: []PropSpec{
+		{Name: "parkType", Type: PropEnum, Enum: "ParkType", Values: parkTypes, Doc: "The kind of zone."},
+		{Name: "level", Type: PropString, Doc: "National or provincial level."},
+	}},
+	{Kind: KindInstitution, Doc: "A research body, think tank, venue, base or government body.", Props: []PropSpec{
+		{Name: "institutionType", Type: PropEnum, Enum: "InstitutionType", Values: institutionTypes, Doc: "The kind of institution."},
+	}},
+	{Kind: KindIndustryCluster, Doc: "An advanced-manufacturing industry cluster."},
+	{Kind: KindIndustryChain, Doc: "An industry chain, part of a cluster."},
+	{Kind: KindRegion, Doc: "A place: country, province, city, county, township or wider area.", Props: []PropSpec{
+		{Name: "regionType", Type: PropEnum, Enum: "RegionType", Values: regionTypes, Doc: "The kind of place."},
+	}},
+	{Kind: KindProgram, Doc: "A programme, award, event, competition, publication, platform, campaign, designation or document.", Props: []PropSpec{
+		{Name: "kind", Type: PropEnum, Enum: "ProgramKind", Values: programKinds, Required: true, Doc: "What sort of programme this is."},
+		{Name: "year", Type: PropInt, Doc: "The year, when the programme is for one year."},
+	}},
+}
+
+// SpecOf returns the spec of a kind, or false if the kind is unknown.
+func SpecOf(k Kind) (*KindSpec, bool) {
+	for i := range Kinds {
+		if Kinds[i].Kind == k {
+			return &Kinds[i], true
+		}
+	}
+	return nil, false
+}
+
+// Prop returns the spec of one property of the kind.
+func (s *KindSpec) Prop(name string) (*PropSpec, bool) {
+	for i := range s.Props {
+		if s.Props[i].Name == name {
+			return &s.Props[i], true
+		}
+	}
+	return nil, false
+}
+
+// NaturalKey returns the key that must be unique among nodes of the kind:
+// the normalised name followed by the key properties that are set. An enterprise
+// with a credit code is keyed by the code alone; without one, by its name.
+func (s *KindSpec) NaturalKey(name string, props map[string]any) string {
+	var parts []string
+	for _, p := range s.KeyProps {
+		if v, ok := props[p]; ok && v != nil && v != "" {
+			parts = append(parts, formatKeyValue(v))
+		}
+	}
+	if !s.KeyWithoutName || len(parts) == 0 {
+		parts = append([]string{NormalizeName(name)}, parts...)
+	}
+	return strings.Join(parts, "|")
+}
+
+func formatKeyValue(v any) string {
+	switch v := v.(type) {
+	case int64:
+		return strconv.FormatInt(v, 10)
+	case string:
+		return NormalizeName(v)
+	case Date:
+		return v.String()
+	default:
+		return fmt.Sprint(v)
+	}
+}
+
+// NormalizeName folds the spellings of one name into one form: full-width
+// letters, digits and brackets become half-width (NFKC), runs of white space
+// become one space, Latin letters become lower case.
+func NormalizeName(s string) string {
+	s = norm.NFKC.String(s)
+	s = strings.Join(strings.Fields(s), " ")
+	return strings.ToLower(s)
+}

@@ -1,0 +1,40 @@
+// Package neo4jenv decides which Neo4j a castgraph process talks to: the one
+// that NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD and NEO4J_DATABASE name, or, when
+// NEO4J_URI is unset, the local development server that devdb starts (or
+// reuses). The server, the tools and the tests all ask here, so they agree.
+package neo4jenv
+
+import (
+	"context"
+	"io"
+	"os"
+
+	"github.com/castgraph/castgraph/devdb"
+	"github.com/castgraph/castgraph/store"
+)
+
+// Resolve returns the connection settings; progress of a local start goes to log.
+func Resolve(ctx context.Context, log io.Writer) (store.Config, error) {
+	cfg := store.Config{
+		URI:      os.Getenv("NEO4J_URI"),
+		User:     envOr("NEO4J_USER", "neo4j"),
+		Password: os.Getenv("NEO4J_PASSWORD"),
+		Database: envOr("NEO4J_DATABASE", "neo4j"),
+	}
+	if cfg.URI != "" {
+		return cfg, nil
+	}
+	srv, err := devdb.Ensure(ctx, devdb.Options{Log: log})
+	if err != nil {
+		return cfg, err
+	}
+	cfg.URI, cfg.User, cfg.Password = srv.URI, srv.User, srv.Password
+	return cfg, nil
+}
+
+func envOr(name, fallback string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return fallback
+}

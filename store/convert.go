@@ -1,0 +1,145 @@
+package store
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"strings"
+	"time"
+
+	"github.com/castgraph/castgraph"
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j/dbtype"
+)
+
+// Property names every node carries besides its kind's own.
+const (
+	propID          = "id"
+	propName        = "name"
+	propAliases     = "aliases"
+	propDescription = "description"
+	propSources     = "sources"
+	propCreatedAt   = "createdAt"
+	propUpdatedAt   = "updatedAt"
+	// propKey holds the natural key (castgraph.KindSpec.NaturalKey), unique per kind.
+	propKey = "key"
+	// propAliasText is the aliases joined by spaces, for the full-text index.
+	propAliasText = "aliasText"
+)
+
+// toNode turns a Neo4j node into a domain node.
+func toNode(n dbtype.Node) *castgraph.Node {
+	out := &castgraph.Node{Props: map[string]any{}}
+	for _, l := range n.Labels {
+		if _, ok := castgraph.SpecOf(castgraph.Kind(l)); ok {
+			out.Kind = castgraph.Kind(l)
+		}
+	}
+	for k, v := range n.Props {
+		switch k {
+		case propID:
+			out.ID, _ = v.(string)
+		case propName:
+			out.Name, _ = v.(string)
+		case propAliases:
+			out.Aliases = toStrings(v)
+		case propDescription:
+			if s, ok := v.(string); ok {
+				out.Description = &s
+			}
+		case propKey, propAliasText:
+		case propSources, propCreatedAt, propUpdatedAt:
+		default:
+			out.Props[k] = fromNeo4j(v)
+		}
+	}
+	out.Provenance = toProvenance(n.Props)
+	if out.Aliases == nil {
+		out.Aliases = []string{}
+	}
+	return out
+}
+
+// toProvenance reads the provenance properties of a node or relationship.
+func toProvenance(props map[string]any) castgraph.Provenance {
+	p := castgraph.Provenance{Sources: toStrings(props[propSources])}
+	p.CreatedAt, _ = props[propCreatedAt].(time.Time)
+	p.UpdatedAt, _ = props[propUpdatedAt].(time.Time)
+	if p.Sources == nil {
+		p.Sources = []string{}
+	}
+	return p
+}
+
+// relProps returns a relationship's own properties, without provenance.
+func relProps(r dbtype.Relationship) map[string]any {
+	out := map[string]any{}
+	for k, v := range r.Props {
+		if k != propSources && k != propCreatedAt && k != propUpdatedAt {
+			out[k] = fromNeo4j(v)
+		}
+	}
+	return out
+}
+
+func toStrings(v any) []string {
+	list, _ := v.([]any)
+	out := make([]string, 0, len(list))
+	for _, item := range list {
+		if s, ok := item.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// fromNeo4j converts a property value read from Neo4j into its domain form.
+func fromNeo4j(v any) any {
+	if d, ok := v.(dbtype.Date); ok {
+		t := d.Time()
+		return castgraph.Date{Year: t.Year(), Month: t.Month(), Day: t.Day()}
+	}
+	return v
+}
+
+// toNeo4j converts a domain property value into a Cypher parameter.
+func toNeo4j(v any) any {
+	if d, ok := v.(castgraph.Date); ok {
+		return neo4j.DateOf(time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC))
+	}
+	return v
+}
+
+// paramsOf converts a property map for use as a Cypher parameter; nil values
+// stay nil so that SET n += $props removes those properties.
+func paramsOf(props map[string]any) map[string]any {
+	out := make(map[string]any, len(props))
+	for k, v := range props {
+		out[k] = toNeo4j(v)
+	}
+	return out
+}
+
+// newID makes a stable id for a node created through the API: the kind in
+// kebab case, a slash, and 16 random hex digits (e.g. expert/3f2a…).
+func newID(k castgraph.Kind) string {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	return KindSlug(k) + "/" + hex.EncodeToString(b)
+}
+
+// KindSlug is the kind in kebab case, the prefix of generated ids: IndustryCluster → industry-cluster.
+func KindSlug(k castgraph.Kind) string {
+	var b strings.Builder
+	for i, r := range string(k) {
+		if r >= 'A' && r <= 'Z' {
+			if i > 0 {
+				b.WriteByte('-')
+			}
+			r += 'a' - 'A'
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func aliasText(aliases []string) string { return strings.Join(aliases, " ") }

@@ -1,0 +1,64 @@
+package store_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/castgraph/castgraph/store"
+	"github.com/castgraph/castgraph/store/storetest"
+)
+
+func TestMigrate_IsIdempotentAndRecordsItsVersion(t *testing.T) {
+	s := storetest.MustOpen(t) // migrates once
+	ctx := context.Background()
+	if err := s.Migrate(ctx); err != nil {
+		t.Fatalf("second migrate: %v", err)
+	}
+	v, err := s.SchemaVersion(ctx)
+	if err != nil || v != store.LatestVersion() {
+		t.Fatalf("version = %d, %v; want %d", v, err, store.LatestVersion())
+	}
+	if rows := storetest.Query(t, "MATCH (m:CastgraphSchema) RETURN count(m) AS c", nil); rows[0]["c"] != int64(1) {
+		t.Errorf("%v schema version nodes", rows[0]["c"])
+	}
+
+	constraints := map[string]bool{}
+	for _, r := range storetest.Query(t, "SHOW CONSTRAINTS YIELD name, type RETURN name, type", nil) {
+		constraints[r["name"].(string)] = r["type"] == "UNIQUENESS"
+	}
+	for _, name := range []string{"entity_id", "expert_key", "enterprise_key", "plan_item_key", "overseas_station_key", "program_key"} {
+		if !constraints[name] {
+			t.Errorf("no uniqueness constraint %s (have %v)", name, constraints)
+		}
+	}
+
+	rows := storetest.Query(t, "SHOW FULLTEXT INDEXES YIELD name, state, labelsOrTypes, properties, options WHERE name = $n RETURN *",
+		map[string]any{"n": store.FullTextIndex})
+	if len(rows) != 1 {
+		t.Fatalf("no full-text index %s", store.FullTextIndex)
+	}
+	config, _ := rows[0]["options"].(map[string]any)["indexConfig"].(map[string]any)
+	if config["fulltext.analyzer"] != "cjk" || rows[0]["state"] != "ONLINE" {
+		t.Errorf("full-text index = %v", rows[0])
+	}
+}
+
+func TestMigrate_FullTextIndexFindsPartialChineseNames(t *testing.T) {
+	s := storetest.MustOpen(t)
+	ctx := context.Background()
+	name := "测试马山生命健康论坛"
+	in := castgraphInput(name)
+	n, err := s.Create(ctx, "Program", in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Delete(context.Background(), "Program", n.ID) })
+	rows := storetest.Query(t, "CALL db.index.fulltext.queryNodes($index, $q) YIELD node RETURN node.id AS id",
+		map[string]any{"index": store.FullTextIndex, "q": "生命健康"})
+	for _, r := range rows {
+		if r["id"] == n.ID {
+			return
+		}
+	}
+	t.Errorf("searching 生命健康 did not find %s (%d hits)", name, len(rows))
+}

@@ -1,0 +1,90 @@
+// Package storetest gives tests a store on a real Neo4j: the one NEO4J_URI
+// names, or the local development server (started when needed). It is for
+// tests only and never mocks the database.
+package storetest
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"os"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/castgraph/castgraph/neo4jenv"
+	"github.com/castgraph/castgraph/store"
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+)
+
+var (
+	once   sync.Once
+	cfg    store.Config
+	cfgErr error
+)
+
+// Config returns the connection settings, starting the local Neo4j once per test binary.
+func Config(t testing.TB) store.Config {
+	t.Helper()
+	once.Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+		defer cancel()
+		cfg, cfgErr = neo4jenv.Resolve(ctx, os.Stderr)
+	})
+	if cfgErr != nil {
+		t.Fatalf("no Neo4j for the tests: %v", cfgErr)
+	}
+	return cfg
+}
+
+// MustOpen opens a migrated store and closes it when the test ends.
+func MustOpen(t testing.TB) *store.Store {
+	t.Helper()
+	return MustOpenWith(t, Config(t))
+}
+
+// MustOpenWith opens a migrated store with the given settings.
+func MustOpenWith(t testing.TB, c store.Config) *store.Store {
+	t.Helper()
+	ctx := context.Background()
+	s, err := store.Open(ctx, c, Logger())
+	if err != nil {
+		t.Fatalf("open store: %v", err)
+	}
+	t.Cleanup(func() { s.Close(context.Background()) })
+	if err := s.Migrate(ctx); err != nil {
+		t.Fatalf("migrate: %v", err)
+	}
+	return s
+}
+
+// Logger is a logger that keeps tests quiet unless CASTGRAPH_TEST_LOG is set.
+func Logger() *slog.Logger {
+	if os.Getenv("CASTGRAPH_TEST_LOG") != "" {
+		return slog.New(slog.NewTextHandler(os.Stderr, nil))
+	}
+	return slog.New(slog.NewTextHandler(io.Discard, nil))
+}
+
+// Query runs read-only Cypher straight through the driver, for tests that
+// check what the database holds beneath the API.
+func Query(t testing.TB, cypher string, params map[string]any) []map[string]any {
+	t.Helper()
+	c := Config(t)
+	ctx := context.Background()
+	driver, err := neo4j.NewDriverWithContext(c.URI, neo4j.BasicAuth(c.User, c.Password, ""))
+	if err != nil {
+		t.Fatalf("driver: %v", err)
+	}
+	defer driver.Close(ctx)
+	res, err := neo4j.ExecuteQuery(ctx, driver, cypher, params, neo4j.EagerResultTransformer,
+		neo4j.ExecuteQueryWithDatabase(c.Database), neo4j.ExecuteQueryWithReadersRouting())
+	if err != nil {
+		t.Fatalf("query %q: %v", cypher, err)
+	}
+	out := make([]map[string]any, len(res.Records))
+	for i, r := range res.Records {
+		out[i] = r.AsMap()
+	}
+	return out
+}
