@@ -33,7 +33,7 @@ const (
 	executeButton     = ".graphiql-execute-button"
 	resultEditor      = ".result-window .CodeMirror"
 
-	testQuery      = "{ planItems(first: 21) { totalCount nodes { number name partOf { node { name } } launches { node { name } } } } }"
+	testQuery      = "{ planItems(first: 21, orderBy: [{field: NUMBER}]) { totalCount nodes { number name partOf { nodes { name } } launches { edges { role node { name kind } } } } } }"
 	expectedResult = `"totalCount": 21`
 )
 

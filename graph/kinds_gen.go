@@ -14,43 +14,49 @@ type planResolver struct{ *Resolver }
 // Plan returns the resolver of Plan's fields.
 func (r *Resolver) Plan() PlanResolver { return &planResolver{r} }
 
-func (r *planResolver) Parts(ctx context.Context, obj *model.Plan, first *int) ([]*model.PartOfPlanSectionEdge, error) {
-	edges, err := r.related(ctx, obj.Node, castgraph.RelPartOf, false, first)
+func (r *planResolver) Parts(ctx context.Context, obj *model.Plan, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.PartOfPlanSectionConnection, error) {
+	page, count, err := r.relatedPage(ctx, obj.Node, "parts", pageArgs{nil, where, orderBy, first, after, last, before})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.PartOfPlanSectionEdge, len(edges))
-	for i, e := range edges {
-		out[i] = &model.PartOfPlanSectionEdge{
+	conn := &model.PartOfPlanSectionConnection{PageInfo: pageInfo(page), Count: count}
+	for i, e := range page.Edges {
+		edge := &model.PartOfPlanSectionEdge{
+			Cursor:     page.Cursors[i],
 			Node:       &model.PlanSection{Node: e.Other},
-			Provenance: &e.Provenance,
+			Provenance: &page.Edges[i].Provenance,
 		}
+		conn.Edges = append(conn.Edges, edge)
+		conn.Nodes = append(conn.Nodes, edge.Node)
 	}
-	return out, nil
+	return conn, nil
 }
 
-func (r *planResolver) RunBy(ctx context.Context, obj *model.Plan, first *int) ([]*model.RunByNodeEdge, error) {
-	edges, err := r.related(ctx, obj.Node, castgraph.RelRunBy, true, first)
+func (r *planResolver) RunBy(ctx context.Context, obj *model.Plan, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.RunByNodeConnection, error) {
+	page, count, err := r.relatedPage(ctx, obj.Node, "runBy", pageArgs{nil, where, orderBy, first, after, last, before})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.RunByNodeEdge, len(edges))
-	for i, e := range edges {
-		out[i] = &model.RunByNodeEdge{
+	conn := &model.RunByNodeConnection{PageInfo: pageInfo(page), Count: count}
+	for i, e := range page.Edges {
+		edge := &model.RunByNodeEdge{
+			Cursor:     page.Cursors[i],
 			Node:       model.Wrap(e.Other),
 			Role:       model.PropString(e.Props, "role"),
-			Provenance: &e.Provenance,
+			Provenance: &page.Edges[i].Provenance,
 		}
+		conn.Edges = append(conn.Edges, edge)
+		conn.Nodes = append(conn.Nodes, edge.Node)
 	}
-	return out, nil
+	return conn, nil
 }
 
-func (r *queryResolver) Plans(ctx context.Context, name *string, first *int, after *string) (*model.PlanConnection, error) {
-	page, err := r.list(ctx, castgraph.KindPlan, name, first, after)
+func (r *queryResolver) Plans(ctx context.Context, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.PlanConnection, error) {
+	page, count, err := r.list(ctx, castgraph.KindPlan, pageArgs{name, where, orderBy, first, after, last, before})
 	if err != nil {
 		return nil, err
 	}
-	conn := &model.PlanConnection{PageInfo: page.PageInfo, TotalCount: page.TotalCount}
+	conn := &model.PlanConnection{PageInfo: pageInfo(page), Count: count}
 	for i, n := range page.Nodes {
 		node := &model.Plan{Node: n}
 		conn.Nodes = append(conn.Nodes, node)
@@ -84,42 +90,48 @@ type planSectionResolver struct{ *Resolver }
 // PlanSection returns the resolver of PlanSection's fields.
 func (r *Resolver) PlanSection() PlanSectionResolver { return &planSectionResolver{r} }
 
-func (r *planSectionResolver) PartOf(ctx context.Context, obj *model.PlanSection, first *int) ([]*model.PartOfPlanEdge, error) {
-	edges, err := r.related(ctx, obj.Node, castgraph.RelPartOf, true, first)
+func (r *planSectionResolver) PartOf(ctx context.Context, obj *model.PlanSection, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.PartOfPlanConnection, error) {
+	page, count, err := r.relatedPage(ctx, obj.Node, "partOf", pageArgs{nil, where, orderBy, first, after, last, before})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.PartOfPlanEdge, len(edges))
-	for i, e := range edges {
-		out[i] = &model.PartOfPlanEdge{
+	conn := &model.PartOfPlanConnection{PageInfo: pageInfo(page), Count: count}
+	for i, e := range page.Edges {
+		edge := &model.PartOfPlanEdge{
+			Cursor:     page.Cursors[i],
 			Node:       &model.Plan{Node: e.Other},
-			Provenance: &e.Provenance,
+			Provenance: &page.Edges[i].Provenance,
 		}
+		conn.Edges = append(conn.Edges, edge)
+		conn.Nodes = append(conn.Nodes, edge.Node)
 	}
-	return out, nil
+	return conn, nil
 }
 
-func (r *planSectionResolver) Parts(ctx context.Context, obj *model.PlanSection, first *int) ([]*model.PartOfPlanItemEdge, error) {
-	edges, err := r.related(ctx, obj.Node, castgraph.RelPartOf, false, first)
+func (r *planSectionResolver) Parts(ctx context.Context, obj *model.PlanSection, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.PartOfPlanItemConnection, error) {
+	page, count, err := r.relatedPage(ctx, obj.Node, "parts", pageArgs{nil, where, orderBy, first, after, last, before})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.PartOfPlanItemEdge, len(edges))
-	for i, e := range edges {
-		out[i] = &model.PartOfPlanItemEdge{
+	conn := &model.PartOfPlanItemConnection{PageInfo: pageInfo(page), Count: count}
+	for i, e := range page.Edges {
+		edge := &model.PartOfPlanItemEdge{
+			Cursor:     page.Cursors[i],
 			Node:       &model.PlanItem{Node: e.Other},
-			Provenance: &e.Provenance,
+			Provenance: &page.Edges[i].Provenance,
 		}
+		conn.Edges = append(conn.Edges, edge)
+		conn.Nodes = append(conn.Nodes, edge.Node)
 	}
-	return out, nil
+	return conn, nil
 }
 
-func (r *queryResolver) PlanSections(ctx context.Context, name *string, first *int, after *string) (*model.PlanSectionConnection, error) {
-	page, err := r.list(ctx, castgraph.KindPlanSection, name, first, after)
+func (r *queryResolver) PlanSections(ctx context.Context, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.PlanSectionConnection, error) {
+	page, count, err := r.list(ctx, castgraph.KindPlanSection, pageArgs{name, where, orderBy, first, after, last, before})
 	if err != nil {
 		return nil, err
 	}
-	conn := &model.PlanSectionConnection{PageInfo: page.PageInfo, TotalCount: page.TotalCount}
+	conn := &model.PlanSectionConnection{PageInfo: pageInfo(page), Count: count}
 	for i, n := range page.Nodes {
 		node := &model.PlanSection{Node: n}
 		conn.Nodes = append(conn.Nodes, node)
@@ -153,59 +165,68 @@ type planItemResolver struct{ *Resolver }
 // PlanItem returns the resolver of PlanItem's fields.
 func (r *Resolver) PlanItem() PlanItemResolver { return &planItemResolver{r} }
 
-func (r *planItemResolver) PartOf(ctx context.Context, obj *model.PlanItem, first *int) ([]*model.PartOfPlanSectionEdge, error) {
-	edges, err := r.related(ctx, obj.Node, castgraph.RelPartOf, true, first)
+func (r *planItemResolver) PartOf(ctx context.Context, obj *model.PlanItem, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.PartOfPlanSectionConnection, error) {
+	page, count, err := r.relatedPage(ctx, obj.Node, "partOf", pageArgs{nil, where, orderBy, first, after, last, before})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.PartOfPlanSectionEdge, len(edges))
-	for i, e := range edges {
-		out[i] = &model.PartOfPlanSectionEdge{
+	conn := &model.PartOfPlanSectionConnection{PageInfo: pageInfo(page), Count: count}
+	for i, e := range page.Edges {
+		edge := &model.PartOfPlanSectionEdge{
+			Cursor:     page.Cursors[i],
 			Node:       &model.PlanSection{Node: e.Other},
-			Provenance: &e.Provenance,
+			Provenance: &page.Edges[i].Provenance,
 		}
+		conn.Edges = append(conn.Edges, edge)
+		conn.Nodes = append(conn.Nodes, edge.Node)
 	}
-	return out, nil
+	return conn, nil
 }
 
-func (r *planItemResolver) Launches(ctx context.Context, obj *model.PlanItem, first *int) ([]*model.LaunchesProgramEdge, error) {
-	edges, err := r.related(ctx, obj.Node, castgraph.RelLaunches, true, first)
+func (r *planItemResolver) Launches(ctx context.Context, obj *model.PlanItem, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.LaunchesProgramConnection, error) {
+	page, count, err := r.relatedPage(ctx, obj.Node, "launches", pageArgs{nil, where, orderBy, first, after, last, before})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.LaunchesProgramEdge, len(edges))
-	for i, e := range edges {
-		out[i] = &model.LaunchesProgramEdge{
+	conn := &model.LaunchesProgramConnection{PageInfo: pageInfo(page), Count: count}
+	for i, e := range page.Edges {
+		edge := &model.LaunchesProgramEdge{
+			Cursor:     page.Cursors[i],
 			Node:       &model.Program{Node: e.Other},
 			Role:       model.PropString(e.Props, "role"),
-			Provenance: &e.Provenance,
+			Provenance: &page.Edges[i].Provenance,
 		}
+		conn.Edges = append(conn.Edges, edge)
+		conn.Nodes = append(conn.Nodes, edge.Node)
 	}
-	return out, nil
+	return conn, nil
 }
 
-func (r *planItemResolver) Concerns(ctx context.Context, obj *model.PlanItem, first *int) ([]*model.ConcernsNodeEdge, error) {
-	edges, err := r.related(ctx, obj.Node, castgraph.RelConcerns, true, first)
+func (r *planItemResolver) Concerns(ctx context.Context, obj *model.PlanItem, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.ConcernsNodeConnection, error) {
+	page, count, err := r.relatedPage(ctx, obj.Node, "concerns", pageArgs{nil, where, orderBy, first, after, last, before})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.ConcernsNodeEdge, len(edges))
-	for i, e := range edges {
-		out[i] = &model.ConcernsNodeEdge{
+	conn := &model.ConcernsNodeConnection{PageInfo: pageInfo(page), Count: count}
+	for i, e := range page.Edges {
+		edge := &model.ConcernsNodeEdge{
+			Cursor:     page.Cursors[i],
 			Node:       model.Wrap(e.Other),
 			Role:       model.PropString(e.Props, "role"),
-			Provenance: &e.Provenance,
+			Provenance: &page.Edges[i].Provenance,
 		}
+		conn.Edges = append(conn.Edges, edge)
+		conn.Nodes = append(conn.Nodes, edge.Node)
 	}
-	return out, nil
+	return conn, nil
 }
 
-func (r *queryResolver) PlanItems(ctx context.Context, name *string, first *int, after *string) (*model.PlanItemConnection, error) {
-	page, err := r.list(ctx, castgraph.KindPlanItem, name, first, after)
+func (r *queryResolver) PlanItems(ctx context.Context, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.PlanItemConnection, error) {
+	page, count, err := r.list(ctx, castgraph.KindPlanItem, pageArgs{name, where, orderBy, first, after, last, before})
 	if err != nil {
 		return nil, err
 	}
-	conn := &model.PlanItemConnection{PageInfo: page.PageInfo, TotalCount: page.TotalCount}
+	conn := &model.PlanItemConnection{PageInfo: pageInfo(page), Count: count}
 	for i, n := range page.Nodes {
 		node := &model.PlanItem{Node: n}
 		conn.Nodes = append(conn.Nodes, node)
@@ -239,109 +260,127 @@ type associationResolver struct{ *Resolver }
 // Association returns the resolver of Association's fields.
 func (r *Resolver) Association() AssociationResolver { return &associationResolver{r} }
 
-func (r *associationResolver) LocatedIn(ctx context.Context, obj *model.Association, first *int) ([]*model.LocatedInNodeEdge, error) {
-	edges, err := r.related(ctx, obj.Node, castgraph.RelLocatedIn, true, first)
+func (r *associationResolver) LocatedIn(ctx context.Context, obj *model.Association, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.LocatedInNodeConnection, error) {
+	page, count, err := r.relatedPage(ctx, obj.Node, "locatedIn", pageArgs{nil, where, orderBy, first, after, last, before})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.LocatedInNodeEdge, len(edges))
-	for i, e := range edges {
-		out[i] = &model.LocatedInNodeEdge{
+	conn := &model.LocatedInNodeConnection{PageInfo: pageInfo(page), Count: count}
+	for i, e := range page.Edges {
+		edge := &model.LocatedInNodeEdge{
+			Cursor:     page.Cursors[i],
 			Node:       model.Wrap(e.Other),
 			Since:      model.PropDate(e.Props, "since"),
-			Provenance: &e.Provenance,
+			Provenance: &page.Edges[i].Provenance,
 		}
+		conn.Edges = append(conn.Edges, edge)
+		conn.Nodes = append(conn.Nodes, edge.Node)
 	}
-	return out, nil
+	return conn, nil
 }
 
-func (r *associationResolver) Runs(ctx context.Context, obj *model.Association, first *int) ([]*model.RunByNodeEdge, error) {
-	edges, err := r.related(ctx, obj.Node, castgraph.RelRunBy, false, first)
+func (r *associationResolver) Runs(ctx context.Context, obj *model.Association, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.RunByNodeConnection, error) {
+	page, count, err := r.relatedPage(ctx, obj.Node, "runs", pageArgs{nil, where, orderBy, first, after, last, before})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.RunByNodeEdge, len(edges))
-	for i, e := range edges {
-		out[i] = &model.RunByNodeEdge{
+	conn := &model.RunByNodeConnection{PageInfo: pageInfo(page), Count: count}
+	for i, e := range page.Edges {
+		edge := &model.RunByNodeEdge{
+			Cursor:     page.Cursors[i],
 			Node:       model.Wrap(e.Other),
 			Role:       model.PropString(e.Props, "role"),
-			Provenance: &e.Provenance,
+			Provenance: &page.Edges[i].Provenance,
 		}
+		conn.Edges = append(conn.Edges, edge)
+		conn.Nodes = append(conn.Nodes, edge.Node)
 	}
-	return out, nil
+	return conn, nil
 }
 
-func (r *associationResolver) ParticipatesIn(ctx context.Context, obj *model.Association, first *int) ([]*model.ParticipatesInProgramEdge, error) {
-	edges, err := r.related(ctx, obj.Node, castgraph.RelParticipatesIn, true, first)
+func (r *associationResolver) ParticipatesIn(ctx context.Context, obj *model.Association, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.ParticipatesInProgramConnection, error) {
+	page, count, err := r.relatedPage(ctx, obj.Node, "participatesIn", pageArgs{nil, where, orderBy, first, after, last, before})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.ParticipatesInProgramEdge, len(edges))
-	for i, e := range edges {
-		out[i] = &model.ParticipatesInProgramEdge{
+	conn := &model.ParticipatesInProgramConnection{PageInfo: pageInfo(page), Count: count}
+	for i, e := range page.Edges {
+		edge := &model.ParticipatesInProgramEdge{
+			Cursor:     page.Cursors[i],
 			Node:       &model.Program{Node: e.Other},
 			Role:       model.PropString(e.Props, "role"),
 			Year:       model.PropInt(e.Props, "year"),
-			Provenance: &e.Provenance,
+			Provenance: &page.Edges[i].Provenance,
 		}
+		conn.Edges = append(conn.Edges, edge)
+		conn.Nodes = append(conn.Nodes, edge.Node)
 	}
-	return out, nil
+	return conn, nil
 }
 
-func (r *associationResolver) Guides(ctx context.Context, obj *model.Association, first *int) ([]*model.GuidesNodeEdge, error) {
-	edges, err := r.related(ctx, obj.Node, castgraph.RelGuides, true, first)
+func (r *associationResolver) Guides(ctx context.Context, obj *model.Association, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.GuidesNodeConnection, error) {
+	page, count, err := r.relatedPage(ctx, obj.Node, "guides", pageArgs{nil, where, orderBy, first, after, last, before})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.GuidesNodeEdge, len(edges))
-	for i, e := range edges {
-		out[i] = &model.GuidesNodeEdge{
+	conn := &model.GuidesNodeConnection{PageInfo: pageInfo(page), Count: count}
+	for i, e := range page.Edges {
+		edge := &model.GuidesNodeEdge{
+			Cursor:     page.Cursors[i],
 			Node:       model.Wrap(e.Other),
 			Role:       model.PropString(e.Props, "role"),
-			Provenance: &e.Provenance,
+			Provenance: &page.Edges[i].Provenance,
 		}
+		conn.Edges = append(conn.Edges, edge)
+		conn.Nodes = append(conn.Nodes, edge.Node)
 	}
-	return out, nil
+	return conn, nil
 }
 
-func (r *associationResolver) GuidedBy(ctx context.Context, obj *model.Association, first *int) ([]*model.GuidesAssociationEdge, error) {
-	edges, err := r.related(ctx, obj.Node, castgraph.RelGuides, false, first)
+func (r *associationResolver) GuidedBy(ctx context.Context, obj *model.Association, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.GuidesAssociationConnection, error) {
+	page, count, err := r.relatedPage(ctx, obj.Node, "guidedBy", pageArgs{nil, where, orderBy, first, after, last, before})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.GuidesAssociationEdge, len(edges))
-	for i, e := range edges {
-		out[i] = &model.GuidesAssociationEdge{
+	conn := &model.GuidesAssociationConnection{PageInfo: pageInfo(page), Count: count}
+	for i, e := range page.Edges {
+		edge := &model.GuidesAssociationEdge{
+			Cursor:     page.Cursors[i],
 			Node:       &model.Association{Node: e.Other},
 			Role:       model.PropString(e.Props, "role"),
-			Provenance: &e.Provenance,
+			Provenance: &page.Edges[i].Provenance,
 		}
+		conn.Edges = append(conn.Edges, edge)
+		conn.Nodes = append(conn.Nodes, edge.Node)
 	}
-	return out, nil
+	return conn, nil
 }
 
-func (r *associationResolver) ConcernedBy(ctx context.Context, obj *model.Association, first *int) ([]*model.ConcernsPlanItemEdge, error) {
-	edges, err := r.related(ctx, obj.Node, castgraph.RelConcerns, false, first)
+func (r *associationResolver) ConcernedBy(ctx context.Context, obj *model.Association, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.ConcernsPlanItemConnection, error) {
+	page, count, err := r.relatedPage(ctx, obj.Node, "concernedBy", pageArgs{nil, where, orderBy, first, after, last, before})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.ConcernsPlanItemEdge, len(edges))
-	for i, e := range edges {
-		out[i] = &model.ConcernsPlanItemEdge{
+	conn := &model.ConcernsPlanItemConnection{PageInfo: pageInfo(page), Count: count}
+	for i, e := range page.Edges {
+		edge := &model.ConcernsPlanItemEdge{
+			Cursor:     page.Cursors[i],
 			Node:       &model.PlanItem{Node: e.Other},
 			Role:       model.PropString(e.Props, "role"),
-			Provenance: &e.Provenance,
+			Provenance: &page.Edges[i].Provenance,
 		}
+		conn.Edges = append(conn.Edges, edge)
+		conn.Nodes = append(conn.Nodes, edge.Node)
 	}
-	return out, nil
+	return conn, nil
 }
 
-func (r *queryResolver) Associations(ctx context.Context, name *string, first *int, after *string) (*model.AssociationConnection, error) {
-	page, err := r.list(ctx, castgraph.KindAssociation, name, first, after)
+func (r *queryResolver) Associations(ctx context.Context, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.AssociationConnection, error) {
+	page, count, err := r.list(ctx, castgraph.KindAssociation, pageArgs{name, where, orderBy, first, after, last, before})
 	if err != nil {
 		return nil, err
 	}
-	conn := &model.AssociationConnection{PageInfo: page.PageInfo, TotalCount: page.TotalCount}
+	conn := &model.AssociationConnection{PageInfo: pageInfo(page), Count: count}
 	for i, n := range page.Nodes {
 		node := &model.Association{Node: n}
 		conn.Nodes = append(conn.Nodes, node)
@@ -375,182 +414,212 @@ type societyResolver struct{ *Resolver }
 // Society returns the resolver of Society's fields.
 func (r *Resolver) Society() SocietyResolver { return &societyResolver{r} }
 
-func (r *societyResolver) MemberOf(ctx context.Context, obj *model.Society, first *int) ([]*model.MemberOfSocietyEdge, error) {
-	edges, err := r.related(ctx, obj.Node, castgraph.RelMemberOf, true, first)
+func (r *societyResolver) MemberOf(ctx context.Context, obj *model.Society, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.MemberOfSocietyConnection, error) {
+	page, count, err := r.relatedPage(ctx, obj.Node, "memberOf", pageArgs{nil, where, orderBy, first, after, last, before})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.MemberOfSocietyEdge, len(edges))
-	for i, e := range edges {
-		out[i] = &model.MemberOfSocietyEdge{
+	conn := &model.MemberOfSocietyConnection{PageInfo: pageInfo(page), Count: count}
+	for i, e := range page.Edges {
+		edge := &model.MemberOfSocietyEdge{
+			Cursor:     page.Cursors[i],
 			Node:       &model.Society{Node: e.Other},
 			Role:       model.PropString(e.Props, "role"),
 			Since:      model.PropDate(e.Props, "since"),
 			Until:      model.PropDate(e.Props, "until"),
-			Provenance: &e.Provenance,
+			Provenance: &page.Edges[i].Provenance,
 		}
+		conn.Edges = append(conn.Edges, edge)
+		conn.Nodes = append(conn.Nodes, edge.Node)
 	}
-	return out, nil
+	return conn, nil
 }
 
-func (r *societyResolver) Members(ctx context.Context, obj *model.Society, first *int) ([]*model.MemberOfNodeEdge, error) {
-	edges, err := r.related(ctx, obj.Node, castgraph.RelMemberOf, false, first)
+func (r *societyResolver) Members(ctx context.Context, obj *model.Society, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.MemberOfNodeConnection, error) {
+	page, count, err := r.relatedPage(ctx, obj.Node, "members", pageArgs{nil, where, orderBy, first, after, last, before})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.MemberOfNodeEdge, len(edges))
-	for i, e := range edges {
-		out[i] = &model.MemberOfNodeEdge{
+	conn := &model.MemberOfNodeConnection{PageInfo: pageInfo(page), Count: count}
+	for i, e := range page.Edges {
+		edge := &model.MemberOfNodeEdge{
+			Cursor:     page.Cursors[i],
 			Node:       model.Wrap(e.Other),
 			Role:       model.PropString(e.Props, "role"),
 			Since:      model.PropDate(e.Props, "since"),
 			Until:      model.PropDate(e.Props, "until"),
-			Provenance: &e.Provenance,
+			Provenance: &page.Edges[i].Provenance,
 		}
+		conn.Edges = append(conn.Edges, edge)
+		conn.Nodes = append(conn.Nodes, edge.Node)
 	}
-	return out, nil
+	return conn, nil
 }
 
-func (r *societyResolver) AffiliatedExperts(ctx context.Context, obj *model.Society, first *int) ([]*model.AffiliatedWithExpertEdge, error) {
-	edges, err := r.related(ctx, obj.Node, castgraph.RelAffiliatedWith, false, first)
+func (r *societyResolver) AffiliatedExperts(ctx context.Context, obj *model.Society, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.AffiliatedWithExpertConnection, error) {
+	page, count, err := r.relatedPage(ctx, obj.Node, "affiliatedExperts", pageArgs{nil, where, orderBy, first, after, last, before})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.AffiliatedWithExpertEdge, len(edges))
-	for i, e := range edges {
-		out[i] = &model.AffiliatedWithExpertEdge{
+	conn := &model.AffiliatedWithExpertConnection{PageInfo: pageInfo(page), Count: count}
+	for i, e := range page.Edges {
+		edge := &model.AffiliatedWithExpertEdge{
+			Cursor:     page.Cursors[i],
 			Node:       &model.Expert{Node: e.Other},
 			Role:       model.PropString(e.Props, "role"),
 			Since:      model.PropDate(e.Props, "since"),
 			Until:      model.PropDate(e.Props, "until"),
-			Provenance: &e.Provenance,
+			Provenance: &page.Edges[i].Provenance,
 		}
+		conn.Edges = append(conn.Edges, edge)
+		conn.Nodes = append(conn.Nodes, edge.Node)
 	}
-	return out, nil
+	return conn, nil
 }
 
-func (r *societyResolver) LocatedIn(ctx context.Context, obj *model.Society, first *int) ([]*model.LocatedInNodeEdge, error) {
-	edges, err := r.related(ctx, obj.Node, castgraph.RelLocatedIn, true, first)
+func (r *societyResolver) LocatedIn(ctx context.Context, obj *model.Society, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.LocatedInNodeConnection, error) {
+	page, count, err := r.relatedPage(ctx, obj.Node, "locatedIn", pageArgs{nil, where, orderBy, first, after, last, before})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.LocatedInNodeEdge, len(edges))
-	for i, e := range edges {
-		out[i] = &model.LocatedInNodeEdge{
+	conn := &model.LocatedInNodeConnection{PageInfo: pageInfo(page), Count: count}
+	for i, e := range page.Edges {
+		edge := &model.LocatedInNodeEdge{
+			Cursor:     page.Cursors[i],
 			Node:       model.Wrap(e.Other),
 			Since:      model.PropDate(e.Props, "since"),
-			Provenance: &e.Provenance,
+			Provenance: &page.Edges[i].Provenance,
 		}
+		conn.Edges = append(conn.Edges, edge)
+		conn.Nodes = append(conn.Nodes, edge.Node)
 	}
-	return out, nil
+	return conn, nil
 }
 
-func (r *societyResolver) CooperatesWith(ctx context.Context, obj *model.Society, first *int) ([]*model.CooperatesWithParkEdge, error) {
-	edges, err := r.related(ctx, obj.Node, castgraph.RelCooperatesWith, true, first)
+func (r *societyResolver) CooperatesWith(ctx context.Context, obj *model.Society, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.CooperatesWithParkConnection, error) {
+	page, count, err := r.relatedPage(ctx, obj.Node, "cooperatesWith", pageArgs{nil, where, orderBy, first, after, last, before})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.CooperatesWithParkEdge, len(edges))
-	for i, e := range edges {
-		out[i] = &model.CooperatesWithParkEdge{
+	conn := &model.CooperatesWithParkConnection{PageInfo: pageInfo(page), Count: count}
+	for i, e := range page.Edges {
+		edge := &model.CooperatesWithParkEdge{
+			Cursor:     page.Cursors[i],
 			Node:       &model.Park{Node: e.Other},
 			Role:       model.PropString(e.Props, "role"),
 			Since:      model.PropDate(e.Props, "since"),
 			Year:       model.PropInt(e.Props, "year"),
-			Provenance: &e.Provenance,
+			Provenance: &page.Edges[i].Provenance,
 		}
+		conn.Edges = append(conn.Edges, edge)
+		conn.Nodes = append(conn.Nodes, edge.Node)
 	}
-	return out, nil
+	return conn, nil
 }
 
-func (r *societyResolver) Runs(ctx context.Context, obj *model.Society, first *int) ([]*model.RunByNodeEdge, error) {
-	edges, err := r.related(ctx, obj.Node, castgraph.RelRunBy, false, first)
+func (r *societyResolver) Runs(ctx context.Context, obj *model.Society, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.RunByNodeConnection, error) {
+	page, count, err := r.relatedPage(ctx, obj.Node, "runs", pageArgs{nil, where, orderBy, first, after, last, before})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.RunByNodeEdge, len(edges))
-	for i, e := range edges {
-		out[i] = &model.RunByNodeEdge{
+	conn := &model.RunByNodeConnection{PageInfo: pageInfo(page), Count: count}
+	for i, e := range page.Edges {
+		edge := &model.RunByNodeEdge{
+			Cursor:     page.Cursors[i],
 			Node:       model.Wrap(e.Other),
 			Role:       model.PropString(e.Props, "role"),
-			Provenance: &e.Provenance,
+			Provenance: &page.Edges[i].Provenance,
 		}
+		conn.Edges = append(conn.Edges, edge)
+		conn.Nodes = append(conn.Nodes, edge.Node)
 	}
-	return out, nil
+	return conn, nil
 }
 
-func (r *societyResolver) ParticipatesIn(ctx context.Context, obj *model.Society, first *int) ([]*model.ParticipatesInProgramEdge, error) {
-	edges, err := r.related(ctx, obj.Node, castgraph.RelParticipatesIn, true, first)
+func (r *societyResolver) ParticipatesIn(ctx context.Context, obj *model.Society, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.ParticipatesInProgramConnection, error) {
+	page, count, err := r.relatedPage(ctx, obj.Node, "participatesIn", pageArgs{nil, where, orderBy, first, after, last, before})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.ParticipatesInProgramEdge, len(edges))
-	for i, e := range edges {
-		out[i] = &model.ParticipatesInProgramEdge{
+	conn := &model.ParticipatesInProgramConnection{PageInfo: pageInfo(page), Count: count}
+	for i, e := range page.Edges {
+		edge := &model.ParticipatesInProgramEdge{
+			Cursor:     page.Cursors[i],
 			Node:       &model.Program{Node: e.Other},
 			Role:       model.PropString(e.Props, "role"),
 			Year:       model.PropInt(e.Props, "year"),
-			Provenance: &e.Provenance,
+			Provenance: &page.Edges[i].Provenance,
 		}
+		conn.Edges = append(conn.Edges, edge)
+		conn.Nodes = append(conn.Nodes, edge.Node)
 	}
-	return out, nil
+	return conn, nil
 }
 
-func (r *societyResolver) Awards(ctx context.Context, obj *model.Society, first *int) ([]*model.AwardedProgramEdge, error) {
-	edges, err := r.related(ctx, obj.Node, castgraph.RelAwarded, true, first)
+func (r *societyResolver) Awards(ctx context.Context, obj *model.Society, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.AwardedProgramConnection, error) {
+	page, count, err := r.relatedPage(ctx, obj.Node, "awards", pageArgs{nil, where, orderBy, first, after, last, before})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.AwardedProgramEdge, len(edges))
-	for i, e := range edges {
-		out[i] = &model.AwardedProgramEdge{
+	conn := &model.AwardedProgramConnection{PageInfo: pageInfo(page), Count: count}
+	for i, e := range page.Edges {
+		edge := &model.AwardedProgramEdge{
+			Cursor:     page.Cursors[i],
 			Node:       &model.Program{Node: e.Other},
 			Year:       model.PropInt(e.Props, "year"),
 			Role:       model.PropString(e.Props, "role"),
-			Provenance: &e.Provenance,
+			Provenance: &page.Edges[i].Provenance,
 		}
+		conn.Edges = append(conn.Edges, edge)
+		conn.Nodes = append(conn.Nodes, edge.Node)
 	}
-	return out, nil
+	return conn, nil
 }
 
-func (r *societyResolver) GuidedBy(ctx context.Context, obj *model.Society, first *int) ([]*model.GuidesAssociationEdge, error) {
-	edges, err := r.related(ctx, obj.Node, castgraph.RelGuides, false, first)
+func (r *societyResolver) GuidedBy(ctx context.Context, obj *model.Society, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.GuidesAssociationConnection, error) {
+	page, count, err := r.relatedPage(ctx, obj.Node, "guidedBy", pageArgs{nil, where, orderBy, first, after, last, before})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.GuidesAssociationEdge, len(edges))
-	for i, e := range edges {
-		out[i] = &model.GuidesAssociationEdge{
+	conn := &model.GuidesAssociationConnection{PageInfo: pageInfo(page), Count: count}
+	for i, e := range page.Edges {
+		edge := &model.GuidesAssociationEdge{
+			Cursor:     page.Cursors[i],
 			Node:       &model.Association{Node: e.Other},
 			Role:       model.PropString(e.Props, "role"),
-			Provenance: &e.Provenance,
+			Provenance: &page.Edges[i].Provenance,
 		}
+		conn.Edges = append(conn.Edges, edge)
+		conn.Nodes = append(conn.Nodes, edge.Node)
 	}
-	return out, nil
+	return conn, nil
 }
 
-func (r *societyResolver) ConcernedBy(ctx context.Context, obj *model.Society, first *int) ([]*model.ConcernsPlanItemEdge, error) {
-	edges, err := r.related(ctx, obj.Node, castgraph.RelConcerns, false, first)
+func (r *societyResolver) ConcernedBy(ctx context.Context, obj *model.Society, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.ConcernsPlanItemConnection, error) {
+	page, count, err := r.relatedPage(ctx, obj.Node, "concernedBy", pageArgs{nil, where, orderBy, first, after, last, before})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.ConcernsPlanItemEdge, len(edges))
-	for i, e := range edges {
-		out[i] = &model.ConcernsPlanItemEdge{
+	conn := &model.ConcernsPlanItemConnection{PageInfo: pageInfo(page), Count: count}
+	for i, e := range page.Edges {
+		edge := &model.ConcernsPlanItemEdge{
+			Cursor:     page.Cursors[i],
 			Node:       &model.PlanItem{Node: e.Other},
 			Role:       model.PropString(e.Props, "role"),
-			Provenance: &e.Provenance,
+			Provenance: &page.Edges[i].Provenance,
 		}
+		conn.Edges = append(conn.Edges, edge)
+		conn.Nodes = append(conn.Nodes, edge.Node)
 	}
-	return out, nil
+	return conn, nil
 }
 
-func (r *queryResolver) Societies(ctx context.Context, name *string, first *int, after *string) (*model.SocietyConnection, error) {
-	page, err := r.list(ctx, castgraph.KindSociety, name, first, after)
+func (r *queryResolver) Societies(ctx context.Context, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.SocietyConnection, error) {
+	page, count, err := r.list(ctx, castgraph.KindSociety, pageArgs{name, where, orderBy, first, after, last, before})
 	if err != nil {
 		return nil, err
 	}
-	conn := &model.SocietyConnection{PageInfo: page.PageInfo, TotalCount: page.TotalCount}
+	conn := &model.SocietyConnection{PageInfo: pageInfo(page), Count: count}
 	for i, n := range page.Nodes {
 		node := &model.Society{Node: n}
 		conn.Nodes = append(conn.Nodes, node)
@@ -584,151 +653,175 @@ type expertResolver struct{ *Resolver }
 // Expert returns the resolver of Expert's fields.
 func (r *Resolver) Expert() ExpertResolver { return &expertResolver{r} }
 
-func (r *expertResolver) MemberOf(ctx context.Context, obj *model.Expert, first *int) ([]*model.MemberOfSocietyEdge, error) {
-	edges, err := r.related(ctx, obj.Node, castgraph.RelMemberOf, true, first)
+func (r *expertResolver) MemberOf(ctx context.Context, obj *model.Expert, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.MemberOfSocietyConnection, error) {
+	page, count, err := r.relatedPage(ctx, obj.Node, "memberOf", pageArgs{nil, where, orderBy, first, after, last, before})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.MemberOfSocietyEdge, len(edges))
-	for i, e := range edges {
-		out[i] = &model.MemberOfSocietyEdge{
+	conn := &model.MemberOfSocietyConnection{PageInfo: pageInfo(page), Count: count}
+	for i, e := range page.Edges {
+		edge := &model.MemberOfSocietyEdge{
+			Cursor:     page.Cursors[i],
 			Node:       &model.Society{Node: e.Other},
 			Role:       model.PropString(e.Props, "role"),
 			Since:      model.PropDate(e.Props, "since"),
 			Until:      model.PropDate(e.Props, "until"),
-			Provenance: &e.Provenance,
+			Provenance: &page.Edges[i].Provenance,
 		}
+		conn.Edges = append(conn.Edges, edge)
+		conn.Nodes = append(conn.Nodes, edge.Node)
 	}
-	return out, nil
+	return conn, nil
 }
 
-func (r *expertResolver) Affiliations(ctx context.Context, obj *model.Expert, first *int) ([]*model.AffiliatedWithNodeEdge, error) {
-	edges, err := r.related(ctx, obj.Node, castgraph.RelAffiliatedWith, true, first)
+func (r *expertResolver) Affiliations(ctx context.Context, obj *model.Expert, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.AffiliatedWithNodeConnection, error) {
+	page, count, err := r.relatedPage(ctx, obj.Node, "affiliations", pageArgs{nil, where, orderBy, first, after, last, before})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.AffiliatedWithNodeEdge, len(edges))
-	for i, e := range edges {
-		out[i] = &model.AffiliatedWithNodeEdge{
+	conn := &model.AffiliatedWithNodeConnection{PageInfo: pageInfo(page), Count: count}
+	for i, e := range page.Edges {
+		edge := &model.AffiliatedWithNodeEdge{
+			Cursor:     page.Cursors[i],
 			Node:       model.Wrap(e.Other),
 			Role:       model.PropString(e.Props, "role"),
 			Since:      model.PropDate(e.Props, "since"),
 			Until:      model.PropDate(e.Props, "until"),
-			Provenance: &e.Provenance,
+			Provenance: &page.Edges[i].Provenance,
 		}
+		conn.Edges = append(conn.Edges, edge)
+		conn.Nodes = append(conn.Nodes, edge.Node)
 	}
-	return out, nil
+	return conn, nil
 }
 
-func (r *expertResolver) Serves(ctx context.Context, obj *model.Expert, first *int) ([]*model.ServesEnterpriseEdge, error) {
-	edges, err := r.related(ctx, obj.Node, castgraph.RelServes, true, first)
+func (r *expertResolver) Serves(ctx context.Context, obj *model.Expert, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.ServesEnterpriseConnection, error) {
+	page, count, err := r.relatedPage(ctx, obj.Node, "serves", pageArgs{nil, where, orderBy, first, after, last, before})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.ServesEnterpriseEdge, len(edges))
-	for i, e := range edges {
-		out[i] = &model.ServesEnterpriseEdge{
+	conn := &model.ServesEnterpriseConnection{PageInfo: pageInfo(page), Count: count}
+	for i, e := range page.Edges {
+		edge := &model.ServesEnterpriseEdge{
+			Cursor:     page.Cursors[i],
 			Node:       &model.Enterprise{Node: e.Other},
 			Role:       model.PropString(e.Props, "role"),
 			Via:        model.PropString(e.Props, "via"),
 			Since:      model.PropDate(e.Props, "since"),
 			Until:      model.PropDate(e.Props, "until"),
-			Provenance: &e.Provenance,
+			Provenance: &page.Edges[i].Provenance,
 		}
+		conn.Edges = append(conn.Edges, edge)
+		conn.Nodes = append(conn.Nodes, edge.Node)
 	}
-	return out, nil
+	return conn, nil
 }
 
-func (r *expertResolver) LiaisonOf(ctx context.Context, obj *model.Expert, first *int) ([]*model.LiaisonOfOverseasStationEdge, error) {
-	edges, err := r.related(ctx, obj.Node, castgraph.RelLiaisonOf, true, first)
+func (r *expertResolver) LiaisonOf(ctx context.Context, obj *model.Expert, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.LiaisonOfOverseasStationConnection, error) {
+	page, count, err := r.relatedPage(ctx, obj.Node, "liaisonOf", pageArgs{nil, where, orderBy, first, after, last, before})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.LiaisonOfOverseasStationEdge, len(edges))
-	for i, e := range edges {
-		out[i] = &model.LiaisonOfOverseasStationEdge{
+	conn := &model.LiaisonOfOverseasStationConnection{PageInfo: pageInfo(page), Count: count}
+	for i, e := range page.Edges {
+		edge := &model.LiaisonOfOverseasStationEdge{
+			Cursor:     page.Cursors[i],
 			Node:       &model.OverseasStation{Node: e.Other},
 			Role:       model.PropString(e.Props, "role"),
 			Since:      model.PropDate(e.Props, "since"),
 			Until:      model.PropDate(e.Props, "until"),
-			Provenance: &e.Provenance,
+			Provenance: &page.Edges[i].Provenance,
 		}
+		conn.Edges = append(conn.Edges, edge)
+		conn.Nodes = append(conn.Nodes, edge.Node)
 	}
-	return out, nil
+	return conn, nil
 }
 
-func (r *expertResolver) LocatedIn(ctx context.Context, obj *model.Expert, first *int) ([]*model.LocatedInNodeEdge, error) {
-	edges, err := r.related(ctx, obj.Node, castgraph.RelLocatedIn, true, first)
+func (r *expertResolver) LocatedIn(ctx context.Context, obj *model.Expert, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.LocatedInNodeConnection, error) {
+	page, count, err := r.relatedPage(ctx, obj.Node, "locatedIn", pageArgs{nil, where, orderBy, first, after, last, before})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.LocatedInNodeEdge, len(edges))
-	for i, e := range edges {
-		out[i] = &model.LocatedInNodeEdge{
+	conn := &model.LocatedInNodeConnection{PageInfo: pageInfo(page), Count: count}
+	for i, e := range page.Edges {
+		edge := &model.LocatedInNodeEdge{
+			Cursor:     page.Cursors[i],
 			Node:       model.Wrap(e.Other),
 			Since:      model.PropDate(e.Props, "since"),
-			Provenance: &e.Provenance,
+			Provenance: &page.Edges[i].Provenance,
 		}
+		conn.Edges = append(conn.Edges, edge)
+		conn.Nodes = append(conn.Nodes, edge.Node)
 	}
-	return out, nil
+	return conn, nil
 }
 
-func (r *expertResolver) ParticipatesIn(ctx context.Context, obj *model.Expert, first *int) ([]*model.ParticipatesInProgramEdge, error) {
-	edges, err := r.related(ctx, obj.Node, castgraph.RelParticipatesIn, true, first)
+func (r *expertResolver) ParticipatesIn(ctx context.Context, obj *model.Expert, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.ParticipatesInProgramConnection, error) {
+	page, count, err := r.relatedPage(ctx, obj.Node, "participatesIn", pageArgs{nil, where, orderBy, first, after, last, before})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.ParticipatesInProgramEdge, len(edges))
-	for i, e := range edges {
-		out[i] = &model.ParticipatesInProgramEdge{
+	conn := &model.ParticipatesInProgramConnection{PageInfo: pageInfo(page), Count: count}
+	for i, e := range page.Edges {
+		edge := &model.ParticipatesInProgramEdge{
+			Cursor:     page.Cursors[i],
 			Node:       &model.Program{Node: e.Other},
 			Role:       model.PropString(e.Props, "role"),
 			Year:       model.PropInt(e.Props, "year"),
-			Provenance: &e.Provenance,
+			Provenance: &page.Edges[i].Provenance,
 		}
+		conn.Edges = append(conn.Edges, edge)
+		conn.Nodes = append(conn.Nodes, edge.Node)
 	}
-	return out, nil
+	return conn, nil
 }
 
-func (r *expertResolver) Awards(ctx context.Context, obj *model.Expert, first *int) ([]*model.AwardedProgramEdge, error) {
-	edges, err := r.related(ctx, obj.Node, castgraph.RelAwarded, true, first)
+func (r *expertResolver) Awards(ctx context.Context, obj *model.Expert, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.AwardedProgramConnection, error) {
+	page, count, err := r.relatedPage(ctx, obj.Node, "awards", pageArgs{nil, where, orderBy, first, after, last, before})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.AwardedProgramEdge, len(edges))
-	for i, e := range edges {
-		out[i] = &model.AwardedProgramEdge{
+	conn := &model.AwardedProgramConnection{PageInfo: pageInfo(page), Count: count}
+	for i, e := range page.Edges {
+		edge := &model.AwardedProgramEdge{
+			Cursor:     page.Cursors[i],
 			Node:       &model.Program{Node: e.Other},
 			Year:       model.PropInt(e.Props, "year"),
 			Role:       model.PropString(e.Props, "role"),
-			Provenance: &e.Provenance,
+			Provenance: &page.Edges[i].Provenance,
 		}
+		conn.Edges = append(conn.Edges, edge)
+		conn.Nodes = append(conn.Nodes, edge.Node)
 	}
-	return out, nil
+	return conn, nil
 }
 
-func (r *expertResolver) ConcernedBy(ctx context.Context, obj *model.Expert, first *int) ([]*model.ConcernsPlanItemEdge, error) {
-	edges, err := r.related(ctx, obj.Node, castgraph.RelConcerns, false, first)
+func (r *expertResolver) ConcernedBy(ctx context.Context, obj *model.Expert, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.ConcernsPlanItemConnection, error) {
+	page, count, err := r.relatedPage(ctx, obj.Node, "concernedBy", pageArgs{nil, where, orderBy, first, after, last, before})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.ConcernsPlanItemEdge, len(edges))
-	for i, e := range edges {
-		out[i] = &model.ConcernsPlanItemEdge{
+	conn := &model.ConcernsPlanItemConnection{PageInfo: pageInfo(page), Count: count}
+	for i, e := range page.Edges {
+		edge := &model.ConcernsPlanItemEdge{
+			Cursor:     page.Cursors[i],
 			Node:       &model.PlanItem{Node: e.Other},
 			Role:       model.PropString(e.Props, "role"),
-			Provenance: &e.Provenance,
+			Provenance: &page.Edges[i].Provenance,
 		}
+		conn.Edges = append(conn.Edges, edge)
+		conn.Nodes = append(conn.Nodes, edge.Node)
 	}
-	return out, nil
+	return conn, nil
 }
 
-func (r *queryResolver) Experts(ctx context.Context, name *string, first *int, after *string) (*model.ExpertConnection, error) {
-	page, err := r.list(ctx, castgraph.KindExpert, name, first, after)
+func (r *queryResolver) Experts(ctx context.Context, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.ExpertConnection, error) {
+	page, count, err := r.list(ctx, castgraph.KindExpert, pageArgs{name, where, orderBy, first, after, last, before})
 	if err != nil {
 		return nil, err
 	}
-	conn := &model.ExpertConnection{PageInfo: page.PageInfo, TotalCount: page.TotalCount}
+	conn := &model.ExpertConnection{PageInfo: pageInfo(page), Count: count}
 	for i, n := range page.Nodes {
 		node := &model.Expert{Node: n}
 		conn.Nodes = append(conn.Nodes, node)
@@ -762,62 +855,71 @@ type overseasStationResolver struct{ *Resolver }
 // OverseasStation returns the resolver of OverseasStation's fields.
 func (r *Resolver) OverseasStation() OverseasStationResolver { return &overseasStationResolver{r} }
 
-func (r *overseasStationResolver) Liaisons(ctx context.Context, obj *model.OverseasStation, first *int) ([]*model.LiaisonOfExpertEdge, error) {
-	edges, err := r.related(ctx, obj.Node, castgraph.RelLiaisonOf, false, first)
+func (r *overseasStationResolver) Liaisons(ctx context.Context, obj *model.OverseasStation, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.LiaisonOfExpertConnection, error) {
+	page, count, err := r.relatedPage(ctx, obj.Node, "liaisons", pageArgs{nil, where, orderBy, first, after, last, before})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.LiaisonOfExpertEdge, len(edges))
-	for i, e := range edges {
-		out[i] = &model.LiaisonOfExpertEdge{
+	conn := &model.LiaisonOfExpertConnection{PageInfo: pageInfo(page), Count: count}
+	for i, e := range page.Edges {
+		edge := &model.LiaisonOfExpertEdge{
+			Cursor:     page.Cursors[i],
 			Node:       &model.Expert{Node: e.Other},
 			Role:       model.PropString(e.Props, "role"),
 			Since:      model.PropDate(e.Props, "since"),
 			Until:      model.PropDate(e.Props, "until"),
-			Provenance: &e.Provenance,
+			Provenance: &page.Edges[i].Provenance,
 		}
+		conn.Edges = append(conn.Edges, edge)
+		conn.Nodes = append(conn.Nodes, edge.Node)
 	}
-	return out, nil
+	return conn, nil
 }
 
-func (r *overseasStationResolver) LocatedIn(ctx context.Context, obj *model.OverseasStation, first *int) ([]*model.LocatedInNodeEdge, error) {
-	edges, err := r.related(ctx, obj.Node, castgraph.RelLocatedIn, true, first)
+func (r *overseasStationResolver) LocatedIn(ctx context.Context, obj *model.OverseasStation, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.LocatedInNodeConnection, error) {
+	page, count, err := r.relatedPage(ctx, obj.Node, "locatedIn", pageArgs{nil, where, orderBy, first, after, last, before})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.LocatedInNodeEdge, len(edges))
-	for i, e := range edges {
-		out[i] = &model.LocatedInNodeEdge{
+	conn := &model.LocatedInNodeConnection{PageInfo: pageInfo(page), Count: count}
+	for i, e := range page.Edges {
+		edge := &model.LocatedInNodeEdge{
+			Cursor:     page.Cursors[i],
 			Node:       model.Wrap(e.Other),
 			Since:      model.PropDate(e.Props, "since"),
-			Provenance: &e.Provenance,
+			Provenance: &page.Edges[i].Provenance,
 		}
+		conn.Edges = append(conn.Edges, edge)
+		conn.Nodes = append(conn.Nodes, edge.Node)
 	}
-	return out, nil
+	return conn, nil
 }
 
-func (r *overseasStationResolver) ConcernedBy(ctx context.Context, obj *model.OverseasStation, first *int) ([]*model.ConcernsPlanItemEdge, error) {
-	edges, err := r.related(ctx, obj.Node, castgraph.RelConcerns, false, first)
+func (r *overseasStationResolver) ConcernedBy(ctx context.Context, obj *model.OverseasStation, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.ConcernsPlanItemConnection, error) {
+	page, count, err := r.relatedPage(ctx, obj.Node, "concernedBy", pageArgs{nil, where, orderBy, first, after, last, before})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.ConcernsPlanItemEdge, len(edges))
-	for i, e := range edges {
-		out[i] = &model.ConcernsPlanItemEdge{
+	conn := &model.ConcernsPlanItemConnection{PageInfo: pageInfo(page), Count: count}
+	for i, e := range page.Edges {
+		edge := &model.ConcernsPlanItemEdge{
+			Cursor:     page.Cursors[i],
 			Node:       &model.PlanItem{Node: e.Other},
 			Role:       model.PropString(e.Props, "role"),
-			Provenance: &e.Provenance,
+			Provenance: &page.Edges[i].Provenance,
 		}
+		conn.Edges = append(conn.Edges, edge)
+		conn.Nodes = append(conn.Nodes, edge.Node)
 	}
-	return out, nil
+	return conn, nil
 }
 
-func (r *queryResolver) OverseasStations(ctx context.Context, name *string, first *int, after *string) (*model.OverseasStationConnection, error) {
-	page, err := r.list(ctx, castgraph.KindOverseasStation, name, first, after)
+func (r *queryResolver) OverseasStations(ctx context.Context, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.OverseasStationConnection, error) {
+	page, count, err := r.list(ctx, castgraph.KindOverseasStation, pageArgs{name, where, orderBy, first, after, last, before})
 	if err != nil {
 		return nil, err
 	}
-	conn := &model.OverseasStationConnection{PageInfo: page.PageInfo, TotalCount: page.TotalCount}
+	conn := &model.OverseasStationConnection{PageInfo: pageInfo(page), Count: count}
 	for i, n := range page.Nodes {
 		node := &model.OverseasStation{Node: n}
 		conn.Nodes = append(conn.Nodes, node)
@@ -851,147 +953,171 @@ type enterpriseResolver struct{ *Resolver }
 // Enterprise returns the resolver of Enterprise's fields.
 func (r *Resolver) Enterprise() EnterpriseResolver { return &enterpriseResolver{r} }
 
-func (r *enterpriseResolver) AffiliatedExperts(ctx context.Context, obj *model.Enterprise, first *int) ([]*model.AffiliatedWithExpertEdge, error) {
-	edges, err := r.related(ctx, obj.Node, castgraph.RelAffiliatedWith, false, first)
+func (r *enterpriseResolver) AffiliatedExperts(ctx context.Context, obj *model.Enterprise, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.AffiliatedWithExpertConnection, error) {
+	page, count, err := r.relatedPage(ctx, obj.Node, "affiliatedExperts", pageArgs{nil, where, orderBy, first, after, last, before})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.AffiliatedWithExpertEdge, len(edges))
-	for i, e := range edges {
-		out[i] = &model.AffiliatedWithExpertEdge{
+	conn := &model.AffiliatedWithExpertConnection{PageInfo: pageInfo(page), Count: count}
+	for i, e := range page.Edges {
+		edge := &model.AffiliatedWithExpertEdge{
+			Cursor:     page.Cursors[i],
 			Node:       &model.Expert{Node: e.Other},
 			Role:       model.PropString(e.Props, "role"),
 			Since:      model.PropDate(e.Props, "since"),
 			Until:      model.PropDate(e.Props, "until"),
-			Provenance: &e.Provenance,
+			Provenance: &page.Edges[i].Provenance,
 		}
+		conn.Edges = append(conn.Edges, edge)
+		conn.Nodes = append(conn.Nodes, edge.Node)
 	}
-	return out, nil
+	return conn, nil
 }
 
-func (r *enterpriseResolver) ServedBy(ctx context.Context, obj *model.Enterprise, first *int) ([]*model.ServesExpertEdge, error) {
-	edges, err := r.related(ctx, obj.Node, castgraph.RelServes, false, first)
+func (r *enterpriseResolver) ServedBy(ctx context.Context, obj *model.Enterprise, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.ServesExpertConnection, error) {
+	page, count, err := r.relatedPage(ctx, obj.Node, "servedBy", pageArgs{nil, where, orderBy, first, after, last, before})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.ServesExpertEdge, len(edges))
-	for i, e := range edges {
-		out[i] = &model.ServesExpertEdge{
+	conn := &model.ServesExpertConnection{PageInfo: pageInfo(page), Count: count}
+	for i, e := range page.Edges {
+		edge := &model.ServesExpertEdge{
+			Cursor:     page.Cursors[i],
 			Node:       &model.Expert{Node: e.Other},
 			Role:       model.PropString(e.Props, "role"),
 			Via:        model.PropString(e.Props, "via"),
 			Since:      model.PropDate(e.Props, "since"),
 			Until:      model.PropDate(e.Props, "until"),
-			Provenance: &e.Provenance,
+			Provenance: &page.Edges[i].Provenance,
 		}
+		conn.Edges = append(conn.Edges, edge)
+		conn.Nodes = append(conn.Nodes, edge.Node)
 	}
-	return out, nil
+	return conn, nil
 }
 
-func (r *enterpriseResolver) Chains(ctx context.Context, obj *model.Enterprise, first *int) ([]*model.InChainIndustryChainEdge, error) {
-	edges, err := r.related(ctx, obj.Node, castgraph.RelInChain, true, first)
+func (r *enterpriseResolver) Chains(ctx context.Context, obj *model.Enterprise, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.InChainIndustryChainConnection, error) {
+	page, count, err := r.relatedPage(ctx, obj.Node, "chains", pageArgs{nil, where, orderBy, first, after, last, before})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.InChainIndustryChainEdge, len(edges))
-	for i, e := range edges {
-		out[i] = &model.InChainIndustryChainEdge{
+	conn := &model.InChainIndustryChainConnection{PageInfo: pageInfo(page), Count: count}
+	for i, e := range page.Edges {
+		edge := &model.InChainIndustryChainEdge{
+			Cursor:     page.Cursors[i],
 			Node:       &model.IndustryChain{Node: e.Other},
 			Role:       model.PropString(e.Props, "role"),
-			Provenance: &e.Provenance,
+			Provenance: &page.Edges[i].Provenance,
 		}
+		conn.Edges = append(conn.Edges, edge)
+		conn.Nodes = append(conn.Nodes, edge.Node)
 	}
-	return out, nil
+	return conn, nil
 }
 
-func (r *enterpriseResolver) LocatedIn(ctx context.Context, obj *model.Enterprise, first *int) ([]*model.LocatedInNodeEdge, error) {
-	edges, err := r.related(ctx, obj.Node, castgraph.RelLocatedIn, true, first)
+func (r *enterpriseResolver) LocatedIn(ctx context.Context, obj *model.Enterprise, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.LocatedInNodeConnection, error) {
+	page, count, err := r.relatedPage(ctx, obj.Node, "locatedIn", pageArgs{nil, where, orderBy, first, after, last, before})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.LocatedInNodeEdge, len(edges))
-	for i, e := range edges {
-		out[i] = &model.LocatedInNodeEdge{
+	conn := &model.LocatedInNodeConnection{PageInfo: pageInfo(page), Count: count}
+	for i, e := range page.Edges {
+		edge := &model.LocatedInNodeEdge{
+			Cursor:     page.Cursors[i],
 			Node:       model.Wrap(e.Other),
 			Since:      model.PropDate(e.Props, "since"),
-			Provenance: &e.Provenance,
+			Provenance: &page.Edges[i].Provenance,
 		}
+		conn.Edges = append(conn.Edges, edge)
+		conn.Nodes = append(conn.Nodes, edge.Node)
 	}
-	return out, nil
+	return conn, nil
 }
 
-func (r *enterpriseResolver) Runs(ctx context.Context, obj *model.Enterprise, first *int) ([]*model.RunByNodeEdge, error) {
-	edges, err := r.related(ctx, obj.Node, castgraph.RelRunBy, false, first)
+func (r *enterpriseResolver) Runs(ctx context.Context, obj *model.Enterprise, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.RunByNodeConnection, error) {
+	page, count, err := r.relatedPage(ctx, obj.Node, "runs", pageArgs{nil, where, orderBy, first, after, last, before})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.RunByNodeEdge, len(edges))
-	for i, e := range edges {
-		out[i] = &model.RunByNodeEdge{
+	conn := &model.RunByNodeConnection{PageInfo: pageInfo(page), Count: count}
+	for i, e := range page.Edges {
+		edge := &model.RunByNodeEdge{
+			Cursor:     page.Cursors[i],
 			Node:       model.Wrap(e.Other),
 			Role:       model.PropString(e.Props, "role"),
-			Provenance: &e.Provenance,
+			Provenance: &page.Edges[i].Provenance,
 		}
+		conn.Edges = append(conn.Edges, edge)
+		conn.Nodes = append(conn.Nodes, edge.Node)
 	}
-	return out, nil
+	return conn, nil
 }
 
-func (r *enterpriseResolver) ParticipatesIn(ctx context.Context, obj *model.Enterprise, first *int) ([]*model.ParticipatesInProgramEdge, error) {
-	edges, err := r.related(ctx, obj.Node, castgraph.RelParticipatesIn, true, first)
+func (r *enterpriseResolver) ParticipatesIn(ctx context.Context, obj *model.Enterprise, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.ParticipatesInProgramConnection, error) {
+	page, count, err := r.relatedPage(ctx, obj.Node, "participatesIn", pageArgs{nil, where, orderBy, first, after, last, before})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.ParticipatesInProgramEdge, len(edges))
-	for i, e := range edges {
-		out[i] = &model.ParticipatesInProgramEdge{
+	conn := &model.ParticipatesInProgramConnection{PageInfo: pageInfo(page), Count: count}
+	for i, e := range page.Edges {
+		edge := &model.ParticipatesInProgramEdge{
+			Cursor:     page.Cursors[i],
 			Node:       &model.Program{Node: e.Other},
 			Role:       model.PropString(e.Props, "role"),
 			Year:       model.PropInt(e.Props, "year"),
-			Provenance: &e.Provenance,
+			Provenance: &page.Edges[i].Provenance,
 		}
+		conn.Edges = append(conn.Edges, edge)
+		conn.Nodes = append(conn.Nodes, edge.Node)
 	}
-	return out, nil
+	return conn, nil
 }
 
-func (r *enterpriseResolver) Awards(ctx context.Context, obj *model.Enterprise, first *int) ([]*model.AwardedProgramEdge, error) {
-	edges, err := r.related(ctx, obj.Node, castgraph.RelAwarded, true, first)
+func (r *enterpriseResolver) Awards(ctx context.Context, obj *model.Enterprise, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.AwardedProgramConnection, error) {
+	page, count, err := r.relatedPage(ctx, obj.Node, "awards", pageArgs{nil, where, orderBy, first, after, last, before})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.AwardedProgramEdge, len(edges))
-	for i, e := range edges {
-		out[i] = &model.AwardedProgramEdge{
+	conn := &model.AwardedProgramConnection{PageInfo: pageInfo(page), Count: count}
+	for i, e := range page.Edges {
+		edge := &model.AwardedProgramEdge{
+			Cursor:     page.Cursors[i],
 			Node:       &model.Program{Node: e.Other},
 			Year:       model.PropInt(e.Props, "year"),
 			Role:       model.PropString(e.Props, "role"),
-			Provenance: &e.Provenance,
+			Provenance: &page.Edges[i].Provenance,
 		}
+		conn.Edges = append(conn.Edges, edge)
+		conn.Nodes = append(conn.Nodes, edge.Node)
 	}
-	return out, nil
+	return conn, nil
 }
 
-func (r *enterpriseResolver) ConcernedBy(ctx context.Context, obj *model.Enterprise, first *int) ([]*model.ConcernsPlanItemEdge, error) {
-	edges, err := r.related(ctx, obj.Node, castgraph.RelConcerns, false, first)
+func (r *enterpriseResolver) ConcernedBy(ctx context.Context, obj *model.Enterprise, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.ConcernsPlanItemConnection, error) {
+	page, count, err := r.relatedPage(ctx, obj.Node, "concernedBy", pageArgs{nil, where, orderBy, first, after, last, before})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.ConcernsPlanItemEdge, len(edges))
-	for i, e := range edges {
-		out[i] = &model.ConcernsPlanItemEdge{
+	conn := &model.ConcernsPlanItemConnection{PageInfo: pageInfo(page), Count: count}
+	for i, e := range page.Edges {
+		edge := &model.ConcernsPlanItemEdge{
+			Cursor:     page.Cursors[i],
 			Node:       &model.PlanItem{Node: e.Other},
 			Role:       model.PropString(e.Props, "role"),
-			Provenance: &e.Provenance,
+			Provenance: &page.Edges[i].Provenance,
 		}
+		conn.Edges = append(conn.Edges, edge)
+		conn.Nodes = append(conn.Nodes, edge.Node)
 	}
-	return out, nil
+	return conn, nil
 }
 
-func (r *queryResolver) Enterprises(ctx context.Context, name *string, first *int, after *string) (*model.EnterpriseConnection, error) {
-	page, err := r.list(ctx, castgraph.KindEnterprise, name, first, after)
+func (r *queryResolver) Enterprises(ctx context.Context, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.EnterpriseConnection, error) {
+	page, count, err := r.list(ctx, castgraph.KindEnterprise, pageArgs{name, where, orderBy, first, after, last, before})
 	if err != nil {
 		return nil, err
 	}
-	conn := &model.EnterpriseConnection{PageInfo: page.PageInfo, TotalCount: page.TotalCount}
+	conn := &model.EnterpriseConnection{PageInfo: pageInfo(page), Count: count}
 	for i, n := range page.Nodes {
 		node := &model.Enterprise{Node: n}
 		conn.Nodes = append(conn.Nodes, node)
@@ -1025,95 +1151,110 @@ type parkResolver struct{ *Resolver }
 // Park returns the resolver of Park's fields.
 func (r *Resolver) Park() ParkResolver { return &parkResolver{r} }
 
-func (r *parkResolver) LocatedIn(ctx context.Context, obj *model.Park, first *int) ([]*model.LocatedInNodeEdge, error) {
-	edges, err := r.related(ctx, obj.Node, castgraph.RelLocatedIn, true, first)
+func (r *parkResolver) LocatedIn(ctx context.Context, obj *model.Park, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.LocatedInNodeConnection, error) {
+	page, count, err := r.relatedPage(ctx, obj.Node, "locatedIn", pageArgs{nil, where, orderBy, first, after, last, before})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.LocatedInNodeEdge, len(edges))
-	for i, e := range edges {
-		out[i] = &model.LocatedInNodeEdge{
+	conn := &model.LocatedInNodeConnection{PageInfo: pageInfo(page), Count: count}
+	for i, e := range page.Edges {
+		edge := &model.LocatedInNodeEdge{
+			Cursor:     page.Cursors[i],
 			Node:       model.Wrap(e.Other),
 			Since:      model.PropDate(e.Props, "since"),
-			Provenance: &e.Provenance,
+			Provenance: &page.Edges[i].Provenance,
 		}
+		conn.Edges = append(conn.Edges, edge)
+		conn.Nodes = append(conn.Nodes, edge.Node)
 	}
-	return out, nil
+	return conn, nil
 }
 
-func (r *parkResolver) LocatedHere(ctx context.Context, obj *model.Park, first *int) ([]*model.LocatedInNodeEdge, error) {
-	edges, err := r.related(ctx, obj.Node, castgraph.RelLocatedIn, false, first)
+func (r *parkResolver) LocatedHere(ctx context.Context, obj *model.Park, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.LocatedInNodeConnection, error) {
+	page, count, err := r.relatedPage(ctx, obj.Node, "locatedHere", pageArgs{nil, where, orderBy, first, after, last, before})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.LocatedInNodeEdge, len(edges))
-	for i, e := range edges {
-		out[i] = &model.LocatedInNodeEdge{
+	conn := &model.LocatedInNodeConnection{PageInfo: pageInfo(page), Count: count}
+	for i, e := range page.Edges {
+		edge := &model.LocatedInNodeEdge{
+			Cursor:     page.Cursors[i],
 			Node:       model.Wrap(e.Other),
 			Since:      model.PropDate(e.Props, "since"),
-			Provenance: &e.Provenance,
+			Provenance: &page.Edges[i].Provenance,
 		}
+		conn.Edges = append(conn.Edges, edge)
+		conn.Nodes = append(conn.Nodes, edge.Node)
 	}
-	return out, nil
+	return conn, nil
 }
 
-func (r *parkResolver) CooperatingSocieties(ctx context.Context, obj *model.Park, first *int) ([]*model.CooperatesWithSocietyEdge, error) {
-	edges, err := r.related(ctx, obj.Node, castgraph.RelCooperatesWith, false, first)
+func (r *parkResolver) CooperatingSocieties(ctx context.Context, obj *model.Park, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.CooperatesWithSocietyConnection, error) {
+	page, count, err := r.relatedPage(ctx, obj.Node, "cooperatingSocieties", pageArgs{nil, where, orderBy, first, after, last, before})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.CooperatesWithSocietyEdge, len(edges))
-	for i, e := range edges {
-		out[i] = &model.CooperatesWithSocietyEdge{
+	conn := &model.CooperatesWithSocietyConnection{PageInfo: pageInfo(page), Count: count}
+	for i, e := range page.Edges {
+		edge := &model.CooperatesWithSocietyEdge{
+			Cursor:     page.Cursors[i],
 			Node:       &model.Society{Node: e.Other},
 			Role:       model.PropString(e.Props, "role"),
 			Since:      model.PropDate(e.Props, "since"),
 			Year:       model.PropInt(e.Props, "year"),
-			Provenance: &e.Provenance,
+			Provenance: &page.Edges[i].Provenance,
 		}
+		conn.Edges = append(conn.Edges, edge)
+		conn.Nodes = append(conn.Nodes, edge.Node)
 	}
-	return out, nil
+	return conn, nil
 }
 
-func (r *parkResolver) ParticipatesIn(ctx context.Context, obj *model.Park, first *int) ([]*model.ParticipatesInProgramEdge, error) {
-	edges, err := r.related(ctx, obj.Node, castgraph.RelParticipatesIn, true, first)
+func (r *parkResolver) ParticipatesIn(ctx context.Context, obj *model.Park, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.ParticipatesInProgramConnection, error) {
+	page, count, err := r.relatedPage(ctx, obj.Node, "participatesIn", pageArgs{nil, where, orderBy, first, after, last, before})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.ParticipatesInProgramEdge, len(edges))
-	for i, e := range edges {
-		out[i] = &model.ParticipatesInProgramEdge{
+	conn := &model.ParticipatesInProgramConnection{PageInfo: pageInfo(page), Count: count}
+	for i, e := range page.Edges {
+		edge := &model.ParticipatesInProgramEdge{
+			Cursor:     page.Cursors[i],
 			Node:       &model.Program{Node: e.Other},
 			Role:       model.PropString(e.Props, "role"),
 			Year:       model.PropInt(e.Props, "year"),
-			Provenance: &e.Provenance,
+			Provenance: &page.Edges[i].Provenance,
 		}
+		conn.Edges = append(conn.Edges, edge)
+		conn.Nodes = append(conn.Nodes, edge.Node)
 	}
-	return out, nil
+	return conn, nil
 }
 
-func (r *parkResolver) ConcernedBy(ctx context.Context, obj *model.Park, first *int) ([]*model.ConcernsPlanItemEdge, error) {
-	edges, err := r.related(ctx, obj.Node, castgraph.RelConcerns, false, first)
+func (r *parkResolver) ConcernedBy(ctx context.Context, obj *model.Park, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.ConcernsPlanItemConnection, error) {
+	page, count, err := r.relatedPage(ctx, obj.Node, "concernedBy", pageArgs{nil, where, orderBy, first, after, last, before})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.ConcernsPlanItemEdge, len(edges))
-	for i, e := range edges {
-		out[i] = &model.ConcernsPlanItemEdge{
+	conn := &model.ConcernsPlanItemConnection{PageInfo: pageInfo(page), Count: count}
+	for i, e := range page.Edges {
+		edge := &model.ConcernsPlanItemEdge{
+			Cursor:     page.Cursors[i],
 			Node:       &model.PlanItem{Node: e.Other},
 			Role:       model.PropString(e.Props, "role"),
-			Provenance: &e.Provenance,
+			Provenance: &page.Edges[i].Provenance,
 		}
+		conn.Edges = append(conn.Edges, edge)
+		conn.Nodes = append(conn.Nodes, edge.Node)
 	}
-	return out, nil
+	return conn, nil
 }
 
-func (r *queryResolver) Parks(ctx context.Context, name *string, first *int, after *string) (*model.ParkConnection, error) {
-	page, err := r.list(ctx, castgraph.KindPark, name, first, after)
+func (r *queryResolver) Parks(ctx context.Context, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.ParkConnection, error) {
+	page, count, err := r.list(ctx, castgraph.KindPark, pageArgs{name, where, orderBy, first, after, last, before})
 	if err != nil {
 		return nil, err
 	}
-	conn := &model.ParkConnection{PageInfo: page.PageInfo, TotalCount: page.TotalCount}
+	conn := &model.ParkConnection{PageInfo: pageInfo(page), Count: count}
 	for i, n := range page.Nodes {
 		node := &model.Park{Node: n}
 		conn.Nodes = append(conn.Nodes, node)
@@ -1147,128 +1288,149 @@ type institutionResolver struct{ *Resolver }
 // Institution returns the resolver of Institution's fields.
 func (r *Resolver) Institution() InstitutionResolver { return &institutionResolver{r} }
 
-func (r *institutionResolver) AffiliatedExperts(ctx context.Context, obj *model.Institution, first *int) ([]*model.AffiliatedWithExpertEdge, error) {
-	edges, err := r.related(ctx, obj.Node, castgraph.RelAffiliatedWith, false, first)
+func (r *institutionResolver) AffiliatedExperts(ctx context.Context, obj *model.Institution, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.AffiliatedWithExpertConnection, error) {
+	page, count, err := r.relatedPage(ctx, obj.Node, "affiliatedExperts", pageArgs{nil, where, orderBy, first, after, last, before})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.AffiliatedWithExpertEdge, len(edges))
-	for i, e := range edges {
-		out[i] = &model.AffiliatedWithExpertEdge{
+	conn := &model.AffiliatedWithExpertConnection{PageInfo: pageInfo(page), Count: count}
+	for i, e := range page.Edges {
+		edge := &model.AffiliatedWithExpertEdge{
+			Cursor:     page.Cursors[i],
 			Node:       &model.Expert{Node: e.Other},
 			Role:       model.PropString(e.Props, "role"),
 			Since:      model.PropDate(e.Props, "since"),
 			Until:      model.PropDate(e.Props, "until"),
-			Provenance: &e.Provenance,
+			Provenance: &page.Edges[i].Provenance,
 		}
+		conn.Edges = append(conn.Edges, edge)
+		conn.Nodes = append(conn.Nodes, edge.Node)
 	}
-	return out, nil
+	return conn, nil
 }
 
-func (r *institutionResolver) LocatedIn(ctx context.Context, obj *model.Institution, first *int) ([]*model.LocatedInNodeEdge, error) {
-	edges, err := r.related(ctx, obj.Node, castgraph.RelLocatedIn, true, first)
+func (r *institutionResolver) LocatedIn(ctx context.Context, obj *model.Institution, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.LocatedInNodeConnection, error) {
+	page, count, err := r.relatedPage(ctx, obj.Node, "locatedIn", pageArgs{nil, where, orderBy, first, after, last, before})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.LocatedInNodeEdge, len(edges))
-	for i, e := range edges {
-		out[i] = &model.LocatedInNodeEdge{
+	conn := &model.LocatedInNodeConnection{PageInfo: pageInfo(page), Count: count}
+	for i, e := range page.Edges {
+		edge := &model.LocatedInNodeEdge{
+			Cursor:     page.Cursors[i],
 			Node:       model.Wrap(e.Other),
 			Since:      model.PropDate(e.Props, "since"),
-			Provenance: &e.Provenance,
+			Provenance: &page.Edges[i].Provenance,
 		}
+		conn.Edges = append(conn.Edges, edge)
+		conn.Nodes = append(conn.Nodes, edge.Node)
 	}
-	return out, nil
+	return conn, nil
 }
 
-func (r *institutionResolver) Runs(ctx context.Context, obj *model.Institution, first *int) ([]*model.RunByNodeEdge, error) {
-	edges, err := r.related(ctx, obj.Node, castgraph.RelRunBy, false, first)
+func (r *institutionResolver) Runs(ctx context.Context, obj *model.Institution, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.RunByNodeConnection, error) {
+	page, count, err := r.relatedPage(ctx, obj.Node, "runs", pageArgs{nil, where, orderBy, first, after, last, before})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.RunByNodeEdge, len(edges))
-	for i, e := range edges {
-		out[i] = &model.RunByNodeEdge{
+	conn := &model.RunByNodeConnection{PageInfo: pageInfo(page), Count: count}
+	for i, e := range page.Edges {
+		edge := &model.RunByNodeEdge{
+			Cursor:     page.Cursors[i],
 			Node:       model.Wrap(e.Other),
 			Role:       model.PropString(e.Props, "role"),
-			Provenance: &e.Provenance,
+			Provenance: &page.Edges[i].Provenance,
 		}
+		conn.Edges = append(conn.Edges, edge)
+		conn.Nodes = append(conn.Nodes, edge.Node)
 	}
-	return out, nil
+	return conn, nil
 }
 
-func (r *institutionResolver) ParticipatesIn(ctx context.Context, obj *model.Institution, first *int) ([]*model.ParticipatesInProgramEdge, error) {
-	edges, err := r.related(ctx, obj.Node, castgraph.RelParticipatesIn, true, first)
+func (r *institutionResolver) ParticipatesIn(ctx context.Context, obj *model.Institution, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.ParticipatesInProgramConnection, error) {
+	page, count, err := r.relatedPage(ctx, obj.Node, "participatesIn", pageArgs{nil, where, orderBy, first, after, last, before})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.ParticipatesInProgramEdge, len(edges))
-	for i, e := range edges {
-		out[i] = &model.ParticipatesInProgramEdge{
+	conn := &model.ParticipatesInProgramConnection{PageInfo: pageInfo(page), Count: count}
+	for i, e := range page.Edges {
+		edge := &model.ParticipatesInProgramEdge{
+			Cursor:     page.Cursors[i],
 			Node:       &model.Program{Node: e.Other},
 			Role:       model.PropString(e.Props, "role"),
 			Year:       model.PropInt(e.Props, "year"),
-			Provenance: &e.Provenance,
+			Provenance: &page.Edges[i].Provenance,
 		}
+		conn.Edges = append(conn.Edges, edge)
+		conn.Nodes = append(conn.Nodes, edge.Node)
 	}
-	return out, nil
+	return conn, nil
 }
 
-func (r *institutionResolver) Awards(ctx context.Context, obj *model.Institution, first *int) ([]*model.AwardedProgramEdge, error) {
-	edges, err := r.related(ctx, obj.Node, castgraph.RelAwarded, true, first)
+func (r *institutionResolver) Awards(ctx context.Context, obj *model.Institution, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.AwardedProgramConnection, error) {
+	page, count, err := r.relatedPage(ctx, obj.Node, "awards", pageArgs{nil, where, orderBy, first, after, last, before})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.AwardedProgramEdge, len(edges))
-	for i, e := range edges {
-		out[i] = &model.AwardedProgramEdge{
+	conn := &model.AwardedProgramConnection{PageInfo: pageInfo(page), Count: count}
+	for i, e := range page.Edges {
+		edge := &model.AwardedProgramEdge{
+			Cursor:     page.Cursors[i],
 			Node:       &model.Program{Node: e.Other},
 			Year:       model.PropInt(e.Props, "year"),
 			Role:       model.PropString(e.Props, "role"),
-			Provenance: &e.Provenance,
+			Provenance: &page.Edges[i].Provenance,
 		}
+		conn.Edges = append(conn.Edges, edge)
+		conn.Nodes = append(conn.Nodes, edge.Node)
 	}
-	return out, nil
+	return conn, nil
 }
 
-func (r *institutionResolver) GuidedBy(ctx context.Context, obj *model.Institution, first *int) ([]*model.GuidesAssociationEdge, error) {
-	edges, err := r.related(ctx, obj.Node, castgraph.RelGuides, false, first)
+func (r *institutionResolver) GuidedBy(ctx context.Context, obj *model.Institution, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.GuidesAssociationConnection, error) {
+	page, count, err := r.relatedPage(ctx, obj.Node, "guidedBy", pageArgs{nil, where, orderBy, first, after, last, before})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.GuidesAssociationEdge, len(edges))
-	for i, e := range edges {
-		out[i] = &model.GuidesAssociationEdge{
+	conn := &model.GuidesAssociationConnection{PageInfo: pageInfo(page), Count: count}
+	for i, e := range page.Edges {
+		edge := &model.GuidesAssociationEdge{
+			Cursor:     page.Cursors[i],
 			Node:       &model.Association{Node: e.Other},
 			Role:       model.PropString(e.Props, "role"),
-			Provenance: &e.Provenance,
+			Provenance: &page.Edges[i].Provenance,
 		}
+		conn.Edges = append(conn.Edges, edge)
+		conn.Nodes = append(conn.Nodes, edge.Node)
 	}
-	return out, nil
+	return conn, nil
 }
 
-func (r *institutionResolver) ConcernedBy(ctx context.Context, obj *model.Institution, first *int) ([]*model.ConcernsPlanItemEdge, error) {
-	edges, err := r.related(ctx, obj.Node, castgraph.RelConcerns, false, first)
+func (r *institutionResolver) ConcernedBy(ctx context.Context, obj *model.Institution, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.ConcernsPlanItemConnection, error) {
+	page, count, err := r.relatedPage(ctx, obj.Node, "concernedBy", pageArgs{nil, where, orderBy, first, after, last, before})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.ConcernsPlanItemEdge, len(edges))
-	for i, e := range edges {
-		out[i] = &model.ConcernsPlanItemEdge{
+	conn := &model.ConcernsPlanItemConnection{PageInfo: pageInfo(page), Count: count}
+	for i, e := range page.Edges {
+		edge := &model.ConcernsPlanItemEdge{
+			Cursor:     page.Cursors[i],
 			Node:       &model.PlanItem{Node: e.Other},
 			Role:       model.PropString(e.Props, "role"),
-			Provenance: &e.Provenance,
+			Provenance: &page.Edges[i].Provenance,
 		}
+		conn.Edges = append(conn.Edges, edge)
+		conn.Nodes = append(conn.Nodes, edge.Node)
 	}
-	return out, nil
+	return conn, nil
 }
 
-func (r *queryResolver) Institutions(ctx context.Context, name *string, first *int, after *string) (*model.InstitutionConnection, error) {
-	page, err := r.list(ctx, castgraph.KindInstitution, name, first, after)
+func (r *queryResolver) Institutions(ctx context.Context, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.InstitutionConnection, error) {
+	page, count, err := r.list(ctx, castgraph.KindInstitution, pageArgs{name, where, orderBy, first, after, last, before})
 	if err != nil {
 		return nil, err
 	}
-	conn := &model.InstitutionConnection{PageInfo: page.PageInfo, TotalCount: page.TotalCount}
+	conn := &model.InstitutionConnection{PageInfo: pageInfo(page), Count: count}
 	for i, n := range page.Nodes {
 		node := &model.Institution{Node: n}
 		conn.Nodes = append(conn.Nodes, node)
@@ -1302,59 +1464,68 @@ type industryClusterResolver struct{ *Resolver }
 // IndustryCluster returns the resolver of IndustryCluster's fields.
 func (r *Resolver) IndustryCluster() IndustryClusterResolver { return &industryClusterResolver{r} }
 
-func (r *industryClusterResolver) Parts(ctx context.Context, obj *model.IndustryCluster, first *int) ([]*model.PartOfIndustryChainEdge, error) {
-	edges, err := r.related(ctx, obj.Node, castgraph.RelPartOf, false, first)
+func (r *industryClusterResolver) Parts(ctx context.Context, obj *model.IndustryCluster, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.PartOfIndustryChainConnection, error) {
+	page, count, err := r.relatedPage(ctx, obj.Node, "parts", pageArgs{nil, where, orderBy, first, after, last, before})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.PartOfIndustryChainEdge, len(edges))
-	for i, e := range edges {
-		out[i] = &model.PartOfIndustryChainEdge{
+	conn := &model.PartOfIndustryChainConnection{PageInfo: pageInfo(page), Count: count}
+	for i, e := range page.Edges {
+		edge := &model.PartOfIndustryChainEdge{
+			Cursor:     page.Cursors[i],
 			Node:       &model.IndustryChain{Node: e.Other},
-			Provenance: &e.Provenance,
+			Provenance: &page.Edges[i].Provenance,
 		}
+		conn.Edges = append(conn.Edges, edge)
+		conn.Nodes = append(conn.Nodes, edge.Node)
 	}
-	return out, nil
+	return conn, nil
 }
 
-func (r *industryClusterResolver) LocatedIn(ctx context.Context, obj *model.IndustryCluster, first *int) ([]*model.LocatedInNodeEdge, error) {
-	edges, err := r.related(ctx, obj.Node, castgraph.RelLocatedIn, true, first)
+func (r *industryClusterResolver) LocatedIn(ctx context.Context, obj *model.IndustryCluster, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.LocatedInNodeConnection, error) {
+	page, count, err := r.relatedPage(ctx, obj.Node, "locatedIn", pageArgs{nil, where, orderBy, first, after, last, before})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.LocatedInNodeEdge, len(edges))
-	for i, e := range edges {
-		out[i] = &model.LocatedInNodeEdge{
+	conn := &model.LocatedInNodeConnection{PageInfo: pageInfo(page), Count: count}
+	for i, e := range page.Edges {
+		edge := &model.LocatedInNodeEdge{
+			Cursor:     page.Cursors[i],
 			Node:       model.Wrap(e.Other),
 			Since:      model.PropDate(e.Props, "since"),
-			Provenance: &e.Provenance,
+			Provenance: &page.Edges[i].Provenance,
 		}
+		conn.Edges = append(conn.Edges, edge)
+		conn.Nodes = append(conn.Nodes, edge.Node)
 	}
-	return out, nil
+	return conn, nil
 }
 
-func (r *industryClusterResolver) ConcernedBy(ctx context.Context, obj *model.IndustryCluster, first *int) ([]*model.ConcernsPlanItemEdge, error) {
-	edges, err := r.related(ctx, obj.Node, castgraph.RelConcerns, false, first)
+func (r *industryClusterResolver) ConcernedBy(ctx context.Context, obj *model.IndustryCluster, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.ConcernsPlanItemConnection, error) {
+	page, count, err := r.relatedPage(ctx, obj.Node, "concernedBy", pageArgs{nil, where, orderBy, first, after, last, before})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.ConcernsPlanItemEdge, len(edges))
-	for i, e := range edges {
-		out[i] = &model.ConcernsPlanItemEdge{
+	conn := &model.ConcernsPlanItemConnection{PageInfo: pageInfo(page), Count: count}
+	for i, e := range page.Edges {
+		edge := &model.ConcernsPlanItemEdge{
+			Cursor:     page.Cursors[i],
 			Node:       &model.PlanItem{Node: e.Other},
 			Role:       model.PropString(e.Props, "role"),
-			Provenance: &e.Provenance,
+			Provenance: &page.Edges[i].Provenance,
 		}
+		conn.Edges = append(conn.Edges, edge)
+		conn.Nodes = append(conn.Nodes, edge.Node)
 	}
-	return out, nil
+	return conn, nil
 }
 
-func (r *queryResolver) IndustryClusters(ctx context.Context, name *string, first *int, after *string) (*model.IndustryClusterConnection, error) {
-	page, err := r.list(ctx, castgraph.KindIndustryCluster, name, first, after)
+func (r *queryResolver) IndustryClusters(ctx context.Context, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.IndustryClusterConnection, error) {
+	page, count, err := r.list(ctx, castgraph.KindIndustryCluster, pageArgs{name, where, orderBy, first, after, last, before})
 	if err != nil {
 		return nil, err
 	}
-	conn := &model.IndustryClusterConnection{PageInfo: page.PageInfo, TotalCount: page.TotalCount}
+	conn := &model.IndustryClusterConnection{PageInfo: pageInfo(page), Count: count}
 	for i, n := range page.Nodes {
 		node := &model.IndustryCluster{Node: n}
 		conn.Nodes = append(conn.Nodes, node)
@@ -1388,59 +1559,68 @@ type industryChainResolver struct{ *Resolver }
 // IndustryChain returns the resolver of IndustryChain's fields.
 func (r *Resolver) IndustryChain() IndustryChainResolver { return &industryChainResolver{r} }
 
-func (r *industryChainResolver) Enterprises(ctx context.Context, obj *model.IndustryChain, first *int) ([]*model.InChainEnterpriseEdge, error) {
-	edges, err := r.related(ctx, obj.Node, castgraph.RelInChain, false, first)
+func (r *industryChainResolver) Enterprises(ctx context.Context, obj *model.IndustryChain, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.InChainEnterpriseConnection, error) {
+	page, count, err := r.relatedPage(ctx, obj.Node, "enterprises", pageArgs{nil, where, orderBy, first, after, last, before})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.InChainEnterpriseEdge, len(edges))
-	for i, e := range edges {
-		out[i] = &model.InChainEnterpriseEdge{
+	conn := &model.InChainEnterpriseConnection{PageInfo: pageInfo(page), Count: count}
+	for i, e := range page.Edges {
+		edge := &model.InChainEnterpriseEdge{
+			Cursor:     page.Cursors[i],
 			Node:       &model.Enterprise{Node: e.Other},
 			Role:       model.PropString(e.Props, "role"),
-			Provenance: &e.Provenance,
+			Provenance: &page.Edges[i].Provenance,
 		}
+		conn.Edges = append(conn.Edges, edge)
+		conn.Nodes = append(conn.Nodes, edge.Node)
 	}
-	return out, nil
+	return conn, nil
 }
 
-func (r *industryChainResolver) PartOf(ctx context.Context, obj *model.IndustryChain, first *int) ([]*model.PartOfIndustryClusterEdge, error) {
-	edges, err := r.related(ctx, obj.Node, castgraph.RelPartOf, true, first)
+func (r *industryChainResolver) PartOf(ctx context.Context, obj *model.IndustryChain, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.PartOfIndustryClusterConnection, error) {
+	page, count, err := r.relatedPage(ctx, obj.Node, "partOf", pageArgs{nil, where, orderBy, first, after, last, before})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.PartOfIndustryClusterEdge, len(edges))
-	for i, e := range edges {
-		out[i] = &model.PartOfIndustryClusterEdge{
+	conn := &model.PartOfIndustryClusterConnection{PageInfo: pageInfo(page), Count: count}
+	for i, e := range page.Edges {
+		edge := &model.PartOfIndustryClusterEdge{
+			Cursor:     page.Cursors[i],
 			Node:       &model.IndustryCluster{Node: e.Other},
-			Provenance: &e.Provenance,
+			Provenance: &page.Edges[i].Provenance,
 		}
+		conn.Edges = append(conn.Edges, edge)
+		conn.Nodes = append(conn.Nodes, edge.Node)
 	}
-	return out, nil
+	return conn, nil
 }
 
-func (r *industryChainResolver) ConcernedBy(ctx context.Context, obj *model.IndustryChain, first *int) ([]*model.ConcernsPlanItemEdge, error) {
-	edges, err := r.related(ctx, obj.Node, castgraph.RelConcerns, false, first)
+func (r *industryChainResolver) ConcernedBy(ctx context.Context, obj *model.IndustryChain, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.ConcernsPlanItemConnection, error) {
+	page, count, err := r.relatedPage(ctx, obj.Node, "concernedBy", pageArgs{nil, where, orderBy, first, after, last, before})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.ConcernsPlanItemEdge, len(edges))
-	for i, e := range edges {
-		out[i] = &model.ConcernsPlanItemEdge{
+	conn := &model.ConcernsPlanItemConnection{PageInfo: pageInfo(page), Count: count}
+	for i, e := range page.Edges {
+		edge := &model.ConcernsPlanItemEdge{
+			Cursor:     page.Cursors[i],
 			Node:       &model.PlanItem{Node: e.Other},
 			Role:       model.PropString(e.Props, "role"),
-			Provenance: &e.Provenance,
+			Provenance: &page.Edges[i].Provenance,
 		}
+		conn.Edges = append(conn.Edges, edge)
+		conn.Nodes = append(conn.Nodes, edge.Node)
 	}
-	return out, nil
+	return conn, nil
 }
 
-func (r *queryResolver) IndustryChains(ctx context.Context, name *string, first *int, after *string) (*model.IndustryChainConnection, error) {
-	page, err := r.list(ctx, castgraph.KindIndustryChain, name, first, after)
+func (r *queryResolver) IndustryChains(ctx context.Context, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.IndustryChainConnection, error) {
+	page, count, err := r.list(ctx, castgraph.KindIndustryChain, pageArgs{name, where, orderBy, first, after, last, before})
 	if err != nil {
 		return nil, err
 	}
-	conn := &model.IndustryChainConnection{PageInfo: page.PageInfo, TotalCount: page.TotalCount}
+	conn := &model.IndustryChainConnection{PageInfo: pageInfo(page), Count: count}
 	for i, n := range page.Nodes {
 		node := &model.IndustryChain{Node: n}
 		conn.Nodes = append(conn.Nodes, node)
@@ -1474,77 +1654,89 @@ type regionResolver struct{ *Resolver }
 // Region returns the resolver of Region's fields.
 func (r *Resolver) Region() RegionResolver { return &regionResolver{r} }
 
-func (r *regionResolver) LocatedIn(ctx context.Context, obj *model.Region, first *int) ([]*model.LocatedInNodeEdge, error) {
-	edges, err := r.related(ctx, obj.Node, castgraph.RelLocatedIn, true, first)
+func (r *regionResolver) LocatedIn(ctx context.Context, obj *model.Region, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.LocatedInNodeConnection, error) {
+	page, count, err := r.relatedPage(ctx, obj.Node, "locatedIn", pageArgs{nil, where, orderBy, first, after, last, before})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.LocatedInNodeEdge, len(edges))
-	for i, e := range edges {
-		out[i] = &model.LocatedInNodeEdge{
+	conn := &model.LocatedInNodeConnection{PageInfo: pageInfo(page), Count: count}
+	for i, e := range page.Edges {
+		edge := &model.LocatedInNodeEdge{
+			Cursor:     page.Cursors[i],
 			Node:       model.Wrap(e.Other),
 			Since:      model.PropDate(e.Props, "since"),
-			Provenance: &e.Provenance,
+			Provenance: &page.Edges[i].Provenance,
 		}
+		conn.Edges = append(conn.Edges, edge)
+		conn.Nodes = append(conn.Nodes, edge.Node)
 	}
-	return out, nil
+	return conn, nil
 }
 
-func (r *regionResolver) LocatedHere(ctx context.Context, obj *model.Region, first *int) ([]*model.LocatedInNodeEdge, error) {
-	edges, err := r.related(ctx, obj.Node, castgraph.RelLocatedIn, false, first)
+func (r *regionResolver) LocatedHere(ctx context.Context, obj *model.Region, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.LocatedInNodeConnection, error) {
+	page, count, err := r.relatedPage(ctx, obj.Node, "locatedHere", pageArgs{nil, where, orderBy, first, after, last, before})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.LocatedInNodeEdge, len(edges))
-	for i, e := range edges {
-		out[i] = &model.LocatedInNodeEdge{
+	conn := &model.LocatedInNodeConnection{PageInfo: pageInfo(page), Count: count}
+	for i, e := range page.Edges {
+		edge := &model.LocatedInNodeEdge{
+			Cursor:     page.Cursors[i],
 			Node:       model.Wrap(e.Other),
 			Since:      model.PropDate(e.Props, "since"),
-			Provenance: &e.Provenance,
+			Provenance: &page.Edges[i].Provenance,
 		}
+		conn.Edges = append(conn.Edges, edge)
+		conn.Nodes = append(conn.Nodes, edge.Node)
 	}
-	return out, nil
+	return conn, nil
 }
 
-func (r *regionResolver) ParticipatesIn(ctx context.Context, obj *model.Region, first *int) ([]*model.ParticipatesInProgramEdge, error) {
-	edges, err := r.related(ctx, obj.Node, castgraph.RelParticipatesIn, true, first)
+func (r *regionResolver) ParticipatesIn(ctx context.Context, obj *model.Region, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.ParticipatesInProgramConnection, error) {
+	page, count, err := r.relatedPage(ctx, obj.Node, "participatesIn", pageArgs{nil, where, orderBy, first, after, last, before})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.ParticipatesInProgramEdge, len(edges))
-	for i, e := range edges {
-		out[i] = &model.ParticipatesInProgramEdge{
+	conn := &model.ParticipatesInProgramConnection{PageInfo: pageInfo(page), Count: count}
+	for i, e := range page.Edges {
+		edge := &model.ParticipatesInProgramEdge{
+			Cursor:     page.Cursors[i],
 			Node:       &model.Program{Node: e.Other},
 			Role:       model.PropString(e.Props, "role"),
 			Year:       model.PropInt(e.Props, "year"),
-			Provenance: &e.Provenance,
+			Provenance: &page.Edges[i].Provenance,
 		}
+		conn.Edges = append(conn.Edges, edge)
+		conn.Nodes = append(conn.Nodes, edge.Node)
 	}
-	return out, nil
+	return conn, nil
 }
 
-func (r *regionResolver) ConcernedBy(ctx context.Context, obj *model.Region, first *int) ([]*model.ConcernsPlanItemEdge, error) {
-	edges, err := r.related(ctx, obj.Node, castgraph.RelConcerns, false, first)
+func (r *regionResolver) ConcernedBy(ctx context.Context, obj *model.Region, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.ConcernsPlanItemConnection, error) {
+	page, count, err := r.relatedPage(ctx, obj.Node, "concernedBy", pageArgs{nil, where, orderBy, first, after, last, before})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.ConcernsPlanItemEdge, len(edges))
-	for i, e := range edges {
-		out[i] = &model.ConcernsPlanItemEdge{
+	conn := &model.ConcernsPlanItemConnection{PageInfo: pageInfo(page), Count: count}
+	for i, e := range page.Edges {
+		edge := &model.ConcernsPlanItemEdge{
+			Cursor:     page.Cursors[i],
 			Node:       &model.PlanItem{Node: e.Other},
 			Role:       model.PropString(e.Props, "role"),
-			Provenance: &e.Provenance,
+			Provenance: &page.Edges[i].Provenance,
 		}
+		conn.Edges = append(conn.Edges, edge)
+		conn.Nodes = append(conn.Nodes, edge.Node)
 	}
-	return out, nil
+	return conn, nil
 }
 
-func (r *queryResolver) Regions(ctx context.Context, name *string, first *int, after *string) (*model.RegionConnection, error) {
-	page, err := r.list(ctx, castgraph.KindRegion, name, first, after)
+func (r *queryResolver) Regions(ctx context.Context, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.RegionConnection, error) {
+	page, count, err := r.list(ctx, castgraph.KindRegion, pageArgs{name, where, orderBy, first, after, last, before})
 	if err != nil {
 		return nil, err
 	}
-	conn := &model.RegionConnection{PageInfo: page.PageInfo, TotalCount: page.TotalCount}
+	conn := &model.RegionConnection{PageInfo: pageInfo(page), Count: count}
 	for i, n := range page.Nodes {
 		node := &model.Region{Node: n}
 		conn.Nodes = append(conn.Nodes, node)
@@ -1578,110 +1770,128 @@ type programResolver struct{ *Resolver }
 // Program returns the resolver of Program's fields.
 func (r *Resolver) Program() ProgramResolver { return &programResolver{r} }
 
-func (r *programResolver) LocatedIn(ctx context.Context, obj *model.Program, first *int) ([]*model.LocatedInNodeEdge, error) {
-	edges, err := r.related(ctx, obj.Node, castgraph.RelLocatedIn, true, first)
+func (r *programResolver) LocatedIn(ctx context.Context, obj *model.Program, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.LocatedInNodeConnection, error) {
+	page, count, err := r.relatedPage(ctx, obj.Node, "locatedIn", pageArgs{nil, where, orderBy, first, after, last, before})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.LocatedInNodeEdge, len(edges))
-	for i, e := range edges {
-		out[i] = &model.LocatedInNodeEdge{
+	conn := &model.LocatedInNodeConnection{PageInfo: pageInfo(page), Count: count}
+	for i, e := range page.Edges {
+		edge := &model.LocatedInNodeEdge{
+			Cursor:     page.Cursors[i],
 			Node:       model.Wrap(e.Other),
 			Since:      model.PropDate(e.Props, "since"),
-			Provenance: &e.Provenance,
+			Provenance: &page.Edges[i].Provenance,
 		}
+		conn.Edges = append(conn.Edges, edge)
+		conn.Nodes = append(conn.Nodes, edge.Node)
 	}
-	return out, nil
+	return conn, nil
 }
 
-func (r *programResolver) LaunchedBy(ctx context.Context, obj *model.Program, first *int) ([]*model.LaunchesPlanItemEdge, error) {
-	edges, err := r.related(ctx, obj.Node, castgraph.RelLaunches, false, first)
+func (r *programResolver) LaunchedBy(ctx context.Context, obj *model.Program, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.LaunchesPlanItemConnection, error) {
+	page, count, err := r.relatedPage(ctx, obj.Node, "launchedBy", pageArgs{nil, where, orderBy, first, after, last, before})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.LaunchesPlanItemEdge, len(edges))
-	for i, e := range edges {
-		out[i] = &model.LaunchesPlanItemEdge{
+	conn := &model.LaunchesPlanItemConnection{PageInfo: pageInfo(page), Count: count}
+	for i, e := range page.Edges {
+		edge := &model.LaunchesPlanItemEdge{
+			Cursor:     page.Cursors[i],
 			Node:       &model.PlanItem{Node: e.Other},
 			Role:       model.PropString(e.Props, "role"),
-			Provenance: &e.Provenance,
+			Provenance: &page.Edges[i].Provenance,
 		}
+		conn.Edges = append(conn.Edges, edge)
+		conn.Nodes = append(conn.Nodes, edge.Node)
 	}
-	return out, nil
+	return conn, nil
 }
 
-func (r *programResolver) RunBy(ctx context.Context, obj *model.Program, first *int) ([]*model.RunByNodeEdge, error) {
-	edges, err := r.related(ctx, obj.Node, castgraph.RelRunBy, true, first)
+func (r *programResolver) RunBy(ctx context.Context, obj *model.Program, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.RunByNodeConnection, error) {
+	page, count, err := r.relatedPage(ctx, obj.Node, "runBy", pageArgs{nil, where, orderBy, first, after, last, before})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.RunByNodeEdge, len(edges))
-	for i, e := range edges {
-		out[i] = &model.RunByNodeEdge{
+	conn := &model.RunByNodeConnection{PageInfo: pageInfo(page), Count: count}
+	for i, e := range page.Edges {
+		edge := &model.RunByNodeEdge{
+			Cursor:     page.Cursors[i],
 			Node:       model.Wrap(e.Other),
 			Role:       model.PropString(e.Props, "role"),
-			Provenance: &e.Provenance,
+			Provenance: &page.Edges[i].Provenance,
 		}
+		conn.Edges = append(conn.Edges, edge)
+		conn.Nodes = append(conn.Nodes, edge.Node)
 	}
-	return out, nil
+	return conn, nil
 }
 
-func (r *programResolver) Participants(ctx context.Context, obj *model.Program, first *int) ([]*model.ParticipatesInNodeEdge, error) {
-	edges, err := r.related(ctx, obj.Node, castgraph.RelParticipatesIn, false, first)
+func (r *programResolver) Participants(ctx context.Context, obj *model.Program, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.ParticipatesInNodeConnection, error) {
+	page, count, err := r.relatedPage(ctx, obj.Node, "participants", pageArgs{nil, where, orderBy, first, after, last, before})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.ParticipatesInNodeEdge, len(edges))
-	for i, e := range edges {
-		out[i] = &model.ParticipatesInNodeEdge{
+	conn := &model.ParticipatesInNodeConnection{PageInfo: pageInfo(page), Count: count}
+	for i, e := range page.Edges {
+		edge := &model.ParticipatesInNodeEdge{
+			Cursor:     page.Cursors[i],
 			Node:       model.Wrap(e.Other),
 			Role:       model.PropString(e.Props, "role"),
 			Year:       model.PropInt(e.Props, "year"),
-			Provenance: &e.Provenance,
+			Provenance: &page.Edges[i].Provenance,
 		}
+		conn.Edges = append(conn.Edges, edge)
+		conn.Nodes = append(conn.Nodes, edge.Node)
 	}
-	return out, nil
+	return conn, nil
 }
 
-func (r *programResolver) Awardees(ctx context.Context, obj *model.Program, first *int) ([]*model.AwardedNodeEdge, error) {
-	edges, err := r.related(ctx, obj.Node, castgraph.RelAwarded, false, first)
+func (r *programResolver) Awardees(ctx context.Context, obj *model.Program, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.AwardedNodeConnection, error) {
+	page, count, err := r.relatedPage(ctx, obj.Node, "awardees", pageArgs{nil, where, orderBy, first, after, last, before})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.AwardedNodeEdge, len(edges))
-	for i, e := range edges {
-		out[i] = &model.AwardedNodeEdge{
+	conn := &model.AwardedNodeConnection{PageInfo: pageInfo(page), Count: count}
+	for i, e := range page.Edges {
+		edge := &model.AwardedNodeEdge{
+			Cursor:     page.Cursors[i],
 			Node:       model.Wrap(e.Other),
 			Year:       model.PropInt(e.Props, "year"),
 			Role:       model.PropString(e.Props, "role"),
-			Provenance: &e.Provenance,
+			Provenance: &page.Edges[i].Provenance,
 		}
+		conn.Edges = append(conn.Edges, edge)
+		conn.Nodes = append(conn.Nodes, edge.Node)
 	}
-	return out, nil
+	return conn, nil
 }
 
-func (r *programResolver) ConcernedBy(ctx context.Context, obj *model.Program, first *int) ([]*model.ConcernsPlanItemEdge, error) {
-	edges, err := r.related(ctx, obj.Node, castgraph.RelConcerns, false, first)
+func (r *programResolver) ConcernedBy(ctx context.Context, obj *model.Program, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.ConcernsPlanItemConnection, error) {
+	page, count, err := r.relatedPage(ctx, obj.Node, "concernedBy", pageArgs{nil, where, orderBy, first, after, last, before})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.ConcernsPlanItemEdge, len(edges))
-	for i, e := range edges {
-		out[i] = &model.ConcernsPlanItemEdge{
+	conn := &model.ConcernsPlanItemConnection{PageInfo: pageInfo(page), Count: count}
+	for i, e := range page.Edges {
+		edge := &model.ConcernsPlanItemEdge{
+			Cursor:     page.Cursors[i],
 			Node:       &model.PlanItem{Node: e.Other},
 			Role:       model.PropString(e.Props, "role"),
-			Provenance: &e.Provenance,
+			Provenance: &page.Edges[i].Provenance,
 		}
+		conn.Edges = append(conn.Edges, edge)
+		conn.Nodes = append(conn.Nodes, edge.Node)
 	}
-	return out, nil
+	return conn, nil
 }
 
-func (r *queryResolver) Programs(ctx context.Context, name *string, first *int, after *string) (*model.ProgramConnection, error) {
-	page, err := r.list(ctx, castgraph.KindProgram, name, first, after)
+func (r *queryResolver) Programs(ctx context.Context, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.ProgramConnection, error) {
+	page, count, err := r.list(ctx, castgraph.KindProgram, pageArgs{name, where, orderBy, first, after, last, before})
 	if err != nil {
 		return nil, err
 	}
-	conn := &model.ProgramConnection{PageInfo: page.PageInfo, TotalCount: page.TotalCount}
+	conn := &model.ProgramConnection{PageInfo: pageInfo(page), Count: count}
 	for i, n := range page.Nodes {
 		node := &model.Program{Node: n}
 		conn.Nodes = append(conn.Nodes, node)

@@ -52,19 +52,19 @@ func TestMutations_CreateUpdateLinkUnlinkDelete(t *testing.T) {
 		a.ok(t, link, map[string]any{"in": map[string]any{"type": "SERVES", "from": f.expert, "to": f.enterprise, "props": map[string]any{"via": "万名专家进万企"}}})
 
 		d = a.ok(t, `query($e: ID!, $s: ID!) {
-			e: node(id: $e) { ... on Expert { memberOf { node { id } role since provenance { sources } } serves { node { id } via } } }
-			s: node(id: $s) { ... on Society { members { node { id } role } } }
+			e: node(id: $e) { ... on Expert { memberOf { edges { node { id } role since provenance { sources } } } serves { edges { node { id } via } } } }
+			s: node(id: $s) { ... on Society { members { edges { node { id } role } } } }
 		}`, map[string]any{"e": f.expert, "s": f.society})
-		if str(d, "e", "memberOf", 0, "node", "id") != f.society || str(d, "e", "memberOf", 0, "since") != "2023-05-01" {
+		if str(d, "e", "memberOf", "edges", 0, "node", "id") != f.society || str(d, "e", "memberOf", "edges", 0, "since") != "2023-05-01" {
 			t.Errorf("expert.memberOf = %v", get(d, "e", "memberOf"))
 		}
-		if got := list(d, "e", "memberOf", 0, "provenance", "sources"); len(got) != 1 || got[0] != "test roster, row 2" {
+		if got := list(d, "e", "memberOf", "edges", 0, "provenance", "sources"); len(got) != 1 || got[0] != "test roster, row 2" {
 			t.Errorf("relationship sources = %v", got)
 		}
-		if str(d, "e", "serves", 0, "via") != "万名专家进万企" || str(d, "e", "serves", 0, "node", "id") != f.enterprise {
+		if str(d, "e", "serves", "edges", 0, "via") != "万名专家进万企" || str(d, "e", "serves", "edges", 0, "node", "id") != f.enterprise {
 			t.Errorf("expert.serves = %v", get(d, "e", "serves"))
 		}
-		if str(d, "s", "members", 0, "node", "id") != f.expert || str(d, "s", "members", 0, "role") != "理事" {
+		if str(d, "s", "members", "edges", 0, "node", "id") != f.expert || str(d, "s", "members", "edges", 0, "role") != "理事" {
 			t.Errorf("society.members = %v", get(d, "s", "members"))
 		}
 	})
@@ -101,8 +101,8 @@ func TestMutations_CreateUpdateLinkUnlinkDelete(t *testing.T) {
 		if str(d, "deleteExpert") != f.expert {
 			t.Fatalf("delete = %v", d)
 		}
-		d = a.ok(t, `query($id: ID!, $s: ID!) { node(id: $id) { id } s: node(id: $s) { ... on Society { members { node { id } } } } }`, map[string]any{"id": f.expert, "s": f.society})
-		if get(d, "node") != nil || len(list(d, "s", "members")) != 0 {
+		d = a.ok(t, `query($id: ID!, $s: ID!) { node(id: $id) { id } s: node(id: $s) { ... on Society { members { edges { node { id } } } } } }`, map[string]any{"id": f.expert, "s": f.society})
+		if get(d, "node") != nil || len(list(d, "s", "members", "edges")) != 0 {
 			t.Errorf("after delete: %v", d)
 		}
 	})

@@ -7,6 +7,8 @@ package graph
 import (
 	"context"
 	"fmt"
+	"reflect"
+	"strings"
 
 	"github.com/castgraph/castgraph"
 	"github.com/castgraph/castgraph/graph/model"
@@ -37,44 +39,81 @@ func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error)
 	return model.Wrap(n), nil
 }
 
-// related answers a relationship field through the request's loader, so that
-// sibling nodes asking for the same field share one query.
-func (r *Resolver) related(ctx context.Context, near *castgraph.Node, rel castgraph.RelType, outgoing bool, first *int) ([]castgraph.Edge, error) {
-	limit := 100
-	if first != nil {
-		limit = *first
-	}
-	if limit < 0 || limit > store.MaxRelated {
-		return nil, castgraph.Errorf(castgraph.EINVALID, "first", "first must be between 0 and %d", store.MaxRelated)
-	}
-	return loaders.For(ctx, r.Store).Related(ctx, loaders.RelatedKey{ID: near.ID, Type: rel, Outgoing: outgoing, Limit: limit})
+// pageArgs are the arguments of a connection field as gqlgen passes them.
+type pageArgs struct {
+	name    *string
+	where   map[string]any
+	orderBy []map[string]any
+	first   *int
+	after   *string
+	last    *int
+	before  *string
 }
 
-func (r *Resolver) list(ctx context.Context, kind castgraph.Kind, name *string, first *int, after *string) (*listPage, error) {
-	n, a, limit := "", "", 20
-	if name != nil {
-		n = *name
+// query turns connection arguments into a store query.
+func (a pageArgs) query() store.PageQuery {
+	q := store.PageQuery{First: a.first, Last: a.last}
+	if a.where != nil {
+		q.Where, _ = plain(a.where).(map[string]any)
 	}
-	if after != nil {
-		a = *after
+	if a.name != nil {
+		q.NameContains = *a.name
 	}
-	if first != nil {
-		limit = *first
+	if a.after != nil {
+		q.After = *a.after
 	}
-	page, err := r.Store.List(ctx, kind, n, limit, a)
+	if a.before != nil {
+		q.Before = *a.before
+	}
+	for _, o := range a.orderBy {
+		o, _ := plain(o).(map[string]any)
+		field, _ := o["field"].(string)
+		q.OrderBy = append(q.OrderBy, store.Order{Field: camel(field), Desc: o["direction"] == "DESC"})
+	}
+	return q
+}
+
+// camel turns a sort-field enum value into its property name: CREDIT_CODE → creditCode.
+func camel(upperSnake string) string {
+	words := strings.Split(strings.ToLower(upperSnake), "_")
+	for i := 1; i < len(words); i++ {
+		if words[i] != "" {
+			words[i] = strings.ToUpper(words[i][:1]) + words[i][1:]
+		}
+	}
+	return strings.Join(words, "")
+}
+
+func pageInfo(p *store.Page) *model.PageInfo {
+	info := &model.PageInfo{HasNextPage: p.HasNextPage, HasPreviousPage: p.HasPreviousPage}
+	if n := len(p.Cursors); n > 0 {
+		info.StartCursor, info.EndCursor = &p.Cursors[0], &p.Cursors[n-1]
+	}
+	return info
+}
+
+// list answers a Query list field; totalCount is counted only when asked.
+func (r *Resolver) list(ctx context.Context, kind castgraph.Kind, args pageArgs) (*store.Page, func(context.Context) (int, error), error) {
+	q := args.query()
+	page, err := r.Store.List(ctx, kind, q)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	info := &model.PageInfo{HasNextPage: page.HasNextPage}
-	if len(page.Cursors) > 0 {
-		info.EndCursor = &page.Cursors[len(page.Cursors)-1]
-	}
-	return &listPage{Page: page, PageInfo: info}, nil
+	count := func(ctx context.Context) (int, error) { return r.Store.Count(ctx, kind, q) }
+	return page, count, nil
 }
 
-type listPage struct {
-	*store.Page
-	PageInfo *model.PageInfo
+// relatedPage answers a relationship field through the request's loaders, so
+// that sibling nodes asking for the same field share one statement.
+func (r *Resolver) relatedPage(ctx context.Context, near *castgraph.Node, field string, args pageArgs) (*store.Page, func(context.Context) (int, error), error) {
+	l := loaders.For(ctx, r.Store)
+	q := args.query()
+	page, err := l.Related(ctx, near.Kind, field, near.ID, q)
+	if err != nil {
+		return nil, nil, err
+	}
+	count := func(ctx context.Context) (int, error) { return l.RelatedCount(ctx, near.Kind, field, near.ID, q.Where) }
+	return page, count, nil
 }
 
 func (r *Resolver) createNode(ctx context.Context, kind castgraph.Kind, input map[string]any) (*castgraph.Node, error) {
@@ -106,7 +145,7 @@ func (r *Resolver) deleteNode(ctx context.Context, kind castgraph.Kind, id strin
 func nodeInput(input map[string]any) (castgraph.NodeInput, error) {
 	in := castgraph.NodeInput{Props: map[string]any{}}
 	for k, raw := range input {
-		v := deref(raw)
+		v := plain(raw)
 		switch k {
 		case "name":
 			s, ok := v.(string)
@@ -116,13 +155,9 @@ func nodeInput(input map[string]any) (castgraph.NodeInput, error) {
 			in.Name = &s
 		case "aliases":
 			in.Aliases = []string{}
-			switch list := v.(type) {
-			case []string:
-				in.Aliases = list
-			case []any:
-				for _, a := range list {
-					in.Aliases = append(in.Aliases, fmt.Sprint(deref(a)))
-				}
+			list, _ := v.([]any)
+			for _, a := range list {
+				in.Aliases = append(in.Aliases, fmt.Sprint(a))
 			}
 		case "description":
 			s, _ := v.(string) // null clears it
@@ -136,34 +171,39 @@ func nodeInput(input map[string]any) (castgraph.NodeInput, error) {
 	return in, nil
 }
 
-// deref unwraps the pointers gqlgen uses for nullable input fields; a nil
-// pointer becomes nil, which means "clear" in an update.
-func deref(v any) any {
-	switch p := v.(type) {
-	case *string:
-		if p != nil {
-			return *p
-		}
-	case *int:
-		if p != nil {
-			return *p
-		}
-	case *int64:
-		if p != nil {
-			return *p
-		}
-	case *bool:
-		if p != nil {
-			return *p
-		}
-	case *castgraph.Date:
-		if p != nil {
-			return *p
-		}
-	default:
-		return v
+// plain turns what gqlgen passes for map-bound inputs into plain values:
+// pointers (used for nullable fields) are followed, nil pointers become nil,
+// and slices and maps of any element type become []any and map[string]any.
+func plain(v any) any {
+	if v == nil {
+		return nil
 	}
-	return nil
+	if d, ok := v.(castgraph.Date); ok {
+		return d
+	}
+	rv := reflect.ValueOf(v)
+	switch rv.Kind() {
+	case reflect.Pointer:
+		if rv.IsNil() {
+			return nil
+		}
+		return plain(rv.Elem().Interface())
+	case reflect.Slice:
+		out := make([]any, rv.Len())
+		for i := range out {
+			out[i] = plain(rv.Index(i).Interface())
+		}
+		return out
+	case reflect.Map:
+		out := make(map[string]any, rv.Len())
+		for _, k := range rv.MapKeys() {
+			out[fmt.Sprint(k.Interface())] = plain(rv.MapIndex(k).Interface())
+		}
+		return out
+	case reflect.String:
+		return rv.String() // named string types, such as enums, become plain strings
+	}
+	return v
 }
 
 func (r *mutationResolver) Link(ctx context.Context, input model.LinkInput) (*model.Relationship, error) {

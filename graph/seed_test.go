@@ -18,15 +18,15 @@ var sectionOfItem = map[int]int{1: 1, 2: 1, 3: 1, 4: 2, 5: 2, 6: 2, 7: 3, 8: 3, 
 const planQuery = `{
   plans(name: "2024年工作要点") {
     totalCount
-    nodes { year issuedOn parts(first: 10) { node { ... on PlanSection { number name } } } }
+    nodes { year issuedOn parts(first: 10) { edges { node { ... on PlanSection { number name } } } } }
   }
   planItems(first: 50) {
     totalCount
     nodes {
       number name year
-      partOf { node { number name partOf { node { year } } } }
-      launches { node { name aliases kind runBy { node { name } } } }
-      concerns { node { name } }
+      partOf { edges { node { number name partOf { edges { node { year } } } } } }
+      launches { edges { node { name aliases kind runBy { edges { node { name } } } } } }
+      concerns { edges { node { name } } }
     }
   }
 }`
@@ -41,7 +41,7 @@ func TestSeed_PlanHasItsSectionsItemsAndProgrammes(t *testing.T) {
 	if got := get(d, "plans", "nodes", 0, "issuedOn"); got != "2024-02-18" {
 		t.Errorf("issuedOn = %v", got)
 	}
-	if got := len(list(d, "plans", "nodes", 0, "parts")); got != 6 {
+	if got := len(list(d, "plans", "nodes", 0, "parts", "edges")); got != 6 {
 		t.Errorf("plan has %d sections, want 6", got)
 	}
 	items := list(d, "planItems", "nodes")
@@ -51,25 +51,25 @@ func TestSeed_PlanHasItsSectionsItemsAndProgrammes(t *testing.T) {
 	launched := map[int][]string{} // item number → names and aliases it launches
 	for _, it := range items {
 		n := int(get(it, "number").(float64))
-		sections := list(it, "partOf")
+		sections := list(it, "partOf", "edges")
 		if len(sections) != 1 {
 			t.Fatalf("item %d is in %d sections", n, len(sections))
 		}
 		if got := int(get(sections[0], "node", "number").(float64)); got != sectionOfItem[n] {
 			t.Errorf("item %d is in section %d, want %d", n, got, sectionOfItem[n])
 		}
-		if get(sections[0], "node", "partOf", 0, "node", "year") != float64(2024) {
+		if get(sections[0], "node", "partOf", "edges", 0, "node", "year") != float64(2024) {
 			t.Errorf("item %d's section is not part of the 2024 plan", n)
 		}
-		if len(list(it, "launches"))+len(list(it, "concerns")) == 0 {
+		if len(list(it, "launches", "edges"))+len(list(it, "concerns", "edges")) == 0 {
 			t.Errorf("item %d names nothing", n)
 		}
-		for _, l := range list(it, "launches") {
+		for _, l := range list(it, "launches", "edges") {
 			launched[n] = append(launched[n], str(l, "node", "name"))
 			for _, alias := range list(l, "node", "aliases") {
 				launched[n] = append(launched[n], alias.(string))
 			}
-			if len(list(l, "node", "runBy")) == 0 {
+			if len(list(l, "node", "runBy", "edges")) == 0 {
 				t.Errorf("item %d: %s is run by no one", n, str(l, "node", "name"))
 			}
 		}
@@ -159,7 +159,7 @@ func TestSeed_LoadingTwiceLeavesTheGraphAsItWas(t *testing.T) {
 
 func TestSeed_ProvenanceSaysWhereEachNodeComesFrom(t *testing.T) {
 	a := newAPI(t)
-	d := a.ok(t, `{ programs(name: "无锡马山生命健康论坛") { nodes { provenance { sources createdAt updatedAt } launchedBy { node { number } provenance { sources } } } } }`, nil)
+	d := a.ok(t, `{ programs(name: "无锡马山生命健康论坛") { nodes { provenance { sources createdAt updatedAt } launchedBy { edges { node { number } provenance { sources } } } } } }`, nil)
 	p := get(d, "programs", "nodes", 0)
 	if got := list(p, "provenance", "sources"); len(got) == 0 || got[0] != "plan 2024, item 9" {
 		t.Errorf("node sources = %v", got)
@@ -167,7 +167,7 @@ func TestSeed_ProvenanceSaysWhereEachNodeComesFrom(t *testing.T) {
 	if str(p, "provenance", "createdAt") == "" {
 		t.Error("no createdAt")
 	}
-	if got := list(p, "launchedBy", 0, "provenance", "sources"); len(got) == 0 || got[0] != "plan 2024, item 9" {
+	if got := list(p, "launchedBy", "edges", 0, "provenance", "sources"); len(got) == 0 || got[0] != "plan 2024, item 9" {
 		t.Errorf("relationship sources = %v", got)
 	}
 }
@@ -175,12 +175,12 @@ func TestSeed_ProvenanceSaysWhereEachNodeComesFrom(t *testing.T) {
 func TestDemo_ExpertsServeEnterprisesInClusters(t *testing.T) {
 	a := newAPI(t)
 	// Question 1 of the guide, walked through the API: cluster → chains → enterprises → serving experts.
-	d := a.ok(t, `{ industryClusters(first: 50) { nodes { name parts { node { ... on IndustryChain { name enterprises { node { name servedBy { node { name } via } } } } } } } } }`, nil)
+	d := a.ok(t, `{ industryClusters(first: 50) { nodes { name parts { edges { node { ... on IndustryChain { name enterprises { edges { node { name servedBy { edges { node { name } via } } } } } } } } } } } }`, nil)
 	served := 0
 	for _, c := range list(d, "industryClusters", "nodes") {
-		for _, chain := range list(c, "parts") {
-			for _, e := range list(chain, "node", "enterprises") {
-				served += len(list(e, "node", "servedBy"))
+		for _, chain := range list(c, "parts", "edges") {
+			for _, e := range list(chain, "node", "enterprises", "edges") {
+				served += len(list(e, "node", "servedBy", "edges"))
 			}
 		}
 	}

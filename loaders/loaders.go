@@ -1,13 +1,15 @@
-// Package loaders batches the reads of one GraphQL request: every
-// relationship field asked of many sibling nodes becomes one store call per
-// (type, direction, limit), not one per node. Loaders are built per request by
+// Package loaders batches the reads of one GraphQL request: a relationship
+// field asked of many sibling nodes becomes one store statement per distinct
+// (field, arguments), not one per node. Loaders are built per request by
 // Middleware and live only as long as it; they must not outlive it or be
 // shared, so no request sees another's cache.
 package loaders
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/castgraph/castgraph"
@@ -15,17 +17,22 @@ import (
 	"github.com/vikstrous/dataloadgen"
 )
 
-// RelatedKey asks for the relationships of one node of one type in one direction.
-type RelatedKey struct {
-	ID       string
-	Type     castgraph.RelType
-	Outgoing bool
-	Limit    int
+// key names one node's relationship field with one set of arguments; the
+// arguments are kept as JSON so that keys are comparable.
+type key struct {
+	Near  castgraph.Kind
+	Field string
+	ID    string
+	Args  string
 }
 
 // Loaders holds the request's loaders.
 type Loaders struct {
-	related *dataloadgen.Loader[RelatedKey, []castgraph.Edge]
+	pages  *dataloadgen.Loader[key, *store.Page]
+	counts *dataloadgen.Loader[key, int]
+
+	mu      sync.Mutex
+	queries map[string]store.PageQuery // Args JSON → the query it stands for
 }
 
 // batchWait is how long a loader waits for sibling fields before it queries.
@@ -35,41 +42,68 @@ const batchWait = 2 * time.Millisecond
 
 // New builds a request's loaders over the store.
 func New(s *store.Store) *Loaders {
-	return &Loaders{
-		related: dataloadgen.NewMappedLoader(func(ctx context.Context, keys []RelatedKey) (map[RelatedKey][]castgraph.Edge, error) {
-			return fetchRelated(ctx, s, keys)
-		}, dataloadgen.WithWait(batchWait)),
-	}
+	l := &Loaders{queries: map[string]store.PageQuery{}}
+	l.pages = dataloadgen.NewMappedLoader(func(ctx context.Context, keys []key) (map[key]*store.Page, error) {
+		out := map[key]*store.Page{}
+		for g, ids := range l.group(keys) {
+			pages, err := s.RelatedPages(ctx, g.Near, g.Field, ids, l.query(g.Args))
+			if err != nil {
+				return nil, err
+			}
+			for _, id := range ids {
+				out[key{g.Near, g.Field, id, g.Args}] = pages[id]
+			}
+		}
+		return out, nil
+	}, dataloadgen.WithWait(batchWait))
+	l.counts = dataloadgen.NewMappedLoader(func(ctx context.Context, keys []key) (map[key]int, error) {
+		out := map[key]int{}
+		for g, ids := range l.group(keys) {
+			counts, err := s.RelatedCounts(ctx, g.Near, g.Field, ids, l.query(g.Args).Where)
+			if err != nil {
+				return nil, err
+			}
+			for _, id := range ids {
+				out[key{g.Near, g.Field, id, g.Args}] = counts[id]
+			}
+		}
+		return out, nil
+	}, dataloadgen.WithWait(batchWait))
+	return l
 }
 
-// fetchRelated groups keys that differ only by node id and asks the store once per group.
-func fetchRelated(ctx context.Context, s *store.Store, keys []RelatedKey) (map[RelatedKey][]castgraph.Edge, error) {
-	type group struct {
-		rel      castgraph.RelType
-		outgoing bool
-		limit    int
-	}
-	ids := map[group][]string{}
+// group collects the ids of keys that differ only by node.
+func (l *Loaders) group(keys []key) map[key][]string {
+	groups := map[key][]string{}
 	for _, k := range keys {
-		g := group{k.Type, k.Outgoing, k.Limit}
-		ids[g] = append(ids[g], k.ID)
+		g := key{Near: k.Near, Field: k.Field, Args: k.Args}
+		groups[g] = append(groups[g], k.ID)
 	}
-	out := make(map[RelatedKey][]castgraph.Edge, len(keys))
-	for g, list := range ids {
-		edges, err := s.Related(ctx, list, g.rel, g.outgoing, g.limit)
-		if err != nil {
-			return nil, err
-		}
-		for _, id := range list {
-			out[RelatedKey{id, g.rel, g.outgoing, g.limit}] = edges[id]
-		}
-	}
-	return out, nil
+	return groups
 }
 
-// Related returns the relationships that the key asks for.
-func (l *Loaders) Related(ctx context.Context, key RelatedKey) ([]castgraph.Edge, error) {
-	return l.related.Load(ctx, key)
+func (l *Loaders) remember(q store.PageQuery) string {
+	b, _ := json.Marshal(q)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.queries[string(b)] = q
+	return string(b)
+}
+
+func (l *Loaders) query(args string) store.PageQuery {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.queries[args]
+}
+
+// Related returns one page of a node's relationship field.
+func (l *Loaders) Related(ctx context.Context, near castgraph.Kind, field, id string, q store.PageQuery) (*store.Page, error) {
+	return l.pages.Load(ctx, key{near, field, id, l.remember(q)})
+}
+
+// RelatedCount counts a node's relationships of a field that match the filter.
+func (l *Loaders) RelatedCount(ctx context.Context, near castgraph.Kind, field, id string, where map[string]any) (int, error) {
+	return l.counts.Load(ctx, key{near, field, id, l.remember(store.PageQuery{Where: where})})
 }
 
 type ctxKey struct{}

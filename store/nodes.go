@@ -2,17 +2,12 @@ package store
 
 import (
 	"context"
-	"encoding/base64"
-	"encoding/json"
 	"strings"
 
 	"github.com/castgraph/castgraph"
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j/dbtype"
 )
-
-// MaxPageSize caps `first` on lists.
-const MaxPageSize = 500
 
 // Node returns the node with the id, or nil when there is none.
 func (s *Store) Node(ctx context.Context, id string) (*castgraph.Node, error) {
@@ -44,87 +39,6 @@ func mustNodeOfKind(ctx context.Context, tx neo4j.ManagedTransaction, kind castg
 		return nil, castgraph.Errorf(castgraph.EINVALID, field, "%q is a %s, not a %s", id, n.Kind, kind)
 	}
 	return n, nil
-}
-
-// Page is one page of a list in name order.
-type Page struct {
-	Nodes       []*castgraph.Node
-	Cursors     []string
-	HasNextPage bool
-	TotalCount  int
-}
-
-// cursor is the keyset position after a node: its name and id. Cursors are
-// opaque to clients (base64 JSON) and stay valid when nodes are inserted.
-type cursor struct {
-	Name string `json:"n"`
-	ID   string `json:"i"`
-}
-
-func encodeCursor(n *castgraph.Node) string {
-	b, _ := json.Marshal(cursor{Name: n.Name, ID: n.ID})
-	return base64.RawURLEncoding.EncodeToString(b)
-}
-
-func decodeCursor(s string) (*cursor, error) {
-	b, err := base64.RawURLEncoding.DecodeString(s)
-	var c cursor
-	if err == nil {
-		err = json.Unmarshal(b, &c)
-	}
-	if err != nil || c.ID == "" {
-		return nil, castgraph.Errorf(castgraph.EINVALID, "after", "the cursor is not one this API gave out")
-	}
-	return &c, nil
-}
-
-// List returns up to first nodes of the kind, in (name, id) order, after the
-// cursor; nameContains filters on names and aliases, case-insensitively.
-func (s *Store) List(ctx context.Context, kind castgraph.Kind, nameContains string, first int, after string) (*Page, error) {
-	if _, ok := castgraph.SpecOf(kind); !ok {
-		return nil, castgraph.Errorf(castgraph.EINVALID, "kind", "unknown kind %q", kind)
-	}
-	if first < 0 || first > MaxPageSize {
-		return nil, castgraph.Errorf(castgraph.EINVALID, "first", "first must be between 0 and %d", MaxPageSize)
-	}
-	params := map[string]any{"name": nil, "afterName": nil, "afterID": nil, "limit": first + 1}
-	if q := strings.TrimSpace(nameContains); q != "" {
-		params["name"] = strings.ToLower(q)
-	}
-	if after != "" {
-		c, err := decodeCursor(after)
-		if err != nil {
-			return nil, err
-		}
-		params["afterName"], params["afterID"] = c.Name, c.ID
-	}
-	match := "MATCH (n:" + string(kind) + ") WHERE ($name IS NULL OR toLower(n.name) CONTAINS $name OR any(a IN coalesce(n.aliases, []) WHERE toLower(a) CONTAINS $name))"
-	return read(ctx, s, func(tx neo4j.ManagedTransaction) (*Page, error) {
-		recs, err := collect(ctx, tx, match+
-			" AND ($afterName IS NULL OR n.name > $afterName OR (n.name = $afterName AND n.id > $afterID))"+
-			" RETURN n ORDER BY n.name, n.id LIMIT $limit", params)
-		if err != nil {
-			return nil, err
-		}
-		page := &Page{}
-		for i, r := range recs {
-			if i == first {
-				page.HasNextPage = true
-				break
-			}
-			v, _ := r.Get("n")
-			n := toNode(v.(dbtype.Node))
-			page.Nodes = append(page.Nodes, n)
-			page.Cursors = append(page.Cursors, encodeCursor(n))
-		}
-		count, err := collect(ctx, tx, match+" RETURN count(n) AS c", params)
-		if err != nil {
-			return nil, err
-		}
-		c, _ := count[0].Get("c")
-		page.TotalCount = int(c.(int64))
-		return page, nil
-	})
 }
 
 // Create writes a new node of the kind. It fails with CONFLICT when another

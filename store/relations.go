@@ -8,47 +8,96 @@ import (
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j/dbtype"
 )
 
-// MaxRelated caps how many relationships of one type one node returns.
-const MaxRelated = 1000
-
-// Related returns, for each id, up to limit relationships of the type in the
-// direction, with the node at the far end, ordered by that node's name. It
-// answers many ids in one statement so that callers can batch.
-func (s *Store) Related(ctx context.Context, ids []string, rel castgraph.RelType, outgoing bool, limit int) (map[string][]castgraph.Edge, error) {
-	if _, ok := castgraph.RelSpecOf(rel); !ok {
-		return nil, castgraph.Errorf(castgraph.EINVALID, "type", "unknown relationship type %q", rel)
+// RelatedPages returns, for each id, one page of its relationships of the
+// type in the direction, with the node at the far end; the query's filter,
+// order and window apply to the far nodes. One statement answers all ids, so
+// that callers can batch sibling fields.
+func (s *Store) RelatedPages(ctx context.Context, near castgraph.Kind, field string, ids []string, q PageQuery) (map[string]*Page, error) {
+	end, ok := RelationField(near, field)
+	if !ok {
+		return nil, castgraph.Errorf(castgraph.EINVALID, "field", "%s has no relationship field %q", near, field)
 	}
-	if limit < 0 || limit > MaxRelated {
-		return nil, castgraph.Errorf(castgraph.EINVALID, "first", "first must be between 0 and %d", MaxRelated)
+	b := newBuilder()
+	t := end.farTarget()
+	w, err := b.compileWindow(t, "b", "rel:"+string(near)+"."+field, q, 100, MaxRelated)
+	if err != nil {
+		return nil, err
 	}
-	pattern := "(a)-[r:" + string(rel) + "]->(b)"
-	if !outgoing {
-		pattern = "(a)<-[r:" + string(rel) + "]-(b)"
-	}
+	b.params["ids"], b.params["limit"] = ids, w.limit
 	cypher := `UNWIND $ids AS id
 		MATCH (a:Entity {id: id})
-		MATCH ` + pattern + `
-		WITH id, r, b ORDER BY b.name, b.id
-		WITH id, collect({r: r, b: b})[..$limit] AS rows
-		RETURN id, rows`
-	return read(ctx, s, func(tx neo4j.ManagedTransaction) (map[string][]castgraph.Edge, error) {
-		recs, err := collect(ctx, tx, cypher, map[string]any{"ids": ids, "limit": limit})
+		CALL {
+			WITH a
+			MATCH ` + end.Pattern("a", "r", "b", t.label()) + `
+			WHERE ` + w.where + `
+			RETURN r, b, ` + w.sortKey + ` AS k
+			ORDER BY ` + w.order + `
+			LIMIT $limit
+		}
+		RETURN id, collect([r, b, k]) AS rows`
+	return read(ctx, s, func(tx neo4j.ManagedTransaction) (map[string]*Page, error) {
+		recs, err := collect(ctx, tx, cypher, b.params)
 		if err != nil {
 			return nil, err
 		}
-		out := make(map[string][]castgraph.Edge, len(ids))
+		out := make(map[string]*Page, len(ids))
 		for _, rec := range recs {
 			idv, _ := rec.Get("id")
 			id := idv.(string)
 			rows, _ := rec.Get("rows")
+			var nodes []*castgraph.Node
+			var edges []castgraph.Edge
+			var keys [][]any
 			for _, row := range rows.([]any) {
-				m := row.(map[string]any)
-				r := m["r"].(dbtype.Relationship)
-				out[id] = append(out[id], castgraph.Edge{
-					Type: rel, NearID: id, Other: toNode(m["b"].(dbtype.Node)), Outgoing: outgoing,
-					Props: relProps(r), Provenance: toProvenance(r.Props),
-				})
+				cols := row.([]any)
+				r := cols[0].(dbtype.Relationship)
+				other := toNode(cols[1].(dbtype.Node))
+				nodes = append(nodes, other)
+				edges = append(edges, castgraph.Edge{Type: end.Spec.Type, NearID: id, Other: other, Outgoing: end.Outgoing,
+					Props: relProps(r), Provenance: toProvenance(r.Props)})
+				keys = append(keys, cols[2].([]any))
 			}
+			out[id] = w.finish(nodes, edges, keys)
+		}
+		for _, id := range ids {
+			if out[id] == nil {
+				out[id] = w.finish(nil, []castgraph.Edge{}, nil)
+			}
+		}
+		return out, nil
+	})
+}
+
+// RelatedCounts counts, for each id, its relationships of the field's type
+// whose far node matches the filter.
+func (s *Store) RelatedCounts(ctx context.Context, near castgraph.Kind, field string, ids []string, where map[string]any) (map[string]int, error) {
+	end, ok := RelationField(near, field)
+	if !ok {
+		return nil, castgraph.Errorf(castgraph.EINVALID, "field", "%s has no relationship field %q", near, field)
+	}
+	b := newBuilder()
+	t := end.farTarget()
+	cond := "true"
+	if where != nil {
+		var err error
+		if cond, err = b.filter(t, "b", where, 0, "where"); err != nil {
+			return nil, err
+		}
+	}
+	b.params["ids"] = ids
+	cypher := `UNWIND $ids AS id
+		MATCH (a:Entity {id: id})
+		RETURN id, COUNT { MATCH ` + end.Pattern("a", "r", "b", t.label()) + ` WHERE ` + cond + ` } AS c`
+	return read(ctx, s, func(tx neo4j.ManagedTransaction) (map[string]int, error) {
+		recs, err := collect(ctx, tx, cypher, b.params)
+		if err != nil {
+			return nil, err
+		}
+		out := make(map[string]int, len(ids))
+		for _, rec := range recs {
+			id, _ := rec.Get("id")
+			c, _ := rec.Get("c")
+			out[id.(string)] = int(c.(int64))
 		}
 		return out, nil
 	})

@@ -155,6 +155,44 @@ func goType(p castgraph.PropSpec) string {
 
 func doc(s string) string { return `"""` + s + `"""` + "\n" }
 
+func indentDoc(s string) string { return doc(s) + "  " }
+
+func pascalField(s string) string { return strings.ToUpper(s[:1]) + s[1:] }
+
+// upperSnake turns a property name into a sort-field enum value: creditCode → CREDIT_CODE.
+func upperSnake(s string) string {
+	var b strings.Builder
+	for i, r := range s {
+		if r >= 'A' && r <= 'Z' && i > 0 {
+			b.WriteByte('_')
+		}
+		b.WriteRune(r)
+	}
+	return strings.ToUpper(b.String())
+}
+
+// filterType is the GraphQL input that filters a property of this type.
+func filterType(p castgraph.PropSpec) string {
+	switch p.Type {
+	case castgraph.PropInt:
+		return "IntFilter"
+	case castgraph.PropBool:
+		return "BooleanFilter"
+	case castgraph.PropDate:
+		return "DateFilter"
+	case castgraph.PropEnum:
+		return p.Enum + "Filter"
+	}
+	return "StringFilter"
+}
+
+// windowArgs are the arguments of every connection field.
+func windowArgs(target string) string {
+	return fmt.Sprintf("where: %sFilter, orderBy: [%sOrder!], first: Int, after: String, last: Int, before: String", target, target)
+}
+
+const windowDoc = "first/after pages forwards, last/before backwards (first defaults to %d, at most %d); where filters, orderBy sorts (the id breaks ties)."
+
 func schema() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# %s\n\n", header)
@@ -171,6 +209,7 @@ func schema() string {
 	}
 	for _, name := range enumOrder {
 		fmt.Fprintf(&b, "enum %s {\n  %s\n}\n\n", name, strings.Join(enums[name], "\n  "))
+		fmt.Fprintf(&b, "input %sFilter {\n  eq: %s\n  in: [%s!]\n}\n\n", name, name, name)
 	}
 
 	b.WriteString(doc("The kinds of relationship between nodes."))
@@ -193,13 +232,32 @@ func schema() string {
 			if !e.outgoing {
 				dir = "incoming"
 			}
-			fmt.Fprintf(&b, "  %s%s(first: Int = 100): [%s!]!\n", indentDoc(fmt.Sprintf("%s (%s): %s", e.spec.Type, dir, e.spec.Doc)), e.field, e.edgeType())
+			fmt.Fprintf(&b, "  %s%s(%s): %s!\n", indentDoc(fmt.Sprintf("%s (%s): %s "+windowDoc, e.spec.Type, dir, e.spec.Doc, 100, 1000)),
+				e.field, windowArgs(e.other), e.connectionType())
 		}
 		b.WriteString("}\n\n")
 
-		fmt.Fprintf(&b, "%stype %sConnection {\n  edges: [%sEdge!]!\n  nodes: [%s!]!\n  pageInfo: PageInfo!\n  totalCount: Int!\n}\n\n",
-			doc("A page of "+k+" nodes, in name order."), k, k, k)
+		fmt.Fprintf(&b, "%stype %sConnection {\n  edges: [%sEdge!]!\n  nodes: [%s!]!\n  pageInfo: PageInfo!\n  %stotalCount: Int!\n}\n\n",
+			doc("A page of "+k+" nodes."), k, k, k, indentDoc("How many nodes match the filter, on all pages."))
 		fmt.Fprintf(&b, "type %sEdge {\n  cursor: String!\n  node: %s!\n}\n\n", k, k)
+
+		fmt.Fprintf(&b, "%sinput %sFilter {\n  AND: [%sFilter!]\n  OR: [%sFilter!]\n  NOT: %sFilter\n  id: IDFilter\n  name: StringFilter\n",
+			doc("Conditions on "+k+" nodes; all given fields must hold."), k, k, k, k)
+		for _, p := range ks.Props {
+			fmt.Fprintf(&b, "  %s: %s\n", p.Name, filterType(p))
+		}
+		for _, e := range endsOf(ks.Kind) {
+			fmt.Fprintf(&b, "  %s%s: %sQuantifier\n", indentDoc("Conditions on the nodes related by "+string(e.spec.Type)+"."), e.field, e.other)
+		}
+		b.WriteString("}\n\n")
+		quantifier(&b, k)
+
+		fmt.Fprintf(&b, "enum %sSortField {\n  NAME\n  ID\n  CREATED_AT\n  UPDATED_AT\n", k)
+		for _, p := range ks.Props {
+			fmt.Fprintf(&b, "  %s\n", upperSnake(p.Name))
+		}
+		b.WriteString("}\n\n")
+		fmt.Fprintf(&b, "input %sOrder {\n  field: %sSortField!\n  direction: SortDirection = ASC\n}\n\n", k, k)
 
 		for _, creating := range []bool{true, false} {
 			verb, bang := "Update", ""
@@ -218,19 +276,23 @@ func schema() string {
 			b.WriteString("}\n\n")
 		}
 	}
+	quantifier(&b, "Node")
 
 	for _, e := range allEdgeTypes() {
-		fmt.Fprintf(&b, "%stype %s {\n  node: %s!\n", doc(fmt.Sprintf("A %s relationship, seen from one end; node is the other end.", e.spec.Type)), e.edgeType(), e.other)
+		fmt.Fprintf(&b, "%stype %s {\n  cursor: String!\n  node: %s!\n", doc(fmt.Sprintf("A %s relationship, seen from one end; node is the other end.", e.spec.Type)), e.edgeType(), e.other)
 		for _, p := range e.spec.Props {
 			fmt.Fprintf(&b, "  %s%s: %s\n", indentDoc(p.Doc), p.Name, gqlType(p))
 		}
 		b.WriteString("  provenance: Provenance!\n}\n\n")
+		fmt.Fprintf(&b, "type %s {\n  edges: [%s!]!\n  nodes: [%s!]!\n  pageInfo: PageInfo!\n  %stotalCount: Int!\n}\n\n",
+			e.connectionType(), e.edgeType(), e.other, indentDoc("How many relationships match the filter, on all pages."))
 	}
 
 	b.WriteString("extend type Query {\n")
 	for _, ks := range castgraph.Kinds {
-		fmt.Fprintf(&b, "  %s%s(name: String, first: Int = 20, after: String): %sConnection!\n",
-			indentDoc(fmt.Sprintf("%s nodes in name order; name matches names and aliases containing it.", ks.Kind)), listField(ks.Kind), ks.Kind)
+		fmt.Fprintf(&b, "  %s%s(%s%s): %sConnection!\n",
+			indentDoc(fmt.Sprintf("%s nodes, by name unless orderBy says otherwise; name matches names and aliases containing it. "+windowDoc, ks.Kind, 20, 500)),
+			listField(ks.Kind), "name: String, ", windowArgs(string(ks.Kind)), ks.Kind)
 	}
 	b.WriteString("}\n\nextend type Mutation {\n")
 	for _, ks := range castgraph.Kinds {
@@ -243,11 +305,16 @@ func schema() string {
 	return b.String()
 }
 
-func indentDoc(s string) string { return doc(s) + "  " }
+func quantifier(b *strings.Builder, target string) {
+	fmt.Fprintf(b, "%sinput %sQuantifier {\n  some: %sFilter\n  none: %sFilter\n  all: %sFilter\n  single: %sFilter\n}\n\n",
+		doc("Which of the related "+target+" nodes must match: at least one, none, every one, exactly one."), target, target, target, target, target)
+}
+
+func (e relEnd) connectionType() string { return strings.TrimSuffix(e.edgeType(), "Edge") + "Connection" }
 
 func models() string {
 	var b bytes.Buffer
-	fmt.Fprintf(&b, "// %s\n\npackage model\n\nimport \"github.com/castgraph/castgraph\"\n\n", header)
+	fmt.Fprintf(&b, "// %s\n\npackage model\n\nimport (\n\t\"context\"\n\n\t\"github.com/castgraph/castgraph\"\n)\n\n", header)
 	for _, ks := range castgraph.Kinds {
 		k := string(ks.Kind)
 		fmt.Fprintf(&b, "// %s is the GraphQL view of a %s node.\ntype %s struct{ *castgraph.Node }\n\n", k, k, k)
@@ -255,6 +322,20 @@ func models() string {
 		for _, p := range ks.Props {
 			fmt.Fprintf(&b, "func (n *%s) %s() %s { return %s(n.Props, %q) }\n\n", k, pascalField(p.Name), goType(p), goAccessor(p), p.Name)
 		}
+		connection(&b, k+"Connection", k+"Edge", "*"+k)
+		fmt.Fprintf(&b, "type %sEdge struct {\n\tCursor string\n\tNode *%s\n}\n\n", k, k)
+	}
+	for _, e := range allEdgeTypes() {
+		node := "Node"
+		if e.other != "Node" {
+			node = "*" + e.other
+		}
+		fmt.Fprintf(&b, "type %s struct {\n\tCursor string\n\tNode %s\n", e.edgeType(), node)
+		for _, p := range e.spec.Props {
+			fmt.Fprintf(&b, "\t%s %s\n", pascalField(p.Name), goType(p))
+		}
+		b.WriteString("\tProvenance *castgraph.Provenance\n}\n\n")
+		connection(&b, e.connectionType(), e.edgeType(), node)
 	}
 	b.WriteString("// Wrap returns the GraphQL view of a node, by its kind.\nfunc Wrap(n *castgraph.Node) Node {\n\tswitch n.Kind {\n")
 	for _, ks := range castgraph.Kinds {
@@ -264,20 +345,24 @@ func models() string {
 	return b.String()
 }
 
-func pascalField(s string) string { return strings.ToUpper(s[:1]) + s[1:] }
+func connection(b *bytes.Buffer, name, edge, node string) {
+	fmt.Fprintf(b, "type %s struct {\n\tEdges []*%s\n\tNodes []%s\n\tPageInfo *PageInfo\n\t// Count counts on demand: only when a client asks for totalCount.\n\tCount func(context.Context) (int, error)\n}\n\n", name, edge, node)
+	fmt.Fprintf(b, "func (c *%s) TotalCount(ctx context.Context) (int, error) { return c.Count(ctx) }\n\n", name)
+}
 
 func resolvers() string {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "// %s\n\npackage graph\n\nimport (\n\t\"context\"\n\n\t\"github.com/castgraph/castgraph\"\n\t\"github.com/castgraph/castgraph/graph/model\"\n)\n\n", header)
+	const args = "where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string"
 	for _, ks := range castgraph.Kinds {
 		k := string(ks.Kind)
 		lk := lowerFirst(k)
 		fmt.Fprintf(&b, "type %sResolver struct{ *Resolver }\n\n", lk)
 		fmt.Fprintf(&b, "// %s returns the resolver of %s's fields.\nfunc (r *Resolver) %s() %sResolver { return &%sResolver{r} }\n\n", k, k, k, k, lk)
 		for _, e := range endsOf(ks.Kind) {
-			fmt.Fprintf(&b, "func (r *%sResolver) %s(ctx context.Context, obj *model.%s, first *int) ([]*model.%s, error) {\n", lk, pascalField(e.field), k, e.edgeType())
-			fmt.Fprintf(&b, "\tedges, err := r.related(ctx, obj.Node, castgraph.Rel%s, %v, first)\n\tif err != nil {\n\t\treturn nil, err\n\t}\n", pascal(string(e.spec.Type)), e.outgoing)
-			fmt.Fprintf(&b, "\tout := make([]*model.%s, len(edges))\n\tfor i, e := range edges {\n\t\tout[i] = &model.%s{\n", e.edgeType(), e.edgeType())
+			fmt.Fprintf(&b, "func (r *%sResolver) %s(ctx context.Context, obj *model.%s, %s) (*model.%s, error) {\n", lk, pascalField(e.field), k, args, e.connectionType())
+			fmt.Fprintf(&b, "\tpage, count, err := r.relatedPage(ctx, obj.Node, %q, pageArgs{nil, where, orderBy, first, after, last, before})\n\tif err != nil {\n\t\treturn nil, err\n\t}\n", e.field)
+			fmt.Fprintf(&b, "\tconn := &model.%s{PageInfo: pageInfo(page), Count: count}\n\tfor i, e := range page.Edges {\n\t\tedge := &model.%s{\n\t\t\tCursor: page.Cursors[i],\n", e.connectionType(), e.edgeType())
 			if e.other == "Node" {
 				b.WriteString("\t\t\tNode: model.Wrap(e.Other),\n")
 			} else {
@@ -286,12 +371,12 @@ func resolvers() string {
 			for _, p := range e.spec.Props {
 				fmt.Fprintf(&b, "\t\t\t%s: model.%s(e.Props, %q),\n", pascalField(p.Name), goAccessor(p), p.Name)
 			}
-			b.WriteString("\t\t\tProvenance: &e.Provenance,\n\t\t}\n\t}\n\treturn out, nil\n}\n\n")
+			b.WriteString("\t\t\tProvenance: &page.Edges[i].Provenance,\n\t\t}\n\t\tconn.Edges = append(conn.Edges, edge)\n\t\tconn.Nodes = append(conn.Nodes, edge.Node)\n\t}\n\treturn conn, nil\n}\n\n")
 		}
 
-		fmt.Fprintf(&b, "func (r *queryResolver) %s(ctx context.Context, name *string, first *int, after *string) (*model.%sConnection, error) {\n", pascalField(listField(ks.Kind)), k)
-		fmt.Fprintf(&b, "\tpage, err := r.list(ctx, castgraph.Kind%s, name, first, after)\n\tif err != nil {\n\t\treturn nil, err\n\t}\n", k)
-		fmt.Fprintf(&b, "\tconn := &model.%sConnection{PageInfo: page.PageInfo, TotalCount: page.TotalCount}\n", k)
+		fmt.Fprintf(&b, "func (r *queryResolver) %s(ctx context.Context, name *string, %s) (*model.%sConnection, error) {\n", pascalField(listField(ks.Kind)), args, k)
+		fmt.Fprintf(&b, "\tpage, count, err := r.list(ctx, castgraph.Kind%s, pageArgs{name, where, orderBy, first, after, last, before})\n\tif err != nil {\n\t\treturn nil, err\n\t}\n", k)
+		fmt.Fprintf(&b, "\tconn := &model.%sConnection{PageInfo: pageInfo(page), Count: count}\n", k)
 		fmt.Fprintf(&b, "\tfor i, n := range page.Nodes {\n\t\tnode := &model.%s{Node: n}\n\t\tconn.Nodes = append(conn.Nodes, node)\n\t\tconn.Edges = append(conn.Edges, &model.%sEdge{Cursor: page.Cursors[i], Node: node})\n\t}\n\treturn conn, nil\n}\n\n", k, k)
 
 		fmt.Fprintf(&b, "func (r *mutationResolver) Create%s(ctx context.Context, input map[string]any) (*model.%s, error) {\n", k, k)
@@ -306,7 +391,7 @@ func resolvers() string {
 
 func gqlgenConfig() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "# %s\n# Edit cmd/schemagen instead, then run `go generate ./graph`.\n", header)
+	fmt.Fprintf(&b, "# %s\n# Edit cmd/schemagen instead, then run `go generate .`.\n", header)
 	b.WriteString(`schema:
   - schema/*.graphqls
 exec:
@@ -315,8 +400,8 @@ exec:
 model:
   filename: graph/model/models_gen.go
   package: model
-# No resolver section: the resolvers are written by hand (graph/resolver.go)
-# and by cmd/schemagen (graph/kinds_gen.go), so gqlgen never rewrites them.
+# No resolver section: the resolvers are written by hand (graph/*.go) and by
+# cmd/schemagen (graph/kinds_gen.go), so gqlgen never rewrites them.
 omit_getters: true
 models:
   ID:
@@ -331,9 +416,17 @@ models:
     model: github.com/castgraph/castgraph.Provenance
   Node:
     model: github.com/castgraph/castgraph/graph/model.Node
+  PageInfo:
+    model: github.com/castgraph/castgraph/graph/model.PageInfo
   RelationType:
     model: github.com/99designs/gqlgen/graphql.String
+  SortDirection:
+    model: github.com/99designs/gqlgen/graphql.String
+  NodeSortField:
+    model: github.com/99designs/gqlgen/graphql.String
 `)
+	mapInputs := []string{"StringFilter", "IDFilter", "IntFilter", "DateFilter", "BooleanFilter", "NodeFilter", "NodeQuantifier", "NodeOrder"}
+	bind := func(name string) { fmt.Fprintf(&b, "  %s:\n    model: github.com/castgraph/castgraph/graph/model.%s\n", name, name) }
 	enums := map[string]bool{}
 	for _, ks := range castgraph.Kinds {
 		k := string(ks.Kind)
@@ -341,13 +434,24 @@ models:
 		for _, e := range endsOf(ks.Kind) {
 			fmt.Fprintf(&b, "      %s:\n        resolver: true\n", e.field)
 		}
-		fmt.Fprintf(&b, "  Create%sInput:\n    model: map[string]interface{}\n  Update%sInput:\n    model: map[string]interface{}\n", k, k)
+		bind(k + "Connection")
+		bind(k + "Edge")
+		mapInputs = append(mapInputs, "Create"+k+"Input", "Update"+k+"Input", k+"Filter", k+"Quantifier", k+"Order")
+		fmt.Fprintf(&b, "  %sSortField:\n    model: github.com/99designs/gqlgen/graphql.String\n", k)
 		for _, p := range ks.Props {
 			if p.Type == castgraph.PropEnum && !enums[p.Enum] {
 				enums[p.Enum] = true
 				fmt.Fprintf(&b, "  %s:\n    model: github.com/99designs/gqlgen/graphql.String\n", p.Enum)
+				mapInputs = append(mapInputs, p.Enum+"Filter")
 			}
 		}
+	}
+	for _, e := range allEdgeTypes() {
+		bind(e.edgeType())
+		bind(e.connectionType())
+	}
+	for _, name := range mapInputs {
+		fmt.Fprintf(&b, "  %s:\n    model: map[string]interface{}\n", name)
 	}
 	return b.String()
 }

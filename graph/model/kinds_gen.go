@@ -2,7 +2,11 @@
 
 package model
 
-import "github.com/castgraph/castgraph"
+import (
+	"context"
+
+	"github.com/castgraph/castgraph"
+)
 
 // Plan is the GraphQL view of a Plan node.
 type Plan struct{ *castgraph.Node }
@@ -16,6 +20,21 @@ func (n *Plan) IssuedOn() *castgraph.Date { return PropDate(n.Props, "issuedOn")
 
 func (n *Plan) PublishedOn() *castgraph.Date { return PropDate(n.Props, "publishedOn") }
 
+type PlanConnection struct {
+	Edges    []*PlanEdge
+	Nodes    []*Plan
+	PageInfo *PageInfo
+	// Count counts on demand: only when a client asks for totalCount.
+	Count func(context.Context) (int, error)
+}
+
+func (c *PlanConnection) TotalCount(ctx context.Context) (int, error) { return c.Count(ctx) }
+
+type PlanEdge struct {
+	Cursor string
+	Node   *Plan
+}
+
 // PlanSection is the GraphQL view of a PlanSection node.
 type PlanSection struct{ *castgraph.Node }
 
@@ -25,6 +44,21 @@ func (n *PlanSection) Entity() *castgraph.Node { return n.Node }
 func (n *PlanSection) Year() *int { return PropInt(n.Props, "year") }
 
 func (n *PlanSection) Number() *int { return PropInt(n.Props, "number") }
+
+type PlanSectionConnection struct {
+	Edges    []*PlanSectionEdge
+	Nodes    []*PlanSection
+	PageInfo *PageInfo
+	// Count counts on demand: only when a client asks for totalCount.
+	Count func(context.Context) (int, error)
+}
+
+func (c *PlanSectionConnection) TotalCount(ctx context.Context) (int, error) { return c.Count(ctx) }
+
+type PlanSectionEdge struct {
+	Cursor string
+	Node   *PlanSection
+}
 
 // PlanItem is the GraphQL view of a PlanItem node.
 type PlanItem struct{ *castgraph.Node }
@@ -38,6 +72,21 @@ func (n *PlanItem) Number() *int { return PropInt(n.Props, "number") }
 
 func (n *PlanItem) Text() *string { return PropString(n.Props, "text") }
 
+type PlanItemConnection struct {
+	Edges    []*PlanItemEdge
+	Nodes    []*PlanItem
+	PageInfo *PageInfo
+	// Count counts on demand: only when a client asks for totalCount.
+	Count func(context.Context) (int, error)
+}
+
+func (c *PlanItemConnection) TotalCount(ctx context.Context) (int, error) { return c.Count(ctx) }
+
+type PlanItemEdge struct {
+	Cursor string
+	Node   *PlanItem
+}
+
 // Association is the GraphQL view of a Association node.
 type Association struct{ *castgraph.Node }
 
@@ -45,6 +94,21 @@ type Association struct{ *castgraph.Node }
 func (n *Association) Entity() *castgraph.Node { return n.Node }
 
 func (n *Association) Level() *string { return PropString(n.Props, "level") }
+
+type AssociationConnection struct {
+	Edges    []*AssociationEdge
+	Nodes    []*Association
+	PageInfo *PageInfo
+	// Count counts on demand: only when a client asks for totalCount.
+	Count func(context.Context) (int, error)
+}
+
+func (c *AssociationConnection) TotalCount(ctx context.Context) (int, error) { return c.Count(ctx) }
+
+type AssociationEdge struct {
+	Cursor string
+	Node   *Association
+}
 
 // Society is the GraphQL view of a Society node.
 type Society struct{ *castgraph.Node }
@@ -55,6 +119,21 @@ func (n *Society) Entity() *castgraph.Node { return n.Node }
 func (n *Society) Scope() *string { return PropString(n.Props, "scope") }
 
 func (n *Society) Field() *string { return PropString(n.Props, "field") }
+
+type SocietyConnection struct {
+	Edges    []*SocietyEdge
+	Nodes    []*Society
+	PageInfo *PageInfo
+	// Count counts on demand: only when a client asks for totalCount.
+	Count func(context.Context) (int, error)
+}
+
+func (c *SocietyConnection) TotalCount(ctx context.Context) (int, error) { return c.Count(ctx) }
+
+type SocietyEdge struct {
+	Cursor string
+	Node   *Society
+}
 
 // Expert is the GraphQL view of a Expert node.
 type Expert struct{ *castgraph.Node }
@@ -70,6 +149,21 @@ func (n *Expert) Field() *string { return PropString(n.Props, "field") }
 
 func (n *Expert) Disambiguation() *string { return PropString(n.Props, "disambiguation") }
 
+type ExpertConnection struct {
+	Edges    []*ExpertEdge
+	Nodes    []*Expert
+	PageInfo *PageInfo
+	// Count counts on demand: only when a client asks for totalCount.
+	Count func(context.Context) (int, error)
+}
+
+func (c *ExpertConnection) TotalCount(ctx context.Context) (int, error) { return c.Count(ctx) }
+
+type ExpertEdge struct {
+	Cursor string
+	Node   *Expert
+}
+
 // OverseasStation is the GraphQL view of a OverseasStation node.
 type OverseasStation struct{ *castgraph.Node }
 
@@ -77,6 +171,21 @@ type OverseasStation struct{ *castgraph.Node }
 func (n *OverseasStation) Entity() *castgraph.Node { return n.Node }
 
 func (n *OverseasStation) StationType() *string { return PropString(n.Props, "stationType") }
+
+type OverseasStationConnection struct {
+	Edges    []*OverseasStationEdge
+	Nodes    []*OverseasStation
+	PageInfo *PageInfo
+	// Count counts on demand: only when a client asks for totalCount.
+	Count func(context.Context) (int, error)
+}
+
+func (c *OverseasStationConnection) TotalCount(ctx context.Context) (int, error) { return c.Count(ctx) }
+
+type OverseasStationEdge struct {
+	Cursor string
+	Node   *OverseasStation
+}
 
 // Enterprise is the GraphQL view of a Enterprise node.
 type Enterprise struct{ *castgraph.Node }
@@ -88,6 +197,21 @@ func (n *Enterprise) CreditCode() *string { return PropString(n.Props, "creditCo
 
 func (n *Enterprise) Category() *string { return PropString(n.Props, "category") }
 
+type EnterpriseConnection struct {
+	Edges    []*EnterpriseEdge
+	Nodes    []*Enterprise
+	PageInfo *PageInfo
+	// Count counts on demand: only when a client asks for totalCount.
+	Count func(context.Context) (int, error)
+}
+
+func (c *EnterpriseConnection) TotalCount(ctx context.Context) (int, error) { return c.Count(ctx) }
+
+type EnterpriseEdge struct {
+	Cursor string
+	Node   *Enterprise
+}
+
 // Park is the GraphQL view of a Park node.
 type Park struct{ *castgraph.Node }
 
@@ -98,6 +222,21 @@ func (n *Park) ParkType() *string { return PropString(n.Props, "parkType") }
 
 func (n *Park) Level() *string { return PropString(n.Props, "level") }
 
+type ParkConnection struct {
+	Edges    []*ParkEdge
+	Nodes    []*Park
+	PageInfo *PageInfo
+	// Count counts on demand: only when a client asks for totalCount.
+	Count func(context.Context) (int, error)
+}
+
+func (c *ParkConnection) TotalCount(ctx context.Context) (int, error) { return c.Count(ctx) }
+
+type ParkEdge struct {
+	Cursor string
+	Node   *Park
+}
+
 // Institution is the GraphQL view of a Institution node.
 type Institution struct{ *castgraph.Node }
 
@@ -106,17 +245,62 @@ func (n *Institution) Entity() *castgraph.Node { return n.Node }
 
 func (n *Institution) InstitutionType() *string { return PropString(n.Props, "institutionType") }
 
+type InstitutionConnection struct {
+	Edges    []*InstitutionEdge
+	Nodes    []*Institution
+	PageInfo *PageInfo
+	// Count counts on demand: only when a client asks for totalCount.
+	Count func(context.Context) (int, error)
+}
+
+func (c *InstitutionConnection) TotalCount(ctx context.Context) (int, error) { return c.Count(ctx) }
+
+type InstitutionEdge struct {
+	Cursor string
+	Node   *Institution
+}
+
 // IndustryCluster is the GraphQL view of a IndustryCluster node.
 type IndustryCluster struct{ *castgraph.Node }
 
 // Entity returns the domain node.
 func (n *IndustryCluster) Entity() *castgraph.Node { return n.Node }
 
+type IndustryClusterConnection struct {
+	Edges    []*IndustryClusterEdge
+	Nodes    []*IndustryCluster
+	PageInfo *PageInfo
+	// Count counts on demand: only when a client asks for totalCount.
+	Count func(context.Context) (int, error)
+}
+
+func (c *IndustryClusterConnection) TotalCount(ctx context.Context) (int, error) { return c.Count(ctx) }
+
+type IndustryClusterEdge struct {
+	Cursor string
+	Node   *IndustryCluster
+}
+
 // IndustryChain is the GraphQL view of a IndustryChain node.
 type IndustryChain struct{ *castgraph.Node }
 
 // Entity returns the domain node.
 func (n *IndustryChain) Entity() *castgraph.Node { return n.Node }
+
+type IndustryChainConnection struct {
+	Edges    []*IndustryChainEdge
+	Nodes    []*IndustryChain
+	PageInfo *PageInfo
+	// Count counts on demand: only when a client asks for totalCount.
+	Count func(context.Context) (int, error)
+}
+
+func (c *IndustryChainConnection) TotalCount(ctx context.Context) (int, error) { return c.Count(ctx) }
+
+type IndustryChainEdge struct {
+	Cursor string
+	Node   *IndustryChain
+}
 
 // Region is the GraphQL view of a Region node.
 type Region struct{ *castgraph.Node }
@@ -125,6 +309,21 @@ type Region struct{ *castgraph.Node }
 func (n *Region) Entity() *castgraph.Node { return n.Node }
 
 func (n *Region) RegionType() *string { return PropString(n.Props, "regionType") }
+
+type RegionConnection struct {
+	Edges    []*RegionEdge
+	Nodes    []*Region
+	PageInfo *PageInfo
+	// Count counts on demand: only when a client asks for totalCount.
+	Count func(context.Context) (int, error)
+}
+
+func (c *RegionConnection) TotalCount(ctx context.Context) (int, error) { return c.Count(ctx) }
+
+type RegionEdge struct {
+	Cursor string
+	Node   *Region
+}
 
 // Program is the GraphQL view of a Program node.
 type Program struct{ *castgraph.Node }
@@ -135,6 +334,567 @@ func (n *Program) Entity() *castgraph.Node { return n.Node }
 func (n *Program) Kind() *string { return PropString(n.Props, "kind") }
 
 func (n *Program) Year() *int { return PropInt(n.Props, "year") }
+
+type ProgramConnection struct {
+	Edges    []*ProgramEdge
+	Nodes    []*Program
+	PageInfo *PageInfo
+	// Count counts on demand: only when a client asks for totalCount.
+	Count func(context.Context) (int, error)
+}
+
+func (c *ProgramConnection) TotalCount(ctx context.Context) (int, error) { return c.Count(ctx) }
+
+type ProgramEdge struct {
+	Cursor string
+	Node   *Program
+}
+
+type PartOfPlanSectionEdge struct {
+	Cursor     string
+	Node       *PlanSection
+	Provenance *castgraph.Provenance
+}
+
+type PartOfPlanSectionConnection struct {
+	Edges    []*PartOfPlanSectionEdge
+	Nodes    []*PlanSection
+	PageInfo *PageInfo
+	// Count counts on demand: only when a client asks for totalCount.
+	Count func(context.Context) (int, error)
+}
+
+func (c *PartOfPlanSectionConnection) TotalCount(ctx context.Context) (int, error) {
+	return c.Count(ctx)
+}
+
+type RunByNodeEdge struct {
+	Cursor     string
+	Node       Node
+	Role       *string
+	Provenance *castgraph.Provenance
+}
+
+type RunByNodeConnection struct {
+	Edges    []*RunByNodeEdge
+	Nodes    []Node
+	PageInfo *PageInfo
+	// Count counts on demand: only when a client asks for totalCount.
+	Count func(context.Context) (int, error)
+}
+
+func (c *RunByNodeConnection) TotalCount(ctx context.Context) (int, error) { return c.Count(ctx) }
+
+type PartOfPlanEdge struct {
+	Cursor     string
+	Node       *Plan
+	Provenance *castgraph.Provenance
+}
+
+type PartOfPlanConnection struct {
+	Edges    []*PartOfPlanEdge
+	Nodes    []*Plan
+	PageInfo *PageInfo
+	// Count counts on demand: only when a client asks for totalCount.
+	Count func(context.Context) (int, error)
+}
+
+func (c *PartOfPlanConnection) TotalCount(ctx context.Context) (int, error) { return c.Count(ctx) }
+
+type PartOfPlanItemEdge struct {
+	Cursor     string
+	Node       *PlanItem
+	Provenance *castgraph.Provenance
+}
+
+type PartOfPlanItemConnection struct {
+	Edges    []*PartOfPlanItemEdge
+	Nodes    []*PlanItem
+	PageInfo *PageInfo
+	// Count counts on demand: only when a client asks for totalCount.
+	Count func(context.Context) (int, error)
+}
+
+func (c *PartOfPlanItemConnection) TotalCount(ctx context.Context) (int, error) { return c.Count(ctx) }
+
+type LaunchesProgramEdge struct {
+	Cursor     string
+	Node       *Program
+	Role       *string
+	Provenance *castgraph.Provenance
+}
+
+type LaunchesProgramConnection struct {
+	Edges    []*LaunchesProgramEdge
+	Nodes    []*Program
+	PageInfo *PageInfo
+	// Count counts on demand: only when a client asks for totalCount.
+	Count func(context.Context) (int, error)
+}
+
+func (c *LaunchesProgramConnection) TotalCount(ctx context.Context) (int, error) { return c.Count(ctx) }
+
+type ConcernsNodeEdge struct {
+	Cursor     string
+	Node       Node
+	Role       *string
+	Provenance *castgraph.Provenance
+}
+
+type ConcernsNodeConnection struct {
+	Edges    []*ConcernsNodeEdge
+	Nodes    []Node
+	PageInfo *PageInfo
+	// Count counts on demand: only when a client asks for totalCount.
+	Count func(context.Context) (int, error)
+}
+
+func (c *ConcernsNodeConnection) TotalCount(ctx context.Context) (int, error) { return c.Count(ctx) }
+
+type LocatedInNodeEdge struct {
+	Cursor     string
+	Node       Node
+	Since      *castgraph.Date
+	Provenance *castgraph.Provenance
+}
+
+type LocatedInNodeConnection struct {
+	Edges    []*LocatedInNodeEdge
+	Nodes    []Node
+	PageInfo *PageInfo
+	// Count counts on demand: only when a client asks for totalCount.
+	Count func(context.Context) (int, error)
+}
+
+func (c *LocatedInNodeConnection) TotalCount(ctx context.Context) (int, error) { return c.Count(ctx) }
+
+type ParticipatesInProgramEdge struct {
+	Cursor     string
+	Node       *Program
+	Role       *string
+	Year       *int
+	Provenance *castgraph.Provenance
+}
+
+type ParticipatesInProgramConnection struct {
+	Edges    []*ParticipatesInProgramEdge
+	Nodes    []*Program
+	PageInfo *PageInfo
+	// Count counts on demand: only when a client asks for totalCount.
+	Count func(context.Context) (int, error)
+}
+
+func (c *ParticipatesInProgramConnection) TotalCount(ctx context.Context) (int, error) {
+	return c.Count(ctx)
+}
+
+type GuidesNodeEdge struct {
+	Cursor     string
+	Node       Node
+	Role       *string
+	Provenance *castgraph.Provenance
+}
+
+type GuidesNodeConnection struct {
+	Edges    []*GuidesNodeEdge
+	Nodes    []Node
+	PageInfo *PageInfo
+	// Count counts on demand: only when a client asks for totalCount.
+	Count func(context.Context) (int, error)
+}
+
+func (c *GuidesNodeConnection) TotalCount(ctx context.Context) (int, error) { return c.Count(ctx) }
+
+type GuidesAssociationEdge struct {
+	Cursor     string
+	Node       *Association
+	Role       *string
+	Provenance *castgraph.Provenance
+}
+
+type GuidesAssociationConnection struct {
+	Edges    []*GuidesAssociationEdge
+	Nodes    []*Association
+	PageInfo *PageInfo
+	// Count counts on demand: only when a client asks for totalCount.
+	Count func(context.Context) (int, error)
+}
+
+func (c *GuidesAssociationConnection) TotalCount(ctx context.Context) (int, error) {
+	return c.Count(ctx)
+}
+
+type ConcernsPlanItemEdge struct {
+	Cursor     string
+	Node       *PlanItem
+	Role       *string
+	Provenance *castgraph.Provenance
+}
+
+type ConcernsPlanItemConnection struct {
+	Edges    []*ConcernsPlanItemEdge
+	Nodes    []*PlanItem
+	PageInfo *PageInfo
+	// Count counts on demand: only when a client asks for totalCount.
+	Count func(context.Context) (int, error)
+}
+
+func (c *ConcernsPlanItemConnection) TotalCount(ctx context.Context) (int, error) {
+	return c.Count(ctx)
+}
+
+type MemberOfSocietyEdge struct {
+	Cursor     string
+	Node       *Society
+	Role       *string
+	Since      *castgraph.Date
+	Until      *castgraph.Date
+	Provenance *castgraph.Provenance
+}
+
+type MemberOfSocietyConnection struct {
+	Edges    []*MemberOfSocietyEdge
+	Nodes    []*Society
+	PageInfo *PageInfo
+	// Count counts on demand: only when a client asks for totalCount.
+	Count func(context.Context) (int, error)
+}
+
+func (c *MemberOfSocietyConnection) TotalCount(ctx context.Context) (int, error) { return c.Count(ctx) }
+
+type MemberOfNodeEdge struct {
+	Cursor     string
+	Node       Node
+	Role       *string
+	Since      *castgraph.Date
+	Until      *castgraph.Date
+	Provenance *castgraph.Provenance
+}
+
+type MemberOfNodeConnection struct {
+	Edges    []*MemberOfNodeEdge
+	Nodes    []Node
+	PageInfo *PageInfo
+	// Count counts on demand: only when a client asks for totalCount.
+	Count func(context.Context) (int, error)
+}
+
+func (c *MemberOfNodeConnection) TotalCount(ctx context.Context) (int, error) { return c.Count(ctx) }
+
+type AffiliatedWithExpertEdge struct {
+	Cursor     string
+	Node       *Expert
+	Role       *string
+	Since      *castgraph.Date
+	Until      *castgraph.Date
+	Provenance *castgraph.Provenance
+}
+
+type AffiliatedWithExpertConnection struct {
+	Edges    []*AffiliatedWithExpertEdge
+	Nodes    []*Expert
+	PageInfo *PageInfo
+	// Count counts on demand: only when a client asks for totalCount.
+	Count func(context.Context) (int, error)
+}
+
+func (c *AffiliatedWithExpertConnection) TotalCount(ctx context.Context) (int, error) {
+	return c.Count(ctx)
+}
+
+type CooperatesWithParkEdge struct {
+	Cursor     string
+	Node       *Park
+	Role       *string
+	Since      *castgraph.Date
+	Year       *int
+	Provenance *castgraph.Provenance
+}
+
+type CooperatesWithParkConnection struct {
+	Edges    []*CooperatesWithParkEdge
+	Nodes    []*Park
+	PageInfo *PageInfo
+	// Count counts on demand: only when a client asks for totalCount.
+	Count func(context.Context) (int, error)
+}
+
+func (c *CooperatesWithParkConnection) TotalCount(ctx context.Context) (int, error) {
+	return c.Count(ctx)
+}
+
+type AwardedProgramEdge struct {
+	Cursor     string
+	Node       *Program
+	Year       *int
+	Role       *string
+	Provenance *castgraph.Provenance
+}
+
+type AwardedProgramConnection struct {
+	Edges    []*AwardedProgramEdge
+	Nodes    []*Program
+	PageInfo *PageInfo
+	// Count counts on demand: only when a client asks for totalCount.
+	Count func(context.Context) (int, error)
+}
+
+func (c *AwardedProgramConnection) TotalCount(ctx context.Context) (int, error) { return c.Count(ctx) }
+
+type AffiliatedWithNodeEdge struct {
+	Cursor     string
+	Node       Node
+	Role       *string
+	Since      *castgraph.Date
+	Until      *castgraph.Date
+	Provenance *castgraph.Provenance
+}
+
+type AffiliatedWithNodeConnection struct {
+	Edges    []*AffiliatedWithNodeEdge
+	Nodes    []Node
+	PageInfo *PageInfo
+	// Count counts on demand: only when a client asks for totalCount.
+	Count func(context.Context) (int, error)
+}
+
+func (c *AffiliatedWithNodeConnection) TotalCount(ctx context.Context) (int, error) {
+	return c.Count(ctx)
+}
+
+type ServesEnterpriseEdge struct {
+	Cursor     string
+	Node       *Enterprise
+	Role       *string
+	Via        *string
+	Since      *castgraph.Date
+	Until      *castgraph.Date
+	Provenance *castgraph.Provenance
+}
+
+type ServesEnterpriseConnection struct {
+	Edges    []*ServesEnterpriseEdge
+	Nodes    []*Enterprise
+	PageInfo *PageInfo
+	// Count counts on demand: only when a client asks for totalCount.
+	Count func(context.Context) (int, error)
+}
+
+func (c *ServesEnterpriseConnection) TotalCount(ctx context.Context) (int, error) {
+	return c.Count(ctx)
+}
+
+type LiaisonOfOverseasStationEdge struct {
+	Cursor     string
+	Node       *OverseasStation
+	Role       *string
+	Since      *castgraph.Date
+	Until      *castgraph.Date
+	Provenance *castgraph.Provenance
+}
+
+type LiaisonOfOverseasStationConnection struct {
+	Edges    []*LiaisonOfOverseasStationEdge
+	Nodes    []*OverseasStation
+	PageInfo *PageInfo
+	// Count counts on demand: only when a client asks for totalCount.
+	Count func(context.Context) (int, error)
+}
+
+func (c *LiaisonOfOverseasStationConnection) TotalCount(ctx context.Context) (int, error) {
+	return c.Count(ctx)
+}
+
+type LiaisonOfExpertEdge struct {
+	Cursor     string
+	Node       *Expert
+	Role       *string
+	Since      *castgraph.Date
+	Until      *castgraph.Date
+	Provenance *castgraph.Provenance
+}
+
+type LiaisonOfExpertConnection struct {
+	Edges    []*LiaisonOfExpertEdge
+	Nodes    []*Expert
+	PageInfo *PageInfo
+	// Count counts on demand: only when a client asks for totalCount.
+	Count func(context.Context) (int, error)
+}
+
+func (c *LiaisonOfExpertConnection) TotalCount(ctx context.Context) (int, error) { return c.Count(ctx) }
+
+type ServesExpertEdge struct {
+	Cursor     string
+	Node       *Expert
+	Role       *string
+	Via        *string
+	Since      *castgraph.Date
+	Until      *castgraph.Date
+	Provenance *castgraph.Provenance
+}
+
+type ServesExpertConnection struct {
+	Edges    []*ServesExpertEdge
+	Nodes    []*Expert
+	PageInfo *PageInfo
+	// Count counts on demand: only when a client asks for totalCount.
+	Count func(context.Context) (int, error)
+}
+
+func (c *ServesExpertConnection) TotalCount(ctx context.Context) (int, error) { return c.Count(ctx) }
+
+type InChainIndustryChainEdge struct {
+	Cursor     string
+	Node       *IndustryChain
+	Role       *string
+	Provenance *castgraph.Provenance
+}
+
+type InChainIndustryChainConnection struct {
+	Edges    []*InChainIndustryChainEdge
+	Nodes    []*IndustryChain
+	PageInfo *PageInfo
+	// Count counts on demand: only when a client asks for totalCount.
+	Count func(context.Context) (int, error)
+}
+
+func (c *InChainIndustryChainConnection) TotalCount(ctx context.Context) (int, error) {
+	return c.Count(ctx)
+}
+
+type CooperatesWithSocietyEdge struct {
+	Cursor     string
+	Node       *Society
+	Role       *string
+	Since      *castgraph.Date
+	Year       *int
+	Provenance *castgraph.Provenance
+}
+
+type CooperatesWithSocietyConnection struct {
+	Edges    []*CooperatesWithSocietyEdge
+	Nodes    []*Society
+	PageInfo *PageInfo
+	// Count counts on demand: only when a client asks for totalCount.
+	Count func(context.Context) (int, error)
+}
+
+func (c *CooperatesWithSocietyConnection) TotalCount(ctx context.Context) (int, error) {
+	return c.Count(ctx)
+}
+
+type PartOfIndustryChainEdge struct {
+	Cursor     string
+	Node       *IndustryChain
+	Provenance *castgraph.Provenance
+}
+
+type PartOfIndustryChainConnection struct {
+	Edges    []*PartOfIndustryChainEdge
+	Nodes    []*IndustryChain
+	PageInfo *PageInfo
+	// Count counts on demand: only when a client asks for totalCount.
+	Count func(context.Context) (int, error)
+}
+
+func (c *PartOfIndustryChainConnection) TotalCount(ctx context.Context) (int, error) {
+	return c.Count(ctx)
+}
+
+type InChainEnterpriseEdge struct {
+	Cursor     string
+	Node       *Enterprise
+	Role       *string
+	Provenance *castgraph.Provenance
+}
+
+type InChainEnterpriseConnection struct {
+	Edges    []*InChainEnterpriseEdge
+	Nodes    []*Enterprise
+	PageInfo *PageInfo
+	// Count counts on demand: only when a client asks for totalCount.
+	Count func(context.Context) (int, error)
+}
+
+func (c *InChainEnterpriseConnection) TotalCount(ctx context.Context) (int, error) {
+	return c.Count(ctx)
+}
+
+type PartOfIndustryClusterEdge struct {
+	Cursor     string
+	Node       *IndustryCluster
+	Provenance *castgraph.Provenance
+}
+
+type PartOfIndustryClusterConnection struct {
+	Edges    []*PartOfIndustryClusterEdge
+	Nodes    []*IndustryCluster
+	PageInfo *PageInfo
+	// Count counts on demand: only when a client asks for totalCount.
+	Count func(context.Context) (int, error)
+}
+
+func (c *PartOfIndustryClusterConnection) TotalCount(ctx context.Context) (int, error) {
+	return c.Count(ctx)
+}
+
+type LaunchesPlanItemEdge struct {
+	Cursor     string
+	Node       *PlanItem
+	Role       *string
+	Provenance *castgraph.Provenance
+}
+
+type LaunchesPlanItemConnection struct {
+	Edges    []*LaunchesPlanItemEdge
+	Nodes    []*PlanItem
+	PageInfo *PageInfo
+	// Count counts on demand: only when a client asks for totalCount.
+	Count func(context.Context) (int, error)
+}
+
+func (c *LaunchesPlanItemConnection) TotalCount(ctx context.Context) (int, error) {
+	return c.Count(ctx)
+}
+
+type ParticipatesInNodeEdge struct {
+	Cursor     string
+	Node       Node
+	Role       *string
+	Year       *int
+	Provenance *castgraph.Provenance
+}
+
+type ParticipatesInNodeConnection struct {
+	Edges    []*ParticipatesInNodeEdge
+	Nodes    []Node
+	PageInfo *PageInfo
+	// Count counts on demand: only when a client asks for totalCount.
+	Count func(context.Context) (int, error)
+}
+
+func (c *ParticipatesInNodeConnection) TotalCount(ctx context.Context) (int, error) {
+	return c.Count(ctx)
+}
+
+type AwardedNodeEdge struct {
+	Cursor     string
+	Node       Node
+	Year       *int
+	Role       *string
+	Provenance *castgraph.Provenance
+}
+
+type AwardedNodeConnection struct {
+	Edges    []*AwardedNodeEdge
+	Nodes    []Node
+	PageInfo *PageInfo
+	// Count counts on demand: only when a client asks for totalCount.
+	Count func(context.Context) (int, error)
+}
+
+func (c *AwardedNodeConnection) TotalCount(ctx context.Context) (int, error) { return c.Count(ctx) }
 
 // Wrap returns the GraphQL view of a node, by its kind.
 func Wrap(n *castgraph.Node) Node {

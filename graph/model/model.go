@@ -10,6 +10,14 @@ type Node interface {
 	Entity() *castgraph.Node
 }
 
+// PageInfo tells where a page lies in its list (Relay connections).
+type PageInfo struct {
+	HasNextPage     bool
+	HasPreviousPage bool
+	StartCursor     *string
+	EndCursor       *string
+}
+
 // PropString reads a string property, nil when unset.
 func PropString(props map[string]any, name string) *string {
 	if s, ok := props[name].(string); ok {

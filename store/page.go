@@ -1,0 +1,394 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/castgraph/castgraph"
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j/dbtype"
+)
+
+// Page-size caps: asking for more is an INVALID_ARGUMENT error, never a silent cut.
+const (
+	MaxPageSize = 500  // lists of a kind
+	MaxRelated  = 1000 // relationships of one node
+)
+
+// PageQuery asks for one window of an ordered, filtered list of nodes: the
+// nodes of a kind, or the far ends of one node's relationships of a type.
+type PageQuery struct {
+	// Where is a filter as GraphQL gives it (ExpertFilter, NodeFilter, …):
+	// nested maps and lists of plain values.
+	Where map[string]any
+	// NameContains matches names and aliases, case-insensitively.
+	NameContains string
+	// OrderBy lists the sort fields; the id is always the last tie-break.
+	OrderBy []Order
+	// First/After page forwards, Last/Before backwards; one pair at most.
+	First, Last   *int
+	After, Before string
+}
+
+// Order is one sort field: "name", "id", "createdAt", "updatedAt" or a
+// property of the kind.
+type Order struct {
+	Field string
+	Desc  bool
+}
+
+// Page is one window of a list, in the query's order.
+type Page struct {
+	Nodes           []*castgraph.Node
+	Edges           []castgraph.Edge // for relationship pages: the relationship of each node
+	Cursors         []string
+	HasNextPage     bool
+	HasPreviousPage bool
+}
+
+// sortField is an order field compiled for Cypher: a never-null expression.
+type sortField struct {
+	Order
+	expr string
+	typ  castgraph.PropType
+	time bool // createdAt/updatedAt are datetimes
+}
+
+// compileOrder checks the sort fields against the target's kind and adds the
+// id tie-break, so that the order is total and cursors are stable.
+func compileOrder(t target, v string, orders []Order) ([]sortField, error) {
+	if len(orders) == 0 {
+		orders = []Order{{Field: "name"}}
+	}
+	var out []sortField
+	hasID := false
+	for i, o := range orders {
+		at := fmt.Sprintf("orderBy[%d].field", i)
+		f := sortField{Order: o}
+		switch o.Field {
+		case "id", "name":
+			f.expr, f.typ = v+"."+o.Field, castgraph.PropString
+			hasID = hasID || o.Field == "id"
+		case "createdAt", "updatedAt":
+			f.expr, f.typ, f.time = fmt.Sprintf("coalesce(%s.%s, datetime('0001-01-01T00:00:00Z'))", v, o.Field), castgraph.PropDate, true
+		default:
+			spec, ok := castgraph.SpecOf(t.kind)
+			if !ok {
+				return nil, castgraph.Errorf(castgraph.EINVALID, at, "nodes of several kinds sort only by name, id, createdAt or updatedAt")
+			}
+			p, ok := spec.Prop(o.Field)
+			if !ok {
+				return nil, castgraph.Errorf(castgraph.EINVALID, at, "%s cannot be sorted by %q", t.kind, o.Field)
+			}
+			// Missing values sort as the smallest of their type, so the sort key is never null.
+			low := map[castgraph.PropType]string{castgraph.PropString: "''", castgraph.PropEnum: "''", castgraph.PropInt: "-9223372036854775807",
+				castgraph.PropBool: "false", castgraph.PropDate: "date('0001-01-01')"}[p.Type]
+			f.expr, f.typ = fmt.Sprintf("coalesce(%s.%s, %s)", v, p.Name, low), p.Type
+		}
+		out = append(out, f)
+	}
+	if !hasID {
+		out = append(out, sortField{Order: Order{Field: "id"}, expr: v + ".id", typ: castgraph.PropString})
+	}
+	return out, nil
+}
+
+// orderClause is the ORDER BY list; backwards flips every direction.
+func orderClause(fields []sortField, backwards bool) string {
+	var parts []string
+	for _, f := range fields {
+		dir := "ASC"
+		if f.Desc != backwards {
+			dir = "DESC"
+		}
+		parts = append(parts, f.expr+" "+dir)
+	}
+	return strings.Join(parts, ", ")
+}
+
+func sortKeyList(fields []sortField) string {
+	var parts []string
+	for _, f := range fields {
+		parts = append(parts, f.expr)
+	}
+	return "[" + strings.Join(parts, ", ") + "]"
+}
+
+// signature identifies what a cursor belongs to: the list and its order. A
+// cursor from another list or order is rejected, not misread.
+func signature(scope string, fields []sortField) string {
+	h := sha256.New()
+	h.Write([]byte(scope))
+	for _, f := range fields {
+		fmt.Fprintf(h, "|%s:%v", f.Field, f.Desc)
+	}
+	return hex.EncodeToString(h.Sum(nil))[:12]
+}
+
+// cursorData is what a cursor holds: the signature and the sort key of the
+// node it points after (or before), each value tagged with its type.
+type cursorData struct {
+	Sig  string   `json:"s"`
+	Keys []keyVal `json:"k"`
+}
+
+type keyVal struct {
+	S *string `json:"s,omitempty"`
+	I *int64  `json:"i,omitempty"`
+	B *bool   `json:"b,omitempty"`
+	D *string `json:"d,omitempty"` // date
+	T *string `json:"t,omitempty"` // datetime
+}
+
+func encodeCursor(sig string, key []any) string {
+	c := cursorData{Sig: sig}
+	for _, v := range key {
+		var kv keyVal
+		switch x := v.(type) {
+		case string:
+			kv.S = &x
+		case int64:
+			kv.I = &x
+		case bool:
+			kv.B = &x
+		case dbtype.Date:
+			s := x.Time().Format(time.DateOnly)
+			kv.D = &s
+		case time.Time:
+			s := x.Format(time.RFC3339Nano)
+			kv.T = &s
+		}
+		c.Keys = append(c.Keys, kv)
+	}
+	b, _ := json.Marshal(c)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// decodeCursor reads a cursor back into Cypher parameter values.
+func decodeCursor(s, sig string, fields []sortField, arg string) ([]any, error) {
+	bad := castgraph.Errorf(castgraph.EINVALID, arg, "the cursor is not one this list gave out (or the order changed)")
+	raw, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return nil, bad
+	}
+	var c cursorData
+	if json.Unmarshal(raw, &c) != nil || c.Sig != sig || len(c.Keys) != len(fields) {
+		return nil, bad
+	}
+	out := make([]any, len(fields))
+	for i, kv := range c.Keys {
+		switch {
+		case kv.S != nil && (fields[i].typ == castgraph.PropString || fields[i].typ == castgraph.PropEnum):
+			out[i] = *kv.S
+		case kv.I != nil && fields[i].typ == castgraph.PropInt:
+			out[i] = *kv.I
+		case kv.B != nil && fields[i].typ == castgraph.PropBool:
+			out[i] = *kv.B
+		case kv.D != nil && fields[i].typ == castgraph.PropDate && !fields[i].time:
+			t, err := time.Parse(time.DateOnly, *kv.D)
+			if err != nil {
+				return nil, bad
+			}
+			out[i] = neo4j.DateOf(t)
+		case kv.T != nil && fields[i].time:
+			t, err := time.Parse(time.RFC3339Nano, *kv.T)
+			if err != nil {
+				return nil, bad
+			}
+			out[i] = t
+		default:
+			return nil, bad
+		}
+	}
+	return out, nil
+}
+
+// keyset compiles "strictly after this sort key in this order" (lexicographic).
+func (b *cypherBuilder) keyset(fields []sortField, key []any, backwards bool) string {
+	var ors []string
+	for i := range fields {
+		var ands []string
+		for j := 0; j < i; j++ {
+			ands = append(ands, fmt.Sprintf("%s = %s", fields[j].expr, b.param(key[j])))
+		}
+		cmp := ">"
+		if fields[i].Desc != backwards {
+			cmp = "<"
+		}
+		ands = append(ands, fmt.Sprintf("%s %s %s", fields[i].expr, cmp, b.param(key[i])))
+		ors = append(ors, "("+strings.Join(ands, " AND ")+")")
+	}
+	return "(" + strings.Join(ors, " OR ") + ")"
+}
+
+// window is a compiled PageQuery: the WHERE predicate for the node variable,
+// the ORDER BY, the sort key expression, and how many rows to fetch.
+type window struct {
+	where     string
+	order     string
+	sortKey   string
+	limit     int // rows to fetch: the page size plus one, to learn if there is more
+	size      int
+	backwards bool
+	sig       string
+	paged     bool // After or Before was given
+}
+
+// compileWindow turns a PageQuery on variable v into Cypher pieces.
+func (b *cypherBuilder) compileWindow(t target, v, scope string, q PageQuery, defaultSize, maxSize int) (*window, error) {
+	w := &window{size: defaultSize}
+	switch {
+	case q.First != nil && q.Last != nil:
+		return nil, castgraph.Errorf(castgraph.EINVALID, "last", "give first or last, not both")
+	case q.First != nil:
+		w.size = *q.First
+	case q.Last != nil:
+		w.size, w.backwards = *q.Last, true
+	}
+	arg := "first"
+	if w.backwards {
+		arg = "last"
+	}
+	if w.size < 0 || w.size > maxSize {
+		return nil, castgraph.Errorf(castgraph.EINVALID, arg, "%s must be between 0 and %d", arg, maxSize)
+	}
+	if q.After != "" && q.Before != "" {
+		return nil, castgraph.Errorf(castgraph.EINVALID, "before", "give after or before, not both")
+	}
+	if q.After != "" && w.backwards || q.Before != "" && !w.backwards && q.First != nil {
+		return nil, castgraph.Errorf(castgraph.EINVALID, "after", "page forwards with first/after, backwards with last/before")
+	}
+	if q.Before != "" {
+		w.backwards = true
+	}
+	fields, err := compileOrder(t, v, q.OrderBy)
+	if err != nil {
+		return nil, err
+	}
+	w.sig = signature(scope, fields)
+	conds := []string{}
+	if q.Where != nil {
+		c, err := b.filter(t, v, q.Where, 0, "where")
+		if err != nil {
+			return nil, err
+		}
+		conds = append(conds, c)
+	}
+	if name := strings.TrimSpace(q.NameContains); name != "" {
+		p := b.param(strings.ToLower(name))
+		conds = append(conds, fmt.Sprintf("(toLower(%s.name) CONTAINS %s OR any(a IN coalesce(%s.aliases, []) WHERE toLower(a) CONTAINS %s))", v, p, v, p))
+	}
+	if cur, arg := q.After, "after"; cur != "" || q.Before != "" {
+		if q.Before != "" {
+			cur, arg = q.Before, "before"
+		}
+		key, err := decodeCursor(cur, w.sig, fields, arg)
+		if err != nil {
+			return nil, err
+		}
+		conds = append(conds, b.keyset(fields, key, w.backwards))
+		w.paged = true
+	}
+	w.where = "true"
+	if len(conds) > 0 {
+		w.where = strings.Join(conds, " AND ")
+	}
+	w.order = orderClause(fields, w.backwards)
+	w.sortKey = sortKeyList(fields)
+	w.limit = w.size + 1
+	return w, nil
+}
+
+// finish turns fetched rows (in fetch order) into a page.
+func (w *window) finish(nodes []*castgraph.Node, edges []castgraph.Edge, keys [][]any) *Page {
+	p := &Page{}
+	more := len(nodes) > w.size
+	if more {
+		nodes, keys = nodes[:w.size], keys[:w.size]
+		if edges != nil {
+			edges = edges[:w.size]
+		}
+	}
+	if w.backwards {
+		slices.Reverse(nodes)
+		slices.Reverse(keys)
+		slices.Reverse(edges)
+		p.HasPreviousPage, p.HasNextPage = more, w.paged
+	} else {
+		p.HasNextPage, p.HasPreviousPage = more, w.paged
+	}
+	p.Nodes, p.Edges = nodes, edges
+	for _, k := range keys {
+		p.Cursors = append(p.Cursors, encodeCursor(w.sig, k))
+	}
+	if p.Nodes == nil {
+		p.Nodes = []*castgraph.Node{}
+	}
+	return p
+}
+
+// List returns one page of the nodes of a kind.
+func (s *Store) List(ctx context.Context, kind castgraph.Kind, q PageQuery) (*Page, error) {
+	if _, ok := castgraph.SpecOf(kind); !ok {
+		return nil, castgraph.Errorf(castgraph.EINVALID, "kind", "unknown kind %q", kind)
+	}
+	b := newBuilder()
+	w, err := b.compileWindow(target{kind: kind}, "n", "list:"+string(kind), q, 20, MaxPageSize)
+	if err != nil {
+		return nil, err
+	}
+	b.params["limit"] = w.limit
+	cypher := fmt.Sprintf("MATCH (n:%s) WHERE %s RETURN n, %s AS k ORDER BY %s LIMIT $limit", kind, w.where, w.sortKey, w.order)
+	return read(ctx, s, func(tx neo4j.ManagedTransaction) (*Page, error) {
+		recs, err := collect(ctx, tx, cypher, b.params)
+		if err != nil {
+			return nil, err
+		}
+		var nodes []*castgraph.Node
+		var keys [][]any
+		for _, r := range recs {
+			n, _ := r.Get("n")
+			k, _ := r.Get("k")
+			nodes = append(nodes, toNode(n.(dbtype.Node)))
+			keys = append(keys, k.([]any))
+		}
+		return w.finish(nodes, nil, keys), nil
+	})
+}
+
+// Count counts the nodes of a kind that match the query's filters.
+func (s *Store) Count(ctx context.Context, kind castgraph.Kind, q PageQuery) (int, error) {
+	if _, ok := castgraph.SpecOf(kind); !ok {
+		return 0, castgraph.Errorf(castgraph.EINVALID, "kind", "unknown kind %q", kind)
+	}
+	b := newBuilder()
+	w, err := b.compileWindow(target{kind: kind}, "n", "list:"+string(kind), PageQuery{Where: q.Where, NameContains: q.NameContains}, 0, MaxPageSize)
+	if err != nil {
+		return 0, err
+	}
+	cypher := fmt.Sprintf("MATCH (n:%s) WHERE %s RETURN count(n) AS c", kind, w.where)
+	return read(ctx, s, func(tx neo4j.ManagedTransaction) (int, error) {
+		recs, err := collect(ctx, tx, cypher, b.params)
+		if err != nil {
+			return 0, err
+		}
+		c, _ := recs[0].Get("c")
+		return int(c.(int64)), nil
+	})
+}
+
+func sortedKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
