@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/castgraph/castgraph"
@@ -32,6 +33,23 @@ type Store struct {
 	driver   neo4j.DriverWithContext
 	database string
 	log      *slog.Logger
+	// statements counts the Cypher statements run in transactions, so that
+	// tests can bound what a request costs.
+	statements atomic.Int64
+}
+
+// Statements returns how many Cypher statements this store has run in transactions.
+func (s *Store) Statements() int64 { return s.statements.Load() }
+
+// countingTx counts the statements run through a managed transaction.
+type countingTx struct {
+	neo4j.ManagedTransaction
+	n *atomic.Int64
+}
+
+func (t countingTx) Run(ctx context.Context, cypher string, params map[string]any) (neo4j.ResultWithContext, error) {
+	t.n.Add(1)
+	return t.ManagedTransaction.Run(ctx, cypher, params)
 }
 
 // Open connects to Neo4j and checks that it answers.
@@ -73,7 +91,9 @@ func (s *Store) Ping(ctx context.Context) error {
 func read[T any](ctx context.Context, s *Store, work func(tx neo4j.ManagedTransaction) (T, error)) (T, error) {
 	session := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.database, AccessMode: neo4j.AccessModeRead})
 	defer session.Close(ctx)
-	v, err := session.ExecuteRead(ctx, func(tx neo4j.ManagedTransaction) (any, error) { return work(tx) })
+	v, err := session.ExecuteRead(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		return work(countingTx{tx, &s.statements})
+	})
 	if err != nil {
 		var zero T
 		return zero, s.mapError(err)
@@ -85,7 +105,9 @@ func read[T any](ctx context.Context, s *Store, work func(tx neo4j.ManagedTransa
 func write[T any](ctx context.Context, s *Store, work func(tx neo4j.ManagedTransaction) (T, error)) (T, error) {
 	session := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.database, AccessMode: neo4j.AccessModeWrite})
 	defer session.Close(ctx)
-	v, err := session.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) { return work(tx) })
+	v, err := session.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		return work(countingTx{tx, &s.statements})
+	})
 	if err != nil {
 		var zero T
 		return zero, s.mapError(err)
