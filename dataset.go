@@ -58,8 +58,29 @@ func (d *Dataset) Merge(others ...*Dataset) {
 }
 
 // Check validates every node and relationship and coerces property values in
-// place; errors name the offending entry, e.g. nodes[12].props.year.
-func (d *Dataset) Check() error {
+// place; errors name the offending entry, e.g. nodes[12].props.year. Every
+// relationship must join two nodes of the dataset.
+func (d *Dataset) Check() error { return d.CheckWith(CheckOptions{}) }
+
+// CheckOptions widens Check for a dataset that is one part of a larger load
+// (see store.LoadBatches).
+type CheckOptions struct {
+	// Known gives the kind of each id that the dataset's relationships refer
+	// to but none of its nodes has: nodes already in the graph. An id in
+	// neither the dataset nor Known is an error.
+	Known map[string]Kind
+	// NodeOffset and RelOffset are added to the indexes in error paths, so
+	// that errors name the entry in the whole stream, not in the part.
+	NodeOffset, RelOffset int
+}
+
+// maxListedErrors caps the errors one Check lists; a bad 10 000-row batch
+// would otherwise produce a message of megabytes.
+const maxListedErrors = 20
+
+// CheckWith is Check for a dataset whose relationships may also refer to the
+// nodes in o.Known.
+func (d *Dataset) CheckWith(o CheckOptions) error {
 	kinds := map[string]Kind{}
 	var errs []string
 	add := func(err error) {
@@ -69,7 +90,7 @@ func (d *Dataset) Check() error {
 	}
 	for i := range d.Nodes {
 		n := &d.Nodes[i]
-		at := fmt.Sprintf("nodes[%d]", i)
+		at := fmt.Sprintf("nodes[%d]", i+o.NodeOffset)
 		spec, ok := SpecOf(n.Kind)
 		switch {
 		case strings.TrimSpace(n.ID) == "":
@@ -88,20 +109,30 @@ func (d *Dataset) Check() error {
 			n.Name = name
 		}
 	}
+	where := "no node has id %q"
+	if o.Known != nil {
+		where = "no node has id %q, neither in the dataset nor in the graph"
+	}
+	kindOf := func(id string) Kind {
+		if k := kinds[id]; k != "" {
+			return k
+		}
+		return o.Known[id]
+	}
 	for i := range d.Relationships {
 		r := &d.Relationships[i]
-		at := fmt.Sprintf("relationships[%d]", i)
+		at := fmt.Sprintf("relationships[%d]", i+o.RelOffset)
 		spec, ok := RelSpecOf(r.Type)
 		if !ok {
 			add(Errorf(EINVALID, at+".type", "unknown relationship type %q", r.Type))
 			continue
 		}
-		from, to := kinds[r.From], kinds[r.To]
+		from, to := kindOf(r.From), kindOf(r.To)
 		switch {
 		case from == "":
-			add(Errorf(EINVALID, at+".from", "no node has id %q", r.From))
+			add(Errorf(EINVALID, at+".from", where, r.From))
 		case to == "":
-			add(Errorf(EINVALID, at+".to", "no node has id %q", r.To))
+			add(Errorf(EINVALID, at+".to", where, r.To))
 		case !spec.Allows(from, to):
 			add(Errorf(EINVALID, at, "%s cannot run from a %s to a %s", r.Type, from, to))
 		case strings.TrimSpace(r.Source) == "":
@@ -114,7 +145,37 @@ func (d *Dataset) Check() error {
 		}
 	}
 	if len(errs) > 0 {
-		return Errorf(EINVALID, "", "the dataset has %d errors:\n%s", len(errs), strings.Join(errs, "\n"))
+		listed := errs
+		if len(listed) > maxListedErrors {
+			listed = append(listed[:maxListedErrors:maxListedErrors], fmt.Sprintf("… and %d more", len(errs)-maxListedErrors))
+		}
+		if len(errs) == 1 {
+			return Errorf(EINVALID, "", "the dataset has 1 error:\n%s", errs[0])
+		}
+		return Errorf(EINVALID, "", "the dataset has %d errors:\n%s", len(errs), strings.Join(listed, "\n"))
 	}
 	return nil
 }
+
+// ExternalRefs returns the ids that the dataset's relationships refer to but
+// none of its nodes has, each once, in order of first use.
+func (d *Dataset) ExternalRefs() []string {
+	own := make(map[string]bool, len(d.Nodes))
+	for _, n := range d.Nodes {
+		own[n.ID] = true
+	}
+	var out []string
+	seen := map[string]bool{}
+	for _, r := range d.Relationships {
+		for _, id := range [2]string{r.From, r.To} {
+			if !own[id] && !seen[id] {
+				seen[id] = true
+				out = append(out, id)
+			}
+		}
+	}
+	return out
+}
+
+// Rows is the number of nodes and relationships in the dataset.
+func (d *Dataset) Rows() int { return len(d.Nodes) + len(d.Relationships) }

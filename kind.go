@@ -64,6 +64,17 @@ type KindSpec struct {
 	// KeyWithoutName, make the natural key that must be unique within the kind.
 	KeyProps       []string
 	KeyWithoutName bool
+	// DefaultOrder lists the properties lists sort by when the client gives
+	// no order; empty means by name. The id always breaks ties.
+	DefaultOrder []string
+}
+
+// OrderFields returns the properties that lists of the kind sort by by default.
+func (s *KindSpec) OrderFields() []string {
+	if len(s.DefaultOrder) > 0 {
+		return s.DefaultOrder
+	}
+	return []string{"name"}
 }
 
 var (
@@ -83,11 +94,11 @@ var Kinds = []KindSpec{
 		{Name: "issuedOn", Type: PropDate, Doc: "The date the plan was issued."},
 		{Name: "publishedOn", Type: PropDate, Doc: "The date the plan was published."},
 	}},
-	{Kind: KindPlanSection, Doc: "A numbered section of a plan (一、二、…).", KeyProps: []string{"year", "number"}, KeyWithoutName: true, Props: []PropSpec{
+	{Kind: KindPlanSection, Doc: "A numbered section of a plan (一、二、…).", KeyProps: []string{"year", "number"}, KeyWithoutName: true, DefaultOrder: []string{"year", "number"}, Props: []PropSpec{
 		{Name: "year", Type: PropInt, Required: true, Doc: "The year of the plan the section belongs to."},
 		{Name: "number", Type: PropInt, Required: true, Doc: "The section's number within the plan, from 1."},
 	}},
-	{Kind: KindPlanItem, Doc: "A numbered work item of a plan.", KeyProps: []string{"year", "number"}, KeyWithoutName: true, Props: []PropSpec{
+	{Kind: KindPlanItem, Doc: "A numbered work item of a plan.", KeyProps: []string{"year", "number"}, KeyWithoutName: true, DefaultOrder: []string{"year", "number"}, Props: []PropSpec{
 		{Name: "year", Type: PropInt, Required: true, Doc: "The year of the plan the item belongs to."},
 		{Name: "number", Type: PropInt, Required: true, Doc: "The item's number within the plan, from 1."},
 		{Name: "text", Type: PropString, Doc: "The item's full text."},

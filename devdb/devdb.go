@@ -22,6 +22,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
@@ -52,6 +53,10 @@ type Options struct {
 	CacheDir string    // where jars are cached; default $XDG_CACHE_HOME or ~/.cache + /castgraph/neo4j-5.26.30/lib
 	BoltPort int       // default 7687, env CASTGRAPH_BOLT_PORT overrides the default
 	Log      io.Writer // progress lines for humans; may be nil
+	// HeapSize and PageCacheSize size a server this call starts (a running
+	// one is reused as it is), in Neo4j's notation: "4g", "512m". Defaults:
+	// 1g and 512m, or env CASTGRAPH_NEO4J_HEAP and CASTGRAPH_NEO4J_PAGECACHE.
+	HeapSize, PageCacheSize string
 }
 
 // Server is a running local Neo4j and how to log in to it.
@@ -62,14 +67,40 @@ type Server struct {
 
 // env is Options with every default filled in.
 type env struct {
-	home     string
-	cacheDir string
-	port     int
-	log      io.Writer
+	home      string
+	cacheDir  string
+	port      int
+	log       io.Writer
+	heap      string
+	pageCache string
+}
+
+var memorySizeRe = regexp.MustCompile(`^[1-9][0-9]*[kmgKMG]?$`)
+
+// memorySize picks the size given, else the env variable's, else the default.
+func memorySize(given, envName, fallback string) (string, error) {
+	src := "the size"
+	if given == "" {
+		given, src = os.Getenv(envName), envName
+	}
+	if given == "" {
+		return fallback, nil
+	}
+	if !memorySizeRe.MatchString(given) {
+		return "", fmt.Errorf("devdb: %s=%q is not a memory size like 4g or 512m", src, given)
+	}
+	return strings.ToLower(given), nil
 }
 
 func (o Options) resolve() (*env, error) {
 	e := &env{home: o.Home, cacheDir: o.CacheDir, port: o.BoltPort, log: o.Log}
+	var err error
+	if e.heap, err = memorySize(o.HeapSize, "CASTGRAPH_NEO4J_HEAP", defaultHeapSize); err != nil {
+		return nil, err
+	}
+	if e.pageCache, err = memorySize(o.PageCacheSize, "CASTGRAPH_NEO4J_PAGECACHE", defaultPageCacheSize); err != nil {
+		return nil, err
+	}
 	if e.home == "" {
 		e.home = DefaultHome()
 	}
@@ -94,7 +125,6 @@ func (o Options) resolve() (*env, error) {
 			e.port = p
 		}
 	}
-	var err error
 	// Absolute paths: they go into neo4j.conf and are compared with the
 	// running process's command line.
 	if e.home, err = filepath.Abs(e.home); err != nil {

@@ -107,7 +107,8 @@ func TestPortInUse(t *testing.T) {
 
 // TestStop runs a second, short-lived server in its own home and port.
 func TestStop(t *testing.T) {
-	opts := devdb.Options{Home: t.TempDir(), BoltPort: freePort(t), Log: logWriter{t}}
+	// Smaller than the default, which also shows the sizes are configurable.
+	opts := devdb.Options{Home: t.TempDir(), BoltPort: freePort(t), Log: logWriter{t}, HeapSize: "768m", PageCacheSize: "64m"}
 	t.Cleanup(func() { _ = devdb.Stop(opts) }) // if the test fails half way
 
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
@@ -121,6 +122,11 @@ func TestStop(t *testing.T) {
 	}
 	if running, _, err := devdb.Status(opts); !running || err != nil {
 		t.Fatalf("Status before Stop = %v, %v", running, err)
+	}
+	conf, err := os.ReadFile(filepath.Join(opts.Home, "conf", "neo4j.conf"))
+	if err != nil || !strings.Contains(string(conf), "server.memory.heap.max_size=768m\n") ||
+		!strings.Contains(string(conf), "server.memory.pagecache.size=64m\n") {
+		t.Errorf("neo4j.conf does not have the sizes asked for (%v):\n%s", err, conf)
 	}
 	if err := devdb.Stop(opts); err != nil {
 		t.Fatal(err)
@@ -147,4 +153,21 @@ func freePort(t *testing.T) int {
 	}
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port
+}
+
+func TestEnsure_RejectsBadMemorySizes(t *testing.T) {
+	for _, opts := range []devdb.Options{
+		{Home: t.TempDir(), HeapSize: "lots"},
+		{Home: t.TempDir(), PageCacheSize: "2 GB"},
+	} {
+		_, err := devdb.Ensure(context.Background(), opts)
+		if err == nil || !strings.Contains(err.Error(), "is not a memory size") {
+			t.Errorf("Ensure(%+v) = %v, want a memory size error", opts, err)
+		}
+	}
+	t.Setenv("CASTGRAPH_NEO4J_HEAP", "4gb")
+	if _, err := devdb.Ensure(context.Background(), devdb.Options{Home: t.TempDir()}); err == nil ||
+		!strings.Contains(err.Error(), "CASTGRAPH_NEO4J_HEAP") {
+		t.Errorf("CASTGRAPH_NEO4J_HEAP=4gb: %v", err)
+	}
 }

@@ -20,9 +20,9 @@ import (
 )
 
 const (
-	heapSize      = "1g"
-	pageCacheSize = "512m"
-	cacheMarker   = ".castgraph-complete"
+	defaultHeapSize      = "1g"
+	defaultPageCacheSize = "512m"
+	cacheMarker          = ".castgraph-complete"
 )
 
 // neo4jConf is the whole configuration; Neo4j's strict validation
@@ -43,9 +43,9 @@ func (e *env) neo4jConf() string {
 		"dbms.security.auth_enabled=true",
 		// Fixed sizes: Neo4j would otherwise size itself from the machine's
 		// RAM, which is shared with compilers and tests.
-		"server.memory.heap.initial_size=" + heapSize,
-		"server.memory.heap.max_size=" + heapSize,
-		"server.memory.pagecache.size=" + pageCacheSize,
+		"server.memory.heap.initial_size=" + e.heap,
+		"server.memory.heap.max_size=" + e.heap,
+		"server.memory.pagecache.size=" + e.pageCache,
 		// Dev data is disposable: keep transaction logs small.
 		"db.tx_log.rotation.retention_policy=1 files",
 		"db.tx_log.rotation.size=64M",
@@ -72,7 +72,7 @@ func (e *env) javaArgs() []string {
 	sep := string(os.PathListSeparator)
 	cp := e.path("plugins", "*") + sep + e.path("conf", "*") + sep + filepath.Join(e.cacheDir, "*")
 	return []string{
-		"-Xms" + heapSize, "-Xmx" + heapSize,
+		"-Xms" + e.heap, "-Xmx" + e.heap,
 		"-XX:+UseG1GC",
 		"-XX:-OmitStackTraceInFastThrow",
 		"-XX:+UnlockExperimentalVMOptions", "-XX:+TrustFinalNonStaticFields",

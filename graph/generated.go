@@ -141,6 +141,18 @@ type ComplexityRoot struct {
 		Year       func(childComplexity int) int
 	}
 
+	Breakdown struct {
+		Count func(childComplexity int) int
+		Key   func(childComplexity int) int
+	}
+
+	ClusterExpert struct {
+		Chains      func(childComplexity int) int
+		Enterprises func(childComplexity int) int
+		Expert      func(childComplexity int) int
+		Via         func(childComplexity int) int
+	}
+
 	ConcernsNodeConnection struct {
 		Edges      func(childComplexity int) int
 		Nodes      func(childComplexity int) int
@@ -261,6 +273,27 @@ type ComplexityRoot struct {
 	ExpertEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	GraphEdge struct {
+		ID         func(childComplexity int) int
+		Provenance func(childComplexity int) int
+		Role       func(childComplexity int) int
+		Since      func(childComplexity int) int
+		Source     func(childComplexity int) int
+		Target     func(childComplexity int) int
+		Type       func(childComplexity int) int
+		Until      func(childComplexity int) int
+		Via        func(childComplexity int) int
+		Year       func(childComplexity int) int
+	}
+
+	GraphNode struct {
+		Depth func(childComplexity int) int
+		ID    func(childComplexity int) int
+		Kind  func(childComplexity int) int
+		Label func(childComplexity int) int
+		Node  func(childComplexity int) int
 	}
 
 	GuidesAssociationConnection struct {
@@ -391,6 +424,20 @@ type ComplexityRoot struct {
 	InstitutionEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	KindCount struct {
+		Count func(childComplexity int) int
+		Kind  func(childComplexity int) int
+	}
+
+	LaunchedProgramme struct {
+		Kind             func(childComplexity int) int
+		ParticipantCount func(childComplexity int) int
+		Participants     func(childComplexity int) int
+		Program          func(childComplexity int) int
+		Role             func(childComplexity int) int
+		RunBy            func(childComplexity int) int
 	}
 
 	LaunchesPlanItemConnection struct {
@@ -546,6 +593,12 @@ type ComplexityRoot struct {
 		UpdateSociety         func(childComplexity int, id string, input map[string]any) int
 	}
 
+	Neighborhood struct {
+		Edges     func(childComplexity int) int
+		Nodes     func(childComplexity int) int
+		Truncated func(childComplexity int) int
+	}
+
 	OverseasStation struct {
 		Aliases     func(childComplexity int) int
 		ConcernedBy func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
@@ -568,6 +621,11 @@ type ComplexityRoot struct {
 	OverseasStationEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	OverseasStationsReport struct {
+		Country  func(childComplexity int) int
+		Stations func(childComplexity int) int
 	}
 
 	PageInfo struct {
@@ -699,6 +757,25 @@ type ComplexityRoot struct {
 		Year       func(childComplexity int) int
 	}
 
+	Path struct {
+		Length        func(childComplexity int) int
+		Nodes         func(childComplexity int) int
+		Relationships func(childComplexity int) int
+	}
+
+	PathStep struct {
+		Forward    func(childComplexity int) int
+		From       func(childComplexity int) int
+		Provenance func(childComplexity int) int
+		Role       func(childComplexity int) int
+		Since      func(childComplexity int) int
+		To         func(childComplexity int) int
+		Type       func(childComplexity int) int
+		Until      func(childComplexity int) int
+		Via        func(childComplexity int) int
+		Year       func(childComplexity int) int
+	}
+
 	Plan struct {
 		Aliases     func(childComplexity int) int
 		Description func(childComplexity int) int
@@ -748,6 +825,11 @@ type ComplexityRoot struct {
 	PlanItemEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	PlanItemReport struct {
+		Item       func(childComplexity int) int
+		Programmes func(childComplexity int) int
 	}
 
 	PlanSection struct {
@@ -802,6 +884,14 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	ProgrammeTie struct {
+		Node       func(childComplexity int) int
+		Provenance func(childComplexity int) int
+		Relation   func(childComplexity int) int
+		Role       func(childComplexity int) int
+		Year       func(childComplexity int) int
+	}
+
 	Provenance struct {
 		CreatedAt func(childComplexity int) int
 		Sources   func(childComplexity int) int
@@ -809,21 +899,32 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Associations     func(childComplexity int, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
-		Enterprises      func(childComplexity int, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
-		Experts          func(childComplexity int, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
-		IndustryChains   func(childComplexity int, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
-		IndustryClusters func(childComplexity int, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
-		Institutions     func(childComplexity int, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
-		Node             func(childComplexity int, id string) int
-		OverseasStations func(childComplexity int, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
-		Parks            func(childComplexity int, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
-		PlanItems        func(childComplexity int, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
-		PlanSections     func(childComplexity int, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
-		Plans            func(childComplexity int, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
-		Programs         func(childComplexity int, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
-		Regions          func(childComplexity int, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
-		Societies        func(childComplexity int, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
+		Associations           func(childComplexity int, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
+		Enterprises            func(childComplexity int, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
+		EnterprisesPerCity     func(childComplexity int, source *string, first *int) int
+		Experts                func(childComplexity int, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
+		ExpertsPerCluster      func(childComplexity int, includeAffiliated *bool, source *string, first *int) int
+		ExpertsServingCluster  func(childComplexity int, clusterID string, first *int) int
+		IndustryChains         func(childComplexity int, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
+		IndustryClusters       func(childComplexity int, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
+		Institutions           func(childComplexity int, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
+		Neighborhood           func(childComplexity int, id string, depth *int, limit *int) int
+		Node                   func(childComplexity int, id string) int
+		NodeCounts             func(childComplexity int, source *string) int
+		OverseasStations       func(childComplexity int, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
+		OverseasStationsIn     func(childComplexity int, countryID *string, countryName *string, first *int) int
+		Parks                  func(childComplexity int, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
+		Paths                  func(childComplexity int, from string, to string, maxHops *int, relationshipTypes []string, first *int) int
+		PlanItemReport         func(childComplexity int, planItemID *string, year *int, number *int) int
+		PlanItems              func(childComplexity int, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
+		PlanSections           func(childComplexity int, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
+		Plans                  func(childComplexity int, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
+		ProgrammesPerSection   func(childComplexity int, year *int, source *string, first *int) int
+		Programs               func(childComplexity int, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
+		Regions                func(childComplexity int, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
+		Search                 func(childComplexity int, text string, kinds []string, first *int) int
+		Societies              func(childComplexity int, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
+		SocietyParkCooperation func(childComplexity int, first *int) int
 	}
 
 	Region struct {
@@ -875,6 +976,12 @@ type ComplexityRoot struct {
 		Node       func(childComplexity int) int
 		Provenance func(childComplexity int) int
 		Role       func(childComplexity int) int
+	}
+
+	SearchHit struct {
+		MatchedField func(childComplexity int) int
+		Node         func(childComplexity int) int
+		Score        func(childComplexity int) int
 	}
 
 	ServesEnterpriseConnection struct {
@@ -941,6 +1048,27 @@ type ComplexityRoot struct {
 	SocietyEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	SocietyParkCooperation struct {
+		Clusters   func(childComplexity int) int
+		Park       func(childComplexity int) int
+		Provenance func(childComplexity int) int
+		Role       func(childComplexity int) int
+		Since      func(childComplexity int) int
+		Society    func(childComplexity int) int
+		Year       func(childComplexity int) int
+	}
+
+	StationLiaison struct {
+		Enterprises func(childComplexity int) int
+		Expert      func(childComplexity int) int
+		Role        func(childComplexity int) int
+	}
+
+	StationReport struct {
+		Liaisons func(childComplexity int) int
+		Station  func(childComplexity int) int
 	}
 }
 
@@ -1076,6 +1204,17 @@ type ProgramResolver interface {
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
+	ExpertsServingCluster(ctx context.Context, clusterID string, first *int) ([]*model.ClusterExpert, error)
+	SocietyParkCooperation(ctx context.Context, first *int) ([]*model.SocietyParkCooperation, error)
+	PlanItemReport(ctx context.Context, planItemID *string, year *int, number *int) (*model.PlanItemReport, error)
+	OverseasStationsIn(ctx context.Context, countryID *string, countryName *string, first *int) (*model.OverseasStationsReport, error)
+	Paths(ctx context.Context, from string, to string, maxHops *int, relationshipTypes []string, first *int) ([]*model.Path, error)
+	Neighborhood(ctx context.Context, id string, depth *int, limit *int) (*model.Neighborhood, error)
+	Search(ctx context.Context, text string, kinds []string, first *int) ([]*model.SearchHit, error)
+	ExpertsPerCluster(ctx context.Context, includeAffiliated *bool, source *string, first *int) ([]*model.Breakdown, error)
+	EnterprisesPerCity(ctx context.Context, source *string, first *int) ([]*model.Breakdown, error)
+	ProgrammesPerSection(ctx context.Context, year *int, source *string, first *int) ([]*model.Breakdown, error)
+	NodeCounts(ctx context.Context, source *string) ([]*model.KindCount, error)
 	Plans(ctx context.Context, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.PlanConnection, error)
 	PlanSections(ctx context.Context, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.PlanSectionConnection, error)
 	PlanItems(ctx context.Context, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.PlanItemConnection, error)
@@ -1504,6 +1643,44 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AwardedProgramEdge.Year(childComplexity), true
+
+	case "Breakdown.count":
+		if e.ComplexityRoot.Breakdown.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Breakdown.Count(childComplexity), true
+	case "Breakdown.key":
+		if e.ComplexityRoot.Breakdown.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Breakdown.Key(childComplexity), true
+
+	case "ClusterExpert.chains":
+		if e.ComplexityRoot.ClusterExpert.Chains == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClusterExpert.Chains(childComplexity), true
+	case "ClusterExpert.enterprises":
+		if e.ComplexityRoot.ClusterExpert.Enterprises == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClusterExpert.Enterprises(childComplexity), true
+	case "ClusterExpert.expert":
+		if e.ComplexityRoot.ClusterExpert.Expert == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClusterExpert.Expert(childComplexity), true
+	case "ClusterExpert.via":
+		if e.ComplexityRoot.ClusterExpert.Via == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClusterExpert.Via(childComplexity), true
 
 	case "ConcernsNodeConnection.edges":
 		if e.ComplexityRoot.ConcernsNodeConnection.Edges == nil {
@@ -2079,6 +2256,98 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ExpertEdge.Node(childComplexity), true
 
+	case "GraphEdge.id":
+		if e.ComplexityRoot.GraphEdge.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GraphEdge.ID(childComplexity), true
+	case "GraphEdge.provenance":
+		if e.ComplexityRoot.GraphEdge.Provenance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GraphEdge.Provenance(childComplexity), true
+	case "GraphEdge.role":
+		if e.ComplexityRoot.GraphEdge.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GraphEdge.Role(childComplexity), true
+	case "GraphEdge.since":
+		if e.ComplexityRoot.GraphEdge.Since == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GraphEdge.Since(childComplexity), true
+	case "GraphEdge.source":
+		if e.ComplexityRoot.GraphEdge.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GraphEdge.Source(childComplexity), true
+	case "GraphEdge.target":
+		if e.ComplexityRoot.GraphEdge.Target == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GraphEdge.Target(childComplexity), true
+	case "GraphEdge.type":
+		if e.ComplexityRoot.GraphEdge.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GraphEdge.Type(childComplexity), true
+	case "GraphEdge.until":
+		if e.ComplexityRoot.GraphEdge.Until == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GraphEdge.Until(childComplexity), true
+	case "GraphEdge.via":
+		if e.ComplexityRoot.GraphEdge.Via == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GraphEdge.Via(childComplexity), true
+	case "GraphEdge.year":
+		if e.ComplexityRoot.GraphEdge.Year == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GraphEdge.Year(childComplexity), true
+
+	case "GraphNode.depth":
+		if e.ComplexityRoot.GraphNode.Depth == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GraphNode.Depth(childComplexity), true
+	case "GraphNode.id":
+		if e.ComplexityRoot.GraphNode.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GraphNode.ID(childComplexity), true
+	case "GraphNode.kind":
+		if e.ComplexityRoot.GraphNode.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GraphNode.Kind(childComplexity), true
+	case "GraphNode.label":
+		if e.ComplexityRoot.GraphNode.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GraphNode.Label(childComplexity), true
+	case "GraphNode.node":
+		if e.ComplexityRoot.GraphNode.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GraphNode.Node(childComplexity), true
+
 	case "GuidesAssociationConnection.edges":
 		if e.ComplexityRoot.GuidesAssociationConnection.Edges == nil {
 			break
@@ -2634,6 +2903,56 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.InstitutionEdge.Node(childComplexity), true
+
+	case "KindCount.count":
+		if e.ComplexityRoot.KindCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KindCount.Count(childComplexity), true
+	case "KindCount.kind":
+		if e.ComplexityRoot.KindCount.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KindCount.Kind(childComplexity), true
+
+	case "LaunchedProgramme.kind":
+		if e.ComplexityRoot.LaunchedProgramme.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LaunchedProgramme.Kind(childComplexity), true
+	case "LaunchedProgramme.participantCount":
+		if e.ComplexityRoot.LaunchedProgramme.ParticipantCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LaunchedProgramme.ParticipantCount(childComplexity), true
+	case "LaunchedProgramme.participants":
+		if e.ComplexityRoot.LaunchedProgramme.Participants == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LaunchedProgramme.Participants(childComplexity), true
+	case "LaunchedProgramme.program":
+		if e.ComplexityRoot.LaunchedProgramme.Program == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LaunchedProgramme.Program(childComplexity), true
+	case "LaunchedProgramme.role":
+		if e.ComplexityRoot.LaunchedProgramme.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LaunchedProgramme.Role(childComplexity), true
+	case "LaunchedProgramme.runBy":
+		if e.ComplexityRoot.LaunchedProgramme.RunBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LaunchedProgramme.RunBy(childComplexity), true
 
 	case "LaunchesPlanItemConnection.edges":
 		if e.ComplexityRoot.LaunchesPlanItemConnection.Edges == nil {
@@ -3518,6 +3837,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Mutation.UpdateSociety(childComplexity, args["id"].(string), args["input"].(map[string]any)), true
 
+	case "Neighborhood.edges":
+		if e.ComplexityRoot.Neighborhood.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Neighborhood.Edges(childComplexity), true
+	case "Neighborhood.nodes":
+		if e.ComplexityRoot.Neighborhood.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Neighborhood.Nodes(childComplexity), true
+	case "Neighborhood.truncated":
+		if e.ComplexityRoot.Neighborhood.Truncated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Neighborhood.Truncated(childComplexity), true
+
 	case "OverseasStation.aliases":
 		if e.ComplexityRoot.OverseasStation.Aliases == nil {
 			break
@@ -3625,6 +3963,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.OverseasStationEdge.Node(childComplexity), true
+
+	case "OverseasStationsReport.country":
+		if e.ComplexityRoot.OverseasStationsReport.Country == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OverseasStationsReport.Country(childComplexity), true
+	case "OverseasStationsReport.stations":
+		if e.ComplexityRoot.OverseasStationsReport.Stations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OverseasStationsReport.Stations(childComplexity), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -4119,6 +4470,86 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ParticipatesInProgramEdge.Year(childComplexity), true
 
+	case "Path.length":
+		if e.ComplexityRoot.Path.Length == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Path.Length(childComplexity), true
+	case "Path.nodes":
+		if e.ComplexityRoot.Path.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Path.Nodes(childComplexity), true
+	case "Path.relationships":
+		if e.ComplexityRoot.Path.Relationships == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Path.Relationships(childComplexity), true
+
+	case "PathStep.forward":
+		if e.ComplexityRoot.PathStep.Forward == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PathStep.Forward(childComplexity), true
+	case "PathStep.from":
+		if e.ComplexityRoot.PathStep.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PathStep.From(childComplexity), true
+	case "PathStep.provenance":
+		if e.ComplexityRoot.PathStep.Provenance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PathStep.Provenance(childComplexity), true
+	case "PathStep.role":
+		if e.ComplexityRoot.PathStep.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PathStep.Role(childComplexity), true
+	case "PathStep.since":
+		if e.ComplexityRoot.PathStep.Since == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PathStep.Since(childComplexity), true
+	case "PathStep.to":
+		if e.ComplexityRoot.PathStep.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PathStep.To(childComplexity), true
+	case "PathStep.type":
+		if e.ComplexityRoot.PathStep.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PathStep.Type(childComplexity), true
+	case "PathStep.until":
+		if e.ComplexityRoot.PathStep.Until == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PathStep.Until(childComplexity), true
+	case "PathStep.via":
+		if e.ComplexityRoot.PathStep.Via == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PathStep.Via(childComplexity), true
+	case "PathStep.year":
+		if e.ComplexityRoot.PathStep.Year == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PathStep.Year(childComplexity), true
+
 	case "Plan.aliases":
 		if e.ComplexityRoot.Plan.Aliases == nil {
 			break
@@ -4347,6 +4778,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PlanItemEdge.Node(childComplexity), true
+
+	case "PlanItemReport.item":
+		if e.ComplexityRoot.PlanItemReport.Item == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanItemReport.Item(childComplexity), true
+	case "PlanItemReport.programmes":
+		if e.ComplexityRoot.PlanItemReport.Programmes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanItemReport.Programmes(childComplexity), true
 
 	case "PlanSection.aliases":
 		if e.ComplexityRoot.PlanSection.Aliases == nil {
@@ -4598,6 +5042,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ProgramEdge.Node(childComplexity), true
 
+	case "ProgrammeTie.node":
+		if e.ComplexityRoot.ProgrammeTie.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgrammeTie.Node(childComplexity), true
+	case "ProgrammeTie.provenance":
+		if e.ComplexityRoot.ProgrammeTie.Provenance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgrammeTie.Provenance(childComplexity), true
+	case "ProgrammeTie.relation":
+		if e.ComplexityRoot.ProgrammeTie.Relation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgrammeTie.Relation(childComplexity), true
+	case "ProgrammeTie.role":
+		if e.ComplexityRoot.ProgrammeTie.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgrammeTie.Role(childComplexity), true
+	case "ProgrammeTie.year":
+		if e.ComplexityRoot.ProgrammeTie.Year == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgrammeTie.Year(childComplexity), true
+
 	case "Provenance.createdAt":
 		if e.ComplexityRoot.Provenance.CreatedAt == nil {
 			break
@@ -4639,6 +5114,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Enterprises(childComplexity, args["name"].(*string), args["where"].(map[string]any), args["orderBy"].([]map[string]any), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+	case "Query.enterprisesPerCity":
+		if e.ComplexityRoot.Query.EnterprisesPerCity == nil {
+			break
+		}
+
+		args, err := ec.field_Query_enterprisesPerCity_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.EnterprisesPerCity(childComplexity, args["source"].(*string), args["first"].(*int)), true
 	case "Query.experts":
 		if e.ComplexityRoot.Query.Experts == nil {
 			break
@@ -4650,6 +5136,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Experts(childComplexity, args["name"].(*string), args["where"].(map[string]any), args["orderBy"].([]map[string]any), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+	case "Query.expertsPerCluster":
+		if e.ComplexityRoot.Query.ExpertsPerCluster == nil {
+			break
+		}
+
+		args, err := ec.field_Query_expertsPerCluster_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ExpertsPerCluster(childComplexity, args["includeAffiliated"].(*bool), args["source"].(*string), args["first"].(*int)), true
+	case "Query.expertsServingCluster":
+		if e.ComplexityRoot.Query.ExpertsServingCluster == nil {
+			break
+		}
+
+		args, err := ec.field_Query_expertsServingCluster_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ExpertsServingCluster(childComplexity, args["clusterId"].(string), args["first"].(*int)), true
 	case "Query.industryChains":
 		if e.ComplexityRoot.Query.IndustryChains == nil {
 			break
@@ -4684,6 +5192,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.Institutions(childComplexity, args["name"].(*string), args["where"].(map[string]any), args["orderBy"].([]map[string]any), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 
+	case "Query.neighborhood":
+		if e.ComplexityRoot.Query.Neighborhood == nil {
+			break
+		}
+
+		args, err := ec.field_Query_neighborhood_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Neighborhood(childComplexity, args["id"].(string), args["depth"].(*int), args["limit"].(*int)), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -4695,6 +5214,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Node(childComplexity, args["id"].(string)), true
+	case "Query.nodeCounts":
+		if e.ComplexityRoot.Query.NodeCounts == nil {
+			break
+		}
+
+		args, err := ec.field_Query_nodeCounts_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.NodeCounts(childComplexity, args["source"].(*string)), true
 	case "Query.overseasStations":
 		if e.ComplexityRoot.Query.OverseasStations == nil {
 			break
@@ -4706,6 +5236,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.OverseasStations(childComplexity, args["name"].(*string), args["where"].(map[string]any), args["orderBy"].([]map[string]any), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+	case "Query.overseasStationsIn":
+		if e.ComplexityRoot.Query.OverseasStationsIn == nil {
+			break
+		}
+
+		args, err := ec.field_Query_overseasStationsIn_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.OverseasStationsIn(childComplexity, args["countryId"].(*string), args["countryName"].(*string), args["first"].(*int)), true
 	case "Query.parks":
 		if e.ComplexityRoot.Query.Parks == nil {
 			break
@@ -4717,6 +5258,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Parks(childComplexity, args["name"].(*string), args["where"].(map[string]any), args["orderBy"].([]map[string]any), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+	case "Query.paths":
+		if e.ComplexityRoot.Query.Paths == nil {
+			break
+		}
+
+		args, err := ec.field_Query_paths_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Paths(childComplexity, args["from"].(string), args["to"].(string), args["maxHops"].(*int), args["relationshipTypes"].([]string), args["first"].(*int)), true
+	case "Query.planItemReport":
+		if e.ComplexityRoot.Query.PlanItemReport == nil {
+			break
+		}
+
+		args, err := ec.field_Query_planItemReport_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PlanItemReport(childComplexity, args["planItemId"].(*string), args["year"].(*int), args["number"].(*int)), true
 	case "Query.planItems":
 		if e.ComplexityRoot.Query.PlanItems == nil {
 			break
@@ -4750,6 +5313,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Plans(childComplexity, args["name"].(*string), args["where"].(map[string]any), args["orderBy"].([]map[string]any), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+	case "Query.programmesPerSection":
+		if e.ComplexityRoot.Query.ProgrammesPerSection == nil {
+			break
+		}
+
+		args, err := ec.field_Query_programmesPerSection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ProgrammesPerSection(childComplexity, args["year"].(*int), args["source"].(*string), args["first"].(*int)), true
 	case "Query.programs":
 		if e.ComplexityRoot.Query.Programs == nil {
 			break
@@ -4772,6 +5346,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Regions(childComplexity, args["name"].(*string), args["where"].(map[string]any), args["orderBy"].([]map[string]any), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+	case "Query.search":
+		if e.ComplexityRoot.Query.Search == nil {
+			break
+		}
+
+		args, err := ec.field_Query_search_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Search(childComplexity, args["text"].(string), args["kinds"].([]string), args["first"].(*int)), true
 	case "Query.societies":
 		if e.ComplexityRoot.Query.Societies == nil {
 			break
@@ -4783,6 +5368,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Societies(childComplexity, args["name"].(*string), args["where"].(map[string]any), args["orderBy"].([]map[string]any), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+	case "Query.societyParkCooperation":
+		if e.ComplexityRoot.Query.SocietyParkCooperation == nil {
+			break
+		}
+
+		args, err := ec.field_Query_societyParkCooperation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.SocietyParkCooperation(childComplexity, args["first"].(*int)), true
 
 	case "Region.aliases":
 		if e.ComplexityRoot.Region.Aliases == nil {
@@ -5007,6 +5603,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RunByNodeEdge.Role(childComplexity), true
+
+	case "SearchHit.matchedField":
+		if e.ComplexityRoot.SearchHit.MatchedField == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchHit.MatchedField(childComplexity), true
+	case "SearchHit.node":
+		if e.ComplexityRoot.SearchHit.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchHit.Node(childComplexity), true
+	case "SearchHit.score":
+		if e.ComplexityRoot.SearchHit.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchHit.Score(childComplexity), true
 
 	case "ServesEnterpriseConnection.edges":
 		if e.ComplexityRoot.ServesEnterpriseConnection.Edges == nil {
@@ -5335,6 +5950,81 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SocietyEdge.Node(childComplexity), true
 
+	case "SocietyParkCooperation.clusters":
+		if e.ComplexityRoot.SocietyParkCooperation.Clusters == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SocietyParkCooperation.Clusters(childComplexity), true
+	case "SocietyParkCooperation.park":
+		if e.ComplexityRoot.SocietyParkCooperation.Park == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SocietyParkCooperation.Park(childComplexity), true
+	case "SocietyParkCooperation.provenance":
+		if e.ComplexityRoot.SocietyParkCooperation.Provenance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SocietyParkCooperation.Provenance(childComplexity), true
+	case "SocietyParkCooperation.role":
+		if e.ComplexityRoot.SocietyParkCooperation.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SocietyParkCooperation.Role(childComplexity), true
+	case "SocietyParkCooperation.since":
+		if e.ComplexityRoot.SocietyParkCooperation.Since == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SocietyParkCooperation.Since(childComplexity), true
+	case "SocietyParkCooperation.society":
+		if e.ComplexityRoot.SocietyParkCooperation.Society == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SocietyParkCooperation.Society(childComplexity), true
+	case "SocietyParkCooperation.year":
+		if e.ComplexityRoot.SocietyParkCooperation.Year == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SocietyParkCooperation.Year(childComplexity), true
+
+	case "StationLiaison.enterprises":
+		if e.ComplexityRoot.StationLiaison.Enterprises == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StationLiaison.Enterprises(childComplexity), true
+	case "StationLiaison.expert":
+		if e.ComplexityRoot.StationLiaison.Expert == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StationLiaison.Expert(childComplexity), true
+	case "StationLiaison.role":
+		if e.ComplexityRoot.StationLiaison.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StationLiaison.Role(childComplexity), true
+
+	case "StationReport.liaisons":
+		if e.ComplexityRoot.StationReport.Liaisons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StationReport.Liaisons(childComplexity), true
+	case "StationReport.station":
+		if e.ComplexityRoot.StationReport.Station == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StationReport.Station(childComplexity), true
+
 	}
 	return 0, false
 }
@@ -5508,6 +6198,257 @@ func newExecutionContext(
 }
 
 var sources = []*ast.Source{
+	{Name: "../schema/analytics.graphqls", Input: `# Analyst queries (GUIDE.md §1, questions 1–8): named questions, paths, the
+# neighbourhood of a node, full-text search, and counts. Each field is answered
+# by one bounded Cypher statement in store/analytics*.go, paths*.go, search*.go.
+
+extend type Query {
+  """
+  Question 1: the experts who serve (SERVES) enterprises that are IN_CHAIN a chain PART_OF the
+  cluster, in name order, each with those enterprises, their chains and the ` + "`" + `via` + "`" + ` of the SERVES.
+  At most ` + "`" + `first` + "`" + ` (≤ 500) experts and 100 enterprises, chains and vias each.
+  NOT_FOUND (clusterId) when no node has the id; INVALID_ARGUMENT (clusterId) when it is not an IndustryCluster.
+  """
+  expertsServingCluster(clusterId: ID!, first: Int = 50): [ClusterExpert!]!
+
+  """
+  Question 2: every society that COOPERATES_WITH a park, in (society name, park name) order, with the
+  industry clusters that the park's enterprises (Enterprise LOCATED_IN the park) belong to through
+  IN_CHAIN → PART_OF. At most ` + "`" + `first` + "`" + ` (≤ 500) pairs and 100 clusters per park.
+  """
+  societyParkCooperation(first: Int = 100): [SocietyParkCooperation!]!
+
+  """
+  Question 3: what a plan item launches, who runs it and who takes part. Give either ` + "`" + `planItemId` + "`" + `
+  or both ` + "`" + `year` + "`" + ` and ` + "`" + `number` + "`" + ` (e.g. 2024 and 9). NOT_FOUND (planItemId, or number) when there is no such
+  item; INVALID_ARGUMENT (planItemId) when the id is not a PlanItem's.
+  """
+  planItemReport(planItemId: ID, year: Int, number: Int): PlanItemReport!
+
+  """
+  Question 4: the overseas stations LOCATED_IN a country (directly, or in a region LOCATED_IN it), the
+  experts who are LIAISON_OF each, and the enterprises those experts SERVE. Give ` + "`" + `countryId` + "`" + `, or
+  ` + "`" + `countryName` + "`" + `: the region's exact name (full-width forms, spaces and Latin case do not matter).
+  Any Region is accepted. At most ` + "`" + `first` + "`" + ` (≤ 500) stations, 100 liaisons per station, 100 enterprises per liaison.
+  """
+  overseasStationsIn(countryId: ID, countryName: String, first: Int = 50): OverseasStationsReport!
+
+  """
+  Question 5: all shortest paths between two nodes (all of the same, minimal length), ignoring the
+  direction of relationships; each step says which way its relationship really points. At most
+  ` + "`" + `maxHops` + "`" + ` (1–6) relationships long, only through ` + "`" + `relationshipTypes` + "`" + ` (all types when omitted or
+  empty), at most ` + "`" + `first` + "`" + ` (≤ 50) paths (which ones, when there are more, is unspecified). An empty list
+  when there is no such path; from a node to itself, one path of length 0. NOT_FOUND (from, to) for an
+  unknown id; a search that runs over 10 s is stopped with INVALID_ARGUMENT (maxHops).
+  """
+  paths(from: ID!, to: ID!, maxHops: Int = 4, relationshipTypes: [RelationType!], first: Int = 10): [Path!]!
+
+  """
+  Question 8: the nodes and relationships within ` + "`" + `depth` + "`" + ` (1 or 2) relationships of a node, shaped for
+  drawing. ` + "`" + `limit` + "`" + ` (1–500) caps the nodes returned (the node itself included) and the relationships read
+  per ring, so a hub costs no more than a small node; when it cuts, ` + "`" + `truncated` + "`" + ` is true and which
+  neighbours are kept is unspecified.
+  """
+  neighborhood(id: ID!, depth: Int = 1, limit: Int = 100): Neighborhood!
+
+  """
+  Question 6: full-text search over names and aliases of every kind, best first. The text is split at
+  white space into terms and every term must match; Chinese terms match anywhere inside a name
+  (生命健康 finds 无锡马山生命健康论坛), Latin terms match whole words, and a single Chinese character
+  matches names that contain it. Query syntax is not interpreted: quotes, brackets, *, :, AND, OR, NOT
+  and the like are searched as text (common English words such as "and", "or", "the" are ignored).
+  ` + "`" + `kinds` + "`" + ` restricts the result to those node kinds (type names, e.g. "Program"; the index knows no kinds,
+  so the best 1000 hits of every kind are filtered). At most ` + "`" + `first` + "`" + ` (≤ 100) hits; blank text, more than
+  20 terms or 200 characters → INVALID_ARGUMENT (text); an unknown kind → INVALID_ARGUMENT (kinds).
+  """
+  search(text: String!, kinds: [String!], first: Int = 20): [SearchHit!]!
+
+  """
+  Question 7: experts per industry cluster, largest first. An expert counts for a cluster, once, when
+  they SERVE — or, with ` + "`" + `includeAffiliated` + "`" + ` (the default), are AFFILIATED_WITH — an enterprise that is
+  IN_CHAIN a chain PART_OF the cluster. Every cluster is listed, with 0 when it has none. ` + "`" + `source` + "`" + `
+  counts only experts whose provenance has a source starting with it (e.g. "synthetic demo roster").
+  """
+  expertsPerCluster(includeAffiliated: Boolean = true, source: String, first: Int = 100): [Breakdown!]!
+
+  """
+  Question 7: enterprises per city (Region of type CITY), largest first. An enterprise counts for a city
+  when it is LOCATED_IN the city, or LOCATED_IN a park or region that is LOCATED_IN the city; once per city.
+  Every city is listed. ` + "`" + `source` + "`" + ` counts only enterprises with a provenance source starting with it.
+  """
+  enterprisesPerCity(source: String, first: Int = 100): [Breakdown!]!
+
+  """
+  Question 7: programmes per plan section, in (year, number) order: the distinct programmes that the
+  section's items (PlanItem PART_OF the section) LAUNCH. ` + "`" + `year` + "`" + ` picks one plan's sections; ` + "`" + `source` + "`" + `
+  counts only programmes with a provenance source starting with it (e.g. "plan 2024").
+  """
+  programmesPerSection(year: Int, source: String, first: Int = 100): [Breakdown!]!
+
+  """
+  How many nodes of each kind the graph holds, in the registry's order; ` + "`" + `source` + "`" + ` counts only nodes with
+  a provenance source starting with it.
+  """
+  nodeCounts(source: String): [KindCount!]!
+}
+
+"""An expert serving enterprises in a cluster's chains (expertsServingCluster)."""
+type ClusterExpert {
+  expert: Expert!
+  """The enterprises of the cluster's chains that the expert serves, by name."""
+  enterprises: [Enterprise!]!
+  """The chains of the cluster those enterprises are in, by name."""
+  chains: [IndustryChain!]!
+  """The distinct ` + "`" + `via` + "`" + ` of those SERVES relationships (programme or team), e.g. 万名专家进万企."""
+  via: [String!]!
+}
+
+"""A society's cooperation with a park (societyParkCooperation)."""
+type SocietyParkCooperation {
+  society: Society!
+  park: Park!
+  role: String
+  since: Date
+  year: Int
+  """Why the graph holds the COOPERATES_WITH relationship."""
+  provenance: Provenance!
+  """The clusters that the park's enterprises belong to, by name."""
+  clusters: [IndustryCluster!]!
+}
+
+"""A plan item with what it launches (planItemReport)."""
+type PlanItemReport {
+  item: PlanItem!
+  """The programmes, awards, events … the item LAUNCHES, by name (at most 100)."""
+  programmes: [LaunchedProgramme!]!
+}
+
+"""A programme launched by a plan item."""
+type LaunchedProgramme {
+  program: Program!
+  """The plan's verb on the LAUNCHES relationship, e.g. 实施, 举办."""
+  role: String
+  kind: ProgramKind!
+  """Who runs it (RUN_BY), by name (at most 100)."""
+  runBy: [ProgrammeTie!]!
+  """Who takes part (PARTICIPATES_IN) or was awarded it (AWARDED), by name (at most 100)."""
+  participants: [ProgrammeTie!]!
+  """How many PARTICIPATES_IN and AWARDED relationships the programme has in all."""
+  participantCount: Int!
+}
+
+"""A node tied to a programme by a RUN_BY, PARTICIPATES_IN or AWARDED relationship."""
+type ProgrammeTie {
+  node: Node!
+  relation: RelationType!
+  role: String
+  year: Int
+  provenance: Provenance!
+}
+
+"""The overseas stations in a country (overseasStationsIn)."""
+type OverseasStationsReport {
+  country: Region!
+  """The stations, by name."""
+  stations: [StationReport!]!
+}
+
+type StationReport {
+  station: OverseasStation!
+  """The experts who are LIAISON_OF the station, by name."""
+  liaisons: [StationLiaison!]!
+}
+
+type StationLiaison {
+  expert: Expert!
+  """The role on the LIAISON_OF relationship."""
+  role: String
+  """The enterprises the expert SERVES, by name."""
+  enterprises: [Enterprise!]!
+}
+
+"""A path through the graph: nodes[i] and nodes[i+1] are joined by relationships[i]."""
+type Path {
+  """The number of relationships."""
+  length: Int!
+  nodes: [Node!]!
+  relationships: [PathStep!]!
+}
+
+"""One relationship on a path, with its real direction."""
+type PathStep {
+  type: RelationType!
+  """The id of the relationship's start node."""
+  from: ID!
+  """The id of the relationship's end node."""
+  to: ID!
+  """True when the relationship points along the path (from nodes[i] to nodes[i+1])."""
+  forward: Boolean!
+  role: String
+  since: Date
+  until: Date
+  year: Int
+  via: String
+  provenance: Provenance!
+}
+
+"""Nodes and relationships around a node, for drawing."""
+type Neighborhood {
+  """The node itself (depth 0) first, then by depth and name."""
+  nodes: [GraphNode!]!
+  """The relationships among those nodes that were read, by type, source and target."""
+  edges: [GraphEdge!]!
+  """True when the limit cut the neighbourhood short."""
+  truncated: Boolean!
+}
+
+type GraphNode {
+  id: ID!
+  """The node's kind (GraphQL type name), e.g. Expert."""
+  kind: String!
+  """The node's name."""
+  label: String!
+  """How many relationships away from the centre: 0, 1 or 2."""
+  depth: Int!
+  node: Node!
+}
+
+type GraphEdge {
+  """TYPE:source->target; one relationship of a type joins two nodes at most."""
+  id: ID!
+  """The id of the start node."""
+  source: ID!
+  """The id of the end node."""
+  target: ID!
+  type: RelationType!
+  role: String
+  since: Date
+  until: Date
+  year: Int
+  via: String
+  provenance: Provenance!
+}
+
+type SearchHit {
+  node: Node!
+  """Lucene relevance; higher is better."""
+  score: Float!
+  """Which field matched: ` + "`" + `name` + "`" + ` when the name holds every term, else ` + "`" + `aliases` + "`" + `."""
+  matchedField: String!
+}
+
+"""One group of a count: the node the group is about and how many it has."""
+type Breakdown {
+  key: Node!
+  count: Int!
+}
+
+type KindCount {
+  """A node kind (GraphQL type name)."""
+  kind: String!
+  count: Int!
+}
+`, BuiltIn: false},
 	{Name: "../schema/kinds.graphqls", Input: `# Code generated by cmd/schemagen from the castgraph domain registry. DO NOT EDIT.
 
 enum AssociationLevel {
@@ -7562,9 +8503,9 @@ type AwardedNodeConnection {
 extend type Query {
   """Plan nodes, by name unless orderBy says otherwise; name matches names and aliases containing it. first/after pages forwards, last/before backwards (first defaults to 20, at most 500); where filters, orderBy sorts (the id breaks ties)."""
   plans(name: String, where: PlanFilter, orderBy: [PlanOrder!], first: Int, after: String, last: Int, before: String): PlanConnection!
-  """PlanSection nodes, by name unless orderBy says otherwise; name matches names and aliases containing it. first/after pages forwards, last/before backwards (first defaults to 20, at most 500); where filters, orderBy sorts (the id breaks ties)."""
+  """PlanSection nodes, by year, number unless orderBy says otherwise; name matches names and aliases containing it. first/after pages forwards, last/before backwards (first defaults to 20, at most 500); where filters, orderBy sorts (the id breaks ties)."""
   planSections(name: String, where: PlanSectionFilter, orderBy: [PlanSectionOrder!], first: Int, after: String, last: Int, before: String): PlanSectionConnection!
-  """PlanItem nodes, by name unless orderBy says otherwise; name matches names and aliases containing it. first/after pages forwards, last/before backwards (first defaults to 20, at most 500); where filters, orderBy sorts (the id breaks ties)."""
+  """PlanItem nodes, by year, number unless orderBy says otherwise; name matches names and aliases containing it. first/after pages forwards, last/before backwards (first defaults to 20, at most 500); where filters, orderBy sorts (the id breaks ties)."""
   planItems(name: String, where: PlanItemFilter, orderBy: [PlanItemOrder!], first: Int, after: String, last: Int, before: String): PlanItemConnection!
   """Association nodes, by name unless orderBy says otherwise; name matches names and aliases containing it. first/after pages forwards, last/before backwards (first defaults to 20, at most 500); where filters, orderBy sorts (the id breaks ties)."""
   associations(name: String, where: AssociationFilter, orderBy: [AssociationOrder!], first: Int, after: String, last: Int, before: String): AssociationConnection!
@@ -7996,6 +8937,30 @@ func (ec *executionContext) childFields_AwardedProgramEdge(ctx context.Context, 
 	return nil, fmt.Errorf("no field named %q was found under type AwardedProgramEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_Breakdown(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "key":
+		return ec.fieldContext_Breakdown_key(ctx, field)
+	case "count":
+		return ec.fieldContext_Breakdown_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Breakdown", field.Name)
+}
+
+func (ec *executionContext) childFields_ClusterExpert(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "expert":
+		return ec.fieldContext_ClusterExpert_expert(ctx, field)
+	case "enterprises":
+		return ec.fieldContext_ClusterExpert_enterprises(ctx, field)
+	case "chains":
+		return ec.fieldContext_ClusterExpert_chains(ctx, field)
+	case "via":
+		return ec.fieldContext_ClusterExpert_via(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ClusterExpert", field.Name)
+}
+
 func (ec *executionContext) childFields_ConcernsNodeConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "edges":
@@ -8238,6 +9203,48 @@ func (ec *executionContext) childFields_ExpertEdge(ctx context.Context, field gr
 		return ec.fieldContext_ExpertEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ExpertEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_GraphEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_GraphEdge_id(ctx, field)
+	case "source":
+		return ec.fieldContext_GraphEdge_source(ctx, field)
+	case "target":
+		return ec.fieldContext_GraphEdge_target(ctx, field)
+	case "type":
+		return ec.fieldContext_GraphEdge_type(ctx, field)
+	case "role":
+		return ec.fieldContext_GraphEdge_role(ctx, field)
+	case "since":
+		return ec.fieldContext_GraphEdge_since(ctx, field)
+	case "until":
+		return ec.fieldContext_GraphEdge_until(ctx, field)
+	case "year":
+		return ec.fieldContext_GraphEdge_year(ctx, field)
+	case "via":
+		return ec.fieldContext_GraphEdge_via(ctx, field)
+	case "provenance":
+		return ec.fieldContext_GraphEdge_provenance(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type GraphEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_GraphNode(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_GraphNode_id(ctx, field)
+	case "kind":
+		return ec.fieldContext_GraphNode_kind(ctx, field)
+	case "label":
+		return ec.fieldContext_GraphNode_label(ctx, field)
+	case "depth":
+		return ec.fieldContext_GraphNode_depth(ctx, field)
+	case "node":
+		return ec.fieldContext_GraphNode_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type GraphNode", field.Name)
 }
 
 func (ec *executionContext) childFields_GuidesAssociationConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8500,6 +9507,34 @@ func (ec *executionContext) childFields_InstitutionEdge(ctx context.Context, fie
 	return nil, fmt.Errorf("no field named %q was found under type InstitutionEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_KindCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_KindCount_kind(ctx, field)
+	case "count":
+		return ec.fieldContext_KindCount_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type KindCount", field.Name)
+}
+
+func (ec *executionContext) childFields_LaunchedProgramme(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "program":
+		return ec.fieldContext_LaunchedProgramme_program(ctx, field)
+	case "role":
+		return ec.fieldContext_LaunchedProgramme_role(ctx, field)
+	case "kind":
+		return ec.fieldContext_LaunchedProgramme_kind(ctx, field)
+	case "runBy":
+		return ec.fieldContext_LaunchedProgramme_runBy(ctx, field)
+	case "participants":
+		return ec.fieldContext_LaunchedProgramme_participants(ctx, field)
+	case "participantCount":
+		return ec.fieldContext_LaunchedProgramme_participantCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LaunchedProgramme", field.Name)
+}
+
 func (ec *executionContext) childFields_LaunchesPlanItemConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "edges":
@@ -8712,6 +9747,18 @@ func (ec *executionContext) childFields_MemberOfSocietyEdge(ctx context.Context,
 	return nil, fmt.Errorf("no field named %q was found under type MemberOfSocietyEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_Neighborhood(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "nodes":
+		return ec.fieldContext_Neighborhood_nodes(ctx, field)
+	case "edges":
+		return ec.fieldContext_Neighborhood_edges(ctx, field)
+	case "truncated":
+		return ec.fieldContext_Neighborhood_truncated(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Neighborhood", field.Name)
+}
+
 func (ec *executionContext) childFields_OverseasStation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -8758,6 +9805,16 @@ func (ec *executionContext) childFields_OverseasStationEdge(ctx context.Context,
 		return ec.fieldContext_OverseasStationEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type OverseasStationEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_OverseasStationsReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "country":
+		return ec.fieldContext_OverseasStationsReport_country(ctx, field)
+	case "stations":
+		return ec.fieldContext_OverseasStationsReport_stations(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OverseasStationsReport", field.Name)
 }
 
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -9018,6 +10075,44 @@ func (ec *executionContext) childFields_ParticipatesInProgramEdge(ctx context.Co
 	return nil, fmt.Errorf("no field named %q was found under type ParticipatesInProgramEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_Path(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "length":
+		return ec.fieldContext_Path_length(ctx, field)
+	case "nodes":
+		return ec.fieldContext_Path_nodes(ctx, field)
+	case "relationships":
+		return ec.fieldContext_Path_relationships(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Path", field.Name)
+}
+
+func (ec *executionContext) childFields_PathStep(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "type":
+		return ec.fieldContext_PathStep_type(ctx, field)
+	case "from":
+		return ec.fieldContext_PathStep_from(ctx, field)
+	case "to":
+		return ec.fieldContext_PathStep_to(ctx, field)
+	case "forward":
+		return ec.fieldContext_PathStep_forward(ctx, field)
+	case "role":
+		return ec.fieldContext_PathStep_role(ctx, field)
+	case "since":
+		return ec.fieldContext_PathStep_since(ctx, field)
+	case "until":
+		return ec.fieldContext_PathStep_until(ctx, field)
+	case "year":
+		return ec.fieldContext_PathStep_year(ctx, field)
+	case "via":
+		return ec.fieldContext_PathStep_via(ctx, field)
+	case "provenance":
+		return ec.fieldContext_PathStep_provenance(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PathStep", field.Name)
+}
+
 func (ec *executionContext) childFields_Plan(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -9118,6 +10213,16 @@ func (ec *executionContext) childFields_PlanItemEdge(ctx context.Context, field 
 		return ec.fieldContext_PlanItemEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PlanItemEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_PlanItemReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "item":
+		return ec.fieldContext_PlanItemReport_item(ctx, field)
+	case "programmes":
+		return ec.fieldContext_PlanItemReport_programmes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PlanItemReport", field.Name)
 }
 
 func (ec *executionContext) childFields_PlanSection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -9222,6 +10327,22 @@ func (ec *executionContext) childFields_ProgramEdge(ctx context.Context, field g
 		return ec.fieldContext_ProgramEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ProgramEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ProgrammeTie(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_ProgrammeTie_node(ctx, field)
+	case "relation":
+		return ec.fieldContext_ProgrammeTie_relation(ctx, field)
+	case "role":
+		return ec.fieldContext_ProgrammeTie_role(ctx, field)
+	case "year":
+		return ec.fieldContext_ProgrammeTie_year(ctx, field)
+	case "provenance":
+		return ec.fieldContext_ProgrammeTie_provenance(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ProgrammeTie", field.Name)
 }
 
 func (ec *executionContext) childFields_Provenance(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -9336,6 +10457,18 @@ func (ec *executionContext) childFields_RunByNodeEdge(ctx context.Context, field
 		return ec.fieldContext_RunByNodeEdge_provenance(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RunByNodeEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_SearchHit(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_SearchHit_node(ctx, field)
+	case "score":
+		return ec.fieldContext_SearchHit_score(ctx, field)
+	case "matchedField":
+		return ec.fieldContext_SearchHit_matchedField(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SearchHit", field.Name)
 }
 
 func (ec *executionContext) childFields_ServesEnterpriseConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -9468,6 +10601,48 @@ func (ec *executionContext) childFields_SocietyEdge(ctx context.Context, field g
 		return ec.fieldContext_SocietyEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SocietyEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_SocietyParkCooperation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "society":
+		return ec.fieldContext_SocietyParkCooperation_society(ctx, field)
+	case "park":
+		return ec.fieldContext_SocietyParkCooperation_park(ctx, field)
+	case "role":
+		return ec.fieldContext_SocietyParkCooperation_role(ctx, field)
+	case "since":
+		return ec.fieldContext_SocietyParkCooperation_since(ctx, field)
+	case "year":
+		return ec.fieldContext_SocietyParkCooperation_year(ctx, field)
+	case "provenance":
+		return ec.fieldContext_SocietyParkCooperation_provenance(ctx, field)
+	case "clusters":
+		return ec.fieldContext_SocietyParkCooperation_clusters(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SocietyParkCooperation", field.Name)
+}
+
+func (ec *executionContext) childFields_StationLiaison(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "expert":
+		return ec.fieldContext_StationLiaison_expert(ctx, field)
+	case "role":
+		return ec.fieldContext_StationLiaison_role(ctx, field)
+	case "enterprises":
+		return ec.fieldContext_StationLiaison_enterprises(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StationLiaison", field.Name)
+}
+
+func (ec *executionContext) childFields_StationReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "station":
+		return ec.fieldContext_StationReport_station(ctx, field)
+	case "liaisons":
+		return ec.fieldContext_StationReport_liaisons(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StationReport", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -13414,6 +14589,28 @@ func (ec *executionContext) field_Query_associations_args(ctx context.Context, r
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_enterprisesPerCity_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "source",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["source"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_enterprises_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -13473,6 +14670,58 @@ func (ec *executionContext) field_Query_enterprises_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["before"] = arg6
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_expertsPerCluster_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "includeAffiliated",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeAffiliated"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "source",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["source"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_expertsServingCluster_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "clusterId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["clusterId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
 	return args, nil
 }
 
@@ -13724,6 +14973,50 @@ func (ec *executionContext) field_Query_institutions_args(ctx context.Context, r
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_neighborhood_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "depth",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["depth"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_nodeCounts_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "source",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["source"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_node_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -13735,6 +15028,36 @@ func (ec *executionContext) field_Query_node_args(ctx context.Context, rawArgs m
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_overseasStationsIn_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "countryId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["countryId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "countryName",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["countryName"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
 	return args, nil
 }
 
@@ -13859,6 +15182,82 @@ func (ec *executionContext) field_Query_parks_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["before"] = arg6
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_paths_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "maxHops",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["maxHops"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "relationshipTypes",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalORelationType2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["relationshipTypes"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_planItemReport_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "planItemId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["planItemId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "year",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["year"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "number",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["number"] = arg2
 	return args, nil
 }
 
@@ -14048,6 +15447,36 @@ func (ec *executionContext) field_Query_plans_args(ctx context.Context, rawArgs 
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_programmesPerSection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "year",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["year"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "source",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["source"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_programs_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -14172,6 +15601,36 @@ func (ec *executionContext) field_Query_regions_args(ctx context.Context, rawArg
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_search_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "text",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["text"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "kinds",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kinds"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_societies_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -14231,6 +15690,20 @@ func (ec *executionContext) field_Query_societies_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["before"] = arg6
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_societyParkCooperation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
 	return args, nil
 }
 
@@ -16703,6 +18176,180 @@ func (ec *executionContext) fieldContext_AwardedProgramEdge_provenance(_ context
 	return fc, nil
 }
 
+func (ec *executionContext) _Breakdown_key(ctx context.Context, field graphql.CollectedField, obj *model.Breakdown) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Breakdown_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
+			return ec.marshalNNode2githubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐNode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Breakdown_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Breakdown",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Breakdown_count(ctx context.Context, field graphql.CollectedField, obj *model.Breakdown) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Breakdown_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Breakdown_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Breakdown", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ClusterExpert_expert(ctx context.Context, field graphql.CollectedField, obj *model.ClusterExpert) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClusterExpert_expert(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Expert, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Expert) graphql.Marshaler {
+			return ec.marshalNExpert2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐExpert(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClusterExpert_expert(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ClusterExpert",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Expert(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ClusterExpert_enterprises(ctx context.Context, field graphql.CollectedField, obj *model.ClusterExpert) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClusterExpert_enterprises(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Enterprises, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Enterprise) graphql.Marshaler {
+			return ec.marshalNEnterprise2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐEnterpriseᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClusterExpert_enterprises(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ClusterExpert",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Enterprise(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ClusterExpert_chains(ctx context.Context, field graphql.CollectedField, obj *model.ClusterExpert) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClusterExpert_chains(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Chains, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.IndustryChain) graphql.Marshaler {
+			return ec.marshalNIndustryChain2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐIndustryChainᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClusterExpert_chains(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ClusterExpert",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IndustryChain(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ClusterExpert_via(ctx context.Context, field graphql.CollectedField, obj *model.ClusterExpert) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClusterExpert_via(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Via, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClusterExpert_via(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClusterExpert", field, false, false, "String")
+}
+
 func (ec *executionContext) _ConcernsNodeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ConcernsNodeConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -19149,6 +20796,369 @@ func (ec *executionContext) fieldContext_ExpertEdge_node(_ context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _GraphEdge_id(ctx context.Context, field graphql.CollectedField, obj *model.GraphEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GraphEdge_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GraphEdge_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GraphEdge", field, false, false, "ID")
+}
+
+func (ec *executionContext) _GraphEdge_source(ctx context.Context, field graphql.CollectedField, obj *model.GraphEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GraphEdge_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GraphEdge_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GraphEdge", field, false, false, "ID")
+}
+
+func (ec *executionContext) _GraphEdge_target(ctx context.Context, field graphql.CollectedField, obj *model.GraphEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GraphEdge_target(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Target, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GraphEdge_target(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GraphEdge", field, false, false, "ID")
+}
+
+func (ec *executionContext) _GraphEdge_type(ctx context.Context, field graphql.CollectedField, obj *model.GraphEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GraphEdge_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNRelationType2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GraphEdge_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GraphEdge", field, false, false, "RelationType")
+}
+
+func (ec *executionContext) _GraphEdge_role(ctx context.Context, field graphql.CollectedField, obj *model.GraphEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GraphEdge_role(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Role, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_GraphEdge_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GraphEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _GraphEdge_since(ctx context.Context, field graphql.CollectedField, obj *model.GraphEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GraphEdge_since(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Since, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *castgraph.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_GraphEdge_since(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GraphEdge", field, false, false, "Date")
+}
+
+func (ec *executionContext) _GraphEdge_until(ctx context.Context, field graphql.CollectedField, obj *model.GraphEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GraphEdge_until(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Until, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *castgraph.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_GraphEdge_until(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GraphEdge", field, false, false, "Date")
+}
+
+func (ec *executionContext) _GraphEdge_year(ctx context.Context, field graphql.CollectedField, obj *model.GraphEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GraphEdge_year(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Year, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_GraphEdge_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GraphEdge", field, false, false, "Int")
+}
+
+func (ec *executionContext) _GraphEdge_via(ctx context.Context, field graphql.CollectedField, obj *model.GraphEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GraphEdge_via(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Via, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_GraphEdge_via(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GraphEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _GraphEdge_provenance(ctx context.Context, field graphql.CollectedField, obj *model.GraphEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GraphEdge_provenance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Provenance, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *castgraph.Provenance) graphql.Marshaler {
+			return ec.marshalNProvenance2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚐProvenance(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GraphEdge_provenance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GraphEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Provenance(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _GraphNode_id(ctx context.Context, field graphql.CollectedField, obj *model.GraphNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GraphNode_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GraphNode_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GraphNode", field, false, false, "ID")
+}
+
+func (ec *executionContext) _GraphNode_kind(ctx context.Context, field graphql.CollectedField, obj *model.GraphNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GraphNode_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GraphNode_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GraphNode", field, false, false, "String")
+}
+
+func (ec *executionContext) _GraphNode_label(ctx context.Context, field graphql.CollectedField, obj *model.GraphNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GraphNode_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Label, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GraphNode_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GraphNode", field, false, false, "String")
+}
+
+func (ec *executionContext) _GraphNode_depth(ctx context.Context, field graphql.CollectedField, obj *model.GraphNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GraphNode_depth(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Depth, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GraphNode_depth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GraphNode", field, false, false, "Int")
+}
+
+func (ec *executionContext) _GraphNode_node(ctx context.Context, field graphql.CollectedField, obj *model.GraphNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GraphNode_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
+			return ec.marshalNNode2githubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐNode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GraphNode_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GraphNode",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _GuidesAssociationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.GuidesAssociationConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -21552,6 +23562,217 @@ func (ec *executionContext) fieldContext_InstitutionEdge_node(_ context.Context,
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _KindCount_kind(ctx context.Context, field graphql.CollectedField, obj *model.KindCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KindCount_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KindCount_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KindCount", field, false, false, "String")
+}
+
+func (ec *executionContext) _KindCount_count(ctx context.Context, field graphql.CollectedField, obj *model.KindCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KindCount_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KindCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KindCount", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LaunchedProgramme_program(ctx context.Context, field graphql.CollectedField, obj *model.LaunchedProgramme) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LaunchedProgramme_program(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Program, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Program) graphql.Marshaler {
+			return ec.marshalNProgram2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐProgram(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LaunchedProgramme_program(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LaunchedProgramme",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Program(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LaunchedProgramme_role(ctx context.Context, field graphql.CollectedField, obj *model.LaunchedProgramme) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LaunchedProgramme_role(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Role, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LaunchedProgramme_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LaunchedProgramme", field, false, false, "String")
+}
+
+func (ec *executionContext) _LaunchedProgramme_kind(ctx context.Context, field graphql.CollectedField, obj *model.LaunchedProgramme) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LaunchedProgramme_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNProgramKind2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LaunchedProgramme_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LaunchedProgramme", field, false, false, "ProgramKind")
+}
+
+func (ec *executionContext) _LaunchedProgramme_runBy(ctx context.Context, field graphql.CollectedField, obj *model.LaunchedProgramme) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LaunchedProgramme_runBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RunBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ProgrammeTie) graphql.Marshaler {
+			return ec.marshalNProgrammeTie2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐProgrammeTieᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LaunchedProgramme_runBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LaunchedProgramme",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProgrammeTie(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LaunchedProgramme_participants(ctx context.Context, field graphql.CollectedField, obj *model.LaunchedProgramme) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LaunchedProgramme_participants(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Participants, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ProgrammeTie) graphql.Marshaler {
+			return ec.marshalNProgrammeTie2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐProgrammeTieᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LaunchedProgramme_participants(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LaunchedProgramme",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProgrammeTie(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LaunchedProgramme_participantCount(ctx context.Context, field graphql.CollectedField, obj *model.LaunchedProgramme) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LaunchedProgramme_participantCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ParticipantCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LaunchedProgramme_participantCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LaunchedProgramme", field, false, false, "Int")
 }
 
 func (ec *executionContext) _LaunchesPlanItemConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.LaunchesPlanItemConnection) (ret graphql.Marshaler) {
@@ -25277,6 +27498,93 @@ func (ec *executionContext) fieldContext_Mutation_deleteProgram(ctx context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _Neighborhood_nodes(ctx context.Context, field graphql.CollectedField, obj *model.Neighborhood) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Neighborhood_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.GraphNode) graphql.Marshaler {
+			return ec.marshalNGraphNode2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐGraphNodeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Neighborhood_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Neighborhood",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GraphNode(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Neighborhood_edges(ctx context.Context, field graphql.CollectedField, obj *model.Neighborhood) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Neighborhood_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.GraphEdge) graphql.Marshaler {
+			return ec.marshalNGraphEdge2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐGraphEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Neighborhood_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Neighborhood",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GraphEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Neighborhood_truncated(ctx context.Context, field graphql.CollectedField, obj *model.Neighborhood) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Neighborhood_truncated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Truncated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Neighborhood_truncated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Neighborhood", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _OverseasStation_id(ctx context.Context, field graphql.CollectedField, obj *model.OverseasStation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -25725,6 +28033,70 @@ func (ec *executionContext) fieldContext_OverseasStationEdge_node(_ context.Cont
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_OverseasStation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OverseasStationsReport_country(ctx context.Context, field graphql.CollectedField, obj *model.OverseasStationsReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OverseasStationsReport_country(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Country, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Region) graphql.Marshaler {
+			return ec.marshalNRegion2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐRegion(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OverseasStationsReport_country(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OverseasStationsReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Region(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OverseasStationsReport_stations(ctx context.Context, field graphql.CollectedField, obj *model.OverseasStationsReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OverseasStationsReport_stations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Stations, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.StationReport) graphql.Marshaler {
+			return ec.marshalNStationReport2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐStationReportᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OverseasStationsReport_stations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OverseasStationsReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StationReport(ctx, field)
 		},
 	}
 	return fc, nil
@@ -27920,6 +30292,332 @@ func (ec *executionContext) fieldContext_ParticipatesInProgramEdge_provenance(_ 
 	return fc, nil
 }
 
+func (ec *executionContext) _Path_length(ctx context.Context, field graphql.CollectedField, obj *model.Path) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Path_length(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Length, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Path_length(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Path", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Path_nodes(ctx context.Context, field graphql.CollectedField, obj *model.Path) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Path_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Node) graphql.Marshaler {
+			return ec.marshalNNode2ᚕgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐNodeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Path_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Path",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Path_relationships(ctx context.Context, field graphql.CollectedField, obj *model.Path) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Path_relationships(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Relationships, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.PathStep) graphql.Marshaler {
+			return ec.marshalNPathStep2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐPathStepᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Path_relationships(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Path",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PathStep(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PathStep_type(ctx context.Context, field graphql.CollectedField, obj *model.PathStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PathStep_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNRelationType2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PathStep_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PathStep", field, false, false, "RelationType")
+}
+
+func (ec *executionContext) _PathStep_from(ctx context.Context, field graphql.CollectedField, obj *model.PathStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PathStep_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PathStep_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PathStep", field, false, false, "ID")
+}
+
+func (ec *executionContext) _PathStep_to(ctx context.Context, field graphql.CollectedField, obj *model.PathStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PathStep_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PathStep_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PathStep", field, false, false, "ID")
+}
+
+func (ec *executionContext) _PathStep_forward(ctx context.Context, field graphql.CollectedField, obj *model.PathStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PathStep_forward(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Forward, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PathStep_forward(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PathStep", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _PathStep_role(ctx context.Context, field graphql.CollectedField, obj *model.PathStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PathStep_role(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Role, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PathStep_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PathStep", field, false, false, "String")
+}
+
+func (ec *executionContext) _PathStep_since(ctx context.Context, field graphql.CollectedField, obj *model.PathStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PathStep_since(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Since, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *castgraph.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PathStep_since(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PathStep", field, false, false, "Date")
+}
+
+func (ec *executionContext) _PathStep_until(ctx context.Context, field graphql.CollectedField, obj *model.PathStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PathStep_until(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Until, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *castgraph.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PathStep_until(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PathStep", field, false, false, "Date")
+}
+
+func (ec *executionContext) _PathStep_year(ctx context.Context, field graphql.CollectedField, obj *model.PathStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PathStep_year(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Year, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PathStep_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PathStep", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PathStep_via(ctx context.Context, field graphql.CollectedField, obj *model.PathStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PathStep_via(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Via, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PathStep_via(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PathStep", field, false, false, "String")
+}
+
+func (ec *executionContext) _PathStep_provenance(ctx context.Context, field graphql.CollectedField, obj *model.PathStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PathStep_provenance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Provenance, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *castgraph.Provenance) graphql.Marshaler {
+			return ec.marshalNProvenance2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚐProvenance(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PathStep_provenance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PathStep",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Provenance(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Plan_id(ctx context.Context, field graphql.CollectedField, obj *model.Plan) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -28869,6 +31567,70 @@ func (ec *executionContext) fieldContext_PlanItemEdge_node(_ context.Context, fi
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_PlanItem(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PlanItemReport_item(ctx context.Context, field graphql.CollectedField, obj *model.PlanItemReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanItemReport_item(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Item, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PlanItem) graphql.Marshaler {
+			return ec.marshalNPlanItem2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐPlanItem(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanItemReport_item(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PlanItemReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PlanItem(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PlanItemReport_programmes(ctx context.Context, field graphql.CollectedField, obj *model.PlanItemReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanItemReport_programmes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Programmes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.LaunchedProgramme) graphql.Marshaler {
+			return ec.marshalNLaunchedProgramme2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐLaunchedProgrammeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanItemReport_programmes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PlanItemReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LaunchedProgramme(ctx, field)
 		},
 	}
 	return fc, nil
@@ -29914,6 +32676,139 @@ func (ec *executionContext) fieldContext_ProgramEdge_node(_ context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _ProgrammeTie_node(ctx context.Context, field graphql.CollectedField, obj *model.ProgrammeTie) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgrammeTie_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
+			return ec.marshalNNode2githubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐNode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProgrammeTie_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProgrammeTie",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProgrammeTie_relation(ctx context.Context, field graphql.CollectedField, obj *model.ProgrammeTie) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgrammeTie_relation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Relation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNRelationType2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProgrammeTie_relation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProgrammeTie", field, false, false, "RelationType")
+}
+
+func (ec *executionContext) _ProgrammeTie_role(ctx context.Context, field graphql.CollectedField, obj *model.ProgrammeTie) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgrammeTie_role(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Role, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ProgrammeTie_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProgrammeTie", field, false, false, "String")
+}
+
+func (ec *executionContext) _ProgrammeTie_year(ctx context.Context, field graphql.CollectedField, obj *model.ProgrammeTie) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgrammeTie_year(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Year, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ProgrammeTie_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProgrammeTie", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ProgrammeTie_provenance(ctx context.Context, field graphql.CollectedField, obj *model.ProgrammeTie) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgrammeTie_provenance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Provenance, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *castgraph.Provenance) graphql.Marshaler {
+			return ec.marshalNProvenance2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚐProvenance(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProgrammeTie_provenance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProgrammeTie",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Provenance(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Provenance_sources(ctx context.Context, field graphql.CollectedField, obj *castgraph.Provenance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -30021,6 +32916,490 @@ func (ec *executionContext) fieldContext_Query_node(ctx context.Context, field g
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_node_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_expertsServingCluster(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_expertsServingCluster(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ExpertsServingCluster(ctx, fc.Args["clusterId"].(string), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ClusterExpert) graphql.Marshaler {
+			return ec.marshalNClusterExpert2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐClusterExpertᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_expertsServingCluster(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ClusterExpert(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_expertsServingCluster_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_societyParkCooperation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_societyParkCooperation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().SocietyParkCooperation(ctx, fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.SocietyParkCooperation) graphql.Marshaler {
+			return ec.marshalNSocietyParkCooperation2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐSocietyParkCooperationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_societyParkCooperation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SocietyParkCooperation(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_societyParkCooperation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_planItemReport(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_planItemReport(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().PlanItemReport(ctx, fc.Args["planItemId"].(*string), fc.Args["year"].(*int), fc.Args["number"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PlanItemReport) graphql.Marshaler {
+			return ec.marshalNPlanItemReport2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐPlanItemReport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_planItemReport(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PlanItemReport(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_planItemReport_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_overseasStationsIn(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_overseasStationsIn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().OverseasStationsIn(ctx, fc.Args["countryId"].(*string), fc.Args["countryName"].(*string), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.OverseasStationsReport) graphql.Marshaler {
+			return ec.marshalNOverseasStationsReport2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐOverseasStationsReport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_overseasStationsIn(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OverseasStationsReport(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_overseasStationsIn_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_paths(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_paths(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Paths(ctx, fc.Args["from"].(string), fc.Args["to"].(string), fc.Args["maxHops"].(*int), fc.Args["relationshipTypes"].([]string), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Path) graphql.Marshaler {
+			return ec.marshalNPath2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐPathᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_paths(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Path(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_paths_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_neighborhood(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_neighborhood(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Neighborhood(ctx, fc.Args["id"].(string), fc.Args["depth"].(*int), fc.Args["limit"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Neighborhood) graphql.Marshaler {
+			return ec.marshalNNeighborhood2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐNeighborhood(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_neighborhood(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Neighborhood(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_neighborhood_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_search(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_search(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Search(ctx, fc.Args["text"].(string), fc.Args["kinds"].([]string), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.SearchHit) graphql.Marshaler {
+			return ec.marshalNSearchHit2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐSearchHitᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_search(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SearchHit(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_search_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_expertsPerCluster(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_expertsPerCluster(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ExpertsPerCluster(ctx, fc.Args["includeAffiliated"].(*bool), fc.Args["source"].(*string), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Breakdown) graphql.Marshaler {
+			return ec.marshalNBreakdown2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐBreakdownᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_expertsPerCluster(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Breakdown(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_expertsPerCluster_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_enterprisesPerCity(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_enterprisesPerCity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().EnterprisesPerCity(ctx, fc.Args["source"].(*string), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Breakdown) graphql.Marshaler {
+			return ec.marshalNBreakdown2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐBreakdownᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_enterprisesPerCity(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Breakdown(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_enterprisesPerCity_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_programmesPerSection(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_programmesPerSection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ProgrammesPerSection(ctx, fc.Args["year"].(*int), fc.Args["source"].(*string), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Breakdown) graphql.Marshaler {
+			return ec.marshalNBreakdown2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐBreakdownᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_programmesPerSection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Breakdown(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_programmesPerSection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_nodeCounts(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_nodeCounts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().NodeCounts(ctx, fc.Args["source"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.KindCount) graphql.Marshaler {
+			return ec.marshalNKindCount2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐKindCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_nodeCounts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_KindCount(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_nodeCounts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -31679,6 +35058,84 @@ func (ec *executionContext) fieldContext_RunByNodeEdge_provenance(_ context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _SearchHit_node(ctx context.Context, field graphql.CollectedField, obj *model.SearchHit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchHit_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
+			return ec.marshalNNode2githubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐNode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchHit_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SearchHit",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SearchHit_score(ctx context.Context, field graphql.CollectedField, obj *model.SearchHit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchHit_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Score, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchHit_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchHit", field, false, false, "Float")
+}
+
+func (ec *executionContext) _SearchHit_matchedField(ctx context.Context, field graphql.CollectedField, obj *model.SearchHit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchHit_matchedField(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MatchedField, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchHit_matchedField(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchHit", field, false, false, "String")
+}
+
 func (ec *executionContext) _ServesEnterpriseConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ServesEnterpriseConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -33054,6 +36511,354 @@ func (ec *executionContext) fieldContext_SocietyEdge_node(_ context.Context, fie
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Society(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SocietyParkCooperation_society(ctx context.Context, field graphql.CollectedField, obj *model.SocietyParkCooperation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SocietyParkCooperation_society(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Society, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Society) graphql.Marshaler {
+			return ec.marshalNSociety2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐSociety(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SocietyParkCooperation_society(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SocietyParkCooperation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Society(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SocietyParkCooperation_park(ctx context.Context, field graphql.CollectedField, obj *model.SocietyParkCooperation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SocietyParkCooperation_park(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Park, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Park) graphql.Marshaler {
+			return ec.marshalNPark2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐPark(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SocietyParkCooperation_park(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SocietyParkCooperation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Park(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SocietyParkCooperation_role(ctx context.Context, field graphql.CollectedField, obj *model.SocietyParkCooperation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SocietyParkCooperation_role(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Role, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SocietyParkCooperation_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SocietyParkCooperation", field, false, false, "String")
+}
+
+func (ec *executionContext) _SocietyParkCooperation_since(ctx context.Context, field graphql.CollectedField, obj *model.SocietyParkCooperation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SocietyParkCooperation_since(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Since, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *castgraph.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SocietyParkCooperation_since(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SocietyParkCooperation", field, false, false, "Date")
+}
+
+func (ec *executionContext) _SocietyParkCooperation_year(ctx context.Context, field graphql.CollectedField, obj *model.SocietyParkCooperation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SocietyParkCooperation_year(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Year, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SocietyParkCooperation_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SocietyParkCooperation", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SocietyParkCooperation_provenance(ctx context.Context, field graphql.CollectedField, obj *model.SocietyParkCooperation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SocietyParkCooperation_provenance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Provenance, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *castgraph.Provenance) graphql.Marshaler {
+			return ec.marshalNProvenance2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚐProvenance(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SocietyParkCooperation_provenance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SocietyParkCooperation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Provenance(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SocietyParkCooperation_clusters(ctx context.Context, field graphql.CollectedField, obj *model.SocietyParkCooperation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SocietyParkCooperation_clusters(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Clusters, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.IndustryCluster) graphql.Marshaler {
+			return ec.marshalNIndustryCluster2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐIndustryClusterᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SocietyParkCooperation_clusters(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SocietyParkCooperation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IndustryCluster(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StationLiaison_expert(ctx context.Context, field graphql.CollectedField, obj *model.StationLiaison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StationLiaison_expert(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Expert, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Expert) graphql.Marshaler {
+			return ec.marshalNExpert2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐExpert(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StationLiaison_expert(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StationLiaison",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Expert(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StationLiaison_role(ctx context.Context, field graphql.CollectedField, obj *model.StationLiaison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StationLiaison_role(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Role, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StationLiaison_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StationLiaison", field, false, false, "String")
+}
+
+func (ec *executionContext) _StationLiaison_enterprises(ctx context.Context, field graphql.CollectedField, obj *model.StationLiaison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StationLiaison_enterprises(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Enterprises, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Enterprise) graphql.Marshaler {
+			return ec.marshalNEnterprise2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐEnterpriseᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StationLiaison_enterprises(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StationLiaison",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Enterprise(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StationReport_station(ctx context.Context, field graphql.CollectedField, obj *model.StationReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StationReport_station(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Station, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.OverseasStation) graphql.Marshaler {
+			return ec.marshalNOverseasStation2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐOverseasStation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StationReport_station(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StationReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OverseasStation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StationReport_liaisons(ctx context.Context, field graphql.CollectedField, obj *model.StationReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StationReport_liaisons(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Liaisons, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.StationLiaison) graphql.Marshaler {
+			return ec.marshalNStationLiaison2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐStationLiaisonᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StationReport_liaisons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StationReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StationLiaison(ctx, field)
 		},
 	}
 	return fc, nil
@@ -41302,6 +45107,92 @@ func (ec *executionContext) _AwardedProgramEdge(ctx context.Context, sel ast.Sel
 	return out
 }
 
+var breakdownImplementors = []string{"Breakdown"}
+
+func (ec *executionContext) _Breakdown(ctx context.Context, sel ast.SelectionSet, obj *model.Breakdown) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, breakdownImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Breakdown")
+		case "key":
+			out.Values[i] = ec._Breakdown_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._Breakdown_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var clusterExpertImplementors = []string{"ClusterExpert"}
+
+func (ec *executionContext) _ClusterExpert(ctx context.Context, sel ast.SelectionSet, obj *model.ClusterExpert) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, clusterExpertImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ClusterExpert")
+		case "expert":
+			out.Values[i] = ec._ClusterExpert_expert(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "enterprises":
+			out.Values[i] = ec._ClusterExpert_enterprises(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "chains":
+			out.Values[i] = ec._ClusterExpert_chains(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "via":
+			out.Values[i] = ec._ClusterExpert_via(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var concernsNodeConnectionImplementors = []string{"ConcernsNodeConnection"}
 
 func (ec *executionContext) _ConcernsNodeConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ConcernsNodeConnection) graphql.Marshaler {
@@ -42096,6 +45987,137 @@ func (ec *executionContext) _ExpertEdge(ctx context.Context, sel ast.SelectionSe
 			}
 		case "node":
 			out.Values[i] = ec._ExpertEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var graphEdgeImplementors = []string{"GraphEdge"}
+
+func (ec *executionContext) _GraphEdge(ctx context.Context, sel ast.SelectionSet, obj *model.GraphEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, graphEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("GraphEdge")
+		case "id":
+			out.Values[i] = ec._GraphEdge_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "source":
+			out.Values[i] = ec._GraphEdge_source(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "target":
+			out.Values[i] = ec._GraphEdge_target(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "type":
+			out.Values[i] = ec._GraphEdge_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "role":
+			out.Values[i] = ec._GraphEdge_role(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "since":
+			out.Values[i] = ec._GraphEdge_since(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "until":
+			out.Values[i] = ec._GraphEdge_until(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "year":
+			out.Values[i] = ec._GraphEdge_year(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "via":
+			out.Values[i] = ec._GraphEdge_via(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "provenance":
+			out.Values[i] = ec._GraphEdge_provenance(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var graphNodeImplementors = []string{"GraphNode"}
+
+func (ec *executionContext) _GraphNode(ctx context.Context, sel ast.SelectionSet, obj *model.GraphNode) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, graphNodeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("GraphNode")
+		case "id":
+			out.Values[i] = ec._GraphNode_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._GraphNode_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "label":
+			out.Values[i] = ec._GraphNode_label(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "depth":
+			out.Values[i] = ec._GraphNode_depth(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._GraphNode_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -42987,6 +47009,102 @@ func (ec *executionContext) _InstitutionEdge(ctx context.Context, sel ast.Select
 			}
 		case "node":
 			out.Values[i] = ec._InstitutionEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var kindCountImplementors = []string{"KindCount"}
+
+func (ec *executionContext) _KindCount(ctx context.Context, sel ast.SelectionSet, obj *model.KindCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, kindCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("KindCount")
+		case "kind":
+			out.Values[i] = ec._KindCount_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._KindCount_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var launchedProgrammeImplementors = []string{"LaunchedProgramme"}
+
+func (ec *executionContext) _LaunchedProgramme(ctx context.Context, sel ast.SelectionSet, obj *model.LaunchedProgramme) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, launchedProgrammeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LaunchedProgramme")
+		case "program":
+			out.Values[i] = ec._LaunchedProgramme_program(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "role":
+			out.Values[i] = ec._LaunchedProgramme_role(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._LaunchedProgramme_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "runBy":
+			out.Values[i] = ec._LaunchedProgramme_runBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "participants":
+			out.Values[i] = ec._LaunchedProgramme_participants(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "participantCount":
+			out.Values[i] = ec._LaunchedProgramme_participantCount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -44070,6 +48188,49 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 	return out
 }
 
+var neighborhoodImplementors = []string{"Neighborhood"}
+
+func (ec *executionContext) _Neighborhood(ctx context.Context, sel ast.SelectionSet, obj *model.Neighborhood) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, neighborhoodImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Neighborhood")
+		case "nodes":
+			out.Values[i] = ec._Neighborhood_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "edges":
+			out.Values[i] = ec._Neighborhood_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "truncated":
+			out.Values[i] = ec._Neighborhood_truncated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var overseasStationImplementors = []string{"OverseasStation", "Node"}
 
 func (ec *executionContext) _OverseasStation(ctx context.Context, sel ast.SelectionSet, obj *model.OverseasStation) graphql.Marshaler {
@@ -44213,6 +48374,44 @@ func (ec *executionContext) _OverseasStationEdge(ctx context.Context, sel ast.Se
 			}
 		case "node":
 			out.Values[i] = ec._OverseasStationEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var overseasStationsReportImplementors = []string{"OverseasStationsReport"}
+
+func (ec *executionContext) _OverseasStationsReport(ctx context.Context, sel ast.SelectionSet, obj *model.OverseasStationsReport) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, overseasStationsReportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OverseasStationsReport")
+		case "country":
+			out.Values[i] = ec._OverseasStationsReport_country(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "stations":
+			out.Values[i] = ec._OverseasStationsReport_stations(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -45125,6 +49324,127 @@ func (ec *executionContext) _ParticipatesInProgramEdge(ctx context.Context, sel 
 	return out
 }
 
+var pathImplementors = []string{"Path"}
+
+func (ec *executionContext) _Path(ctx context.Context, sel ast.SelectionSet, obj *model.Path) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, pathImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Path")
+		case "length":
+			out.Values[i] = ec._Path_length(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._Path_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "relationships":
+			out.Values[i] = ec._Path_relationships(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var pathStepImplementors = []string{"PathStep"}
+
+func (ec *executionContext) _PathStep(ctx context.Context, sel ast.SelectionSet, obj *model.PathStep) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, pathStepImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PathStep")
+		case "type":
+			out.Values[i] = ec._PathStep_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "from":
+			out.Values[i] = ec._PathStep_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._PathStep_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "forward":
+			out.Values[i] = ec._PathStep_forward(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "role":
+			out.Values[i] = ec._PathStep_role(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "since":
+			out.Values[i] = ec._PathStep_since(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "until":
+			out.Values[i] = ec._PathStep_until(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "year":
+			out.Values[i] = ec._PathStep_year(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "via":
+			out.Values[i] = ec._PathStep_via(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "provenance":
+			out.Values[i] = ec._PathStep_provenance(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var planImplementors = []string{"Plan", "Node"}
 
 func (ec *executionContext) _Plan(ctx context.Context, sel ast.SelectionSet, obj *model.Plan) graphql.Marshaler {
@@ -45445,6 +49765,44 @@ func (ec *executionContext) _PlanItemEdge(ctx context.Context, sel ast.Selection
 			}
 		case "node":
 			out.Values[i] = ec._PlanItemEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var planItemReportImplementors = []string{"PlanItemReport"}
+
+func (ec *executionContext) _PlanItemReport(ctx context.Context, sel ast.SelectionSet, obj *model.PlanItemReport) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, planItemReportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PlanItemReport")
+		case "item":
+			out.Values[i] = ec._PlanItemReport_item(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "programmes":
+			out.Values[i] = ec._PlanItemReport_programmes(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -45813,6 +50171,59 @@ func (ec *executionContext) _ProgramEdge(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var programmeTieImplementors = []string{"ProgrammeTie"}
+
+func (ec *executionContext) _ProgrammeTie(ctx context.Context, sel ast.SelectionSet, obj *model.ProgrammeTie) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, programmeTieImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ProgrammeTie")
+		case "node":
+			out.Values[i] = ec._ProgrammeTie_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "relation":
+			out.Values[i] = ec._ProgrammeTie_relation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "role":
+			out.Values[i] = ec._ProgrammeTie_role(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "year":
+			out.Values[i] = ec._ProgrammeTie_year(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "provenance":
+			out.Values[i] = ec._ProgrammeTie_provenance(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var provenanceImplementors = []string{"Provenance"}
 
 func (ec *executionContext) _Provenance(ctx context.Context, sel ast.SelectionSet, obj *castgraph.Provenance) graphql.Marshaler {
@@ -45880,6 +50291,72 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_node(ctx, field)
+				})
+		case "expertsServingCluster":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_expertsServingCluster(ctx, field)
+				})
+		case "societyParkCooperation":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_societyParkCooperation(ctx, field)
+				})
+		case "planItemReport":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_planItemReport(ctx, field)
+				})
+		case "overseasStationsIn":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_overseasStationsIn(ctx, field)
+				})
+		case "paths":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_paths(ctx, field)
+				})
+		case "neighborhood":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_neighborhood(ctx, field)
+				})
+		case "search":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_search(ctx, field)
+				})
+		case "expertsPerCluster":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_expertsPerCluster(ctx, field)
+				})
+		case "enterprisesPerCity":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_enterprisesPerCity(ctx, field)
+				})
+		case "programmesPerSection":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_programmesPerSection(ctx, field)
+				})
+		case "nodeCounts":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_nodeCounts(ctx, field)
 				})
 		case "plans":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -46335,6 +50812,49 @@ func (ec *executionContext) _RunByNodeEdge(ctx context.Context, sel ast.Selectio
 	return out
 }
 
+var searchHitImplementors = []string{"SearchHit"}
+
+func (ec *executionContext) _SearchHit(ctx context.Context, sel ast.SelectionSet, obj *model.SearchHit) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, searchHitImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SearchHit")
+		case "node":
+			out.Values[i] = ec._SearchHit_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "score":
+			out.Values[i] = ec._SearchHit_score(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "matchedField":
+			out.Values[i] = ec._SearchHit_matchedField(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var servesEnterpriseConnectionImplementors = []string{"ServesEnterpriseConnection"}
 
 func (ec *executionContext) _ServesEnterpriseConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ServesEnterpriseConnection) graphql.Marshaler {
@@ -46749,6 +51269,150 @@ func (ec *executionContext) _SocietyEdge(ctx context.Context, sel ast.SelectionS
 			}
 		case "node":
 			out.Values[i] = ec._SocietyEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var societyParkCooperationImplementors = []string{"SocietyParkCooperation"}
+
+func (ec *executionContext) _SocietyParkCooperation(ctx context.Context, sel ast.SelectionSet, obj *model.SocietyParkCooperation) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, societyParkCooperationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SocietyParkCooperation")
+		case "society":
+			out.Values[i] = ec._SocietyParkCooperation_society(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "park":
+			out.Values[i] = ec._SocietyParkCooperation_park(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "role":
+			out.Values[i] = ec._SocietyParkCooperation_role(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "since":
+			out.Values[i] = ec._SocietyParkCooperation_since(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "year":
+			out.Values[i] = ec._SocietyParkCooperation_year(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "provenance":
+			out.Values[i] = ec._SocietyParkCooperation_provenance(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "clusters":
+			out.Values[i] = ec._SocietyParkCooperation_clusters(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var stationLiaisonImplementors = []string{"StationLiaison"}
+
+func (ec *executionContext) _StationLiaison(ctx context.Context, sel ast.SelectionSet, obj *model.StationLiaison) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, stationLiaisonImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StationLiaison")
+		case "expert":
+			out.Values[i] = ec._StationLiaison_expert(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "role":
+			out.Values[i] = ec._StationLiaison_role(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "enterprises":
+			out.Values[i] = ec._StationLiaison_enterprises(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var stationReportImplementors = []string{"StationReport"}
+
+func (ec *executionContext) _StationReport(ctx context.Context, sel ast.SelectionSet, obj *model.StationReport) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, stationReportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StationReport")
+		case "station":
+			out.Values[i] = ec._StationReport_station(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "liaisons":
+			out.Values[i] = ec._StationReport_liaisons(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -47367,6 +52031,54 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) marshalNBreakdown2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐBreakdownᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Breakdown) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBreakdown2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐBreakdown(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNBreakdown2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐBreakdown(ctx context.Context, sel ast.SelectionSet, v *model.Breakdown) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Breakdown!")
+		return graphql.Null
+	}
+	return ec._Breakdown(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNClusterExpert2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐClusterExpertᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ClusterExpert) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNClusterExpert2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐClusterExpert(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNClusterExpert2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐClusterExpert(ctx context.Context, sel ast.SelectionSet, v *model.ClusterExpert) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ClusterExpert!")
+		return graphql.Null
+	}
+	return ec._ClusterExpert(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNConcernsNodeConnection2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐConcernsNodeConnection(ctx context.Context, sel ast.SelectionSet, v *model.ConcernsNodeConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ConcernsNodeConnection!")
@@ -47751,6 +52463,68 @@ func (ec *executionContext) marshalNExpertSortField2string(ctx context.Context, 
 		graphql.AddInvalidNullFromMarshaler(ctx, "ExpertSortField!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
+	res, err := graphql.UnmarshalFloatContext(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.SelectionSet, v float64) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalFloatContext(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Float!")
+	}
+	return graphql.WrapContextMarshaler(ctx, res)
+}
+
+func (ec *executionContext) marshalNGraphEdge2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐGraphEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.GraphEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNGraphEdge2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐGraphEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNGraphEdge2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐGraphEdge(ctx context.Context, sel ast.SelectionSet, v *model.GraphEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "GraphEdge!")
+		return graphql.Null
+	}
+	return ec._GraphEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNGraphNode2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐGraphNodeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.GraphNode) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNGraphNode2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐGraphNode(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNGraphNode2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐGraphNode(ctx context.Context, sel ast.SelectionSet, v *model.GraphNode) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "GraphNode!")
+		return graphql.Null
+	}
+	return ec._GraphNode(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNGuidesAssociationConnection2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐGuidesAssociationConnection(ctx context.Context, sel ast.SelectionSet, v *model.GuidesAssociationConnection) graphql.Marshaler {
@@ -48163,6 +52937,54 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 	return res
 }
 
+func (ec *executionContext) marshalNKindCount2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐKindCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.KindCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNKindCount2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐKindCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNKindCount2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐKindCount(ctx context.Context, sel ast.SelectionSet, v *model.KindCount) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "KindCount!")
+		return graphql.Null
+	}
+	return ec._KindCount(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNLaunchedProgramme2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐLaunchedProgrammeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.LaunchedProgramme) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLaunchedProgramme2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐLaunchedProgramme(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNLaunchedProgramme2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐLaunchedProgramme(ctx context.Context, sel ast.SelectionSet, v *model.LaunchedProgramme) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LaunchedProgramme!")
+		return graphql.Null
+	}
+	return ec._LaunchedProgramme(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNLaunchesPlanItemConnection2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐLaunchesPlanItemConnection(ctx context.Context, sel ast.SelectionSet, v *model.LaunchesPlanItemConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "LaunchesPlanItemConnection!")
@@ -48392,6 +53214,14 @@ func (ec *executionContext) marshalNMemberOfSocietyEdge2ᚖgithubᚗcomᚋcastgr
 	return ec._MemberOfSocietyEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNNeighborhood2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐNeighborhood(ctx context.Context, sel ast.SelectionSet, v *model.Neighborhood) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Neighborhood!")
+		return graphql.Null
+	}
+	return ec._Neighborhood(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNNode2githubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v model.Node) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Node!")
@@ -48518,6 +53348,14 @@ func (ec *executionContext) marshalNOverseasStationSortField2string(ctx context.
 		graphql.AddInvalidNullFromMarshaler(ctx, "OverseasStationSortField!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNOverseasStationsReport2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐOverseasStationsReport(ctx context.Context, sel ast.SelectionSet, v *model.OverseasStationsReport) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "OverseasStationsReport!")
+		return graphql.Null
+	}
+	return ec._OverseasStationsReport(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
@@ -48846,6 +53684,54 @@ func (ec *executionContext) marshalNParticipatesInProgramEdge2ᚖgithubᚗcomᚋ
 	return ec._ParticipatesInProgramEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNPath2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐPathᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Path) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPath2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐPath(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPath2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐPath(ctx context.Context, sel ast.SelectionSet, v *model.Path) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Path!")
+		return graphql.Null
+	}
+	return ec._Path(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPathStep2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐPathStepᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PathStep) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPathStep2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐPathStep(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPathStep2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐPathStep(ctx context.Context, sel ast.SelectionSet, v *model.PathStep) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PathStep!")
+		return graphql.Null
+	}
+	return ec._PathStep(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNPlan2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐPlanᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Plan) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -48971,6 +53857,14 @@ func (ec *executionContext) unmarshalNPlanItemFilter2map(ctx context.Context, v 
 func (ec *executionContext) unmarshalNPlanItemOrder2map(ctx context.Context, v any) (map[string]any, error) {
 	res, err := ec.unmarshalInputPlanItemOrder(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPlanItemReport2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐPlanItemReport(ctx context.Context, sel ast.SelectionSet, v *model.PlanItemReport) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PlanItemReport!")
+		return graphql.Null
+	}
+	return ec._PlanItemReport(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNPlanItemSortField2string(ctx context.Context, v any) (string, error) {
@@ -49180,6 +54074,30 @@ func (ec *executionContext) marshalNProgramSortField2string(ctx context.Context,
 	return res
 }
 
+func (ec *executionContext) marshalNProgrammeTie2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐProgrammeTieᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ProgrammeTie) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNProgrammeTie2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐProgrammeTie(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNProgrammeTie2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐProgrammeTie(ctx context.Context, sel ast.SelectionSet, v *model.ProgrammeTie) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ProgrammeTie!")
+		return graphql.Null
+	}
+	return ec._ProgrammeTie(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNProvenance2githubᚗcomᚋcastgraphᚋcastgraphᚐProvenance(ctx context.Context, sel ast.SelectionSet, v castgraph.Provenance) graphql.Marshaler {
 	return ec._Provenance(ctx, sel, &v)
 }
@@ -49340,6 +54258,30 @@ func (ec *executionContext) marshalNRunByNodeEdge2ᚖgithubᚗcomᚋcastgraphᚋ
 	return ec._RunByNodeEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNSearchHit2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐSearchHitᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SearchHit) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSearchHit2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐSearchHit(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSearchHit2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐSearchHit(ctx context.Context, sel ast.SelectionSet, v *model.SearchHit) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SearchHit!")
+		return graphql.Null
+	}
+	return ec._SearchHit(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNServesEnterpriseConnection2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐServesEnterpriseConnection(ctx context.Context, sel ast.SelectionSet, v *model.ServesEnterpriseConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ServesEnterpriseConnection!")
@@ -49470,6 +54412,30 @@ func (ec *executionContext) unmarshalNSocietyOrder2map(ctx context.Context, v an
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNSocietyParkCooperation2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐSocietyParkCooperationᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SocietyParkCooperation) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSocietyParkCooperation2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐSocietyParkCooperation(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSocietyParkCooperation2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐSocietyParkCooperation(ctx context.Context, sel ast.SelectionSet, v *model.SocietyParkCooperation) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SocietyParkCooperation!")
+		return graphql.Null
+	}
+	return ec._SocietyParkCooperation(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNSocietyScope2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -49496,6 +54462,54 @@ func (ec *executionContext) marshalNSocietySortField2string(ctx context.Context,
 		graphql.AddInvalidNullFromMarshaler(ctx, "SocietySortField!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNStationLiaison2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐStationLiaisonᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.StationLiaison) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStationLiaison2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐStationLiaison(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNStationLiaison2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐStationLiaison(ctx context.Context, sel ast.SelectionSet, v *model.StationLiaison) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "StationLiaison!")
+		return graphql.Null
+	}
+	return ec._StationLiaison(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNStationReport2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐStationReportᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.StationReport) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStationReport2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐStationReport(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNStationReport2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐStationReport(ctx context.Context, sel ast.SelectionSet, v *model.StationReport) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "StationReport!")
+		return graphql.Null
+	}
+	return ec._StationReport(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNStationType2string(ctx context.Context, v any) (string, error) {
@@ -50998,6 +56012,42 @@ func (ec *executionContext) unmarshalORelationPropsInput2ᚖgithubᚗcomᚋcastg
 	}
 	res, err := ec.unmarshalInputRelationPropsInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalORelationType2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNRelationType2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalORelationType2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRelationType2string(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalOSocietyFilter2map(ctx context.Context, v any) (map[string]any, error) {

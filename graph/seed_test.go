@@ -164,8 +164,15 @@ func TestSeed_ProvenanceSaysWhereEachNodeComesFrom(t *testing.T) {
 	if got := list(p, "provenance", "sources"); len(got) == 0 || got[0] != "plan 2024, item 9" {
 		t.Errorf("node sources = %v", got)
 	}
-	if str(p, "provenance", "createdAt") == "" {
-		t.Error("no createdAt")
+	if created, updated := str(p, "provenance", "createdAt"), str(p, "provenance", "updatedAt"); created == "" || updated < created {
+		t.Errorf("createdAt %q, updatedAt %q", created, updated)
+	}
+	// Every seeded node and relationship has both times.
+	rows := storetest.Query(t, `MATCH (n:Entity) WHERE 'plan 2024, item 9' IN n.sources OPTIONAL MATCH (n)-[r]-()
+		RETURN count(CASE WHEN n.createdAt IS NULL OR n.updatedAt IS NULL THEN 1 END) AS badNodes,
+		       count(CASE WHEN r IS NOT NULL AND (r.createdAt IS NULL OR r.updatedAt IS NULL) THEN 1 END) AS badRels`, nil)
+	if rows[0]["badNodes"] != int64(0) || rows[0]["badRels"] != int64(0) {
+		t.Errorf("seeded data without times: %v", rows[0])
 	}
 	if got := list(p, "launchedBy", "edges", 0, "provenance", "sources"); len(got) == 0 || got[0] != "plan 2024, item 9" {
 		t.Errorf("relationship sources = %v", got)

@@ -37,8 +37,9 @@ type Loaders struct {
 
 // batchWait is how long a loader waits for sibling fields before it queries.
 // gqlgen resolves the fields of list elements concurrently, so siblings
-// arrive within microseconds of each other.
-const batchWait = 2 * time.Millisecond
+// normally arrive within a millisecond of each other; the margin covers a
+// busy machine. It is also the latency each nested level adds.
+const batchWait = 5 * time.Millisecond
 
 // New builds a request's loaders over the store.
 func New(s *store.Store) *Loaders {

@@ -2,102 +2,336 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"iter"
 
 	"github.com/castgraph/castgraph"
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 )
 
-// LoadStats counts what a dataset load wrote.
+// LoadStats counts what a dataset load wrote. Nodes and Relationships count
+// the rows written (merged onto existing ones or created); the Created counts
+// say how many of them were new, so a repeated load reports zero there.
 type LoadStats struct {
-	Nodes, Relationships int
+	Nodes, Relationships               int
+	NodesCreated, RelationshipsCreated int
+	// Batches is the number of transactions committed.
+	Batches int
+}
+
+// Rows is Nodes + Relationships.
+func (s LoadStats) Rows() int { return s.Nodes + s.Relationships }
+
+func (s *LoadStats) add(o LoadStats) {
+	s.Nodes += o.Nodes
+	s.Relationships += o.Relationships
+	s.NodesCreated += o.NodesCreated
+	s.RelationshipsCreated += o.RelationshipsCreated
+	s.Batches += o.Batches
 }
 
 // Load upserts a dataset in one write transaction: all of it or nothing.
+// Every relationship must join two nodes of the dataset (Dataset.Check).
 // Nodes are merged on their kind's natural key (a node that exists keeps its
 // id), relationships on (type, from, to); the dataset's sources are added to
 // the provenance. Loading the same dataset twice leaves the graph as it was.
+//
+// Load is meant for curated datasets of a few thousand rows; LoadBatches
+// writes large ones in many transactions.
 func (s *Store) Load(ctx context.Context, d *castgraph.Dataset) (LoadStats, error) {
 	if err := d.Check(); err != nil {
 		return LoadStats{}, err
 	}
 	return write(ctx, s, func(tx neo4j.ManagedTransaction) (LoadStats, error) {
-		var stats LoadStats
-		ids := map[string]string{} // dataset id → id in the graph
-		for _, ks := range castgraph.Kinds {
-			rows := nodeRows(d, &ks)
-			if len(rows) == 0 {
-				continue
-			}
-			recs, err := collect(ctx, tx, `UNWIND $rows AS row
-				MERGE (n:`+string(ks.Kind)+` {key: row.key})
-				ON CREATE SET n:Entity, n.id = row.id, n.createdAt = datetime(), n.updatedAt = n.createdAt, n.sources = []
-				WITH n, row, (n.name <> row.name OR n.aliases <> row.aliases
-				              OR coalesce(n.description, '') <> coalesce(row.description, '')
-				              OR any(k IN keys(row.props) WHERE n[k] IS NULL OR n[k] <> row.props[k])) AS changed
-				SET n += row.props, n.name = row.name, n.aliases = row.aliases, n.aliasText = row.aliasText,
-				    n.description = row.description,
-				    n.sources = CASE WHEN row.source IN n.sources THEN n.sources ELSE n.sources + row.source END,
-				    n.updatedAt = CASE WHEN changed THEN datetime() ELSE n.updatedAt END
-				RETURN row.id AS given, n.id AS id`, map[string]any{"rows": rows})
-			if err != nil {
-				return stats, fmt.Errorf("loading %s nodes: %w", ks.Kind, err)
-			}
-			for _, r := range recs {
-				given, _ := r.Get("given")
-				id, _ := r.Get("id")
-				ids[given.(string)] = id.(string)
-			}
-			stats.Nodes += len(rows)
-		}
-		byType := map[castgraph.RelType][]map[string]any{}
-		for _, r := range d.Relationships {
-			byType[r.Type] = append(byType[r.Type], map[string]any{
-				"from": ids[r.From], "to": ids[r.To], "props": paramsOf(r.Props), "source": r.Source,
-			})
-		}
-		for _, rs := range castgraph.Relations {
-			rows := byType[rs.Type]
-			if len(rows) == 0 {
-				continue
-			}
-			if _, err := collect(ctx, tx, `UNWIND $rows AS row
-				MATCH (a:Entity {id: row.from}), (b:Entity {id: row.to})
-				MERGE (a)-[r:`+string(rs.Type)+`]->(b)
-				ON CREATE SET r.createdAt = datetime(), r.updatedAt = r.createdAt, r.sources = []
-				WITH r, row, any(k IN keys(row.props) WHERE r[k] IS NULL OR r[k] <> row.props[k]) AS changed
-				SET r += row.props,
-				    r.sources = CASE WHEN row.source IN r.sources THEN r.sources ELSE r.sources + row.source END,
-				    r.updatedAt = CASE WHEN changed THEN datetime() ELSE r.updatedAt END`, map[string]any{"rows": rows}); err != nil {
-				return stats, fmt.Errorf("loading %s relationships: %w", rs.Type, err)
-			}
-			stats.Relationships += len(rows)
-		}
-		return stats, nil
+		stats, _, err := writeDataset(ctx, tx, d, nil)
+		stats.Batches = 1
+		return stats, err
 	})
 }
 
-func nodeRows(d *castgraph.Dataset, ks *castgraph.KindSpec) []map[string]any {
-	var rows []map[string]any
-	for _, n := range d.Nodes {
-		if n.Kind != ks.Kind {
+// DefaultBatchSize is LoadOptions.BatchSize when none is given. Loading the
+// default synthetic graph (1.13M rows) into a fresh Neo4j with a 4g heap on
+// a 2-core machine ran at 14 500 rows/s with 1 000 rows per transaction and
+// at 18 100–18 700 rows/s with 5 000, 10 000 and 20 000 (the same within
+// noise); 5 000 is the smallest of those, so a failed or retried batch
+// costs least and the server holds the least per transaction.
+const DefaultBatchSize = 5000
+
+// LoadOptions tunes LoadBatches.
+type LoadOptions struct {
+	// BatchSize is the most rows (nodes plus relationships) one transaction
+	// writes; 0 means DefaultBatchSize.
+	BatchSize int
+	// Progress, when set, is called after every committed batch with the
+	// running totals.
+	Progress func(LoadStats)
+}
+
+// LoadBatches writes a stream of datasets, such as a roster read in parts or
+// the synthetic graph of package synth, in write transactions of at most
+// BatchSize rows. It regroups the parts as it goes: small parts share a
+// transaction, a large part is split, nodes are written before the
+// relationships of the same transaction.
+//
+// Each batch is all-or-nothing and is checked like Load checks a dataset
+// (the API's rules for every node and relationship), with one difference: a
+// relationship may also refer to a node already in the graph – one written by
+// an earlier batch or an earlier load. Such ids are resolved with one lookup
+// per batch and their kinds checked against the registry; an id that is
+// neither in the batch nor in the graph is an INVALID_ARGUMENT error naming
+// the entry by its position in the whole stream (e.g. relationships[523417].to).
+// So a relationship must come in the same batch as its nodes or after them.
+//
+// The first failing batch stops the load and its error is returned with the
+// totals of the batches committed before it; those stay committed. A stream
+// part that carries an error (the iterator's second value) stops the load the
+// same way. Merging is as in Load, so re-running a load changes nothing and
+// an interrupted one can simply be run again.
+func (s *Store) LoadBatches(ctx context.Context, parts iter.Seq2[*castgraph.Dataset, error], opts LoadOptions) (LoadStats, error) {
+	size := opts.BatchSize
+	if size <= 0 {
+		size = DefaultBatchSize
+	}
+	var (
+		total LoadStats
+		buf   castgraph.Dataset
+		// remap holds the ids of stream nodes that merged onto a node with
+		// another id, so that later batches can refer to them by the stream's
+		// id. Only ids that differ are kept: memory stays flat.
+		remap      = map[string]string{}
+		nodeOffset int
+		relOffset  int
+	)
+	type result struct {
+		stats LoadStats
+		moved map[string]string
+	}
+	flush := func(rows int) error {
+		b := takeRows(&buf, rows)
+		res, err := write(ctx, s, func(tx neo4j.ManagedTransaction) (result, error) {
+			known, err := lookupRefs(ctx, tx, b.ExternalRefs(), remap)
+			if err != nil {
+				return result{}, err
+			}
+			if err := b.CheckWith(castgraph.CheckOptions{Known: known, NodeOffset: nodeOffset, RelOffset: relOffset}); err != nil {
+				return result{}, err
+			}
+			stats, moved, err := writeDataset(ctx, tx, b, remap)
+			stats.Batches = 1
+			return result{stats, moved}, err
+		})
+		if err != nil {
+			where := fmt.Sprintf("batch %d (nodes from %d, relationships from %d)", total.Batches+1, nodeOffset, relOffset)
+			// A domain error stays one, with the batch in its message, so
+			// that whoever shows only the *castgraph.Error still says where.
+			var e *castgraph.Error
+			if errors.As(err, &e) {
+				return castgraph.Errorf(e.Code, e.Field, "%s: %s", where, e.Message)
+			}
+			return fmt.Errorf("%s: %w", where, err)
+		}
+		for given, id := range res.moved {
+			remap[given] = id
+		}
+		stats := res.stats
+		nodeOffset += len(b.Nodes)
+		relOffset += len(b.Relationships)
+		total.add(stats)
+		if opts.Progress != nil {
+			opts.Progress(total)
+		}
+		return nil
+	}
+	for part, err := range parts {
+		if err != nil {
+			return total, err
+		}
+		if err := ctx.Err(); err != nil {
+			return total, castgraph.Errorf(castgraph.EUNAVAILABLE, "", "the load was cancelled after %d batches", total.Batches)
+		}
+		if part == nil {
 			continue
 		}
-		var desc any
-		if n.Description != nil {
-			desc = *n.Description
-		}
-		props := paramsOf(n.Props)
-		for k, v := range props {
-			if v == nil {
-				delete(props, k)
+		buf.Nodes = append(buf.Nodes, part.Nodes...)
+		buf.Relationships = append(buf.Relationships, part.Relationships...)
+		for buf.Rows() >= size {
+			if err := flush(size); err != nil {
+				return total, err
 			}
 		}
-		rows = append(rows, map[string]any{
-			"id": n.ID, "key": ks.NaturalKey(n.Name, n.Props), "name": n.Name,
-			"aliases": nonNil(n.Aliases), "aliasText": aliasText(n.Aliases), "description": desc,
-			"props": props, "source": n.Source,
+	}
+	if buf.Rows() > 0 {
+		if err := flush(buf.Rows()); err != nil {
+			return total, err
+		}
+	}
+	return total, nil
+}
+
+// takeRows removes the first n rows from buf, nodes first, and returns them
+// as a dataset of their own. It reslices rather than copies; appending to
+// the buffer later reallocates it once its capacity is used up, which drops
+// the rows taken, so memory stays within a few batches.
+func takeRows(buf *castgraph.Dataset, n int) *castgraph.Dataset {
+	b := &castgraph.Dataset{Source: buf.Source}
+	k := min(n, len(buf.Nodes))
+	b.Nodes, buf.Nodes = buf.Nodes[:k:k], buf.Nodes[k:]
+	k = min(n-k, len(buf.Relationships))
+	b.Relationships, buf.Relationships = buf.Relationships[:k:k], buf.Relationships[k:]
+	return b
+}
+
+// lookupRefs finds the nodes in the graph that a batch refers to without
+// holding them, and returns each one's kind by the id the batch uses.
+func lookupRefs(ctx context.Context, tx neo4j.ManagedTransaction, refs []string, remap map[string]string) (map[string]castgraph.Kind, error) {
+	known := make(map[string]castgraph.Kind, len(refs))
+	if len(refs) == 0 {
+		return known, nil
+	}
+	asked := make([]string, len(refs))
+	byGraphID := make(map[string][]string, len(refs))
+	for i, id := range refs {
+		g := id
+		if to, ok := remap[id]; ok {
+			g = to
+		}
+		asked[i] = g
+		byGraphID[g] = append(byGraphID[g], id)
+	}
+	recs, err := collect(ctx, tx, `UNWIND $ids AS id
+		MATCH (n:Entity {id: id})
+		RETURN n.id AS id, labels(n) AS labels`, map[string]any{"ids": asked})
+	if err != nil {
+		return nil, fmt.Errorf("looking up referenced nodes: %w", err)
+	}
+	for _, r := range recs {
+		id, _ := r.Get("id")
+		labels, _ := r.Get("labels")
+		kind := kindOfLabels(toStrings(labels))
+		for _, given := range byGraphID[id.(string)] {
+			known[given] = kind
+		}
+	}
+	return known, nil
+}
+
+// kindOfLabels picks the registered kind among a node's labels. A node with
+// the Entity label but no registered kind gets the empty kind, which no
+// relationship allows.
+func kindOfLabels(labels []string) castgraph.Kind {
+	for _, l := range labels {
+		if _, ok := castgraph.SpecOf(castgraph.Kind(l)); ok {
+			return castgraph.Kind(l)
+		}
+	}
+	return "(unregistered)"
+}
+
+// writeDataset writes a checked dataset in tx: nodes kind by kind, then
+// relationships type by type, each as one UNWIND … MERGE statement. An
+// endpoint that is not a node of the dataset is taken as a graph id, after
+// remap. It returns the dataset ids whose nodes merged onto a node with
+// another id.
+func writeDataset(ctx context.Context, tx neo4j.ManagedTransaction, d *castgraph.Dataset, remap map[string]string) (LoadStats, map[string]string, error) {
+	var stats LoadStats
+	ids := make(map[string]string, len(d.Nodes)) // dataset id → id in the graph
+	moved := map[string]string{}
+	byKind := map[castgraph.Kind][]map[string]any{}
+	for i := range d.Nodes {
+		n := &d.Nodes[i]
+		byKind[n.Kind] = append(byKind[n.Kind], nodeRow(n))
+	}
+	for _, ks := range castgraph.Kinds {
+		rows := byKind[ks.Kind]
+		if len(rows) == 0 {
+			continue
+		}
+		res, err := tx.Run(ctx, `UNWIND $rows AS row
+			MERGE (n:`+string(ks.Kind)+` {key: row.key})
+			ON CREATE SET n:Entity, n.id = row.id, n.createdAt = datetime(), n.updatedAt = datetime(), n.sources = []
+			WITH n, row, (n.name <> row.name OR n.aliases <> row.aliases
+			              OR coalesce(n.description, '') <> coalesce(row.description, '')
+			              OR any(k IN keys(row.props) WHERE n[k] IS NULL OR n[k] <> row.props[k])) AS changed
+			SET n += row.props, n.name = row.name, n.aliases = row.aliases, n.aliasText = row.aliasText,
+			    n.description = row.description,
+			    n.sources = CASE WHEN row.source IN n.sources THEN n.sources ELSE n.sources + row.source END,
+			    n.updatedAt = CASE WHEN changed OR n.updatedAt IS NULL THEN datetime() ELSE n.updatedAt END
+			RETURN row.id AS given, n.id AS id`, map[string]any{"rows": rows})
+		if err != nil {
+			return stats, nil, fmt.Errorf("loading %s nodes: %w", ks.Kind, err)
+		}
+		for res.Next(ctx) {
+			r := res.Record()
+			given, id := r.Values[0].(string), r.Values[1].(string)
+			ids[given] = id
+			if given != id {
+				moved[given] = id
+			}
+		}
+		summary, err := res.Consume(ctx)
+		if err != nil {
+			return stats, nil, fmt.Errorf("loading %s nodes: %w", ks.Kind, err)
+		}
+		stats.Nodes += len(rows)
+		stats.NodesCreated += summary.Counters().NodesCreated()
+	}
+	graphID := func(id string) string {
+		if g, ok := ids[id]; ok {
+			return g
+		}
+		if g, ok := remap[id]; ok {
+			return g
+		}
+		return id
+	}
+	byType := map[castgraph.RelType][]map[string]any{}
+	for _, r := range d.Relationships {
+		byType[r.Type] = append(byType[r.Type], map[string]any{
+			"from": graphID(r.From), "to": graphID(r.To), "props": paramsOf(r.Props), "source": r.Source,
 		})
 	}
-	return rows
+	for _, rs := range castgraph.Relations {
+		rows := byType[rs.Type]
+		if len(rows) == 0 {
+			continue
+		}
+		res, err := tx.Run(ctx, `UNWIND $rows AS row
+			MATCH (a:Entity {id: row.from}), (b:Entity {id: row.to})
+			MERGE (a)-[r:`+string(rs.Type)+`]->(b)
+			ON CREATE SET r.createdAt = datetime(), r.updatedAt = datetime(), r.sources = []
+			WITH r, row, any(k IN keys(row.props) WHERE r[k] IS NULL OR r[k] <> row.props[k]) AS changed
+			SET r += row.props,
+			    r.sources = CASE WHEN row.source IN r.sources THEN r.sources ELSE r.sources + row.source END,
+			    r.updatedAt = CASE WHEN changed OR r.updatedAt IS NULL THEN datetime() ELSE r.updatedAt END`, map[string]any{"rows": rows})
+		if err != nil {
+			return stats, nil, fmt.Errorf("loading %s relationships: %w", rs.Type, err)
+		}
+		summary, err := res.Consume(ctx)
+		if err != nil {
+			return stats, nil, fmt.Errorf("loading %s relationships: %w", rs.Type, err)
+		}
+		stats.Relationships += len(rows)
+		stats.RelationshipsCreated += summary.Counters().RelationshipsCreated()
+	}
+	return stats, moved, nil
+}
+
+func nodeRow(n *castgraph.DatasetNode) map[string]any {
+	ks, _ := castgraph.SpecOf(n.Kind) // checked before
+	var desc any
+	if n.Description != nil {
+		desc = *n.Description
+	}
+	props := paramsOf(n.Props)
+	for k, v := range props {
+		if v == nil {
+			delete(props, k)
+		}
+	}
+	return map[string]any{
+		"id": n.ID, "key": ks.NaturalKey(n.Name, n.Props), "name": n.Name,
+		"aliases": nonNil(n.Aliases), "aliasText": aliasText(n.Aliases), "description": desc,
+		"props": props, "source": n.Source,
+	}
 }

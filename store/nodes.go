@@ -71,7 +71,7 @@ func (s *Store) Create(ctx context.Context, kind castgraph.Kind, in castgraph.No
 		if err := checkKeyFree(ctx, tx, spec, key, "", *in.Name); err != nil {
 			return nil, err
 		}
-		recs, err := collect(ctx, tx, "CREATE (n:Entity:"+string(kind)+") SET n = $props, n.createdAt = datetime(), n.updatedAt = n.createdAt RETURN n",
+		recs, err := collect(ctx, tx, "CREATE (n:Entity:"+string(kind)+") SET n = $props, n.createdAt = datetime(), n.updatedAt = datetime() RETURN n",
 			map[string]any{"props": props})
 		if err != nil {
 			return nil, err

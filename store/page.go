@@ -66,6 +66,12 @@ type sortField struct {
 func compileOrder(t target, v string, orders []Order) ([]sortField, error) {
 	if len(orders) == 0 {
 		orders = []Order{{Field: "name"}}
+		if spec, ok := castgraph.SpecOf(t.kind); ok {
+			orders = nil
+			for _, f := range spec.OrderFields() {
+				orders = append(orders, Order{Field: f})
+			}
+		}
 	}
 	var out []sortField
 	hasID := false

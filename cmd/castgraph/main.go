@@ -33,6 +33,7 @@ const usage = `usage:
   castgraph serve [-addr :8080] [-demo | -seed]
   castgraph load [-demo | -seed] [FILE.json ...]
   castgraph migrate
+  castgraph generate [-bench-db] [-seed 1] [-experts 100000] … [-batch N]   (generate -h for all flags)
   castgraph devdb start|stop|status
 
 Environment: NEO4J_URI (bolt:// or neo4j://), NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE;
@@ -65,6 +66,8 @@ func run(ctx context.Context, args []string, log *slog.Logger) error {
 		return serve(ctx, args[1:], log)
 	case "load":
 		return load(ctx, args[1:], log)
+	case "generate":
+		return generate(ctx, args[1:], log)
 	case "migrate":
 		s, err := open(ctx, log)
 		if err != nil {

@@ -291,7 +291,7 @@ func schema() string {
 	b.WriteString("extend type Query {\n")
 	for _, ks := range castgraph.Kinds {
 		fmt.Fprintf(&b, "  %s%s(%s%s): %sConnection!\n",
-			indentDoc(fmt.Sprintf("%s nodes, by name unless orderBy says otherwise; name matches names and aliases containing it. "+windowDoc, ks.Kind, 20, 500)),
+			indentDoc(fmt.Sprintf("%s nodes, by %s unless orderBy says otherwise; name matches names and aliases containing it. "+windowDoc, ks.Kind, strings.Join(ks.OrderFields(), ", "), 20, 500)),
 			listField(ks.Kind), "name: String, ", windowArgs(string(ks.Kind)), ks.Kind)
 	}
 	b.WriteString("}\n\nextend type Mutation {\n")
@@ -310,7 +310,9 @@ func quantifier(b *strings.Builder, target string) {
 		doc("Which of the related "+target+" nodes must match: at least one, none, every one, exactly one."), target, target, target, target, target)
 }
 
-func (e relEnd) connectionType() string { return strings.TrimSuffix(e.edgeType(), "Edge") + "Connection" }
+func (e relEnd) connectionType() string {
+	return strings.TrimSuffix(e.edgeType(), "Edge") + "Connection"
+}
 
 func models() string {
 	var b bytes.Buffer
@@ -426,7 +428,9 @@ models:
     model: github.com/99designs/gqlgen/graphql.String
 `)
 	mapInputs := []string{"StringFilter", "IDFilter", "IntFilter", "DateFilter", "BooleanFilter", "NodeFilter", "NodeQuantifier", "NodeOrder"}
-	bind := func(name string) { fmt.Fprintf(&b, "  %s:\n    model: github.com/castgraph/castgraph/graph/model.%s\n", name, name) }
+	bind := func(name string) {
+		fmt.Fprintf(&b, "  %s:\n    model: github.com/castgraph/castgraph/graph/model.%s\n", name, name)
+	}
 	enums := map[string]bool{}
 	for _, ks := range castgraph.Kinds {
 		k := string(ks.Kind)

@@ -6,6 +6,70 @@ import (
 	"github.com/castgraph/castgraph"
 )
 
+// One group of a count: the node the group is about and how many it has.
+type Breakdown struct {
+	Key   Node `json:"key"`
+	Count int  `json:"count"`
+}
+
+// An expert serving enterprises in a cluster's chains (expertsServingCluster).
+type ClusterExpert struct {
+	Expert *Expert `json:"expert"`
+	// The enterprises of the cluster's chains that the expert serves, by name.
+	Enterprises []*Enterprise `json:"enterprises"`
+	// The chains of the cluster those enterprises are in, by name.
+	Chains []*IndustryChain `json:"chains"`
+	// The distinct `via` of those SERVES relationships (programme or team), e.g. 万名专家进万企.
+	Via []string `json:"via"`
+}
+
+type GraphEdge struct {
+	// TYPE:source->target; one relationship of a type joins two nodes at most.
+	ID string `json:"id"`
+	// The id of the start node.
+	Source string `json:"source"`
+	// The id of the end node.
+	Target     string                `json:"target"`
+	Type       string                `json:"type"`
+	Role       *string               `json:"role,omitempty"`
+	Since      *castgraph.Date       `json:"since,omitempty"`
+	Until      *castgraph.Date       `json:"until,omitempty"`
+	Year       *int                  `json:"year,omitempty"`
+	Via        *string               `json:"via,omitempty"`
+	Provenance *castgraph.Provenance `json:"provenance"`
+}
+
+type GraphNode struct {
+	ID string `json:"id"`
+	// The node's kind (GraphQL type name), e.g. Expert.
+	Kind string `json:"kind"`
+	// The node's name.
+	Label string `json:"label"`
+	// How many relationships away from the centre: 0, 1 or 2.
+	Depth int  `json:"depth"`
+	Node  Node `json:"node"`
+}
+
+type KindCount struct {
+	// A node kind (GraphQL type name).
+	Kind  string `json:"kind"`
+	Count int    `json:"count"`
+}
+
+// A programme launched by a plan item.
+type LaunchedProgramme struct {
+	Program *Program `json:"program"`
+	// The plan's verb on the LAUNCHES relationship, e.g. 实施, 举办.
+	Role *string `json:"role,omitempty"`
+	Kind string  `json:"kind"`
+	// Who runs it (RUN_BY), by name (at most 100).
+	RunBy []*ProgrammeTie `json:"runBy"`
+	// Who takes part (PARTICIPATES_IN) or was awarded it (AWARDED), by name (at most 100).
+	Participants []*ProgrammeTie `json:"participants"`
+	// How many PARTICIPATES_IN and AWARDED relationships the programme has in all.
+	ParticipantCount int `json:"participantCount"`
+}
+
 type LinkInput struct {
 	Type  string              `json:"type"`
 	From  string              `json:"from"`
@@ -16,6 +80,64 @@ type LinkInput struct {
 }
 
 type Mutation struct {
+}
+
+// Nodes and relationships around a node, for drawing.
+type Neighborhood struct {
+	// The node itself (depth 0) first, then by depth and name.
+	Nodes []*GraphNode `json:"nodes"`
+	// The relationships among those nodes that were read, by type, source and target.
+	Edges []*GraphEdge `json:"edges"`
+	// True when the limit cut the neighbourhood short.
+	Truncated bool `json:"truncated"`
+}
+
+// The overseas stations in a country (overseasStationsIn).
+type OverseasStationsReport struct {
+	Country *Region `json:"country"`
+	// The stations, by name.
+	Stations []*StationReport `json:"stations"`
+}
+
+// A path through the graph: nodes[i] and nodes[i+1] are joined by relationships[i].
+type Path struct {
+	// The number of relationships.
+	Length        int         `json:"length"`
+	Nodes         []Node      `json:"nodes"`
+	Relationships []*PathStep `json:"relationships"`
+}
+
+// One relationship on a path, with its real direction.
+type PathStep struct {
+	Type string `json:"type"`
+	// The id of the relationship's start node.
+	From string `json:"from"`
+	// The id of the relationship's end node.
+	To string `json:"to"`
+	// True when the relationship points along the path (from nodes[i] to nodes[i+1]).
+	Forward    bool                  `json:"forward"`
+	Role       *string               `json:"role,omitempty"`
+	Since      *castgraph.Date       `json:"since,omitempty"`
+	Until      *castgraph.Date       `json:"until,omitempty"`
+	Year       *int                  `json:"year,omitempty"`
+	Via        *string               `json:"via,omitempty"`
+	Provenance *castgraph.Provenance `json:"provenance"`
+}
+
+// A plan item with what it launches (planItemReport).
+type PlanItemReport struct {
+	Item *PlanItem `json:"item"`
+	// The programmes, awards, events … the item LAUNCHES, by name (at most 100).
+	Programmes []*LaunchedProgramme `json:"programmes"`
+}
+
+// A node tied to a programme by a RUN_BY, PARTICIPATES_IN or AWARDED relationship.
+type ProgrammeTie struct {
+	Node       Node                  `json:"node"`
+	Relation   string                `json:"relation"`
+	Role       *string               `json:"role,omitempty"`
+	Year       *int                  `json:"year,omitempty"`
+	Provenance *castgraph.Provenance `json:"provenance"`
 }
 
 type Query struct {
@@ -41,6 +163,41 @@ type Relationship struct {
 	Year       *int                  `json:"year,omitempty"`
 	Via        *string               `json:"via,omitempty"`
 	Provenance *castgraph.Provenance `json:"provenance"`
+}
+
+type SearchHit struct {
+	Node Node `json:"node"`
+	// Lucene relevance; higher is better.
+	Score float64 `json:"score"`
+	// Which field matched: `name` when the name holds every term, else `aliases`.
+	MatchedField string `json:"matchedField"`
+}
+
+// A society's cooperation with a park (societyParkCooperation).
+type SocietyParkCooperation struct {
+	Society *Society        `json:"society"`
+	Park    *Park           `json:"park"`
+	Role    *string         `json:"role,omitempty"`
+	Since   *castgraph.Date `json:"since,omitempty"`
+	Year    *int            `json:"year,omitempty"`
+	// Why the graph holds the COOPERATES_WITH relationship.
+	Provenance *castgraph.Provenance `json:"provenance"`
+	// The clusters that the park's enterprises belong to, by name.
+	Clusters []*IndustryCluster `json:"clusters"`
+}
+
+type StationLiaison struct {
+	Expert *Expert `json:"expert"`
+	// The role on the LIAISON_OF relationship.
+	Role *string `json:"role,omitempty"`
+	// The enterprises the expert SERVES, by name.
+	Enterprises []*Enterprise `json:"enterprises"`
+}
+
+type StationReport struct {
+	Station *OverseasStation `json:"station"`
+	// The experts who are LIAISON_OF the station, by name.
+	Liaisons []*StationLiaison `json:"liaisons"`
 }
 
 type UnlinkInput struct {

@@ -1,0 +1,171 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/castgraph/castgraph/devdb"
+	"github.com/castgraph/castgraph/store"
+	"github.com/castgraph/castgraph/synth"
+)
+
+// The benchmark Neo4j that `generate -bench-db` uses: its own home and port,
+// so the big graph never lands in the database the tests share.
+const (
+	benchHomeName  = ".neo4j-bench"
+	benchBoltPort  = 7688
+	benchHeap      = "4g"
+	benchPageCache = "2g"
+)
+
+const generateUsage = `usage: castgraph generate [-bench-db] [-seed 1] [-experts 100000] [-enterprises 30000] [-societies 1000]
+       [-parks 300] [-institutions 500] [-stations 200] [-programmes 300] [-clusters 16] [-chains 50]
+       [-cities 20] [-countries 12] [-batch N] [-count]
+
+Loads the synthetic graph of package synth (deterministic from the seed) through store.LoadBatches.
+-bench-db uses the benchmark Neo4j in .neo4j-bench/ beside .neo4j/ on Bolt port 7688 (heap 4g and
+page cache 2g unless CASTGRAPH_NEO4J_HEAP / CASTGRAPH_NEO4J_PAGECACHE say otherwise), starting it
+when needed; without it the Neo4j of NEO4J_URI or the local development one is used.
+`
+
+func generate(ctx context.Context, args []string, log *slog.Logger) error {
+	fs := flag.NewFlagSet("generate", flag.ContinueOnError)
+	fs.Usage = func() { fmt.Fprint(fs.Output(), generateUsage) }
+	o := synth.DefaultOptions()
+	fs.Uint64Var(&o.Seed, "seed", o.Seed, "random seed")
+	for _, f := range []struct {
+		p    *int
+		name string
+	}{
+		{&o.Experts, "experts"}, {&o.Enterprises, "enterprises"}, {&o.Societies, "societies"}, {&o.Parks, "parks"},
+		{&o.Institutions, "institutions"}, {&o.Stations, "stations"}, {&o.Programmes, "programmes"},
+		{&o.Clusters, "clusters"}, {&o.Chains, "chains"}, {&o.Cities, "cities"}, {&o.Countries, "countries"},
+	} {
+		fs.IntVar(f.p, f.name, *f.p, "number of "+f.name)
+	}
+	batch := fs.Int("batch", store.DefaultBatchSize, "rows (nodes + relationships) per transaction")
+	bench := fs.Bool("bench-db", false, "load into the benchmark Neo4j (.neo4j-bench/, port 7688)")
+	countOnly := fs.Bool("count", false, "only count the rows the options give; load nothing")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("generate takes no arguments, got %q", fs.Args())
+	}
+	if *batch < 1 {
+		return errors.New("-batch must be at least 1")
+	}
+	g, err := synth.New(o)
+	if err != nil {
+		return err
+	}
+	nodes, rels := g.Count()
+	if *countOnly {
+		fmt.Printf("seed %d: %d nodes, %d relationships\n", o.Seed, nodes, rels)
+		return nil
+	}
+	if *bench {
+		if err := useBenchDB(); err != nil {
+			return err
+		}
+	}
+	s, err := open(ctx, log)
+	if err != nil {
+		return err
+	}
+	defer s.Close(context.Background())
+
+	p := newProgress(os.Stderr, nodes+rels)
+	start := time.Now()
+	stats, err := s.LoadBatches(ctx, g.Datasets(*batch), store.LoadOptions{BatchSize: *batch, Progress: p.update})
+	p.done()
+	if err != nil {
+		return err
+	}
+	took := time.Since(start).Seconds()
+	fmt.Printf("%s: %d nodes and %d relationships (%d and %d new) in %d batches of %d rows, %.1f s, %.0f rows/s\n",
+		g.Source(), stats.Nodes, stats.Relationships, stats.NodesCreated, stats.RelationshipsCreated,
+		stats.Batches, *batch, took, float64(stats.Rows())/took)
+	return nil
+}
+
+// useBenchDB points neo4jenv at the benchmark Neo4j through the variables
+// devdb reads, so generate opens it the way every command opens a database.
+func useBenchDB() error {
+	if os.Getenv("NEO4J_URI") != "" {
+		return errors.New("-bench-db starts a local Neo4j; it cannot be combined with NEO4J_URI")
+	}
+	home := filepath.Join(filepath.Dir(devdb.DefaultHome()), benchHomeName)
+	if err := os.Setenv("CASTGRAPH_NEO4J_HOME", home); err != nil {
+		return err
+	}
+	if err := os.Setenv("CASTGRAPH_BOLT_PORT", strconv.Itoa(benchBoltPort)); err != nil {
+		return err
+	}
+	for name, size := range map[string]string{"CASTGRAPH_NEO4J_HEAP": benchHeap, "CASTGRAPH_NEO4J_PAGECACHE": benchPageCache} {
+		if os.Getenv(name) == "" {
+			if err := os.Setenv(name, size); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// progress writes rows, rows/s and the time left: on a terminal one line
+// rewritten after every batch, otherwise a line every 10 seconds.
+type progress struct {
+	w         io.Writer
+	total     int
+	start     time.Time
+	last      time.Time
+	tty       bool
+	wroteLine bool
+}
+
+func newProgress(w *os.File, total int) *progress {
+	fi, err := w.Stat()
+	tty := err == nil && fi.Mode()&os.ModeCharDevice != 0
+	now := time.Now()
+	return &progress{w: w, total: total, start: now, last: now, tty: tty}
+}
+
+func (p *progress) update(st store.LoadStats) {
+	now := time.Now()
+	if !p.tty && now.Sub(p.last) < 10*time.Second && st.Rows() < p.total {
+		return
+	}
+	p.last = now
+	elapsed := now.Sub(p.start).Seconds()
+	rate := float64(st.Rows()) / max(elapsed, 1e-9)
+	eta := "?"
+	if rate > 0 {
+		eta = (time.Duration(float64(p.total-st.Rows())/rate) * time.Second).Round(time.Second).String()
+	}
+	line := fmt.Sprintf("%d/%d rows (%.1f%%), %.0f rows/s, %s elapsed, ETA %s",
+		st.Rows(), p.total, 100*float64(st.Rows())/float64(max(p.total, 1)), rate,
+		(time.Duration(elapsed) * time.Second).Round(time.Second), eta)
+	if p.tty {
+		fmt.Fprintf(p.w, "\r\033[K%s", line)
+		p.wroteLine = true
+	} else {
+		fmt.Fprintln(p.w, line)
+	}
+}
+
+func (p *progress) done() {
+	if p.wroteLine {
+		fmt.Fprintln(p.w)
+	}
+}

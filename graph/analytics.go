@@ -1,0 +1,230 @@
+package graph
+
+// Resolvers of the analyst queries (schema/analytics.graphqls): arguments in,
+// one store call, domain results turned into GraphQL views.
+
+import (
+	"context"
+
+	"github.com/castgraph/castgraph"
+	"github.com/castgraph/castgraph/graph/model"
+	"github.com/castgraph/castgraph/store"
+)
+
+func (r *queryResolver) ExpertsServingCluster(ctx context.Context, clusterID string, first *int) ([]*model.ClusterExpert, error) {
+	rows, err := r.Store.ExpertsServingCluster(ctx, clusterID, intArg(first, 50))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*model.ClusterExpert, len(rows))
+	for i, row := range rows {
+		out[i] = &model.ClusterExpert{
+			Expert: &model.Expert{Node: row.Expert}, Enterprises: wrapNodes(row.Enterprises, enterpriseView),
+			Chains: wrapNodes(row.Chains, chainView), Via: row.Via,
+		}
+	}
+	return out, nil
+}
+
+func (r *queryResolver) SocietyParkCooperation(ctx context.Context, first *int) ([]*model.SocietyParkCooperation, error) {
+	rows, err := r.Store.SocietyParkCooperation(ctx, intArg(first, 100))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*model.SocietyParkCooperation, len(rows))
+	for i, row := range rows {
+		out[i] = &model.SocietyParkCooperation{
+			Society: &model.Society{Node: row.Society}, Park: &model.Park{Node: row.Park},
+			Role: model.PropString(row.Props, "role"), Since: model.PropDate(row.Props, "since"),
+			Year: model.PropInt(row.Props, "year"), Provenance: &row.Provenance,
+			Clusters: wrapNodes(row.Clusters, clusterView),
+		}
+	}
+	return out, nil
+}
+
+func (r *queryResolver) PlanItemReport(ctx context.Context, planItemID *string, year *int, number *int) (*model.PlanItemReport, error) {
+	ref := store.PlanItemRef{Year: intArg(year, 0), Number: intArg(number, 0)}
+	if planItemID != nil {
+		ref.ID = *planItemID
+	}
+	rep, err := r.Store.PlanItemReport(ctx, ref)
+	if err != nil {
+		return nil, err
+	}
+	out := &model.PlanItemReport{Item: &model.PlanItem{Node: rep.Item}, Programmes: make([]*model.LaunchedProgramme, len(rep.Programmes))}
+	for i, p := range rep.Programmes {
+		kind, _ := p.Program.Props["kind"].(string)
+		out.Programmes[i] = &model.LaunchedProgramme{
+			Program: &model.Program{Node: p.Program}, Role: model.PropString(p.Props, "role"), Kind: kind,
+			RunBy: programmeTies(p.RunBy), Participants: programmeTies(p.Participants), ParticipantCount: p.ParticipantCount,
+		}
+	}
+	return out, nil
+}
+
+func (r *queryResolver) OverseasStationsIn(ctx context.Context, countryID *string, countryName *string, first *int) (*model.OverseasStationsReport, error) {
+	ref := store.CountryRef{}
+	if countryID != nil {
+		ref.ID = *countryID
+	}
+	if countryName != nil {
+		ref.Name = *countryName
+	}
+	country, stations, err := r.Store.OverseasStationsIn(ctx, ref, intArg(first, 50))
+	if err != nil {
+		return nil, err
+	}
+	out := &model.OverseasStationsReport{Country: &model.Region{Node: country}, Stations: make([]*model.StationReport, len(stations))}
+	for i, st := range stations {
+		rep := &model.StationReport{Station: &model.OverseasStation{Node: st.Station}, Liaisons: make([]*model.StationLiaison, len(st.Liaisons))}
+		for j, l := range st.Liaisons {
+			rep.Liaisons[j] = &model.StationLiaison{
+				Expert: &model.Expert{Node: l.Expert}, Role: model.PropString(l.Props, "role"),
+				Enterprises: wrapNodes(l.Enterprises, enterpriseView),
+			}
+		}
+		out.Stations[i] = rep
+	}
+	return out, nil
+}
+
+func (r *queryResolver) Paths(ctx context.Context, from string, to string, maxHops *int, relationshipTypes []string, first *int) ([]*model.Path, error) {
+	q := store.PathQuery{From: from, To: to, MaxHops: intArg(maxHops, 4), First: intArg(first, 10)}
+	for _, t := range relationshipTypes {
+		q.Types = append(q.Types, castgraph.RelType(t))
+	}
+	paths, err := r.Store.Paths(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*model.Path, len(paths))
+	for i, p := range paths {
+		mp := &model.Path{Length: len(p.Steps), Nodes: make([]model.Node, len(p.Nodes)), Relationships: make([]*model.PathStep, len(p.Steps))}
+		for j, n := range p.Nodes {
+			mp.Nodes[j] = model.Wrap(n)
+		}
+		for j, s := range p.Steps {
+			mp.Relationships[j] = &model.PathStep{
+				Type: string(s.Type), From: s.From, To: s.To, Forward: s.Forward,
+				Role: model.PropString(s.Props, "role"), Since: model.PropDate(s.Props, "since"),
+				Until: model.PropDate(s.Props, "until"), Year: model.PropInt(s.Props, "year"),
+				Via: model.PropString(s.Props, "via"), Provenance: &s.Provenance,
+			}
+		}
+		out[i] = mp
+	}
+	return out, nil
+}
+
+func (r *queryResolver) Neighborhood(ctx context.Context, id string, depth *int, limit *int) (*model.Neighborhood, error) {
+	nb, err := r.Store.Neighborhood(ctx, id, intArg(depth, 1), intArg(limit, 100))
+	if err != nil {
+		return nil, err
+	}
+	out := &model.Neighborhood{Truncated: nb.Truncated, Nodes: make([]*model.GraphNode, len(nb.Nodes)), Edges: make([]*model.GraphEdge, len(nb.Edges))}
+	for i, n := range nb.Nodes {
+		out.Nodes[i] = &model.GraphNode{ID: n.Node.ID, Kind: string(n.Node.Kind), Label: n.Node.Name, Depth: n.Depth, Node: model.Wrap(n.Node)}
+	}
+	for i, e := range nb.Edges {
+		out.Edges[i] = &model.GraphEdge{
+			ID: string(e.Type) + ":" + e.Source + "->" + e.Target, Source: e.Source, Target: e.Target, Type: string(e.Type),
+			Role: model.PropString(e.Props, "role"), Since: model.PropDate(e.Props, "since"),
+			Until: model.PropDate(e.Props, "until"), Year: model.PropInt(e.Props, "year"),
+			Via: model.PropString(e.Props, "via"), Provenance: &e.Provenance,
+		}
+	}
+	return out, nil
+}
+
+func (r *queryResolver) Search(ctx context.Context, text string, kinds []string, first *int) ([]*model.SearchHit, error) {
+	ks := make([]castgraph.Kind, len(kinds))
+	for i, k := range kinds {
+		ks[i] = castgraph.Kind(k)
+	}
+	hits, err := r.Store.Search(ctx, text, ks, intArg(first, 20))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*model.SearchHit, len(hits))
+	for i, h := range hits {
+		out[i] = &model.SearchHit{Node: model.Wrap(h.Node), Score: h.Score, MatchedField: h.MatchedField}
+	}
+	return out, nil
+}
+
+func (r *queryResolver) ExpertsPerCluster(ctx context.Context, includeAffiliated *bool, source *string, first *int) ([]*model.Breakdown, error) {
+	affiliated := includeAffiliated == nil || *includeAffiliated
+	return breakdownViews(r.Store.ExpertsPerCluster(ctx, affiliated, stringArg(source), intArg(first, 100)))
+}
+
+func (r *queryResolver) EnterprisesPerCity(ctx context.Context, source *string, first *int) ([]*model.Breakdown, error) {
+	return breakdownViews(r.Store.EnterprisesPerCity(ctx, stringArg(source), intArg(first, 100)))
+}
+
+func (r *queryResolver) ProgrammesPerSection(ctx context.Context, year *int, source *string, first *int) ([]*model.Breakdown, error) {
+	return breakdownViews(r.Store.ProgrammesPerSection(ctx, intArg(year, 0), stringArg(source), intArg(first, 100)))
+}
+
+func (r *queryResolver) NodeCounts(ctx context.Context, source *string) ([]*model.KindCount, error) {
+	counts, err := r.Store.NodeCounts(ctx, stringArg(source))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*model.KindCount, len(counts))
+	for i, c := range counts {
+		out[i] = &model.KindCount{Kind: string(c.Kind), Count: c.Count}
+	}
+	return out, nil
+}
+
+func breakdownViews(counts []store.Count, err error) ([]*model.Breakdown, error) {
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*model.Breakdown, len(counts))
+	for i, c := range counts {
+		out[i] = &model.Breakdown{Key: model.Wrap(c.Node), Count: c.Count}
+	}
+	return out, nil
+}
+
+// programmeTies turns a programme's relationships into ProgrammeTie views.
+func programmeTies(edges []castgraph.Edge) []*model.ProgrammeTie {
+	out := make([]*model.ProgrammeTie, len(edges))
+	for i, e := range edges {
+		out[i] = &model.ProgrammeTie{
+			Node: model.Wrap(e.Other), Relation: string(e.Type), Role: model.PropString(e.Props, "role"),
+			Year: model.PropInt(e.Props, "year"), Provenance: &edges[i].Provenance,
+		}
+	}
+	return out
+}
+
+func wrapNodes[T any](nodes []*castgraph.Node, wrap func(*castgraph.Node) T) []T {
+	out := make([]T, len(nodes))
+	for i, n := range nodes {
+		out[i] = wrap(n)
+	}
+	return out
+}
+
+func enterpriseView(n *castgraph.Node) *model.Enterprise   { return &model.Enterprise{Node: n} }
+func chainView(n *castgraph.Node) *model.IndustryChain     { return &model.IndustryChain{Node: n} }
+func clusterView(n *castgraph.Node) *model.IndustryCluster { return &model.IndustryCluster{Node: n} }
+
+// intArg reads an optional Int argument; gqlgen fills in the schema's
+// defaults, so the fallback only matters when a client sends null.
+func intArg(v *int, fallback int) int {
+	if v == nil {
+		return fallback
+	}
+	return *v
+}
+
+func stringArg(v *string) string {
+	if v == nil {
+		return ""
+	}
+	return *v
+}
