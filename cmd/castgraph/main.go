@@ -102,12 +102,17 @@ func open(ctx context.Context, log *slog.Logger) (*store.Store, error) {
 	return s, nil
 }
 
-// datasetFlags registers -demo and -seed and returns a function that reads
-// the chosen embedded datasets together with the named files.
-func datasetFlags(fs *flag.FlagSet) func(files []string) (*castgraph.Dataset, error) {
+// datasetFlags registers -demo and -seed and returns a function that parses
+// the arguments and reads the chosen embedded datasets together with the
+// files named after the flags.
+func datasetFlags(fs *flag.FlagSet) func(args []string) (*castgraph.Dataset, error) {
 	demo := fs.Bool("demo", false, "load the 2024 plan and the synthetic demo roster")
 	seed := fs.Bool("seed", false, "load the 2024 plan")
-	return func(files []string) (*castgraph.Dataset, error) {
+	return func(args []string) (*castgraph.Dataset, error) {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		files := fs.Args()
 		var d *castgraph.Dataset
 		var err error
 		switch {
@@ -152,11 +157,7 @@ func loadDataset(ctx context.Context, s *store.Store, d *castgraph.Dataset, log 
 
 func load(ctx context.Context, args []string, log *slog.Logger) error {
 	fs := flag.NewFlagSet("load", flag.ContinueOnError)
-	datasets := datasetFlags(fs)
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	d, err := datasets(fs.Args())
+	d, err := datasetFlags(fs)(args)
 	if err != nil {
 		return err
 	}
@@ -176,10 +177,7 @@ func serve(ctx context.Context, args []string, log *slog.Logger) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	addr := fs.String("addr", envOr("CASTGRAPH_ADDR", ":8080"), "listen address")
 	datasets := datasetFlags(fs)
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	d, err := datasets(fs.Args())
+	d, err := datasets(args)
 	if err != nil {
 		return err
 	}
