@@ -74,10 +74,21 @@ func TestFilters_MatchWhatTheDemoDataSays(t *testing.T) {
 			map[string]any{"serves": map[string]any{"some": map[string]any{"chains": map[string]any{"some": map[string]any{"partOf": map[string]any{"some": map[string]any{"id": map[string]any{"eq": "industry-cluster/construction-machinery"}}}}}}}},
 			[]string{"expert/han-qiming", "expert/zheng-guodong"}},
 	}
+	cases = append(cases, struct {
+		name   string
+		filter map[string]any
+		want   []string
+	}{"walked from an id, with other conditions", map[string]any{"serves": map[string]any{"some": map[string]any{"id": map[string]any{"in": []string{"enterprise/wx-pharma", "enterprise/nj-biopharma"}}}},
+		"title": map[string]any{"eq": "研究员"}}, []string{"expert/he-jingyi", "expert/qian-yaqin", "expert/zhou-muyuan"}})
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			if got := expertsWhere(t, a, c.filter); !slices.Equal(got, c.want) {
 				t.Errorf("got  %v\nwant %v", got, c.want)
+			}
+			// Inside OR the filter cannot be walked from an anchor and is
+			// tested node by node; the answer must be the same.
+			if got := expertsWhere(t, a, map[string]any{"OR": []any{c.filter}}); !slices.Equal(got, c.want) {
+				t.Errorf("as OR: got  %v\nwant %v", got, c.want)
 			}
 		})
 	}

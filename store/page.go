@@ -346,12 +346,13 @@ func (s *Store) List(ctx context.Context, kind castgraph.Kind, q PageQuery) (*Pa
 		return nil, castgraph.Errorf(castgraph.EINVALID, "kind", "unknown kind %q", kind)
 	}
 	b := newBuilder()
+	match := b.listMatch(kind, &q)
 	w, err := b.compileWindow(target{kind: kind}, "n", "list:"+string(kind), q, 20, MaxPageSize)
 	if err != nil {
 		return nil, err
 	}
 	b.params["limit"] = w.limit
-	cypher := fmt.Sprintf("MATCH (n:%s) WHERE %s RETURN n, %s AS k ORDER BY %s LIMIT $limit", kind, w.where, w.sortKey, w.order)
+	cypher := fmt.Sprintf("%s WHERE %s RETURN n, %s AS k ORDER BY %s LIMIT $limit", match, w.where, w.sortKey, w.order)
 	return read(ctx, s, func(tx neo4j.ManagedTransaction) (*Page, error) {
 		recs, err := collect(ctx, tx, cypher, b.params)
 		if err != nil {
@@ -369,17 +370,32 @@ func (s *Store) List(ctx context.Context, kind castgraph.Kind, q PageQuery) (*Pa
 	})
 }
 
+// listMatch is the MATCH that a list of the kind starts from: every node of
+// the kind, or, when the filter allows, only those reached from anchor nodes.
+// It takes the anchoring condition out of q.Where.
+func (b *cypherBuilder) listMatch(kind castgraph.Kind, q *PageQuery) string {
+	if q.Where != nil {
+		if match, rest, ok := b.anchor(kind, "n", q.Where); ok {
+			q.Where = rest
+			return match
+		}
+	}
+	return fmt.Sprintf("MATCH (n:%s)", kind)
+}
+
 // Count counts the nodes of a kind that match the query's filters.
 func (s *Store) Count(ctx context.Context, kind castgraph.Kind, q PageQuery) (int, error) {
 	if _, ok := castgraph.SpecOf(kind); !ok {
 		return 0, castgraph.Errorf(castgraph.EINVALID, "kind", "unknown kind %q", kind)
 	}
 	b := newBuilder()
-	w, err := b.compileWindow(target{kind: kind}, "n", "list:"+string(kind), PageQuery{Where: q.Where, NameContains: q.NameContains}, 0, MaxPageSize)
+	q = PageQuery{Where: q.Where, NameContains: q.NameContains}
+	match := b.listMatch(kind, &q)
+	w, err := b.compileWindow(target{kind: kind}, "n", "list:"+string(kind), q, 0, MaxPageSize)
 	if err != nil {
 		return 0, err
 	}
-	cypher := fmt.Sprintf("MATCH (n:%s) WHERE %s RETURN count(n) AS c", kind, w.where)
+	cypher := fmt.Sprintf("%s WHERE %s RETURN count(n) AS c", match, w.where)
 	return read(ctx, s, func(tx neo4j.ManagedTransaction) (int, error) {
 		recs, err := collect(ctx, tx, cypher, b.params)
 		if err != nil {
