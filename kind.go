@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -190,11 +192,67 @@ func formatKeyValue(v any) string {
 	}
 }
 
-// NormalizeName folds the spellings of one name into one form: full-width
-// letters, digits and brackets become half-width (NFKC), runs of white space
-// become one space, Latin letters become lower case.
+// NormalizeName folds the spellings of one name into one form, the one that
+// natural keys are made of:
+//   - full-width letters, digits and punctuation become half-width (NFKC), so
+//     （） and () are one bracket;
+//   - the other brackets that Chinese rosters use for branch and place
+//     suffixes (【】, 〔〕, [], ［］) become ( and );
+//   - middle dots in transliterated names (•, ・, ‧, ･) become ·;
+//   - white space disappears except a single space between two words of a
+//     script written with spaces (Latin, Cyrillic …): "苏州 示例 公司" and
+//     "苏州示例公司" are one name, "Zhang San" keeps its space;
+//   - Latin letters become lower case.
+//
+// It does not fold legal forms (有限公司 / 有限责任公司 / 股份有限公司): they
+// can be different companies, so whether two such names are one enterprise is
+// decided where credit codes are known (package roster), not in the key.
+// Changing this function changes natural keys; the seed and demo data must
+// keep theirs (roster's tests check that).
 func NormalizeName(s string) string {
 	s = norm.NFKC.String(s)
-	s = strings.Join(strings.Fields(s), " ")
-	return strings.ToLower(s)
+	var b strings.Builder
+	b.Grow(len(s))
+	var prev rune    // the last rune written
+	pending := false // white space seen since prev
+	for _, r := range s {
+		if unicode.IsSpace(r) {
+			pending = prev != 0
+			continue
+		}
+		switch r {
+		case '【', '〔', '[', '〖':
+			r = '('
+		case '】', '〕', ']', '〗':
+			r = ')'
+		case '•', '・', '‧', '･', '∙':
+			r = '·'
+		}
+		if pending && spaced(prev) && spaced(r) {
+			b.WriteByte(' ')
+		}
+		pending = false
+		switch {
+		case r < utf8.RuneSelf:
+			if 'A' <= r && r <= 'Z' {
+				r += 'a' - 'A'
+			}
+			b.WriteByte(byte(r))
+		case r >= 0x4E00 && r <= 0x9FFF: // CJK ideographs have no case
+			b.WriteRune(r)
+		default:
+			b.WriteRune(unicode.ToLower(r))
+		}
+		prev = r
+	}
+	return b.String()
+}
+
+// spaced reports whether r is a letter or digit of a script that separates
+// words with spaces, so that a space next to it carries meaning.
+func spaced(r rune) bool {
+	if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+		return false
+	}
+	return !unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul, unicode.Bopomofo)
 }

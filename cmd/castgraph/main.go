@@ -33,6 +33,7 @@ const usage = `usage:
   castgraph serve [-addr :8080] [-demo | -seed]
   castgraph load [-demo | -seed] [FILE.json ...]
   castgraph migrate
+  castgraph import [-kind K] [-dry-run] [-strict] [-report FILE] … FILE.csv|.tsv|.xlsx|.jsonl   (import -h for all flags)
   castgraph generate [-bench-db] [-seed 1] [-experts 100000] … [-batch N]   (generate -h for all flags)
   castgraph devdb start|stop|status
 
@@ -68,6 +69,8 @@ func run(ctx context.Context, args []string, log *slog.Logger) error {
 		return load(ctx, args[1:], log)
 	case "generate":
 		return generate(ctx, args[1:], log)
+	case "import":
+		return importCommand(ctx, args[1:], log)
 	case "migrate":
 		s, err := open(ctx, log)
 		if err != nil {

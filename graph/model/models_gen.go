@@ -3,6 +3,11 @@
 package model
 
 import (
+	"bytes"
+	"fmt"
+	"io"
+	"strconv"
+
 	"github.com/castgraph/castgraph"
 )
 
@@ -48,6 +53,82 @@ type GraphNode struct {
 	// How many relationships away from the centre: 0, 1 or 2.
 	Depth int  `json:"depth"`
 	Node  Node `json:"node"`
+}
+
+// A column of the file and the field it was read as.
+type ImportColumn struct {
+	Column string `json:"column"`
+	Field  string `json:"field"`
+}
+
+// One problem of a roster: the row as the user sees it (0: the file or its header), the column's header, a code and a message.
+type ImportIssue struct {
+	Row    int    `json:"row"`
+	Column string `json:"column"`
+	// REQUIRED, BAD_DATE, BAD_BOOLEAN, BAD_CREDIT_CODE, BAD_VALUE, BAD_TYPE, BAD_RECORD, DUPLICATE_ROW,
+	//   REFERENCE_NOT_FOUND, AMBIGUOUS_REFERENCE, MISSING_COLUMN, STRICT (errors); UNKNOWN_COLUMN,
+	//   IGNORED_COLUMN, DUPLICATE_COLUMN, EXTRA_CELLS (warnings).
+	Code string `json:"code"`
+	// error (the row was rejected) or warning.
+	Severity string `json:"severity"`
+	Message  string `json:"message"`
+}
+
+// How to read and write a roster; everything is optional.
+type ImportOptions struct {
+	// The roster kind; detected from the headers when not given.
+	Kind *RosterKind `json:"kind,omitempty"`
+	// The format; taken from the file name when not given.
+	Format *RosterFormat `json:"format,omitempty"`
+	// XLSX: the sheet to read (default: the first visible one).
+	Sheet *string `json:"sheet,omitempty"`
+	// Text formats: auto (default), utf-8, utf-16, gb18030 or gbk.
+	Encoding *string `json:"encoding,omitempty"`
+	// A mapping of column headers to fields, as JSON or YAML text: {"专家名": "name", "备注": "-"}.
+	Mapping *string `json:"mapping,omitempty"`
+	// Validate and resolve every row against the graph, write nothing.
+	DryRun *bool `json:"dryRun,omitempty"`
+	// Write nothing unless every row is good.
+	Strict *bool `json:"strict,omitempty"`
+	// The file's name in provenance (default: the uploaded file's name).
+	Source *string `json:"source,omitempty"`
+	// Roster rows per transaction (default 1000).
+	BatchSize *int `json:"batchSize,omitempty"`
+	// The most issues the report lists (issueCount counts them all).
+	MaxIssues *int `json:"maxIssues,omitempty"`
+}
+
+// What an import did.
+type ImportReport struct {
+	File     string          `json:"file"`
+	Source   string          `json:"source"`
+	Kind     *RosterKind     `json:"kind,omitempty"`
+	Format   RosterFormat    `json:"format"`
+	Encoding *string         `json:"encoding,omitempty"`
+	Sheet    *string         `json:"sheet,omitempty"`
+	Columns  []*ImportColumn `json:"columns"`
+	DryRun   bool            `json:"dryRun"`
+	Strict   bool            `json:"strict"`
+	// Whether anything was written (false for dry runs and rejected strict imports).
+	Written bool `json:"written"`
+	// False when the import stopped before the end of the file; run it again to finish.
+	Complete             bool    `json:"complete"`
+	RowsRead             int     `json:"rowsRead"`
+	RowsOk               int     `json:"rowsOk"`
+	RowsRejected         int     `json:"rowsRejected"`
+	NodesCreated         int     `json:"nodesCreated"`
+	NodesUpdated         int     `json:"nodesUpdated"`
+	RelationshipsCreated int     `json:"relationshipsCreated"`
+	RelationshipsUpdated int     `json:"relationshipsUpdated"`
+	Batches              int     `json:"batches"`
+	Seconds              float64 `json:"seconds"`
+	// All issues found; issues lists the first ImportOptions.maxIssues of them, in row order.
+	IssueCount int            `json:"issueCount"`
+	Issues     []*ImportIssue `json:"issues"`
+	// A few lines for people.
+	Summary string `json:"summary"`
+	// The error that stopped the import, if one did (the rows before it stay written).
+	Error *string `json:"error,omitempty"`
 }
 
 type KindCount struct {
@@ -204,4 +285,131 @@ type UnlinkInput struct {
 	Type string `json:"type"`
 	From string `json:"from"`
 	To   string `json:"to"`
+}
+
+// The file format of a roster.
+type RosterFormat string
+
+const (
+	RosterFormatCSV   RosterFormat = "CSV"
+	RosterFormatTsv   RosterFormat = "TSV"
+	RosterFormatXlsx  RosterFormat = "XLSX"
+	RosterFormatJSONL RosterFormat = "JSONL"
+)
+
+var AllRosterFormat = []RosterFormat{
+	RosterFormatCSV,
+	RosterFormatTsv,
+	RosterFormatXlsx,
+	RosterFormatJSONL,
+}
+
+func (e RosterFormat) IsValid() bool {
+	switch e {
+	case RosterFormatCSV, RosterFormatTsv, RosterFormatXlsx, RosterFormatJSONL:
+		return true
+	}
+	return false
+}
+
+func (e RosterFormat) String() string {
+	return string(e)
+}
+
+func (e *RosterFormat) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = RosterFormat(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid RosterFormat", str)
+	}
+	return nil
+}
+
+func (e RosterFormat) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *RosterFormat) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e RosterFormat) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// The type of a roster: what one row says.
+type RosterKind string
+
+const (
+	// One expert a row, with employer (工作单位), societies (所属学会) and city.
+	RosterKindExperts RosterKind = "EXPERTS"
+	// A society's member list: an expert and the society (学会) a row.
+	RosterKindMembers RosterKind = "MEMBERS"
+	// One enterprise a row, with credit code (统一社会信用代码), city, park and chains.
+	RosterKindEnterprises RosterKind = "ENTERPRISES"
+	// Overseas-station contacts: an expert and the station (联络站) a row.
+	RosterKindLiaisons RosterKind = "LIAISONS"
+	// Expert-to-enterprise services (万名专家进万企, service teams): an expert and the enterprise served a row.
+	RosterKindServices RosterKind = "SERVICES"
+)
+
+var AllRosterKind = []RosterKind{
+	RosterKindExperts,
+	RosterKindMembers,
+	RosterKindEnterprises,
+	RosterKindLiaisons,
+	RosterKindServices,
+}
+
+func (e RosterKind) IsValid() bool {
+	switch e {
+	case RosterKindExperts, RosterKindMembers, RosterKindEnterprises, RosterKindLiaisons, RosterKindServices:
+		return true
+	}
+	return false
+}
+
+func (e RosterKind) String() string {
+	return string(e)
+}
+
+func (e *RosterKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = RosterKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid RosterKind", str)
+	}
+	return nil
+}
+
+func (e RosterKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *RosterKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e RosterKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }

@@ -1,0 +1,113 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/castgraph/castgraph"
+	"github.com/castgraph/castgraph/store"
+	"github.com/castgraph/castgraph/store/storetest"
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"golang.org/x/text/encoding/simplifiedchinese"
+)
+
+// TestImportCommand runs `castgraph import` on a GBK roster with a bad row:
+// a dry run first, then the import, then the same import again.
+func TestImportCommand_GBKRosterDryRunImportAndReRun(t *testing.T) {
+	s := storetest.MustOpen(t)
+	b := make([]byte, 3)
+	_, _ = rand.Read(b)
+	tag := "cli" + hex.EncodeToString(b)
+	t.Cleanup(func() { forget(t, tag) })
+	society := "命令行测试学会" + tag
+	if _, err := s.Load(context.Background(), &castgraph.Dataset{Source: "test " + tag, Nodes: []castgraph.DatasetNode{
+		{ID: "society/" + tag, Kind: castgraph.KindSociety, Name: society, Source: "test " + tag},
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	text := "姓名,工作单位,所属学会,入会时间\n" +
+		"张" + tag + ",测试大学" + tag + "," + society + ",2024年3月1日\n" +
+		"李" + tag + ",测试大学" + tag + ",没有的学会" + tag + ",2024-03-01\n"
+	gbk, err := simplifiedchinese.GBK.NewEncoder().String(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "experts-"+tag+".csv")
+	if err := os.WriteFile(path, []byte(gbk), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	report := filepath.Join(dir, "report.json")
+	stderr, _ := os.Create(filepath.Join(dir, "stderr"))
+	defer stderr.Close()
+	openStore := func(ctx context.Context) (*store.Store, error) {
+		return store.Open(ctx, storetest.Config(t), storetest.Logger())
+	}
+	run := func(args ...string) (string, error) {
+		var out bytes.Buffer
+		err := runImport(context.Background(), args, &out, stderr, openStore)
+		return out.String(), err
+	}
+
+	out, err := run("--dry-run", "--report", report, path)
+	if err == nil || !strings.Contains(err.Error(), "1 of 2 rows were rejected") {
+		t.Errorf("a dry run with a bad row: err = %v", err)
+	}
+	if !strings.Contains(out, "gb18030") || !strings.Contains(out, "dry run") || !strings.Contains(out, "2 read, 1 ok, 1 rejected") {
+		t.Errorf("summary:\n%s", out)
+	}
+	var rep struct {
+		Issues []struct {
+			Row    int
+			Column string
+			Code   string
+		}
+	}
+	raw, _ := os.ReadFile(report)
+	if err := json.Unmarshal(raw, &rep); err != nil || len(rep.Issues) != 1 || rep.Issues[0].Row != 3 ||
+		rep.Issues[0].Column != "所属学会" || rep.Issues[0].Code != "REFERENCE_NOT_FOUND" {
+		t.Errorf("report: %s", raw)
+	}
+
+	out, _ = run("-quiet", "-type", "experts", path)
+	if !strings.Contains(out, "nodes: 2 created") || !strings.Contains(out, "relationships: 2 created") {
+		t.Errorf("import summary:\n%s", out)
+	}
+	out, _ = run("-quiet", "-report", filepath.Join(dir, "again.csv"), path)
+	if !strings.Contains(out, "nodes: 0 created, 0 updated; relationships: 0 created, 0 updated") {
+		t.Errorf("re-run summary:\n%s", out)
+	}
+	csvReport, _ := os.ReadFile(filepath.Join(dir, "again.csv"))
+	if !strings.HasPrefix(string(csvReport), "row,column,code,severity,message\n3,所属学会,REFERENCE_NOT_FOUND,error,") {
+		t.Errorf("CSV report:\n%s", csvReport)
+	}
+	if _, err := run("-kind", "nonsense", path); castgraph.ErrorCode(err) != castgraph.EINVALID {
+		t.Errorf("an unknown kind: %v", err)
+	}
+}
+
+func forget(t *testing.T, tag string) {
+	c := storetest.Config(t)
+	ctx := context.Background()
+	driver, err := neo4j.NewDriverWithContext(c.URI, neo4j.BasicAuth(c.User, c.Password, ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer driver.Close(ctx)
+	for _, cypher := range []string{
+		`MATCH ()-[r]->() WHERE any(s IN r.sources WHERE s CONTAINS $tag) DELETE r`,
+		`MATCH (n:Entity) WHERE any(s IN n.sources WHERE s CONTAINS $tag) DETACH DELETE n`,
+	} {
+		if _, err := neo4j.ExecuteQuery(ctx, driver, cypher, map[string]any{"tag": tag}, neo4j.EagerResultTransformer,
+			neo4j.ExecuteQueryWithDatabase(c.Database)); err != nil {
+			t.Errorf("cleanup: %v", err)
+		}
+	}
+}

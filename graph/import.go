@@ -1,0 +1,147 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/castgraph/castgraph"
+	"github.com/castgraph/castgraph/graph/model"
+	"github.com/castgraph/castgraph/roster"
+)
+
+// ImportRoster imports an uploaded roster through package roster, as
+// `castgraph import` does. A report comes back also for a partly failed
+// import (its error field says what stopped it); only input that cannot be
+// read at all is a GraphQL error.
+func (r *mutationResolver) ImportRoster(ctx context.Context, file graphql.Upload, options *model.ImportOptions) (*model.ImportReport, error) {
+	if err := requirePreflight(ctx); err != nil {
+		return nil, err
+	}
+	opts := roster.Options{}
+	maxIssues := 1000
+	if o := options; o != nil {
+		var err error
+		if o.Kind != nil {
+			opts.Kind = roster.Kind(strings.ToLower(string(*o.Kind)))
+		}
+		if o.Format != nil {
+			opts.Format = roster.Format(strings.ToLower(string(*o.Format)))
+		}
+		if o.Sheet != nil {
+			opts.Sheet = *o.Sheet
+		}
+		if o.Encoding != nil {
+			if opts.Encoding, err = roster.ParseEncoding(*o.Encoding); err != nil {
+				return nil, onField(err, "options.encoding")
+			}
+		}
+		if o.Mapping != nil && strings.TrimSpace(*o.Mapping) != "" {
+			if opts.Mapping, err = roster.ReadMapping(strings.NewReader(*o.Mapping), "options.mapping"); err != nil {
+				return nil, onField(err, "options.mapping")
+			}
+		}
+		if o.DryRun != nil {
+			opts.DryRun = *o.DryRun
+		}
+		if o.Strict != nil {
+			opts.Strict = *o.Strict
+		}
+		if o.Source != nil {
+			opts.Source = strings.TrimSpace(*o.Source)
+		}
+		if o.BatchSize != nil {
+			if *o.BatchSize < 1 || *o.BatchSize > 50_000 {
+				return nil, castgraph.Errorf(castgraph.EINVALID, "options.batchSize", "batchSize must be from 1 to 50000")
+			}
+			opts.BatchSize = *o.BatchSize
+		}
+		if o.MaxIssues != nil {
+			if *o.MaxIssues < 0 {
+				return nil, castgraph.Errorf(castgraph.EINVALID, "options.maxIssues", "maxIssues must not be negative")
+			}
+			maxIssues = *o.MaxIssues
+		}
+	}
+	if file.File == nil {
+		return nil, castgraph.Errorf(castgraph.EINVALID, "file", "no file was uploaded")
+	}
+	name := file.Filename
+	if name == "" {
+		name = "upload"
+	}
+	rep, err := roster.Import(ctx, r.Store, roster.File{Name: name, R: file.File, Size: file.Size}, opts)
+	if err != nil && (rep == nil || rep.Kind == "" || castgraph.ErrorCode(err) == castgraph.EINVALID && rep.RowsRead == 0) {
+		// Nothing was read: the file itself is at fault.
+		return nil, err
+	}
+	return importReport(rep, maxIssues), nil
+}
+
+// PreflightHeader must accompany a multipart upload (any value). A
+// multipart/form-data POST is a "simple" request to browsers: a page of any
+// origin may send one without a CORS preflight, so without this a web page
+// could make a visitor's browser import into a server it can reach. A header
+// that only a script can set forces the preflight, which CORS then refuses
+// to origins not allowed. (Apollo-Require-Preflight, which Apollo clients
+// send, is accepted too.)
+const PreflightHeader = "GraphQL-Require-Preflight"
+
+func requirePreflight(ctx context.Context) error {
+	if !graphql.HasOperationContext(ctx) {
+		return nil
+	}
+	h := graphql.GetOperationContext(ctx).Headers
+	if !strings.HasPrefix(strings.ToLower(h.Get("Content-Type")), "multipart/") {
+		return nil // JSON bodies are preflighted by browsers already
+	}
+	if h.Get(PreflightHeader) != "" || h.Get("Apollo-Require-Preflight") != "" {
+		return nil
+	}
+	return castgraph.Errorf(castgraph.EINVALID, "", "an upload must carry the header %s (any value), so that browsers check CORS first", PreflightHeader)
+}
+
+// onField puts an argument error on the argument's path.
+func onField(err error, field string) error {
+	var e *castgraph.Error
+	if errors.As(err, &e) {
+		return castgraph.Errorf(e.Code, field, "%s", e.Message)
+	}
+	return castgraph.Errorf(castgraph.EINVALID, field, "%v", err)
+}
+
+func importReport(rep *roster.Report, maxIssues int) *model.ImportReport {
+	out := &model.ImportReport{
+		File: rep.File, Source: rep.Source, Format: model.RosterFormat(strings.ToUpper(string(rep.Format))),
+		DryRun: rep.DryRun, Strict: rep.Strict, Written: rep.Written, Complete: rep.Complete,
+		RowsRead: rep.RowsRead, RowsOk: rep.RowsOK, RowsRejected: rep.RowsRejected,
+		NodesCreated: rep.NodesCreated, NodesUpdated: rep.NodesUpdated,
+		RelationshipsCreated: rep.RelationshipsCreated, RelationshipsUpdated: rep.RelationshipsUpdated,
+		Batches: rep.Batches, Seconds: rep.Seconds, IssueCount: rep.IssueCount, Summary: rep.Summary(),
+		Columns: []*model.ImportColumn{}, Issues: []*model.ImportIssue{},
+	}
+	if rep.Kind != "" {
+		k := model.RosterKind(strings.ToUpper(string(rep.Kind)))
+		out.Kind = &k
+	}
+	if rep.Encoding != "" {
+		out.Encoding = &rep.Encoding
+	}
+	if rep.Sheet != "" {
+		out.Sheet = &rep.Sheet
+	}
+	if rep.Error != "" {
+		out.Error = &rep.Error
+	}
+	for _, c := range rep.Columns {
+		out.Columns = append(out.Columns, &model.ImportColumn{Column: c.Column, Field: string(c.Field)})
+	}
+	for i, is := range rep.Issues {
+		if i >= maxIssues {
+			break
+		}
+		out.Issues = append(out.Issues, &model.ImportIssue{Row: is.Row, Column: is.Column, Code: is.Code, Severity: is.Severity, Message: is.Message})
+	}
+	return out
+}

@@ -1,0 +1,430 @@
+package roster
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/castgraph/castgraph"
+	"github.com/castgraph/castgraph/store"
+)
+
+// batchResult is what one batch did; rejected lists the issues of rows that
+// resolution turned down.
+type batchResult struct {
+	ok       int
+	rejected []Issue
+	rejRows  int
+	stats    writeStats
+	learned  map[string]resolution
+}
+
+type writeStats struct {
+	nodesCreated, nodesUpdated, relsCreated, relsUpdated int
+}
+
+// runBatch resolves the names of a batch of plans and, when write is set,
+// writes the rows that resolved, all in the transaction tx. It keeps no
+// state outside its result, so the driver may run it again on a retry.
+func (im *importer) runBatch(tx *store.ImportTx, plans []*plan, write bool) (batchResult, error) {
+	b := &batchState{tx: tx, pending: map[string]*pendingNode{}, byName: map[string][]*pendingNode{}, learned: map[string]resolution{}}
+	res := batchResult{learned: b.learned}
+	bad := map[*plan][]Issue{}
+	reject := func(p *plan, column, code, msg string) {
+		bad[p] = append(bad[p], Issue{Row: p.row, Column: column, Code: code, Severity: SeverityError, Message: msg})
+	}
+
+	// 1. The names each row gives: reference data that must exist, and
+	// employers and enterprises served, found or created.
+	var refData, open []*ref
+	for _, p := range plans {
+		for _, l := range p.links {
+			if l.to.create == "" && l.to.kinds[0] != castgraph.KindEnterprise {
+				refData = append(refData, l.to)
+			} else {
+				open = append(open, l.to)
+			}
+		}
+	}
+	refRes, err := im.resolveReferences(b, refData)
+	if err != nil {
+		return res, err
+	}
+	openRes, err := im.resolveOpen(b, open)
+	if err != nil {
+		return res, err
+	}
+	resOf := func(r *ref) resolution {
+		if x, ok := refRes[r]; ok {
+			return x
+		}
+		return openRes[r]
+	}
+	for _, p := range plans {
+		for _, l := range p.links {
+			if x := resOf(l.to); x.failed() {
+				reject(p, l.to.column, x.issue, x.message)
+			}
+		}
+	}
+
+	// 2. The subjects, in row order, so that a later row of the batch finds
+	// what an earlier one creates.
+	subjects, err := im.resolveSubjects(b, plans, bad, resOf)
+	if err != nil {
+		return res, err
+	}
+	for _, p := range plans {
+		if s, ok := subjects[p]; ok && s.failed() {
+			reject(p, p.subject.column, s.issue, s.message)
+		}
+	}
+
+	var good []*plan
+	for _, p := range plans {
+		if issues := bad[p]; len(issues) > 0 {
+			res.rejected = append(res.rejected, issues...)
+			res.rejRows++
+			continue
+		}
+		good = append(good, p)
+	}
+	res.ok = len(good)
+	if !write || len(good) == 0 {
+		return res, nil
+	}
+	res.stats, err = im.write(b, good, subjects, resOf)
+	return res, err
+}
+
+// resolveSubjects finds or plans the node each row is about.
+func (im *importer) resolveSubjects(b *batchState, plans []*plan, bad map[*plan][]Issue, resOf func(*ref) resolution) (map[*plan]resolution, error) {
+	out := map[*plan]resolution{}
+	var experts, enterprises []*plan
+	for _, p := range plans {
+		if len(bad[p]) > 0 {
+			continue
+		}
+		if p.subject.kind == castgraph.KindExpert {
+			experts = append(experts, p)
+		} else {
+			enterprises = append(enterprises, p)
+		}
+	}
+	if len(enterprises) > 0 {
+		qs := make([]nameQuery, len(enterprises))
+		for i, p := range enterprises {
+			qs[i] = nameQuery{kinds: []castgraph.Kind{castgraph.KindEnterprise}, name: p.subject.name, code: p.subject.code}
+		}
+		l, err := im.lookupNames(b, qs)
+		if err != nil {
+			return nil, err
+		}
+		for i, p := range enterprises {
+			r := im.decide(b, qs[i], l, castgraph.KindEnterprise)
+			if r.create {
+				b.pend(castgraph.KindEnterprise, r.key, p.subject.name, p.subject.code)
+			}
+			out[p] = r
+		}
+	}
+	if len(experts) == 0 {
+		return out, nil
+	}
+	spec, _ := castgraph.SpecOf(castgraph.KindExpert)
+	// The disambiguation: given, or the employer's name as the graph has it.
+	dis := make(map[*plan]string, len(experts))
+	var nameKeys, prefixes []string
+	for _, p := range experts {
+		d := p.subject.dis
+		if d == "" && p.subject.employer != nil {
+			r := resOf(p.subject.employer)
+			if r.found != nil {
+				d = r.found.Name
+			} else {
+				d = p.subject.employer.name
+			}
+		}
+		dis[p] = d
+		nameKey := castgraph.NormalizeName(p.subject.name)
+		if d != "" {
+			nameKeys = append(nameKeys, nameKey)
+		} else {
+			prefixes = append(prefixes, nameKey)
+		}
+	}
+	// Rows with a disambiguation merge on their key – found or created by
+	// the write itself – unless an expert of the name without one exists,
+	// who may be taken over: only then is the exact key looked up. So the
+	// common case costs one index seek a row.
+	noDis, err := b.tx.ByKey(castgraph.KindExpert, uniq(nameKeys))
+	if err != nil {
+		return nil, err
+	}
+	var exact []string
+	for _, p := range experts {
+		if d := dis[p]; d != "" {
+			if _, ok := noDis[castgraph.NormalizeName(p.subject.name)]; ok {
+				exact = append(exact, spec.NaturalKey(p.subject.name, map[string]any{"disambiguation": d}))
+			}
+		}
+	}
+	byKey, err := b.tx.ByKey(castgraph.KindExpert, uniq(exact))
+	if err != nil {
+		return nil, err
+	}
+	byName, err := b.tx.ByKeyPrefix(castgraph.KindExpert, uniq(prefixes))
+	if err != nil {
+		return nil, err
+	}
+	taken := map[string]bool{} // ids of experts taken over in this batch
+	for _, p := range experts {
+		nameKey := castgraph.NormalizeName(p.subject.name)
+		d := dis[p]
+		if d != "" {
+			key := spec.NaturalKey(p.subject.name, map[string]any{"disambiguation": d})
+			f, nameOnly := noDis[nameKey]
+			switch {
+			case !nameOnly:
+				// Merged on the key: the expert if the graph has them, else new.
+			case byKey[key].ID != "":
+				found := byKey[key]
+				out[p] = resolution{found: &found}
+				continue
+			case b.pending[string(castgraph.KindExpert)+"|"+key] != nil:
+			case !taken[f.ID]:
+				// The one expert of the name who has no disambiguation yet
+				// becomes this one.
+				taken[f.ID] = true
+				out[p] = resolution{found: &f, rekey: true, newKey: key}
+				continue
+			}
+			b.pend(castgraph.KindExpert, key, p.subject.name, "")
+			out[p] = resolution{create: true, kind: castgraph.KindExpert, key: key}
+			continue
+		}
+		cands := slices.Clone(byName[nameKey])
+		for _, pn := range b.byName[string(castgraph.KindExpert)+"|"+nameKey] {
+			if !slices.ContainsFunc(cands, func(f store.Found) bool { return f.Key == pn.key }) {
+				cands = append(cands, store.Found{ID: pn.id, Kind: castgraph.KindExpert, Key: pn.key, Name: pn.name})
+			}
+		}
+		switch len(cands) {
+		case 0:
+			b.pend(castgraph.KindExpert, nameKey, p.subject.name, "")
+			out[p] = resolution{create: true, kind: castgraph.KindExpert, key: nameKey}
+		case 1:
+			if _, ok := b.pending[string(castgraph.KindExpert)+"|"+cands[0].Key]; ok {
+				out[p] = resolution{create: true, kind: castgraph.KindExpert, key: cands[0].Key}
+			} else {
+				out[p] = resolution{found: &cands[0]}
+			}
+		default:
+			out[p] = resolution{issue: CodeAmbiguous, message: fmt.Sprintf("%d experts are named %q: %s; give the employer (工作单位) or a disambiguation (区分)",
+				len(cands), p.subject.name, describeFound(cands))}
+		}
+	}
+	return out, nil
+}
+
+func uniq(s []string) []string {
+	slices.Sort(s)
+	return slices.Compact(s)
+}
+
+// write writes the rows that resolved: re-keyings, the nodes created for
+// references (employers, enterprises served), then the subjects with their
+// relationships, one statement each.
+func (im *importer) write(b *batchState, good []*plan, subjects map[*plan]resolution, resOf func(*ref) resolution) (writeStats, error) {
+	var st writeStats
+	rekeys := map[castgraph.Kind][]store.Rekey{}
+	rekeyed := map[string]bool{}
+	// Referenced nodes the batch creates: the first row that needs one is
+	// its source.
+	var refOrder []string
+	refOps := map[string]*store.NodeUpsert{}
+	refKind := map[string]castgraph.Kind{}
+	for _, p := range good {
+		for _, l := range p.links {
+			r := resOf(l.to)
+			switch {
+			case r.create:
+				k := string(r.kind) + "|" + r.key
+				if _, ok := refOps[k]; !ok {
+					refOps[k] = &store.NodeUpsert{Key: r.key, ID: RosterID(r.kind, r.key), Name: l.to.name,
+						CreateProps: l.to.createProps, Sources: []string{p.source}}
+					refKind[k] = r.kind
+					refOrder = append(refOrder, k)
+				}
+			case r.rekey && !rekeyed[r.found.ID]:
+				// An enterprise known by name that takes the code the row gives.
+				rekeyed[r.found.ID] = true
+				rekeys[castgraph.KindEnterprise] = append(rekeys[castgraph.KindEnterprise], store.Rekey{
+					ID: r.found.ID, Key: r.newKey, Props: map[string]any{"creditCode": r.code}, Sources: []string{p.source}})
+			}
+		}
+	}
+	// The subjects: one row upsert per node, rows about one node merged.
+	type rowOp struct {
+		row  store.RowUpsert
+		rels map[string]int // type|to → index in row.Rels
+	}
+	var subjOrder []string
+	subjOps := map[string]*rowOp{}
+	var subjKind castgraph.Kind
+	for _, p := range good {
+		s := subjects[p]
+		subjKind = p.subject.kind
+		props := maps.Clone(p.subject.props)
+		up := store.NodeUpsert{Props: props, Sources: []string{p.source}, Name: p.subject.name}
+		switch {
+		case s.create:
+			up.Key, up.ID = s.key, RosterID(s.kind, s.key)
+			if p.subject.kind == castgraph.KindExpert {
+				if d := expertDis(p, resOf); d != "" {
+					props["disambiguation"] = d
+				}
+			}
+		case s.rekey && !rekeyed[s.found.ID]:
+			rekeyed[s.found.ID] = true
+			up.Key, up.ID = s.newKey, s.found.ID
+			rk := store.Rekey{ID: s.found.ID, Key: s.newKey, Props: map[string]any{}}
+			if p.subject.kind == castgraph.KindEnterprise {
+				rk.Props["creditCode"] = s.code
+			} else {
+				rk.Props["disambiguation"] = expertDis(p, resOf)
+				props["disambiguation"] = rk.Props["disambiguation"]
+			}
+			rekeys[p.subject.kind] = append(rekeys[p.subject.kind], rk)
+			up.Alias = aliasFor(p.subject.name, s.found)
+		case s.rekey:
+			up.Key, up.ID = s.newKey, s.found.ID
+		default:
+			up.Key, up.ID = s.found.Key, s.found.ID
+			up.Alias = aliasFor(p.subject.name, s.found)
+		}
+		op, ok := subjOps[up.Key]
+		if !ok {
+			op = &rowOp{row: store.RowUpsert{Node: up}, rels: map[string]int{}}
+			subjOps[up.Key] = op
+			subjOrder = append(subjOrder, up.Key)
+		} else {
+			// Two rows of the batch about one node: both are sources, the
+			// later row's properties win.
+			n := &op.row.Node
+			if !slices.Contains(n.Sources, p.source) {
+				n.Sources = append(n.Sources, p.source)
+			}
+			if n.Props == nil {
+				n.Props = map[string]any{}
+			}
+			maps.Copy(n.Props, props)
+			if n.Alias == "" {
+				n.Alias = up.Alias
+			}
+		}
+		for _, l := range p.links {
+			r := resOf(l.to)
+			var to string
+			if r.create {
+				to = "ref:" + string(r.kind) + "|" + r.key // the id comes from the upsert below
+			} else {
+				to = r.found.ID
+			}
+			k := string(l.rel) + "|" + to
+			if i, ok := op.rels[k]; ok {
+				rel := &op.row.Rels[i]
+				maps.Copy(rel.Props, l.props)
+				if !slices.Contains(rel.Sources, p.source) {
+					rel.Sources = append(rel.Sources, p.source)
+				}
+				continue
+			}
+			props := maps.Clone(l.props)
+			if props == nil {
+				props = map[string]any{}
+			}
+			op.rels[k] = len(op.row.Rels)
+			op.row.Rels = append(op.row.Rels, store.RelTo{Type: l.rel, To: to, Props: props, Sources: []string{p.source}})
+		}
+	}
+	for _, kind := range []castgraph.Kind{castgraph.KindEnterprise, castgraph.KindExpert} {
+		if err := b.tx.Rekey(kind, rekeys[kind]); err != nil {
+			return st, err
+		}
+	}
+	ids := map[string]string{} // kind|key → id of the nodes created for references
+	for _, kind := range []castgraph.Kind{castgraph.KindInstitution, castgraph.KindEnterprise} {
+		var rows []store.NodeUpsert
+		for _, k := range refOrder {
+			if refKind[k] == kind {
+				rows = append(rows, *refOps[k])
+			}
+		}
+		res, err := b.tx.UpsertNodes(kind, rows)
+		if err != nil {
+			return st, err
+		}
+		for key, id := range res.IDs {
+			ids[string(kind)+"|"+key] = id
+		}
+		st.nodesCreated += res.Created
+		st.nodesUpdated += res.Updated
+	}
+	rows := make([]store.RowUpsert, 0, len(subjOrder))
+	for _, k := range subjOrder {
+		row := subjOps[k].row
+		for i := range row.Rels {
+			if ref, ok := strings.CutPrefix(row.Rels[i].To, "ref:"); ok {
+				row.Rels[i].To = ids[ref]
+			}
+		}
+		rows = append(rows, row)
+	}
+	res, err := b.tx.UpsertRows(subjKind, rows)
+	if err != nil {
+		return st, err
+	}
+	st.nodesCreated += res.NodesCreated
+	st.nodesUpdated += res.NodesUpdated
+	st.relsCreated += res.RelationshipsCreated
+	st.relsUpdated += res.RelationshipsUpdated
+	// Nodes created for references are known by id from now on: remember
+	// them (kept only if the batch commits).
+	for _, p := range good {
+		for _, l := range p.links {
+			if r := resOf(l.to); r.create && l.to.create != "" {
+				if id := ids[string(r.kind)+"|"+r.key]; id != "" {
+					b.learned[cacheKey(l.to.kinds, l.to.name, l.to.code)] = resolution{found: &store.Found{ID: id, Kind: r.kind, Key: r.key, Name: l.to.name}}
+				}
+			}
+		}
+	}
+	return st, nil
+}
+
+// expertDis is the disambiguation an expert row gives: the 区分 column, or
+// the employer's name as the graph spells it.
+func expertDis(p *plan, resOf func(*ref) resolution) string {
+	if p.subject.dis != "" {
+		return p.subject.dis
+	}
+	if p.subject.employer == nil {
+		return ""
+	}
+	if r := resOf(p.subject.employer); r.found != nil {
+		return r.found.Name
+	}
+	return p.subject.employer.name
+}
+
+// aliasFor returns the row's spelling of a name when it differs from the
+// node's name and aliases beyond what normalisation folds (a loose match:
+// 有限责任公司 for 有限公司), so that the graph records it; else "".
+func aliasFor(name string, f *store.Found) string {
+	if f == nil || nameMatches(*f, castgraph.NormalizeName(name), false) {
+		return ""
+	}
+	return name
+}

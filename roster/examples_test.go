@@ -1,0 +1,69 @@
+package roster_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/castgraph/castgraph/data"
+	"github.com/castgraph/castgraph/roster"
+	"github.com/castgraph/castgraph/store/storetest"
+)
+
+// TestExamples_CheckAgainstTheDemoData dry-runs every example roster of
+// data/rosters against the plan and the demo roster: the good ones are
+// good, the one with deliberate bad rows has exactly its errors.
+func TestExamples_CheckAgainstTheDemoData(t *testing.T) {
+	s := storetest.MustOpen(t)
+	d, err := data.Demo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Load(context.Background(), d); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join("..", "data", "rosters")
+	mapping, err := os.Open(filepath.Join(dir, "experts-custom-headers.mapping.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := roster.ReadMapping(mapping, "mapping")
+	mapping.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		file         string
+		opts         roster.Options
+		kind         roster.Kind
+		encoding     string
+		ok, rejected int
+	}{
+		{"experts-synthetic.xlsx", roster.Options{Sheet: "专家名单"}, roster.Experts, "", 7, 0},
+		{"enterprises-synthetic-gbk.csv", roster.Options{}, roster.Enterprises, roster.EncodingGB18030, 6, 0},
+		{"members-synthetic.tsv", roster.Options{}, roster.Members, roster.EncodingUTF8, 4, 0},
+		{"services-synthetic.jsonl", roster.Options{}, roster.Services, roster.EncodingUTF8, 4, 0},
+		{"liaisons-synthetic-bom.csv", roster.Options{}, roster.Liaisons, roster.EncodingUTF8, 3, 0},
+		{"experts-synthetic-custom-headers.csv", roster.Options{Mapping: m}, roster.Experts, roster.EncodingUTF8, 1, 0},
+		{"experts-synthetic-bad-rows.csv", roster.Options{}, roster.Experts, roster.EncodingUTF8, 1, 7},
+	} {
+		t.Run(tc.file, func(t *testing.T) {
+			path := filepath.Join(dir, tc.file)
+			f, err := os.Open(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			fi, _ := f.Stat()
+			tc.opts.DryRun = true
+			rep, err := roster.Import(context.Background(), s, roster.File{Name: path, R: f, Size: fi.Size()}, tc.opts)
+			if err != nil {
+				t.Fatalf("%v\n%s", err, rep.Summary())
+			}
+			if rep.Kind != tc.kind || rep.Encoding != tc.encoding || rep.RowsOK != tc.ok || rep.RowsRejected != tc.rejected {
+				t.Errorf("%s%+v", rep.Summary(), rep.Errors())
+			}
+		})
+	}
+}
