@@ -249,6 +249,17 @@ type UpsertResult struct {
 	Created, Updated int
 }
 
+// checkWrite refuses writes in a dry run and kinds outside the registry.
+func (t *ImportTx) checkWrite(kind castgraph.Kind) error {
+	if !t.writable {
+		return castgraph.Errorf(castgraph.EINTERNAL, "", "a dry run cannot write")
+	}
+	if _, ok := castgraph.SpecOf(kind); !ok {
+		return castgraph.Errorf(castgraph.EINVALID, "kind", "unknown kind %q", kind)
+	}
+	return nil
+}
+
 // UpsertNodes merges nodes of one kind on their natural keys. A node that
 // exists keeps its id, name and description; the upsert sets the given
 // properties, adds the alias and the sources, and touches updatedAt only when
@@ -260,11 +271,8 @@ func (t *ImportTx) UpsertNodes(kind castgraph.Kind, rows []NodeUpsert) (UpsertRe
 	if len(rows) == 0 {
 		return res, nil
 	}
-	if !t.writable {
-		return res, castgraph.Errorf(castgraph.EINTERNAL, "", "a dry run cannot write")
-	}
-	if _, ok := castgraph.SpecOf(kind); !ok {
-		return res, castgraph.Errorf(castgraph.EINVALID, "kind", "unknown kind %q", kind)
+	if err := t.checkWrite(kind); err != nil {
+		return res, err
 	}
 	params := make([]map[string]any, len(rows))
 	for i, r := range rows {
@@ -359,11 +367,8 @@ func (t *ImportTx) UpsertRows(kind castgraph.Kind, rows []RowUpsert) (RowsResult
 	if len(rows) == 0 {
 		return res, nil
 	}
-	if !t.writable {
-		return res, castgraph.Errorf(castgraph.EINTERNAL, "", "a dry run cannot write")
-	}
-	if _, ok := castgraph.SpecOf(kind); !ok {
-		return res, castgraph.Errorf(castgraph.EINVALID, "kind", "unknown kind %q", kind)
+	if err := t.checkWrite(kind); err != nil {
+		return res, err
 	}
 	// The shape of the batch, type by type.
 	type shape struct {
