@@ -36,6 +36,7 @@ import (
 
 	"github.com/castgraph/castgraph/devdb"
 	"github.com/castgraph/castgraph/graph"
+	"github.com/castgraph/castgraph/neo4jenv"
 	"github.com/castgraph/castgraph/store"
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 )
@@ -129,9 +130,9 @@ func open() (*env, error) {
 func benchConfig(ctx context.Context) (store.Config, error) {
 	cfg := store.Config{
 		URI:      os.Getenv("CASTGRAPH_BENCH_NEO4J_URI"),
-		User:     envOr("CASTGRAPH_BENCH_NEO4J_USER", "neo4j"),
+		User:     neo4jenv.Getenv("CASTGRAPH_BENCH_NEO4J_USER", "neo4j"),
 		Password: os.Getenv("CASTGRAPH_BENCH_NEO4J_PASSWORD"),
-		Database: envOr("CASTGRAPH_BENCH_NEO4J_DATABASE", "neo4j"),
+		Database: neo4jenv.Getenv("CASTGRAPH_BENCH_NEO4J_DATABASE", "neo4j"),
 	}
 	if cfg.URI != "" {
 		return cfg, nil
@@ -153,13 +154,6 @@ func benchConfig(ctx context.Context) (store.Config, error) {
 	}
 	cfg.URI, cfg.User, cfg.Password = srv.URI, srv.User, srv.Password
 	return cfg, nil
-}
-
-func envOr(name, fallback string) string {
-	if v := os.Getenv(name); v != "" {
-		return v
-	}
-	return fallback
 }
 
 // pick checks that the database holds the synthetic graph and the plan, and

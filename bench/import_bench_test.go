@@ -42,6 +42,7 @@ import (
 	"github.com/castgraph/castgraph"
 	"github.com/castgraph/castgraph/data"
 	"github.com/castgraph/castgraph/devdb"
+	"github.com/castgraph/castgraph/neo4jenv"
 	"github.com/castgraph/castgraph/roster"
 	"github.com/castgraph/castgraph/store"
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -65,7 +66,7 @@ func importDB(b *testing.B) (*store.Store, store.Config) {
 	b.Helper()
 	ctx := context.Background()
 	opts := devdb.Options{
-		Home:     envOr("CASTGRAPH_NEO4J_HOME", filepath.Join(filepath.Dir(devdb.DefaultHome()), importHomeName)),
+		Home:     neo4jenv.Getenv("CASTGRAPH_NEO4J_HOME", filepath.Join(filepath.Dir(devdb.DefaultHome()), importHomeName)),
 		BoltPort: importBoltPort,
 		Log:      os.Stderr,
 	}

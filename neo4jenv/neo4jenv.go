@@ -17,9 +17,9 @@ import (
 func Resolve(ctx context.Context, log io.Writer) (store.Config, error) {
 	cfg := store.Config{
 		URI:      os.Getenv("NEO4J_URI"),
-		User:     envOr("NEO4J_USER", "neo4j"),
+		User:     Getenv("NEO4J_USER", "neo4j"),
 		Password: os.Getenv("NEO4J_PASSWORD"),
-		Database: envOr("NEO4J_DATABASE", "neo4j"),
+		Database: Getenv("NEO4J_DATABASE", "neo4j"),
 	}
 	if cfg.URI != "" {
 		return cfg, nil
@@ -32,7 +32,8 @@ func Resolve(ctx context.Context, log io.Writer) (store.Config, error) {
 	return cfg, nil
 }
 
-func envOr(name, fallback string) string {
+// Getenv returns the environment variable, or fallback when it is unset or empty.
+func Getenv(name, fallback string) string {
 	if v := os.Getenv(name); v != "" {
 		return v
 	}

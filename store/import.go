@@ -249,6 +249,36 @@ type UpsertResult struct {
 	Created, Updated int
 }
 
+// mergeRowNodes is the UNWIND … MERGE that both upserts start with: a new
+// node gets its id, name and creation properties; an existing one keeps its
+// name and description, gains the row's alias and sources, takes the row's
+// properties, and has updatedAt touched only when a property or alias changed.
+// Every ON MATCH expression reads the node as it was, so the items mean the
+// same whether applied one by one or together.
+func mergeRowNodes(kind castgraph.Kind) string {
+	return `UNWIND $rows AS row
+		MERGE (n:` + string(kind) + ` {key: row.key})
+		ON CREATE SET n:Entity, n.id = row.id, n.name = row.name, n.aliases = [], n.aliasText = '',
+		              n.createdAt = datetime(), n.updatedAt = datetime(), n.sources = row.sources,
+		              n += coalesce(row.create, {}), n += row.props
+		ON MATCH SET
+		    n.updatedAt = CASE WHEN any(k IN keys(row.props) WHERE n[k] IS NULL OR n[k] <> row.props[k])
+		                         OR (row.alias IS NOT NULL AND row.alias <> n.name AND NOT row.alias IN coalesce(n.aliases, []))
+		                       THEN datetime() ELSE n.updatedAt END,
+		    n.aliases = CASE WHEN row.alias IS NOT NULL AND row.alias <> n.name AND NOT row.alias IN coalesce(n.aliases, [])
+		                     THEN coalesce(n.aliases, []) + row.alias ELSE n.aliases END,
+		    n.aliasText = CASE WHEN row.alias IS NOT NULL AND row.alias <> n.name AND NOT row.alias IN coalesce(n.aliases, [])
+		                       THEN trim(coalesce(n.aliasText, '') + ' ' + row.alias) ELSE n.aliasText END,
+		    n.sources = coalesce(n.sources, []) + [s IN row.sources WHERE NOT s IN coalesce(n.sources, [])],
+		    n += row.props`
+}
+
+// nodeRowReturn reports, per row, the node's id and whether this statement
+// created or changed it.
+const nodeRowReturn = `
+		RETURN row.key AS key, n.id AS id, n.createdAt = datetime() AS created,
+		       n.createdAt <> datetime() AND n.updatedAt = datetime() AS updated`
+
 // checkWrite refuses writes in a dry run and kinds outside the registry.
 func (t *ImportTx) checkWrite(kind castgraph.Kind) error {
 	if !t.writable {
@@ -283,26 +313,8 @@ func (t *ImportTx) UpsertNodes(kind castgraph.Kind, rows []NodeUpsert) (UpsertRe
 		params[i] = map[string]any{"key": r.Key, "id": r.ID, "name": r.Name, "alias": alias,
 			"props": nonNilParams(r.Props), "create": nonNilParams(r.CreateProps), "sources": nonNil(r.Sources)}
 	}
-	// Every expression of ON MATCH SET reads the node as it was (none reads
-	// what another item sets), so the statement means the same whether the
-	// items are applied one by one or together; the WITH-free form keeps
-	// the planner from materialising the rows between steps.
-	result, err := t.tx.Run(t.ctx, `UNWIND $rows AS row
-		MERGE (n:`+string(kind)+` {key: row.key})
-		ON CREATE SET n:Entity, n.id = row.id, n.name = row.name, n.aliases = [], n.aliasText = '',
-		              n.createdAt = datetime(), n.updatedAt = datetime(), n.sources = row.sources, n += row.create, n += row.props
-		ON MATCH SET
-		    n.updatedAt = CASE WHEN any(k IN keys(row.props) WHERE n[k] IS NULL OR n[k] <> row.props[k])
-		                         OR (row.alias IS NOT NULL AND row.alias <> n.name AND NOT row.alias IN coalesce(n.aliases, []))
-		                       THEN datetime() ELSE n.updatedAt END,
-		    n.aliases = CASE WHEN row.alias IS NOT NULL AND row.alias <> n.name AND NOT row.alias IN coalesce(n.aliases, [])
-		                     THEN coalesce(n.aliases, []) + row.alias ELSE n.aliases END,
-		    n.aliasText = CASE WHEN row.alias IS NOT NULL AND row.alias <> n.name AND NOT row.alias IN coalesce(n.aliases, [])
-		                       THEN trim(coalesce(n.aliasText, '') + ' ' + row.alias) ELSE n.aliasText END,
-		    n.sources = coalesce(n.sources, []) + [s IN row.sources WHERE NOT s IN coalesce(n.sources, [])],
-		    n += row.props
-		RETURN row.key AS key, n.id AS id, n.createdAt = datetime() AS created,
-		       n.createdAt <> datetime() AND n.updatedAt = datetime() AS updated`,
+	// The WITH-free form keeps the planner from materialising rows between steps.
+	result, err := t.tx.Run(t.ctx, mergeRowNodes(kind)+nodeRowReturn,
 		map[string]any{"rows": params})
 	if err != nil {
 		return res, fmt.Errorf("writing %s nodes: %w", kind, err)
@@ -498,24 +510,7 @@ func (t *ImportTx) UpsertRows(kind castgraph.Kind, rows []RowUpsert) (RowsResult
 	if calls.Len() > 0 {
 		body += "\n\t\tWITH *" + calls.String()
 	}
-	result, err := t.tx.Run(t.ctx, `UNWIND $rows AS row
-		MERGE (n:`+string(kind)+` {key: row.key})
-		ON CREATE SET n:Entity, n.id = row.id, n.name = row.name, n.aliases = [], n.aliasText = '',
-		              n.createdAt = datetime(), n.updatedAt = datetime(), n.sources = row.sources,
-		              n += coalesce(row.create, {}), n += row.props
-		ON MATCH SET
-		    n.updatedAt = CASE WHEN any(k IN keys(row.props) WHERE n[k] IS NULL OR n[k] <> row.props[k])
-		                         OR (row.alias IS NOT NULL AND row.alias <> n.name AND NOT row.alias IN coalesce(n.aliases, []))
-		                       THEN datetime() ELSE n.updatedAt END,
-		    n.aliases = CASE WHEN row.alias IS NOT NULL AND row.alias <> n.name AND NOT row.alias IN coalesce(n.aliases, [])
-		                     THEN coalesce(n.aliases, []) + row.alias ELSE n.aliases END,
-		    n.aliasText = CASE WHEN row.alias IS NOT NULL AND row.alias <> n.name AND NOT row.alias IN coalesce(n.aliases, [])
-		                       THEN trim(coalesce(n.aliasText, '') + ' ' + row.alias) ELSE n.aliasText END,
-		    n.sources = coalesce(n.sources, []) + [s IN row.sources WHERE NOT s IN coalesce(n.sources, [])],
-		    n += row.props
-		WITH n, row`+body+`
-		RETURN row.key AS key, n.id AS id, n.createdAt = datetime() AS created,
-		       n.createdAt <> datetime() AND n.updatedAt = datetime() AS updated`+ret.String(),
+	result, err := t.tx.Run(t.ctx, mergeRowNodes(kind)+"\n\t\tWITH n, row"+body+nodeRowReturn+ret.String(),
 		map[string]any{"rows": params})
 	if err != nil {
 		return res, fmt.Errorf("writing %s rows: %w", kind, err)

@@ -178,7 +178,7 @@ func load(ctx context.Context, args []string, log *slog.Logger) error {
 func serve(ctx context.Context, args []string, log *slog.Logger) error {
 	start := time.Now()
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	addr := fs.String("addr", envOr("CASTGRAPH_ADDR", ":8080"), "listen address")
+	addr := fs.String("addr", neo4jenv.Getenv("CASTGRAPH_ADDR", ":8080"), "listen address")
 	datasets := datasetFlags(fs)
 	d, err := datasets(args)
 	if err != nil {
@@ -246,13 +246,6 @@ func devdbCommand(ctx context.Context, args []string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown devdb command %q", args[0])
-}
-
-func envOr(name, fallback string) string {
-	if v := os.Getenv(name); v != "" {
-		return v
-	}
-	return fallback
 }
 
 func portOf(addr string) string {
