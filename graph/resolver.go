@@ -36,6 +36,7 @@ func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error)
 	if err != nil || n == nil {
 		return nil, err
 	}
+	loaders.For(ctx, r.Store).Adopt([]*castgraph.Node{n})
 	return model.Wrap(n), nil
 }
 
@@ -93,26 +94,33 @@ func pageInfo(p *store.Page) *model.PageInfo {
 }
 
 // list answers a Query list field; totalCount is counted only when asked.
+// The page's nodes become one family of the request's loaders, so each
+// relationship field asked of them costs one statement for all.
 func (r *Resolver) list(ctx context.Context, kind castgraph.Kind, args pageArgs) (*store.Page, func(context.Context) (int, error), error) {
 	q := args.query()
 	page, err := r.Store.List(ctx, kind, q)
 	if err != nil {
 		return nil, nil, err
 	}
+	loaders.For(ctx, r.Store).Adopt(page.Nodes)
 	count := func(ctx context.Context) (int, error) { return r.Store.Count(ctx, kind, q) }
 	return page, count, nil
 }
 
 // relatedPage answers a relationship field through the request's loaders, so
-// that sibling nodes asking for the same field share one statement.
+// that sibling nodes asking for the same field share one statement, which
+// reads only the fields the client asked of the far nodes.
 func (r *Resolver) relatedPage(ctx context.Context, near *castgraph.Node, field string, args pageArgs) (*store.Page, func(context.Context) (int, error), error) {
 	l := loaders.For(ctx, r.Store)
 	q := args.query()
-	page, err := l.Related(ctx, near.Kind, field, near.ID, q)
+	if end, ok := store.RelationField(near.Kind, field); ok && len(end.Far) == 1 {
+		q.Fields = wantedFields(ctx, end.Far[0])
+	}
+	page, err := l.Related(ctx, near, field, q)
 	if err != nil {
 		return nil, nil, err
 	}
-	count := func(ctx context.Context) (int, error) { return l.RelatedCount(ctx, near.Kind, field, near.ID, q.Where) }
+	count := func(ctx context.Context) (int, error) { return l.RelatedCount(ctx, near, field, q.Where) }
 	return page, count, nil
 }
 

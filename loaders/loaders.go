@@ -3,6 +3,14 @@
 // (field, arguments), not one per node. Loaders are built per request by
 // Middleware and live only as long as it; they must not outlive it or be
 // shared, so no request sees another's cache.
+//
+// Two ways lead to one statement. Nodes that one statement returned (a list
+// field's page, or every page of one batched relationship field) form a
+// family: the first of them to ask for a relationship field fetches it for
+// the whole family at once, and the others find the answer ready, so nested
+// levels cost one statement each and never wait. Nodes the loaders did not
+// see come out of the store (a mutation's result, a search hit) fall back to
+// dataloadgen, which waits batchWait for siblings before it queries.
 package loaders
 
 import (
@@ -26,24 +34,51 @@ type key struct {
 	Args  string
 }
 
+// family is the nodes one statement returned, by kind, each id once.
+type family struct {
+	ids map[castgraph.Kind][]string
+}
+
+// familyFetch is one relationship field (with its arguments) fetched for a
+// whole family: pages, or counts when count is set.
+type familyFetch struct {
+	fam   *family
+	near  castgraph.Kind
+	field string
+	args  string
+	count bool
+}
+
+// fetched is the answer of a familyFetch, filled once.
+type fetched struct {
+	once   sync.Once
+	pages  map[string]*store.Page
+	counts map[string]int
+	err    error
+}
+
 // Loaders holds the request's loaders.
 type Loaders struct {
+	store  *store.Store
 	pages  *dataloadgen.Loader[key, *store.Page]
 	counts *dataloadgen.Loader[key, int]
 
-	mu      sync.Mutex
-	queries map[string]store.PageQuery // Args JSON → the query it stands for
+	mu       sync.Mutex
+	queries  map[string]store.PageQuery // Args JSON → the query it stands for
+	families map[*castgraph.Node]*family
+	fetches  map[familyFetch]*fetched
 }
 
-// batchWait is how long a loader waits for sibling fields before it queries.
-// gqlgen resolves the fields of list elements concurrently, so siblings
-// normally arrive within a millisecond of each other; the margin covers a
-// busy machine. It is also the latency each nested level adds.
+// batchWait is how long the fallback loader waits for sibling fields before
+// it queries. gqlgen resolves the fields of list elements concurrently, so
+// siblings normally arrive within a millisecond of each other; the margin
+// covers a busy machine. It is also the latency each such level adds.
 const batchWait = 5 * time.Millisecond
 
 // New builds a request's loaders over the store.
 func New(s *store.Store) *Loaders {
-	l := &Loaders{queries: map[string]store.PageQuery{}}
+	l := &Loaders{store: s, queries: map[string]store.PageQuery{},
+		families: map[*castgraph.Node]*family{}, fetches: map[familyFetch]*fetched{}}
 	l.pages = dataloadgen.NewMappedLoader(func(ctx context.Context, keys []key) (map[key]*store.Page, error) {
 		out := map[key]*store.Page{}
 		for g, ids := range l.group(keys) {
@@ -51,6 +86,7 @@ func New(s *store.Store) *Loaders {
 			if err != nil {
 				return nil, err
 			}
+			l.adoptPages(pages)
 			for _, id := range ids {
 				out[key{g.Near, g.Field, id, g.Args}] = pages[id]
 			}
@@ -71,6 +107,33 @@ func New(s *store.Store) *Loaders {
 		return out, nil
 	}, dataloadgen.WithWait(batchWait))
 	return l
+}
+
+// Adopt makes the nodes one family: the nodes a single statement returned,
+// whose relationship fields are then fetched for all of them at once.
+func (l *Loaders) Adopt(nodes []*castgraph.Node) {
+	fam := &family{ids: map[castgraph.Kind][]string{}}
+	seen := map[string]bool{}
+	for _, n := range nodes {
+		if !seen[n.ID] {
+			seen[n.ID] = true
+			fam.ids[n.Kind] = append(fam.ids[n.Kind], n.ID)
+		}
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, n := range nodes {
+		l.families[n] = fam
+	}
+}
+
+// adoptPages makes the nodes of pages from one statement one family.
+func (l *Loaders) adoptPages(pages map[string]*store.Page) {
+	var nodes []*castgraph.Node
+	for _, p := range pages {
+		nodes = append(nodes, p.Nodes...)
+	}
+	l.Adopt(nodes)
 }
 
 // group collects the ids of keys that differ only by node.
@@ -97,14 +160,52 @@ func (l *Loaders) query(args string) store.PageQuery {
 	return l.queries[args]
 }
 
+// forFamily returns the shared answer of a field for near's family, or nil
+// when near belongs to none.
+func (l *Loaders) forFamily(near *castgraph.Node, field, args string, count bool) (*familyFetch, *fetched) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	fam := l.families[near]
+	if fam == nil {
+		return nil, nil
+	}
+	ff := familyFetch{fam: fam, near: near.Kind, field: field, args: args, count: count}
+	f := l.fetches[ff]
+	if f == nil {
+		f = &fetched{}
+		l.fetches[ff] = f
+	}
+	return &ff, f
+}
+
 // Related returns one page of a node's relationship field.
-func (l *Loaders) Related(ctx context.Context, near castgraph.Kind, field, id string, q store.PageQuery) (*store.Page, error) {
-	return l.pages.Load(ctx, key{near, field, id, l.remember(q)})
+func (l *Loaders) Related(ctx context.Context, near *castgraph.Node, field string, q store.PageQuery) (*store.Page, error) {
+	args := l.remember(q)
+	ff, f := l.forFamily(near, field, args, false)
+	if f == nil {
+		return l.pages.Load(ctx, key{near.Kind, field, near.ID, args})
+	}
+	f.once.Do(func() {
+		f.pages, f.err = l.store.RelatedPages(ctx, ff.near, field, ff.fam.ids[ff.near], q)
+		if f.err == nil {
+			l.adoptPages(f.pages)
+		}
+	})
+	return f.pages[near.ID], f.err
 }
 
 // RelatedCount counts a node's relationships of a field that match the filter.
-func (l *Loaders) RelatedCount(ctx context.Context, near castgraph.Kind, field, id string, where map[string]any) (int, error) {
-	return l.counts.Load(ctx, key{near, field, id, l.remember(store.PageQuery{Where: where})})
+func (l *Loaders) RelatedCount(ctx context.Context, near *castgraph.Node, field string, where map[string]any) (int, error) {
+	q := store.PageQuery{Where: where}
+	args := l.remember(q)
+	ff, f := l.forFamily(near, field, args, true)
+	if f == nil {
+		return l.counts.Load(ctx, key{near.Kind, field, near.ID, args})
+	}
+	f.once.Do(func() {
+		f.counts, f.err = l.store.RelatedCounts(ctx, ff.near, field, ff.fam.ids[ff.near], where)
+	})
+	return f.counts[near.ID], f.err
 }
 
 type ctxKey struct{}

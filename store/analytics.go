@@ -186,7 +186,7 @@ func (s *Store) SocietyParkCooperation(ctx context.Context, first int) ([]Cooper
 			r := m["co"].(dbtype.Relationship)
 			out = append(out, Cooperation{
 				Society: toNode(m["s"].(dbtype.Node)), Park: p.node,
-				Props: relProps(r), Provenance: toProvenance(r.Props), Clusters: p.clusters,
+				Props: relProps(r.Props), Provenance: toProvenance(r.Props), Clusters: p.clusters,
 			})
 		}
 		return out, nil
@@ -274,7 +274,7 @@ func (s *Store) PlanItemReport(ctx context.Context, ref PlanItemRef) (*ItemRepor
 			p := toNode(m["p"].(dbtype.Node))
 			count, _ := m["participantCount"].(int64)
 			report.Programmes = append(report.Programmes, LaunchedProgramme{
-				Program: p, Props: relProps(m["l"].(dbtype.Relationship)),
+				Program: p, Props: relProps(m["l"].(dbtype.Relationship).Props),
 				RunBy: edgesOf(p.ID, m["runBy"], true), Participants: edgesOf(p.ID, m["participants"], false),
 				ParticipantCount: int(count),
 			})
@@ -367,7 +367,7 @@ func (s *Store) OverseasStationsIn(ctx context.Context, ref CountryRef, first in
 			for _, l := range m["liaisons"].([]any) {
 				lm := l.(map[string]any)
 				st.Liaisons = append(st.Liaisons, Liaison{
-					Expert: toNode(lm["x"].(dbtype.Node)), Props: relProps(lm["l"].(dbtype.Relationship)),
+					Expert: toNode(lm["x"].(dbtype.Node)), Props: relProps(lm["l"].(dbtype.Relationship).Props),
 					Enterprises: nodesOf(lm["enterprises"]),
 				})
 			}
@@ -609,7 +609,7 @@ func edgesOf(nearID string, v any, outgoing bool) []castgraph.Edge {
 		r := m["r"].(dbtype.Relationship)
 		out = append(out, castgraph.Edge{
 			Type: castgraph.RelType(r.Type), NearID: nearID, Other: toNode(m["n"].(dbtype.Node)), Outgoing: outgoing,
-			Props: relProps(r), Provenance: toProvenance(r.Props),
+			Props: relProps(r.Props), Provenance: toProvenance(r.Props),
 		})
 	}
 	return out

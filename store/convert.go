@@ -28,13 +28,20 @@ const (
 
 // toNode turns a Neo4j node into a domain node.
 func toNode(n dbtype.Node) *castgraph.Node {
-	out := &castgraph.Node{Props: map[string]any{}}
+	var kind castgraph.Kind
 	for _, l := range n.Labels {
 		if _, ok := castgraph.SpecOf(castgraph.Kind(l)); ok {
-			out.Kind = castgraph.Kind(l)
+			kind = castgraph.Kind(l)
 		}
 	}
-	for k, v := range n.Props {
+	return nodeFromProps(kind, n.Props)
+}
+
+// nodeFromProps makes a domain node of the kind from its properties: all of
+// them, or the ones a projection returned (what is missing reads as unset).
+func nodeFromProps(kind castgraph.Kind, props map[string]any) *castgraph.Node {
+	out := &castgraph.Node{Kind: kind, Props: map[string]any{}}
+	for k, v := range props {
 		switch k {
 		case propID:
 			out.ID, _ = v.(string)
@@ -49,10 +56,12 @@ func toNode(n dbtype.Node) *castgraph.Node {
 		case propKey, propAliasText:
 		case propSources, propCreatedAt, propUpdatedAt:
 		default:
-			out.Props[k] = fromNeo4j(v)
+			if v != nil {
+				out.Props[k] = fromNeo4j(v)
+			}
 		}
 	}
-	out.Provenance = toProvenance(n.Props)
+	out.Provenance = toProvenance(props)
 	if out.Aliases == nil {
 		out.Aliases = []string{}
 	}
@@ -71,9 +80,9 @@ func toProvenance(props map[string]any) castgraph.Provenance {
 }
 
 // relProps returns a relationship's own properties, without provenance.
-func relProps(r dbtype.Relationship) map[string]any {
+func relProps(props map[string]any) map[string]any {
 	out := map[string]any{}
-	for k, v := range r.Props {
+	for k, v := range props {
 		if k != propSources && k != propCreatedAt && k != propUpdatedAt {
 			out[k] = fromNeo4j(v)
 		}

@@ -35,6 +35,57 @@ type PageQuery struct {
 	// First/After page forwards, Last/Before backwards; one pair at most.
 	First, Last   *int
 	After, Before string
+	// Fields narrows what is read of each node (and relationship); the zero
+	// value reads everything.
+	Fields Fields
+}
+
+// Fields is what a caller will use of the nodes a read returns, so that the
+// statement sends only that (a client asking for id and name of 400 experts
+// should not pay for their descriptions and provenance). It applies where
+// the far end is one kind; a node read through it has only these fields.
+type Fields struct {
+	// Partial asks for the listed fields only; without it all are read.
+	Partial bool
+	// Props are the node properties to read besides id and name: aliases,
+	// description, the kind's own, or sources/createdAt/updatedAt for provenance.
+	Props []string
+	// Edges asks for each relationship's properties and provenance.
+	Edges bool
+}
+
+// projection returns the Cypher map projection of node variable v and the
+// expression for relationship variable r under f, or ok=false when whole
+// entities are read.
+func (f Fields) projection(t target, v, r string) (node, rel string, ok bool) {
+	if !f.Partial || t.kind == "" {
+		return "", "", false
+	}
+	keys := []string{"." + propID, "." + propName}
+	for _, p := range f.Props {
+		if validPropName(p) {
+			keys = append(keys, "."+p)
+		}
+	}
+	rel = "null"
+	if f.Edges {
+		rel = "properties(" + r + ")"
+	}
+	return v + " {" + strings.Join(keys, ", ") + "}", rel, true
+}
+
+// validPropName keeps property names that are plain identifiers, so a
+// projection never carries anything but property names into Cypher.
+func validPropName(p string) bool {
+	if p == "" {
+		return false
+	}
+	for i, c := range p {
+		if !(c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || i > 0 && c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
 }
 
 // Order is one sort field: "name", "id", "createdAt", "updatedAt" or a

@@ -173,7 +173,7 @@ func toPath(p dbtype.Path) Path {
 	for i, r := range p.Relationships {
 		out.Steps[i] = PathStep{
 			Type: castgraph.RelType(r.Type), From: ids[r.StartElementId], To: ids[r.EndElementId],
-			Forward: r.StartElementId == p.Nodes[i].ElementId, Props: relProps(r), Provenance: toProvenance(r.Props),
+			Forward: r.StartElementId == p.Nodes[i].ElementId, Props: relProps(r.Props), Provenance: toProvenance(r.Props),
 		}
 	}
 	return out
@@ -307,7 +307,7 @@ func (s *Store) Neighborhood(ctx context.Context, id string, depth, limit int) (
 			seen[r.ElementId] = true
 			out.Edges = append(out.Edges, NeighborEdge{
 				Type: castgraph.RelType(r.Type), Source: from.ID, Target: to.ID,
-				Props: relProps(r), Provenance: toProvenance(r.Props),
+				Props: relProps(r.Props), Provenance: toProvenance(r.Props),
 			})
 		}
 		sort.Slice(out.Edges, func(i, j int) bool {

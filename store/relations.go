@@ -24,13 +24,17 @@ func (s *Store) RelatedPages(ctx context.Context, near castgraph.Kind, field str
 		return nil, err
 	}
 	b.params["ids"], b.params["limit"] = ids, w.limit
+	nodeExpr, relExpr, partial := q.Fields.projection(t, "b", "r")
+	if !partial {
+		nodeExpr, relExpr = "b", "r"
+	}
 	cypher := `UNWIND $ids AS id
 		MATCH (a:Entity {id: id})
 		CALL {
 			WITH a
 			MATCH ` + end.Pattern("a", "r", "b", t.label()) + `
 			WHERE ` + w.where + `
-			RETURN r, b, ` + w.sortKey + ` AS k
+			RETURN ` + relExpr + ` AS r, ` + nodeExpr + ` AS b, ` + w.sortKey + ` AS k
 			ORDER BY ` + w.order + `
 			LIMIT $limit
 		}
@@ -50,11 +54,18 @@ func (s *Store) RelatedPages(ctx context.Context, near castgraph.Kind, field str
 			var keys [][]any
 			for _, row := range rows.([]any) {
 				cols := row.([]any)
-				r := cols[0].(dbtype.Relationship)
-				other := toNode(cols[1].(dbtype.Node))
+				var other *castgraph.Node
+				var rel map[string]any
+				if partial {
+					other = nodeFromProps(t.kind, cols[1].(map[string]any))
+					rel, _ = cols[0].(map[string]any)
+				} else {
+					other = toNode(cols[1].(dbtype.Node))
+					rel = cols[0].(dbtype.Relationship).Props
+				}
 				nodes = append(nodes, other)
 				edges = append(edges, castgraph.Edge{Type: end.Spec.Type, NearID: id, Other: other, Outgoing: end.Outgoing,
-					Props: relProps(r), Provenance: toProvenance(r.Props)})
+					Props: relProps(rel), Provenance: toProvenance(rel)})
 				keys = append(keys, cols[2].([]any))
 			}
 			out[id] = w.finish(nodes, edges, keys)
@@ -141,7 +152,7 @@ func (s *Store) Link(ctx context.Context, l Link) (*LinkResult, error) {
 		}
 		v, _ := recs[0].Get("r")
 		r := v.(dbtype.Relationship)
-		return &LinkResult{From: from, To: to, Props: relProps(r), Provenance: toProvenance(r.Props)}, nil
+		return &LinkResult{From: from, To: to, Props: relProps(r.Props), Provenance: toProvenance(r.Props)}, nil
 	})
 }
 

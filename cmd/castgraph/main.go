@@ -1,6 +1,7 @@
 // Command castgraph serves the castgraph GraphQL API and runs its tools:
 //
-//	castgraph serve [-addr :8080] [-demo | -seed]   serve /graphql, GraphiQL, /healthz, /readyz
+//	castgraph serve [-addr :8080] [-demo | -seed]     serve /graphql, GraphiQL, /healthz, /readyz
+//	                [-pprof 127.0.0.1:6060]            and Go's profiler on its own address
 //	castgraph load [-demo | -seed] [FILE.json ...]    load datasets (data/README.md has the format)
 //	castgraph migrate                                 apply schema migrations
 //	castgraph devdb start|stop|status                 manage the local development Neo4j
@@ -16,6 +17,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"os/signal"
 	"syscall"
@@ -30,7 +32,7 @@ import (
 )
 
 const usage = `usage:
-  castgraph serve [-addr :8080] [-demo | -seed]
+  castgraph serve [-addr :8080] [-demo | -seed] [-pprof 127.0.0.1:6060]
   castgraph load [-demo | -seed] [FILE.json ...]
   castgraph migrate
   castgraph import [-kind K] [-dry-run] [-strict] [-report FILE] … FILE.csv|.tsv|.xlsx|.jsonl   (import -h for all flags)
@@ -179,6 +181,7 @@ func serve(ctx context.Context, args []string, log *slog.Logger) error {
 	start := time.Now()
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	addr := fs.String("addr", neo4jenv.Getenv("CASTGRAPH_ADDR", ":8080"), "listen address")
+	pprofAddr := fs.String("pprof", os.Getenv("CASTGRAPH_PPROF_ADDR"), "serve Go's profiler (/debug/pprof/) on this address, e.g. 127.0.0.1:6060; off when empty")
 	datasets := datasetFlags(fs)
 	d, err := datasets(args)
 	if err != nil {
@@ -206,6 +209,9 @@ func serve(ctx context.Context, args []string, log *slog.Logger) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
+	if *pprofAddr != "" {
+		go func() { errc <- servePprof(*pprofAddr, log) }()
+	}
 	log.Info("castgraph is serving", "graphiql", "http://localhost"+portOf(*addr)+"/", "api", "/graphql", "startup", time.Since(start).Round(time.Millisecond))
 	select {
 	case err := <-errc:
@@ -216,6 +222,18 @@ func serve(ctx context.Context, args []string, log *slog.Logger) error {
 	defer cancel()
 	log.Info("shutting down")
 	return srv.Shutdown(shutdown)
+}
+
+// servePprof serves the profiler on its own listener, never on the API's
+// address, so it is reachable only where the operator asks (loopback, say).
+func servePprof(addr string, log *slog.Logger) error {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	log.Info("profiler is serving", "url", "http://"+addr+"/debug/pprof/")
+	srv := &http.Server{Addr: addr, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	return fmt.Errorf("profiler: %w", srv.ListenAndServe())
 }
 
 func devdbCommand(ctx context.Context, args []string) error {

@@ -1,0 +1,106 @@
+package graph_test
+
+import (
+	"reflect"
+	"slices"
+	"testing"
+
+	"github.com/castgraph/castgraph"
+	"github.com/castgraph/castgraph/data"
+)
+
+// TestRelatedFields_NarrowReadsGiveTheSameAnswers checks the projection of
+// relationship pages: a statement reads only the fields the client selects
+// (through nodes, edges, inline and named fragments), and every field
+// selected still comes back as a whole-node read (the experts list) and the
+// dataset say.
+func TestRelatedFields_NarrowReadsGiveTheSameAnswers(t *testing.T) {
+	a := newAPI(t)
+	demo, err := data.Demo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := demoIDs(t, castgraph.KindEnterprise)
+	vars := map[string]any{"ids": ids}
+
+	wide := a.ok(t, `query($ids: [ID!]) { enterprises(where: {id: {in: $ids}}, first: 100) { nodes { id
+		servedBy(first: 50) { edges { via since provenance { sources }
+			node { id name aliases provenance { sources createdAt } title ...More } } } } } }
+		fragment More on Node { description ... on Expert { academician field disambiguation } }`, vars)
+	narrow := a.ok(t, `query($ids: [ID!]) { enterprises(where: {id: {in: $ids}}, first: 100) { nodes { id
+		servedBy(first: 50) { nodes { id name } } } } }`, vars)
+
+	// The reference: the same experts read whole, through the list.
+	var expertIDs []string
+	for _, e := range list(wide, "enterprises", "nodes") {
+		for _, edge := range list(e, "servedBy", "edges") {
+			expertIDs = append(expertIDs, str(edge, "node", "id"))
+		}
+	}
+	if len(expertIDs) < 10 {
+		t.Fatalf("only %d served experts in the demo data: too few to prove anything", len(expertIDs))
+	}
+	ref := a.ok(t, `query($ids: [ID!]) { experts(where: {id: {in: $ids}}, first: 500) { nodes {
+		id name aliases provenance { sources createdAt } title description academician field disambiguation } } }`,
+		map[string]any{"ids": expertIDs})
+	whole := map[string]any{}
+	for _, n := range list(ref, "experts", "nodes") {
+		whole[str(n, "id")] = n
+	}
+
+	served := map[[2]string]castgraph.DatasetRelship{}
+	for _, r := range demo.Relationships {
+		if r.Type == castgraph.RelServes {
+			served[[2]string{r.To, r.From}] = r
+		}
+	}
+	narrowByID := map[string]any{}
+	for _, e := range list(narrow, "enterprises", "nodes") {
+		narrowByID[str(e, "id")] = e
+	}
+	withVia := 0
+	for _, e := range list(wide, "enterprises", "nodes") {
+		var wideOrder, narrowOrder []string
+		for _, edge := range list(e, "servedBy", "edges") {
+			node := get(edge, "node").(map[string]any)
+			wideOrder = append(wideOrder, str(node, "id"))
+			if !reflect.DeepEqual(node, whole[str(node, "id")]) {
+				t.Errorf("%s served by %s:\n got %v\nwant %v", str(e, "id"), str(node, "id"), node, whole[str(node, "id")])
+			}
+			r, ok := served[[2]string{str(e, "id"), str(node, "id")}]
+			if !ok {
+				continue // a relationship another test added
+			}
+			if via, _ := r.Props["via"].(string); via != "" {
+				withVia++
+				if get(edge, "via") != via {
+					t.Errorf("%s ← %s: via %v, want %q", str(e, "id"), str(node, "id"), get(edge, "via"), via)
+				}
+			}
+			if since, _ := r.Props["since"].(string); since != "" && get(edge, "since") != since {
+				t.Errorf("%s ← %s: since %v, want %q", str(e, "id"), str(node, "id"), get(edge, "since"), since)
+			}
+			if !slices.Contains(toStrings(list(edge, "provenance", "sources")), r.Source) {
+				t.Errorf("%s ← %s: sources %v lack %q", str(e, "id"), str(node, "id"), list(edge, "provenance", "sources"), r.Source)
+			}
+		}
+		for _, n := range list(narrowByID[str(e, "id")], "servedBy", "nodes") {
+			narrowOrder = append(narrowOrder, str(n, "id"))
+		}
+		if !slices.Equal(wideOrder, narrowOrder) {
+			t.Errorf("%s: narrow read gives %v, wide %v", str(e, "id"), narrowOrder, wideOrder)
+		}
+	}
+	if withVia == 0 {
+		t.Error("no relationship with via was checked")
+	}
+}
+
+func toStrings(list []any) []string {
+	out := make([]string, 0, len(list))
+	for _, v := range list {
+		s, _ := v.(string)
+		out = append(out, s)
+	}
+	return out
+}
