@@ -16,3 +16,11 @@ func RunWithPathsTimeout(ctx context.Context, s *Store, timeout time.Duration, c
 	})
 	return timedOut(err), err
 }
+
+// ForceListPlan makes anchored lists walk from the anchor ("anchor") or the
+// name index ("walk") whatever the estimate says, until restore is called.
+func ForceListPlan(plan string) (restore func()) {
+	saved := preferNameWalk
+	preferNameWalk = func(float64, float64, float64) bool { return plan == "walk" }
+	return func() { preferNameWalk = saved }
+}
