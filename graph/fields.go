@@ -10,31 +10,40 @@ import (
 )
 
 // wantedFields reads, from the selection of the connection field being
-// resolved, what the client asked of its nodes of the kind, so the store
-// sends only that. Whatever it cannot place (a field it does not know) makes
-// it ask for everything: reading too much is slow, reading too little wrong.
+// resolved, what the client asked of its nodes of the kind (see fieldsOf).
 func wantedFields(ctx context.Context, kind castgraph.Kind) store.Fields {
-	all := store.Fields{}
-	spec, ok := castgraph.SpecOf(kind)
-	if !ok || !graphql.HasOperationContext(ctx) {
-		return all
+	if !graphql.HasOperationContext(ctx) {
+		return store.Fields{}
 	}
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil || fc.Field.Field == nil || fc.Field.Definition == nil {
+		return store.Fields{}
+	}
+	return fieldsOf(graphql.GetOperationContext(ctx), kind, fc.Field.Definition.Type.Name(), fc.Field.Selections)
+}
+
+// fieldsOf reads, from a connection's selection, what the client asked of
+// its nodes of the kind, so the store sends only that. Whatever it cannot
+// place (a field it does not know) makes it ask for everything: reading too
+// much is slow, reading too little wrong.
+func fieldsOf(op *graphql.OperationContext, kind castgraph.Kind, connType string, connSel ast.SelectionSet) store.Fields {
+	all := store.Fields{}
+	spec, ok := castgraph.SpecOf(kind)
+	if !ok {
 		return all
 	}
-	op := graphql.GetOperationContext(ctx)
 	want := fieldSet{props: map[string]bool{}}
-	connType := fc.Field.Definition.Type.Name()
-	for _, f := range graphql.CollectFields(op, fc.Field.Selections, []string{connType}) {
+	for _, f := range graphql.CollectFields(op, connSel, []string{connType}) {
 		switch f.Name {
 		case "nodes":
 			if !want.node(op, spec, f.Selections) {
 				return all
 			}
 		case "edges":
-			edgeType := f.Definition.Type.Name()
-			for _, e := range graphql.CollectFields(op, f.Selections, []string{edgeType}) {
+			if f.Definition == nil {
+				return all
+			}
+			for _, e := range graphql.CollectFields(op, f.Selections, []string{f.Definition.Type.Name()}) {
 				switch e.Name {
 				case "node":
 					if !want.node(op, spec, e.Selections) {

@@ -1,13 +1,16 @@
 package graph_test
 
 import (
+	"context"
 	"encoding/base64"
+	"fmt"
 	"slices"
 	"sort"
 	"testing"
 
 	"github.com/castgraph/castgraph"
 	"github.com/castgraph/castgraph/data"
+	"github.com/castgraph/castgraph/store"
 )
 
 // demoIDs returns the ids of the demo roster's nodes of a kind, so that
@@ -272,10 +275,11 @@ func TestPaging_BadWindowsAreCodedErrors(t *testing.T) {
 	a.fails(t, "INVALID_ARGUMENT", "", `query($w: SocietyFilter) { societies(where: $w) { totalCount } }`, map[string]any{"w": deep})
 }
 
-// TestLoaders_NestedQueryCostsOneStatementPerLevel counts the Cypher
-// statements that a three-level nested query issues: one per level, however
-// many parents each level has.
-func TestLoaders_NestedQueryCostsOneStatementPerLevel(t *testing.T) {
+// TestLoaders_NestedQueryCostsTwoStatements counts the Cypher statements
+// that a three-level nested query issues: the list, and one statement that
+// reads every level below it ahead of the resolvers, however many parents
+// each level has.
+func TestLoaders_NestedQueryCostsTwoStatements(t *testing.T) {
 	a := newAPI(t)
 	before := a.store.Statements()
 	d := a.ok(t, `{ industryClusters(first: 20) { nodes { name
@@ -297,7 +301,101 @@ func TestLoaders_NestedQueryCostsOneStatementPerLevel(t *testing.T) {
 	if served == 0 || parents < 10 {
 		t.Fatalf("the query found too little to prove anything: %d parents, %d served", parents, served)
 	}
-	if used != 4 {
-		t.Errorf("the nested query ran %d statements for %d parents; want 4 (list + one per level)", used, parents)
+	if used != 2 {
+		t.Errorf("the nested query ran %d statements for %d parents; want 2 (the list, then all levels below)", used, parents)
+	}
+}
+
+// Below a level whose nodes are of several kinds the read-ahead stops; the
+// levels there cost one statement each (the nodes a statement returned
+// fetch each field together), not one per node.
+func TestLoaders_BelowSeveralKindsOneStatementPerLevel(t *testing.T) {
+	a := newAPI(t)
+	before := a.store.Statements()
+	d := a.ok(t, `query($ids: [ID!]) { experts(where: {id: {in: $ids}}, first: 200) { nodes { name
+		affiliations { nodes { name ... on Enterprise { servedBy(first: 5) { totalCount nodes { name serves { totalCount } } } } } } } } }`,
+		map[string]any{"ids": demoIDs(t, castgraph.KindExpert)})
+	used := a.store.Statements() - before
+	enterprises, served := 0, 0
+	for _, x := range list(d, "experts", "nodes") {
+		for _, org := range list(x, "affiliations", "nodes") {
+			if get(org, "servedBy") != nil {
+				enterprises++
+				served += len(list(org, "servedBy", "nodes"))
+			}
+		}
+	}
+	if enterprises < 2 || served < 2 {
+		t.Fatalf("the query found too little to prove anything: %d enterprises, %d served", enterprises, served)
+	}
+	// The list; affiliations read ahead; servedBy pages; their counts; the
+	// serving experts' serves counts.
+	if used != 5 {
+		t.Errorf("ran %d statements for %d enterprises served by %d experts; want 5", used, enterprises, served)
+	}
+}
+
+// What the root fields read ahead must be what each field would have read
+// on its own: the same nodes in the same order, edges, counts, for every
+// alias of a field asked with different arguments.
+func TestLookAhead_SameAnswersAsEachFieldAlone(t *testing.T) {
+	a := newAPI(t)
+	d := a.ok(t, `{ industryClusters(first: 50) { nodes { id parts(first: 5) { totalCount nodes { id
+		enterprises(first: 3) { nodes { id
+			a: servedBy(first: 2) { totalCount edges { via node { id name title } } }
+			b: servedBy(last: 2, orderBy: [{field: NAME, direction: DESC}]) { nodes { id } pageInfo { hasPreviousPage } } } } } } } } }`, nil)
+	ctx := context.Background()
+	two := 2
+	checked := 0
+	for _, c := range list(d, "industryClusters", "nodes") {
+		for _, ch := range list(c, "parts", "nodes") {
+			for _, e := range list(ch, "enterprises", "nodes") {
+				id := str(e, "id")
+				alone, err := a.store.RelatedPages(ctx, castgraph.KindEnterprise, "servedBy", []string{id}, store.PageQuery{First: &two})
+				if err != nil {
+					t.Fatal(err)
+				}
+				count, err := a.store.RelatedCounts(ctx, castgraph.KindEnterprise, "servedBy", []string{id}, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var got, want []string
+				for _, edge := range list(e, "a", "edges") {
+					got = append(got, str(edge, "node", "id")+" "+str(edge, "node", "name")+" "+fmt.Sprint(get(edge, "via")))
+				}
+				for i, n := range alone[id].Nodes {
+					via := "<nil>"
+					if v, ok := alone[id].Edges[i].Props["via"].(string); ok {
+						via = v
+					}
+					want = append(want, n.ID+" "+n.Name+" "+via)
+				}
+				if !slices.Equal(got, want) {
+					t.Errorf("%s servedBy(first: 2): %v, alone %v", id, got, want)
+				}
+				if int(get(e, "a", "totalCount").(float64)) != count[id] {
+					t.Errorf("%s: totalCount %v, alone %d", id, get(e, "a", "totalCount"), count[id])
+				}
+				back, err := a.store.RelatedPages(ctx, castgraph.KindEnterprise, "servedBy", []string{id},
+					store.PageQuery{Last: &two, OrderBy: []store.Order{{Field: "name", Desc: true}}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, want = nil, nil
+				for _, n := range list(e, "b", "nodes") {
+					got = append(got, str(n, "id"))
+				}
+				for _, n := range back[id].Nodes {
+					want = append(want, n.ID)
+				}
+				if !slices.Equal(got, want) || get(e, "b", "pageInfo", "hasPreviousPage") != back[id].HasPreviousPage {
+					t.Errorf("%s servedBy(last: 2, name desc): %v, alone %v", id, got, want)
+				}
+				checked += len(want)
+			}
+		}
+	}
+	if checked < 10 {
+		t.Errorf("only %d served experts checked: too few to prove anything", checked)
 	}
 }

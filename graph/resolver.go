@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"strings"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/castgraph/castgraph"
 	"github.com/castgraph/castgraph/graph/model"
 	"github.com/castgraph/castgraph/loaders"
@@ -37,6 +38,9 @@ func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error)
 		return nil, err
 	}
 	loaders.For(ctx, r.Store).Adopt([]*castgraph.Node{n})
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Field != nil {
+		r.lookAhead(ctx, n.Kind, []*castgraph.Node{n}, fc.Field.Selections)
+	}
 	return model.Wrap(n), nil
 }
 
@@ -94,34 +98,60 @@ func pageInfo(p *store.Page) *model.PageInfo {
 }
 
 // list answers a Query list field; totalCount is counted only when asked.
-// The page's nodes become one family of the request's loaders, so each
-// relationship field asked of them costs one statement for all.
+// It reads ahead the relationship fields asked of the page's nodes (see
+// lookAhead), and makes the nodes one family of the request's loaders for
+// whatever it did not read ahead.
 func (r *Resolver) list(ctx context.Context, kind castgraph.Kind, args pageArgs) (*store.Page, func(context.Context) (int, error), error) {
 	q := args.query()
+	count := func(ctx context.Context) (int, error) { return r.Store.Count(ctx, kind, q) }
+	if countOnly(ctx) {
+		return store.EmptyPage(), count, store.CheckList(kind, q)
+	}
 	page, err := r.Store.List(ctx, kind, q)
 	if err != nil {
 		return nil, nil, err
 	}
 	loaders.For(ctx, r.Store).Adopt(page.Nodes)
-	count := func(ctx context.Context) (int, error) { return r.Store.Count(ctx, kind, q) }
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Field != nil && fc.Field.Definition != nil && graphql.HasOperationContext(ctx) {
+		connType := fc.Field.Definition.Type.Name()
+		r.lookAhead(ctx, kind, page.Nodes, nodeSelections(graphql.GetOperationContext(ctx), connType, fc.Field.Selections))
+	}
 	return page, count, nil
 }
 
-// relatedPage answers a relationship field through the request's loaders, so
-// that sibling nodes asking for the same field share one statement, which
-// reads only the fields the client asked of the far nodes.
+// relatedPage answers a relationship field through the request's loaders:
+// from what a root field read ahead, or in one statement shared by the
+// sibling nodes asking for the same field, which reads only the fields the
+// client asked of the far nodes.
 func (r *Resolver) relatedPage(ctx context.Context, near *castgraph.Node, field string, args pageArgs) (*store.Page, func(context.Context) (int, error), error) {
-	l := loaders.For(ctx, r.Store)
 	q := args.query()
 	if end, ok := store.RelationField(near.Kind, field); ok && len(end.Far) == 1 {
 		q.Fields = wantedFields(ctx, end.Far[0])
 	}
-	page, err := l.Related(ctx, near, field, q)
-	if err != nil {
-		return nil, nil, err
+	key := field
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Field != nil {
+		key = fc.Field.Alias
 	}
-	count := func(ctx context.Context) (int, error) { return l.RelatedCount(ctx, near, field, q.Where) }
-	return page, count, nil
+	return loaders.For(ctx, r.Store).Related(ctx, near, key, field, q, countOnly(ctx))
+}
+
+// countOnly reports whether the connection field being resolved is asked
+// for its totalCount alone, so that its page need not be read.
+func countOnly(ctx context.Context) bool {
+	if !graphql.HasOperationContext(ctx) {
+		return false
+	}
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil || fc.Field.Field == nil || fc.Field.Definition == nil {
+		return false
+	}
+	fields := graphql.CollectFields(graphql.GetOperationContext(ctx), fc.Field.Selections, []string{fc.Field.Definition.Type.Name()})
+	for _, f := range fields {
+		if f.Name != "totalCount" && f.Name != "__typename" {
+			return false
+		}
+	}
+	return len(fields) > 0
 }
 
 func (r *Resolver) createNode(ctx context.Context, kind castgraph.Kind, input map[string]any) (*castgraph.Node, error) {

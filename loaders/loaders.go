@@ -4,13 +4,16 @@
 // Middleware and live only as long as it; they must not outlive it or be
 // shared, so no request sees another's cache.
 //
-// Two ways lead to one statement. Nodes that one statement returned (a list
-// field's page, or every page of one batched relationship field) form a
-// family: the first of them to ask for a relationship field fetches it for
-// the whole family at once, and the others find the answer ready, so nested
-// levels cost one statement each and never wait. Nodes the loaders did not
-// see come out of the store (a mutation's result, a search hit) fall back to
-// dataloadgen, which waits batchWait for siblings before it queries.
+// Three ways lead there, tried in this order. A root field may have read
+// ahead (graph's lookAhead: a whole nested selection in one statement) and
+// preloaded the answers for each node and response key. Nodes that one
+// statement returned (a list field's page, or every page of one batched
+// relationship field) form a family: the first of them to ask for a
+// relationship field fetches it for the whole family at once, and the others
+// find the answer ready, so each level costs one statement and never waits.
+// Nodes the loaders did not see come out of the store (a mutation's result,
+// a search hit) fall back to dataloadgen, which waits batchWait for siblings
+// before it queries.
 package loaders
 
 import (
@@ -67,6 +70,19 @@ type Loaders struct {
 	queries  map[string]store.PageQuery // Args JSON → the query it stands for
 	families map[*castgraph.Node]*family
 	fetches  map[familyFetch]*fetched
+	preloads map[preloadKey]preloaded
+}
+
+// preloadKey names a relationship field asked of one node under a response key.
+type preloadKey struct {
+	near *castgraph.Node
+	key  string
+}
+
+// preloaded is an answer read ahead, with the query it answers (as JSON).
+type preloaded struct {
+	args    string
+	fetched *store.Fetched
 }
 
 // batchWait is how long the fallback loader waits for sibling fields before
@@ -78,7 +94,7 @@ const batchWait = 5 * time.Millisecond
 // New builds a request's loaders over the store.
 func New(s *store.Store) *Loaders {
 	l := &Loaders{store: s, queries: map[string]store.PageQuery{},
-		families: map[*castgraph.Node]*family{}, fetches: map[familyFetch]*fetched{}}
+		families: map[*castgraph.Node]*family{}, fetches: map[familyFetch]*fetched{}, preloads: map[preloadKey]preloaded{}}
 	l.pages = dataloadgen.NewMappedLoader(func(ctx context.Context, keys []key) (map[key]*store.Page, error) {
 		out := map[key]*store.Page{}
 		for g, ids := range l.group(keys) {
@@ -178,9 +194,48 @@ func (l *Loaders) forFamily(near *castgraph.Node, field, args string, count bool
 	return &ff, f
 }
 
-// Related returns one page of a node's relationship field.
-func (l *Loaders) Related(ctx context.Context, near *castgraph.Node, field string, q store.PageQuery) (*store.Page, error) {
+// Preload leaves an answer read ahead for a node's relationship field asked
+// under the response key with the query.
+func (l *Loaders) Preload(near *castgraph.Node, key string, q store.PageQuery, f *store.Fetched) {
+	b, _ := json.Marshal(q)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.preloads[preloadKey{near, key}] = preloaded{args: string(b), fetched: f}
+}
+
+// preloaded returns the answer read ahead for the field under the key, if
+// it answers the same query.
+func (l *Loaders) preloaded(near *castgraph.Node, key, args string) *store.Fetched {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	p, ok := l.preloads[preloadKey{near, key}]
+	if !ok || p.args != args {
+		return nil
+	}
+	return p.fetched
+}
+
+// Related returns one page of a node's relationship field, asked under the
+// response key, and a counter of all its matches (for totalCount). With
+// countOnly (the client asked for totalCount alone) the page is left empty
+// and unread.
+func (l *Loaders) Related(ctx context.Context, near *castgraph.Node, key, field string, q store.PageQuery, countOnly bool) (*store.Page, func(context.Context) (int, error), error) {
+	count := func(ctx context.Context) (int, error) { return l.relatedCount(ctx, near, field, q.Where) }
 	args := l.remember(q)
+	if f := l.preloaded(near, key, args); f != nil {
+		if f.Counted {
+			count = func(context.Context) (int, error) { return f.Count, nil }
+		}
+		return f.Page, count, nil
+	}
+	if countOnly {
+		return store.EmptyPage(), count, store.CheckRelated(near.Kind, field, q)
+	}
+	page, err := l.related(ctx, near, field, q, args)
+	return page, count, err
+}
+
+func (l *Loaders) related(ctx context.Context, near *castgraph.Node, field string, q store.PageQuery, args string) (*store.Page, error) {
 	ff, f := l.forFamily(near, field, args, false)
 	if f == nil {
 		return l.pages.Load(ctx, key{near.Kind, field, near.ID, args})
@@ -194,8 +249,8 @@ func (l *Loaders) Related(ctx context.Context, near *castgraph.Node, field strin
 	return f.pages[near.ID], f.err
 }
 
-// RelatedCount counts a node's relationships of a field that match the filter.
-func (l *Loaders) RelatedCount(ctx context.Context, near *castgraph.Node, field string, where map[string]any) (int, error) {
+// relatedCount counts a node's relationships of a field that match the filter.
+func (l *Loaders) relatedCount(ctx context.Context, near *castgraph.Node, field string, where map[string]any) (int, error) {
 	q := store.PageQuery{Where: where}
 	args := l.remember(q)
 	ff, f := l.forFamily(near, field, args, true)

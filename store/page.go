@@ -104,6 +104,12 @@ type Page struct {
 	HasPreviousPage bool
 }
 
+// EmptyPage is a page with no nodes, for a connection whose client asked
+// for nothing but its totalCount.
+func EmptyPage() *Page {
+	return &Page{Nodes: []*castgraph.Node{}, Edges: []castgraph.Edge{}}
+}
+
 // sortField is an order field compiled for Cypher: a never-null expression.
 type sortField struct {
 	Order
@@ -399,8 +405,7 @@ func (s *Store) List(ctx context.Context, kind castgraph.Kind, q PageQuery) (*Pa
 	}
 	b := newBuilder()
 	where := q.Where
-	anch := b.listMatch(kind, &q)
-	w, err := b.compileWindow(target{kind: kind}, "n", "list:"+string(kind), q, 20, MaxPageSize)
+	anch, w, err := b.compileList(kind, &q)
 	if err != nil {
 		return nil, err
 	}
@@ -425,6 +430,25 @@ func (s *Store) List(ctx context.Context, kind castgraph.Kind, q PageQuery) (*Pa
 		}
 		return pageOfNodes(recs, w), nil
 	})
+}
+
+// compileList compiles a list's MATCH and window; it takes the anchoring
+// condition out of q.Where.
+func (b *cypherBuilder) compileList(kind castgraph.Kind, q *PageQuery) (*anchored, *window, error) {
+	anch := b.listMatch(kind, q)
+	w, err := b.compileWindow(target{kind: kind}, "n", "list:"+string(kind), *q, 20, MaxPageSize)
+	return anch, w, err
+}
+
+// CheckList reports what List would reject in the query (a page too big, a
+// cursor of another list, a bad filter), without reading anything: for a
+// client that asks a list for its totalCount alone.
+func CheckList(kind castgraph.Kind, q PageQuery) error {
+	if _, ok := castgraph.SpecOf(kind); !ok {
+		return castgraph.Errorf(castgraph.EINVALID, "kind", "unknown kind %q", kind)
+	}
+	_, _, err := newBuilder().compileList(kind, &q)
+	return err
 }
 
 // pageOfNodes turns rows of n (a node) and k (its sort key) into a page.

@@ -13,13 +13,8 @@ import (
 // order and window apply to the far nodes. One statement answers all ids, so
 // that callers can batch sibling fields.
 func (s *Store) RelatedPages(ctx context.Context, near castgraph.Kind, field string, ids []string, q PageQuery) (map[string]*Page, error) {
-	end, ok := RelationField(near, field)
-	if !ok {
-		return nil, castgraph.Errorf(castgraph.EINVALID, "field", "%s has no relationship field %q", near, field)
-	}
 	b := newBuilder()
-	t := end.farTarget()
-	w, err := b.compileWindow(t, "b", "rel:"+string(near)+"."+field, q, 100, MaxRelated)
+	end, t, w, err := b.compileRelated(near, field, q)
 	if err != nil {
 		return nil, err
 	}
@@ -77,6 +72,24 @@ func (s *Store) RelatedPages(ctx context.Context, near castgraph.Kind, field str
 		}
 		return out, nil
 	})
+}
+
+// compileRelated compiles the window of a relationship field's pages.
+func (b *cypherBuilder) compileRelated(near castgraph.Kind, field string, q PageQuery) (RelEnd, target, *window, error) {
+	end, ok := RelationField(near, field)
+	if !ok {
+		return end, target{}, nil, castgraph.Errorf(castgraph.EINVALID, "field", "%s has no relationship field %q", near, field)
+	}
+	t := end.farTarget()
+	w, err := b.compileWindow(t, "b", "rel:"+string(near)+"."+field, q, 100, MaxRelated)
+	return end, t, w, err
+}
+
+// CheckRelated reports what RelatedPages would reject in the query, without
+// reading anything (see CheckList).
+func CheckRelated(near castgraph.Kind, field string, q PageQuery) error {
+	_, _, _, err := newBuilder().compileRelated(near, field, q)
+	return err
 }
 
 // RelatedCounts counts, for each id, its relationships of the field's type

@@ -1,0 +1,201 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/castgraph/castgraph"
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j/dbtype"
+)
+
+// Limits of a tree fetched in one statement; a bigger selection is answered
+// level by level instead.
+const (
+	MaxTreeDepth    = 4
+	MaxTreeBranches = 24
+)
+
+// Branch asks for one relationship field of every node at a level of a
+// nested read, and for what to read under the far nodes: a GraphQL
+// selection such as clusters → parts → enterprises → servedBy is a tree of
+// branches, and RelatedTree answers all of it in one statement.
+type Branch struct {
+	// Key names the branch among its siblings (the GraphQL response key), so
+	// that one field asked twice with different arguments stays apart.
+	Key   string
+	Field string
+	Query PageQuery
+	// Count asks for the number of all matches too (totalCount).
+	Count bool
+	// Branches are read under each far node; only where the far end is one kind.
+	Branches []Branch
+}
+
+// Fetched is a branch's answer for one node: the page, the count when asked,
+// and the answers of the sub-branches for each node of the page.
+type Fetched struct {
+	Page    *Page
+	Count   int
+	Counted bool
+	Under   map[*castgraph.Node]map[string]*Fetched
+}
+
+// treeLevel is a compiled branch.
+type treeLevel struct {
+	branch            Branch
+	end               RelEnd
+	t                 target
+	w                 *window
+	rel, node, result string // Cypher variables
+	limit             string // the parameter holding the window's row limit
+	relExpr, nodeExpr string
+	partial           bool
+	count             string // COUNT { … } on the near node, or "null"
+	children          []*treeLevel
+}
+
+// RelatedTree reads the branches under each of the ids (nodes of kind near)
+// in one statement: every level's window, filter and order as RelatedPages
+// applies them, nested in CALL subqueries. The answer maps id → branch key
+// → what was fetched.
+func (s *Store) RelatedTree(ctx context.Context, near castgraph.Kind, ids []string, branches []Branch) (map[string]map[string]*Fetched, error) {
+	b := newBuilder()
+	n := 0
+	levels, err := b.compileTree(near, "a", branches, 1, &n)
+	if err != nil {
+		return nil, err
+	}
+	b.params["ids"] = ids
+	var q strings.Builder
+	q.WriteString("UNWIND $ids AS id\nMATCH (a:Entity {id: id})\n")
+	writeCalls(&q, "a", levels)
+	fmt.Fprintf(&q, "RETURN id, %s AS under", underList(levels))
+	cypher := q.String()
+	return read(ctx, s, func(tx neo4j.ManagedTransaction) (map[string]map[string]*Fetched, error) {
+		recs, err := collect(ctx, tx, cypher, b.params)
+		if err != nil {
+			return nil, err
+		}
+		out := make(map[string]map[string]*Fetched, len(ids))
+		for _, rec := range recs {
+			id, _ := rec.Get("id")
+			under, _ := rec.Get("under")
+			out[id.(string)] = readUnder(id.(string), levels, under.([]any))
+		}
+		return out, nil
+	})
+}
+
+// compileTree compiles the branches under the node variable v of kind near.
+func (b *cypherBuilder) compileTree(near castgraph.Kind, v string, branches []Branch, depth int, count *int) ([]*treeLevel, error) {
+	if depth > MaxTreeDepth {
+		return nil, castgraph.Errorf(castgraph.EINVALID, "", "a tree read nests deeper than %d levels", MaxTreeDepth)
+	}
+	var levels []*treeLevel
+	for _, br := range branches {
+		*count++
+		if *count > MaxTreeBranches {
+			return nil, castgraph.Errorf(castgraph.EINVALID, "", "a tree read has more than %d branches", MaxTreeBranches)
+		}
+		end, ok := RelationField(near, br.Field)
+		if !ok {
+			return nil, castgraph.Errorf(castgraph.EINVALID, "field", "%s has no relationship field %q", near, br.Field)
+		}
+		l := &treeLevel{branch: br, end: end, t: end.farTarget(), rel: b.variable(), node: b.variable(), result: b.variable()}
+		w, err := b.compileWindow(l.t, l.node, "rel:"+string(near)+"."+br.Field, br.Query, 100, MaxRelated)
+		if err != nil {
+			return nil, err
+		}
+		l.w, l.limit = w, b.param(w.limit)
+		l.nodeExpr, l.relExpr, l.partial = br.Query.Fields.projection(l.t, l.node, l.rel)
+		if !l.partial {
+			l.nodeExpr, l.relExpr = l.node, l.rel
+		}
+		l.count = "null"
+		if br.Count {
+			m, r := b.variable(), b.variable()
+			cond := "true"
+			if br.Query.Where != nil {
+				if cond, err = b.filter(l.t, m, br.Query.Where, 0, "where"); err != nil {
+					return nil, err
+				}
+			}
+			l.count = "COUNT { MATCH " + end.Pattern(v, r, m, l.t.label()) + " WHERE " + cond + " }"
+		}
+		if len(br.Branches) > 0 {
+			if l.t.kind == "" {
+				return nil, castgraph.Errorf(castgraph.EINVALID, "", "%s.%s reaches several kinds; a tree read cannot go below it", near, br.Field)
+			}
+			if l.children, err = b.compileTree(l.t.kind, l.node, br.Branches, depth+1, count); err != nil {
+				return nil, err
+			}
+		}
+		levels = append(levels, l)
+	}
+	return levels, nil
+}
+
+// writeCalls writes one CALL subquery per level under the node variable v;
+// each leaves its collected rows in the level's result variable.
+func writeCalls(q *strings.Builder, v string, levels []*treeLevel) {
+	for _, l := range levels {
+		fmt.Fprintf(q, "CALL (%s) {\n", v)
+		fmt.Fprintf(q, "MATCH %s WHERE %s\n", l.end.Pattern(v, l.rel, l.node, l.t.label()), l.w.where)
+		fmt.Fprintf(q, "WITH %s, %s ORDER BY %s LIMIT %s\n", l.rel, l.node, l.w.order, l.limit)
+		writeCalls(q, l.node, l.children)
+		kept := []string{l.rel, l.node}
+		for _, c := range l.children {
+			kept = append(kept, c.result)
+		}
+		// The subqueries may not keep the rows' order: sort again (a page at most).
+		fmt.Fprintf(q, "WITH %s ORDER BY %s\n", strings.Join(kept, ", "), l.w.order)
+		fmt.Fprintf(q, "RETURN collect([%s, %s, %s, %s]) AS %s\n}\n", l.relExpr, l.nodeExpr, l.w.sortKey, underList(l.children), l.result)
+	}
+}
+
+// underList is the list of the levels' results and counts, in order.
+func underList(levels []*treeLevel) string {
+	var items []string
+	for _, l := range levels {
+		items = append(items, l.result, l.count)
+	}
+	return "[" + strings.Join(items, ", ") + "]"
+}
+
+// readUnder turns a node's list of level results and counts into answers.
+func readUnder(nearID string, levels []*treeLevel, under []any) map[string]*Fetched {
+	out := make(map[string]*Fetched, len(levels))
+	for i, l := range levels {
+		f := &Fetched{Under: map[*castgraph.Node]map[string]*Fetched{}}
+		if c, ok := under[2*i+1].(int64); ok {
+			f.Count, f.Counted = int(c), true
+		}
+		var nodes []*castgraph.Node
+		edges := []castgraph.Edge{}
+		var keys [][]any
+		for _, row := range under[2*i].([]any) {
+			cols := row.([]any)
+			var other *castgraph.Node
+			var rel map[string]any
+			if l.partial {
+				other = nodeFromProps(l.t.kind, cols[1].(map[string]any))
+				rel, _ = cols[0].(map[string]any)
+			} else {
+				other = toNode(cols[1].(dbtype.Node))
+				rel = cols[0].(dbtype.Relationship).Props
+			}
+			nodes = append(nodes, other)
+			edges = append(edges, castgraph.Edge{Type: l.end.Spec.Type, NearID: nearID, Other: other, Outgoing: l.end.Outgoing,
+				Props: relProps(rel), Provenance: toProvenance(rel)})
+			keys = append(keys, cols[2].([]any))
+			if len(l.children) > 0 {
+				f.Under[other] = readUnder(other.ID, l.children, cols[3].([]any))
+			}
+		}
+		f.Page = l.w.finish(nodes, edges, keys)
+		out[l.branch.Key] = f
+	}
+	return out
+}
