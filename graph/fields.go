@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"slices"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/castgraph/castgraph"
@@ -9,17 +10,59 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 )
 
-// wantedFields reads, from the selection of the connection field being
-// resolved, what the client asked of its nodes of the kind (see fieldsOf).
-func wantedFields(ctx context.Context, kind castgraph.Kind) store.Fields {
+// connection is what the client asked of the connection field being
+// resolved: its selection, typed by the connection's type name.
+type connection struct {
+	op       *graphql.OperationContext
+	typeName string
+	sel      ast.SelectionSet
+}
+
+// connectionOf returns the selection of the field being resolved; false
+// outside a GraphQL request.
+func connectionOf(ctx context.Context) (connection, bool) {
 	if !graphql.HasOperationContext(ctx) {
-		return store.Fields{}
+		return connection{}, false
 	}
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil || fc.Field.Field == nil || fc.Field.Definition == nil {
+		return connection{}, false
+	}
+	return connection{graphql.GetOperationContext(ctx), fc.Field.Definition.Type.Name(), fc.Field.Selections}, true
+}
+
+// fields lists the names of the connection's selected fields.
+func (c connection) fields() []string {
+	var names []string
+	for _, f := range graphql.CollectFields(c.op, c.sel, []string{c.typeName}) {
+		names = append(names, f.Name)
+	}
+	return names
+}
+
+// asksCount reports whether totalCount is selected.
+func (c connection) asksCount() bool { return slices.Contains(c.fields(), "totalCount") }
+
+// countOnly reports whether the connection is asked for its totalCount
+// alone, so that its page need not be read.
+func (c connection) countOnly() bool {
+	names := c.fields()
+	for _, n := range names {
+		if n != "totalCount" && n != "__typename" {
+			return false
+		}
+	}
+	return len(names) > 0
+}
+
+// wantedFields reads, from the selection of the connection field being
+// resolved, what the client asked of its nodes of the kind (see fieldsOf).
+func wantedFields(ctx context.Context, kind castgraph.Kind) store.Fields {
+	c, ok := connectionOf(ctx)
+	if !ok {
 		return store.Fields{}
 	}
-	return fieldsOf(graphql.GetOperationContext(ctx), kind, fc.Field.Definition.Type.Name(), fc.Field.Selections)
+	return fieldsOf(c.op, kind, c.typeName, c.sel)
 }
 
 // fieldsOf reads, from a connection's selection, what the client asked of

@@ -1,8 +1,10 @@
 package graph_test
 
 import (
+	"fmt"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/castgraph/castgraph"
@@ -12,8 +14,8 @@ import (
 // TestRelatedFields_NarrowReadsGiveTheSameAnswers checks the projection of
 // relationship pages: a statement reads only the fields the client selects
 // (through nodes, edges, inline and named fragments), and every field
-// selected still comes back as a whole-node read (the experts list) and the
-// dataset say.
+// selected still comes back as a whole-node read (node(id)) and the
+// dataset say. The root list is read narrowly too: enterprises, by id alone.
 func TestRelatedFields_NarrowReadsGiveTheSameAnswers(t *testing.T) {
 	a := newAPI(t)
 	demo, err := data.Demo()
@@ -30,22 +32,43 @@ func TestRelatedFields_NarrowReadsGiveTheSameAnswers(t *testing.T) {
 	narrow := a.ok(t, `query($ids: [ID!]) { enterprises(where: {id: {in: $ids}}, first: 100) { nodes { id
 		servedBy(first: 50) { nodes { id name } } } } }`, vars)
 
-	// The reference: the same experts read whole, through the list.
-	var expertIDs []string
+	// The reference: the same experts read whole, one node(id) each.
+	var lookups strings.Builder
+	lookups.WriteString("{")
+	seen := map[string]bool{}
 	for _, e := range list(wide, "enterprises", "nodes") {
 		for _, edge := range list(e, "servedBy", "edges") {
-			expertIDs = append(expertIDs, str(edge, "node", "id"))
+			if id := str(edge, "node", "id"); !seen[id] {
+				seen[id] = true
+				fmt.Fprintf(&lookups, ` x%d: node(id: %q) { id name aliases provenance { sources createdAt } description
+					... on Expert { title academician field disambiguation } }`, len(seen), id)
+			}
 		}
 	}
-	if len(expertIDs) < 10 {
-		t.Fatalf("only %d served experts in the demo data: too few to prove anything", len(expertIDs))
+	lookups.WriteString("}")
+	if len(seen) < 10 {
+		t.Fatalf("only %d served experts in the demo data: too few to prove anything", len(seen))
 	}
-	ref := a.ok(t, `query($ids: [ID!]) { experts(where: {id: {in: $ids}}, first: 500) { nodes {
-		id name aliases provenance { sources createdAt } title description academician field disambiguation } } }`,
-		map[string]any{"ids": expertIDs})
 	whole := map[string]any{}
-	for _, n := range list(ref, "experts", "nodes") {
+	for _, n := range a.ok(t, lookups.String(), nil) {
 		whole[str(n, "id")] = n
+	}
+
+	// A root list reads only what is asked too; asked everything, it gives
+	// what node(id) gives.
+	var expertIDs []string
+	for id := range seen {
+		expertIDs = append(expertIDs, id)
+	}
+	listed := a.ok(t, `query($ids: [ID!]) { experts(where: {id: {in: $ids}}, first: 500) { nodes { id name aliases
+		provenance { sources createdAt } description title academician field disambiguation } } }`, map[string]any{"ids": expertIDs})
+	for _, n := range list(listed, "experts", "nodes") {
+		if !reflect.DeepEqual(n, whole[str(n, "id")]) {
+			t.Errorf("experts list gives %v\nnode(id) gives %v", n, whole[str(n, "id")])
+		}
+	}
+	if got := len(list(listed, "experts", "nodes")); got != len(expertIDs) {
+		t.Errorf("the list found %d of %d experts", got, len(expertIDs))
 	}
 
 	served := map[[2]string]castgraph.DatasetRelship{}

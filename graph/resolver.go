@@ -97,25 +97,38 @@ func pageInfo(p *store.Page) *model.PageInfo {
 	return info
 }
 
-// list answers a Query list field; totalCount is counted only when asked.
+// list answers a Query list field, reading only the fields asked of its
+// nodes; totalCount is counted only when asked (in the page's transaction).
 // It reads ahead the relationship fields asked of the page's nodes (see
 // lookAhead), and makes the nodes one family of the request's loaders for
 // whatever it did not read ahead.
 func (r *Resolver) list(ctx context.Context, kind castgraph.Kind, args pageArgs) (*store.Page, func(context.Context) (int, error), error) {
 	q := args.query()
-	count := func(ctx context.Context) (int, error) { return r.Store.Count(ctx, kind, q) }
-	if countOnly(ctx) {
+	conn, inRequest := connectionOf(ctx)
+	if !inRequest {
+		page, err := r.Store.List(ctx, kind, q)
+		return page, func(ctx context.Context) (int, error) { return r.Store.Count(ctx, kind, q) }, err
+	}
+	if conn.countOnly() {
+		count := func(ctx context.Context) (int, error) { return r.Store.Count(ctx, kind, q) }
 		return store.EmptyPage(), count, store.CheckList(kind, q)
 	}
-	page, err := r.Store.List(ctx, kind, q)
+	q.Fields = fieldsOf(conn.op, kind, conn.typeName, conn.sel)
+	var page *store.Page
+	var err error
+	count := func(ctx context.Context) (int, error) { return r.Store.Count(ctx, kind, q) }
+	if conn.asksCount() {
+		var total int
+		page, total, err = r.Store.ListWithCount(ctx, kind, q)
+		count = func(context.Context) (int, error) { return total, nil }
+	} else {
+		page, err = r.Store.List(ctx, kind, q)
+	}
 	if err != nil {
 		return nil, nil, err
 	}
 	loaders.For(ctx, r.Store).Adopt(page.Nodes)
-	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Field != nil && fc.Field.Definition != nil && graphql.HasOperationContext(ctx) {
-		connType := fc.Field.Definition.Type.Name()
-		r.lookAhead(ctx, kind, page.Nodes, nodeSelections(graphql.GetOperationContext(ctx), connType, fc.Field.Selections))
-	}
+	r.lookAhead(ctx, kind, page.Nodes, nodeSelections(conn.op, conn.typeName, conn.sel))
 	return page, count, nil
 }
 
@@ -132,26 +145,8 @@ func (r *Resolver) relatedPage(ctx context.Context, near *castgraph.Node, field 
 	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Field != nil {
 		key = fc.Field.Alias
 	}
-	return loaders.For(ctx, r.Store).Related(ctx, near, key, field, q, countOnly(ctx))
-}
-
-// countOnly reports whether the connection field being resolved is asked
-// for its totalCount alone, so that its page need not be read.
-func countOnly(ctx context.Context) bool {
-	if !graphql.HasOperationContext(ctx) {
-		return false
-	}
-	fc := graphql.GetFieldContext(ctx)
-	if fc == nil || fc.Field.Field == nil || fc.Field.Definition == nil {
-		return false
-	}
-	fields := graphql.CollectFields(graphql.GetOperationContext(ctx), fc.Field.Selections, []string{fc.Field.Definition.Type.Name()})
-	for _, f := range fields {
-		if f.Name != "totalCount" && f.Name != "__typename" {
-			return false
-		}
-	}
-	return len(fields) > 0
+	conn, inRequest := connectionOf(ctx)
+	return loaders.For(ctx, r.Store).Related(ctx, near, key, field, q, inRequest && conn.countOnly())
 }
 
 func (r *Resolver) createNode(ctx context.Context, kind castgraph.Kind, input map[string]any) (*castgraph.Node, error) {

@@ -400,36 +400,86 @@ func (w *window) finish(nodes []*castgraph.Node, edges []castgraph.Edge, keys []
 
 // List returns one page of the nodes of a kind.
 func (s *Store) List(ctx context.Context, kind castgraph.Kind, q PageQuery) (*Page, error) {
+	page, _, err := s.list(ctx, kind, q, false)
+	return page, err
+}
+
+// ListWithCount returns one page of the nodes of a kind and how many match
+// the query's filters on all pages, read in one transaction.
+func (s *Store) ListWithCount(ctx context.Context, kind castgraph.Kind, q PageQuery) (*Page, int, error) {
+	return s.list(ctx, kind, q, true)
+}
+
+func (s *Store) list(ctx context.Context, kind castgraph.Kind, q PageQuery, withCount bool) (*Page, int, error) {
 	if _, ok := castgraph.SpecOf(kind); !ok {
-		return nil, castgraph.Errorf(castgraph.EINVALID, "kind", "unknown kind %q", kind)
+		return nil, 0, castgraph.Errorf(castgraph.EINVALID, "kind", "unknown kind %q", kind)
+	}
+	var counting *countStatement
+	if withCount {
+		var err error
+		if counting, err = compileCount(kind, q); err != nil {
+			return nil, 0, err
+		}
 	}
 	b := newBuilder()
 	where := q.Where
 	anch, w, err := b.compileList(kind, &q)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	b.params["limit"] = w.limit
-	cypher := fmt.Sprintf("%s WHERE %s RETURN n, %s AS k ORDER BY %s LIMIT $limit", anch.match, w.where, w.sortKey, w.order)
+	ret := returnNode(kind, q.Fields)
+	cypher := fmt.Sprintf("%s WHERE %s RETURN %s, %s AS k ORDER BY %s LIMIT $limit", anch.match, w.where, ret.expr, w.sortKey, w.order)
 	var walk *nameWalk
 	if anch.hops != nil && w.inNameOrder() {
-		if walk, err = b.nameWalk(kind, anch, where, w); err != nil {
-			return nil, err
+		if walk, err = b.nameWalk(kind, anch, where, w, ret); err != nil {
+			return nil, 0, err
 		}
 	}
-	return read(ctx, s, func(tx neo4j.ManagedTransaction) (*Page, error) {
+	type answer struct {
+		page  *Page
+		count int
+	}
+	a, err := read(ctx, s, func(tx neo4j.ManagedTransaction) (answer, error) {
+		var a answer
+		if counting != nil {
+			n, err := counting.run(ctx, tx)
+			if err != nil {
+				return a, err
+			}
+			a.count = n
+		}
 		if walk != nil {
 			page, err := walk.run(ctx, tx, b.params, w)
 			if page != nil || err != nil {
-				return page, err
+				a.page = page
+				return a, err
 			}
 		}
 		recs, err := collect(ctx, tx, cypher, b.params)
 		if err != nil {
-			return nil, err
+			return a, err
 		}
-		return pageOfNodes(recs, w), nil
+		a.page = pageOfNodes(recs, w, ret)
+		return a, nil
 	})
+	return a.page, a.count, err
+}
+
+// nodeReturn is how a list statement returns its node n: whole, or
+// projected to the fields asked (then read as a node of the kind).
+type nodeReturn struct {
+	expr    string
+	kind    castgraph.Kind
+	partial bool
+}
+
+func returnNode(kind castgraph.Kind, f Fields) nodeReturn {
+	expr, _, partial := f.projection(target{kind: kind}, "n", "")
+	if !partial {
+		return nodeReturn{expr: "n", kind: kind}
+	}
+	return nodeReturn{expr: expr + " AS n", kind: kind, partial: true}
 }
 
 // compileList compiles a list's MATCH and window; it takes the anchoring
@@ -451,14 +501,19 @@ func CheckList(kind castgraph.Kind, q PageQuery) error {
 	return err
 }
 
-// pageOfNodes turns rows of n (a node) and k (its sort key) into a page.
-func pageOfNodes(recs []*neo4j.Record, w *window) *Page {
+// pageOfNodes turns rows of n (a node, or its projection) and k (its sort
+// key) into a page.
+func pageOfNodes(recs []*neo4j.Record, w *window, ret nodeReturn) *Page {
 	var nodes []*castgraph.Node
 	var keys [][]any
 	for _, r := range recs {
 		n, _ := r.Get("n")
 		k, _ := r.Get("k")
-		nodes = append(nodes, toNode(n.(dbtype.Node)))
+		if ret.partial {
+			nodes = append(nodes, nodeFromProps(ret.kind, n.(map[string]any)))
+		} else {
+			nodes = append(nodes, toNode(n.(dbtype.Node)))
+		}
 		keys = append(keys, k.([]any))
 	}
 	return w.finish(nodes, nil, keys)
@@ -483,6 +538,7 @@ func (w *window) inNameOrder() bool {
 type nameWalk struct {
 	estimate, cypher string
 	first            int
+	ret              nodeReturn
 }
 
 // nameWalkScan bounds the index walk: when the estimate chooses it, it should
@@ -496,7 +552,7 @@ func nameWalkScan(first int) int { return max(2000, 15*first) }
 // standing in for matches. Tests replace it to try each plan on small data.
 var preferNameWalk = func(paths, total, first float64) bool { return paths*paths > 1.5*first*total }
 
-func (b *cypherBuilder) nameWalk(kind castgraph.Kind, anch *anchored, where map[string]any, w *window) (*nameWalk, error) {
+func (b *cypherBuilder) nameWalk(kind castgraph.Kind, anch *anchored, where map[string]any, w *window, ret nodeReturn) (*nameWalk, error) {
 	full, err := b.filter(target{kind: kind}, "n", where, 0, "where")
 	if err != nil {
 		return nil, err
@@ -507,8 +563,9 @@ func (b *cypherBuilder) nameWalk(kind castgraph.Kind, anch *anchored, where map[
 		cypher: fmt.Sprintf(`MATCH (n:%s) WHERE n.name IS NOT NULL AND n.id IS NOT NULL AND %s
 WITH n ORDER BY n.name, n.id LIMIT %s
 WITH n WHERE %s
-RETURN n, %s AS k ORDER BY %s LIMIT $limit`, kind, w.where, scan, full, w.sortKey, w.order),
+RETURN %s, %s AS k ORDER BY %s LIMIT $limit`, kind, w.where, scan, full, ret.expr, w.sortKey, w.order),
 		first: w.size,
+		ret:   ret,
 	}, nil
 }
 
@@ -529,7 +586,7 @@ func (nw *nameWalk) run(ctx context.Context, tx neo4j.ManagedTransaction, params
 	if err != nil || len(recs) < w.limit {
 		return nil, err
 	}
-	return pageOfNodes(recs, w), nil
+	return pageOfNodes(recs, w, nw.ret), nil
 }
 
 func toFloat(v any) float64 {
@@ -560,22 +617,37 @@ func (s *Store) Count(ctx context.Context, kind castgraph.Kind, q PageQuery) (in
 	if _, ok := castgraph.SpecOf(kind); !ok {
 		return 0, castgraph.Errorf(castgraph.EINVALID, "kind", "unknown kind %q", kind)
 	}
+	c, err := compileCount(kind, q)
+	if err != nil {
+		return 0, err
+	}
+	return read(ctx, s, func(tx neo4j.ManagedTransaction) (int, error) { return c.run(ctx, tx) })
+}
+
+// countStatement counts a list's matches on all pages.
+type countStatement struct {
+	cypher string
+	params map[string]any
+}
+
+func compileCount(kind castgraph.Kind, q PageQuery) (*countStatement, error) {
 	b := newBuilder()
 	q = PageQuery{Where: q.Where, NameContains: q.NameContains}
 	match := b.listMatch(kind, &q).match
 	w, err := b.compileWindow(target{kind: kind}, "n", "list:"+string(kind), q, 0, MaxPageSize)
 	if err != nil {
+		return nil, err
+	}
+	return &countStatement{cypher: fmt.Sprintf("%s WHERE %s RETURN count(n) AS c", match, w.where), params: b.params}, nil
+}
+
+func (c *countStatement) run(ctx context.Context, tx neo4j.ManagedTransaction) (int, error) {
+	recs, err := collect(ctx, tx, c.cypher, c.params)
+	if err != nil {
 		return 0, err
 	}
-	cypher := fmt.Sprintf("%s WHERE %s RETURN count(n) AS c", match, w.where)
-	return read(ctx, s, func(tx neo4j.ManagedTransaction) (int, error) {
-		recs, err := collect(ctx, tx, cypher, b.params)
-		if err != nil {
-			return 0, err
-		}
-		c, _ := recs[0].Get("c")
-		return int(c.(int64)), nil
-	})
+	n, _ := recs[0].Get("c")
+	return int(n.(int64)), nil
 }
 
 func sortedKeys(m map[string]any) []string {
