@@ -127,3 +127,40 @@ func toStrings(list []any) []string {
 	}
 	return out
 }
+
+// Reading only the selected fields must not change the order: a list or a
+// relationship sorted by a property the client does not select comes in the
+// same order as when it does.
+func TestRelatedFields_OrderByAFieldNotSelected(t *testing.T) {
+	a := newAPI(t)
+	vars := map[string]any{"ids": demoIDs(t, castgraph.KindExpert), "e": demoIDs(t, castgraph.KindEnterprise)}
+	d := a.ok(t, `query($ids: [ID!], $e: [ID!]) {
+		bare: experts(where: {id: {in: $ids}}, first: 100, orderBy: [{field: TITLE, direction: DESC}, {field: UPDATED_AT}]) { nodes { id } }
+		full: experts(where: {id: {in: $ids}}, first: 100, orderBy: [{field: TITLE, direction: DESC}, {field: UPDATED_AT}]) { nodes { id title provenance { updatedAt } } }
+		enterprises(where: {id: {in: $e}}, first: 100) { nodes { id
+			bare: servedBy(orderBy: [{field: FIELD}, {field: CREATED_AT, direction: DESC}]) { nodes { id } }
+			full: servedBy(orderBy: [{field: FIELD}, {field: CREATED_AT, direction: DESC}]) { nodes { id field provenance { createdAt } } } } } }`, vars)
+	ids := func(v any, path ...any) []string {
+		var out []string
+		for _, n := range list(v, path...) {
+			out = append(out, str(n, "id"))
+		}
+		return out
+	}
+	if bare, full := ids(d, "bare", "nodes"), ids(d, "full", "nodes"); !slices.Equal(bare, full) || len(bare) < 10 {
+		t.Errorf("experts by title, selecting only ids: %v\nselecting titles: %v", bare, full)
+	}
+	compared := 0
+	for _, e := range list(d, "enterprises", "nodes") {
+		bare, full := ids(e, "bare", "nodes"), ids(e, "full", "nodes")
+		if !slices.Equal(bare, full) {
+			t.Errorf("%s servedBy by field, selecting only ids: %v\nselecting fields: %v", str(e, "id"), bare, full)
+		}
+		if len(bare) > 1 {
+			compared++
+		}
+	}
+	if compared < 3 {
+		t.Errorf("only %d enterprises with more than one server: too few to prove anything", compared)
+	}
+}

@@ -429,7 +429,7 @@ func (s *Store) list(ctx context.Context, kind castgraph.Kind, q PageQuery, with
 	}
 	b.params["limit"] = w.limit
 	ret := returnNode(kind, q.Fields)
-	cypher := fmt.Sprintf("%s WHERE %s RETURN %s, %s AS k ORDER BY %s LIMIT $limit", anch.match, w.where, ret.expr, w.sortKey, w.order)
+	cypher := fmt.Sprintf("%s WHERE %s WITH n ORDER BY %s LIMIT $limit RETURN %s, %s AS k", anch.match, w.where, w.order, ret.expr, w.sortKey)
 	var walk *nameWalk
 	if anch.hops != nil && w.inNameOrder() {
 		if walk, err = b.nameWalk(kind, anch, where, w, ret); err != nil {
@@ -467,7 +467,10 @@ func (s *Store) list(ctx context.Context, kind castgraph.Kind, q PageQuery, with
 }
 
 // nodeReturn is how a list statement returns its node n: whole, or
-// projected to the fields asked (then read as a node of the kind).
+// projected to the fields asked (then read as a node of the kind). The
+// statements sort and cut before they project: sorting the projection would
+// both lose the index order the planner can stream (a 12 ms sort instead of
+// a 1 ms walk) and sort by fields the projection left out.
 type nodeReturn struct {
 	expr    string
 	kind    castgraph.Kind
@@ -563,7 +566,8 @@ func (b *cypherBuilder) nameWalk(kind castgraph.Kind, anch *anchored, where map[
 		cypher: fmt.Sprintf(`MATCH (n:%s) WHERE n.name IS NOT NULL AND n.id IS NOT NULL AND %s
 WITH n ORDER BY n.name, n.id LIMIT %s
 WITH n WHERE %s
-RETURN %s, %s AS k ORDER BY %s LIMIT $limit`, kind, w.where, scan, full, ret.expr, w.sortKey, w.order),
+WITH n ORDER BY %s LIMIT $limit
+RETURN %s, %s AS k`, kind, w.where, scan, full, w.order, ret.expr, w.sortKey),
 		first: w.size,
 		ret:   ret,
 	}, nil

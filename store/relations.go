@@ -29,9 +29,8 @@ func (s *Store) RelatedPages(ctx context.Context, near castgraph.Kind, field str
 			WITH a
 			MATCH ` + end.Pattern("a", "r", "b", t.label()) + `
 			WHERE ` + w.where + `
+			WITH r, b ORDER BY ` + w.order + ` LIMIT $limit
 			RETURN ` + relExpr + ` AS r, ` + nodeExpr + ` AS b, ` + w.sortKey + ` AS k
-			ORDER BY ` + w.order + `
-			LIMIT $limit
 		}
 		RETURN id, collect([r, b, k]) AS rows`
 	return read(ctx, s, func(tx neo4j.ManagedTransaction) (map[string]*Page, error) {
