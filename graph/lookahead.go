@@ -12,22 +12,27 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 )
 
-// lookAhead reads ahead of the resolvers. Given the nodes a root field
-// returned (a list's page, node(id)) and the selection asked of them, it
-// fetches the relationship fields below, level under level, in one
-// statement (store.RelatedTree) and leaves the answers in the request's
-// loaders, where relatedPage finds them under their response keys. What it
-// does not fetch ahead (below a level of several kinds, past the tree's
-// limits, an argument it cannot read) the loaders fetch one statement a
-// level, and so does everything when the tree's statement fails: the fields
-// then report their own errors at their own paths.
+// readAhead turns the relationship fields that a root field's selection
+// asks of its nodes, and theirs below, into branches for the store to read
+// in one statement with the nodes themselves (store.ListWith) or right
+// after (lookAhead); preload then leaves the answers in the request's
+// loaders, where relatedPage finds them under their response keys. What is
+// not read ahead (below a level of several kinds, past the tree's limits, an
+// argument it cannot read) the loaders fetch one statement a level, and so
+// does everything when the branches do not compile: the fields then report
+// their own errors at their own paths.
+func readAhead(op *graphql.OperationContext, kind castgraph.Kind, nodeSel ast.SelectionSet) []store.Branch {
+	budget := store.MaxTreeBranches
+	return branchesOf(op, kind, nodeSel, 1, &budget)
+}
+
+// lookAhead reads ahead for nodes a root field already has (node(id)): the
+// branches below them in one statement.
 func (r *Resolver) lookAhead(ctx context.Context, kind castgraph.Kind, nodes []*castgraph.Node, nodeSel ast.SelectionSet) {
 	if len(nodes) == 0 || !graphql.HasOperationContext(ctx) {
 		return
 	}
-	op := graphql.GetOperationContext(ctx)
-	budget := store.MaxTreeBranches
-	branches := branchesOf(op, kind, nodeSel, 1, &budget)
+	branches := readAhead(graphql.GetOperationContext(ctx), kind, nodeSel)
 	if len(branches) == 0 {
 		return
 	}
@@ -43,12 +48,11 @@ func (r *Resolver) lookAhead(ctx context.Context, kind castgraph.Kind, nodes []*
 	if err != nil {
 		return
 	}
-	l := loaders.For(ctx, r.Store)
 	under := make(map[*castgraph.Node]map[string]*store.Fetched, len(nodes))
 	for _, n := range nodes {
 		under[n] = tree[n.ID]
 	}
-	preload(l, branches, under)
+	preload(loaders.For(ctx, r.Store), branches, under)
 }
 
 // preload leaves each node's answers in the loaders, branch by branch; the

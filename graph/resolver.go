@@ -99,9 +99,9 @@ func pageInfo(p *store.Page) *model.PageInfo {
 
 // list answers a Query list field, reading only the fields asked of its
 // nodes; totalCount is counted only when asked (in the page's transaction).
-// It reads ahead the relationship fields asked of the page's nodes (see
-// lookAhead), and makes the nodes one family of the request's loaders for
-// whatever it did not read ahead.
+// The relationship fields asked of the page's nodes, and theirs below, are
+// read ahead in the page's own statement (see readAhead); the nodes become
+// one family of the request's loaders for whatever was not.
 func (r *Resolver) list(ctx context.Context, kind castgraph.Kind, args pageArgs) (*store.Page, func(context.Context) (int, error), error) {
 	q := args.query()
 	conn, inRequest := connectionOf(ctx)
@@ -114,22 +114,21 @@ func (r *Resolver) list(ctx context.Context, kind castgraph.Kind, args pageArgs)
 		return store.EmptyPage(), count, store.CheckList(kind, q)
 	}
 	q.Fields = fieldsOf(conn.op, kind, conn.typeName, conn.sel)
-	var page *store.Page
-	var err error
-	count := func(ctx context.Context) (int, error) { return r.Store.Count(ctx, kind, q) }
-	if conn.asksCount() {
-		var total int
-		page, total, err = r.Store.ListWithCount(ctx, kind, q)
-		count = func(context.Context) (int, error) { return total, nil }
-	} else {
-		page, err = r.Store.List(ctx, kind, q)
-	}
+	branches := readAhead(conn.op, kind, nodeSelections(conn.op, conn.typeName, conn.sel))
+	res, err := r.Store.ListWith(ctx, kind, q, store.ListOptions{Count: conn.asksCount(), Branches: branches})
 	if err != nil {
 		return nil, nil, err
 	}
-	loaders.For(ctx, r.Store).Adopt(page.Nodes)
-	r.lookAhead(ctx, kind, page.Nodes, nodeSelections(conn.op, conn.typeName, conn.sel))
-	return page, count, nil
+	l := loaders.For(ctx, r.Store)
+	l.Adopt(res.Page.Nodes)
+	if res.Under != nil {
+		preload(l, branches, res.Under)
+	}
+	count := func(ctx context.Context) (int, error) { return r.Store.Count(ctx, kind, q) }
+	if conn.asksCount() {
+		count = func(context.Context) (int, error) { return res.Count, nil }
+	}
+	return res.Page, count, nil
 }
 
 // relatedPage answers a relationship field through the request's loaders:

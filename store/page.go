@@ -400,70 +400,93 @@ func (w *window) finish(nodes []*castgraph.Node, edges []castgraph.Edge, keys []
 
 // List returns one page of the nodes of a kind.
 func (s *Store) List(ctx context.Context, kind castgraph.Kind, q PageQuery) (*Page, error) {
-	page, _, err := s.list(ctx, kind, q, false)
-	return page, err
+	res, err := s.ListWith(ctx, kind, q, ListOptions{})
+	if err != nil {
+		return nil, err
+	}
+	return res.Page, nil
 }
 
-// ListWithCount returns one page of the nodes of a kind and how many match
-// the query's filters on all pages, read in one transaction.
-func (s *Store) ListWithCount(ctx context.Context, kind castgraph.Kind, q PageQuery) (*Page, int, error) {
-	return s.list(ctx, kind, q, true)
+// ListOptions asks a list for more than its page, read in the same transaction.
+type ListOptions struct {
+	// Count counts the matches on all pages (totalCount).
+	Count bool
+	// Branches are relationship fields to read ahead under the page's nodes,
+	// in the page's own statement (see RelatedTree). Branches that do not
+	// compile (a window too big, say) are left out, not reported: the
+	// caller's field resolvers ask for them on their own and report the error
+	// where it belongs.
+	Branches []Branch
 }
 
-func (s *Store) list(ctx context.Context, kind castgraph.Kind, q PageQuery, withCount bool) (*Page, int, error) {
+// ListResult is a list's page and what ListOptions asked for besides.
+type ListResult struct {
+	Page  *Page
+	Count int
+	// Under holds the branches read ahead, for each node of the page; nil
+	// when none were.
+	Under map[*castgraph.Node]map[string]*Fetched
+}
+
+// ListWith returns one page of the nodes of a kind, with what opts ask for.
+func (s *Store) ListWith(ctx context.Context, kind castgraph.Kind, q PageQuery, opts ListOptions) (*ListResult, error) {
 	if _, ok := castgraph.SpecOf(kind); !ok {
-		return nil, 0, castgraph.Errorf(castgraph.EINVALID, "kind", "unknown kind %q", kind)
+		return nil, castgraph.Errorf(castgraph.EINVALID, "kind", "unknown kind %q", kind)
 	}
 	var counting *countStatement
-	if withCount {
+	if opts.Count {
 		var err error
 		if counting, err = compileCount(kind, q); err != nil {
-			return nil, 0, err
+			return nil, err
 		}
 	}
 	b := newBuilder()
 	where := q.Where
 	anch, w, err := b.compileList(kind, &q)
 	if err != nil {
-		return nil, 0, err
+		return nil, err
 	}
 	b.params["limit"] = w.limit
-	ret := returnNode(kind, q.Fields)
-	cypher := fmt.Sprintf("%s WHERE %s WITH n ORDER BY %s LIMIT $limit RETURN %s, %s AS k", anch.match, w.where, w.order, ret.expr, w.sortKey)
+	ret := listReturn{node: returnNode(kind, q.Fields)}
+	if len(opts.Branches) > 0 {
+		n := 0
+		if levels, err := b.compileTree(kind, "n", opts.Branches, 1, &n); err == nil {
+			ret.levels = levels
+		}
+	}
+	cypher := fmt.Sprintf("%s WHERE %s\n%s", anch.match, w.where, ret.tail(w))
 	var walk *nameWalk
 	if anch.hops != nil && w.inNameOrder() {
 		if walk, err = b.nameWalk(kind, anch, where, w, ret); err != nil {
-			return nil, 0, err
+			return nil, err
 		}
 	}
-	type answer struct {
-		page  *Page
-		count int
-	}
-	a, err := read(ctx, s, func(tx neo4j.ManagedTransaction) (answer, error) {
-		var a answer
+	return read(ctx, s, func(tx neo4j.ManagedTransaction) (*ListResult, error) {
+		res := &ListResult{}
 		if counting != nil {
 			n, err := counting.run(ctx, tx)
 			if err != nil {
-				return a, err
+				return nil, err
 			}
-			a.count = n
+			res.Count = n
 		}
 		if walk != nil {
-			page, err := walk.run(ctx, tx, b.params, w)
-			if page != nil || err != nil {
-				a.page = page
-				return a, err
+			recs, err := walk.run(ctx, tx, b.params, w)
+			if err != nil {
+				return nil, err
+			}
+			if recs != nil {
+				res.Page, res.Under = ret.read(recs, w)
+				return res, nil
 			}
 		}
 		recs, err := collect(ctx, tx, cypher, b.params)
 		if err != nil {
-			return a, err
+			return nil, err
 		}
-		a.page = pageOfNodes(recs, w, ret)
-		return a, nil
+		res.Page, res.Under = ret.read(recs, w)
+		return res, nil
 	})
-	return a.page, a.count, err
 }
 
 // nodeReturn is how a list statement returns its node n: whole, or
@@ -485,6 +508,59 @@ func returnNode(kind castgraph.Kind, f Fields) nodeReturn {
 	return nodeReturn{expr: expr + " AS n", kind: kind, partial: true}
 }
 
+// listReturn is how a list statement ends once it has its rows: sort and
+// cut, read the branches ahead under each node kept (RelatedTree's
+// subqueries), and return the nodes, whole or projected.
+type listReturn struct {
+	node   nodeReturn
+	levels []*treeLevel
+}
+
+// tail is the statement's end, from its node variable n on.
+func (r listReturn) tail(w *window) string {
+	var q strings.Builder
+	fmt.Fprintf(&q, "WITH n ORDER BY %s LIMIT $limit\n", w.order)
+	if len(r.levels) > 0 {
+		writeCalls(&q, "n", r.levels)
+		kept := []string{"n"}
+		for _, l := range r.levels {
+			kept = append(kept, l.result)
+		}
+		// The subqueries may not keep the rows' order: sort again (a page at most).
+		fmt.Fprintf(&q, "WITH %s ORDER BY %s\n", strings.Join(kept, ", "), w.order)
+	}
+	fmt.Fprintf(&q, "RETURN %s, %s AS k, %s AS under", r.node.expr, w.sortKey, underList(r.levels))
+	return q.String()
+}
+
+// read turns the rows into the page and, with levels, the answers under
+// each of its nodes.
+func (r listReturn) read(recs []*neo4j.Record, w *window) (*Page, map[*castgraph.Node]map[string]*Fetched) {
+	var nodes []*castgraph.Node
+	var keys [][]any
+	var under map[*castgraph.Node]map[string]*Fetched
+	if len(r.levels) > 0 {
+		under = map[*castgraph.Node]map[string]*Fetched{}
+	}
+	for _, rec := range recs {
+		n, _ := rec.Get("n")
+		k, _ := rec.Get("k")
+		var node *castgraph.Node
+		if r.node.partial {
+			node = nodeFromProps(r.node.kind, n.(map[string]any))
+		} else {
+			node = toNode(n.(dbtype.Node))
+		}
+		nodes = append(nodes, node)
+		keys = append(keys, k.([]any))
+		if under != nil {
+			u, _ := rec.Get("under")
+			under[node] = readUnder(node.ID, r.levels, u.([]any))
+		}
+	}
+	return w.finish(nodes, nil, keys), under
+}
+
 // compileList compiles a list's MATCH and window; it takes the anchoring
 // condition out of q.Where.
 func (b *cypherBuilder) compileList(kind castgraph.Kind, q *PageQuery) (*anchored, *window, error) {
@@ -502,24 +578,6 @@ func CheckList(kind castgraph.Kind, q PageQuery) error {
 	}
 	_, _, err := newBuilder().compileList(kind, &q)
 	return err
-}
-
-// pageOfNodes turns rows of n (a node, or its projection) and k (its sort
-// key) into a page.
-func pageOfNodes(recs []*neo4j.Record, w *window, ret nodeReturn) *Page {
-	var nodes []*castgraph.Node
-	var keys [][]any
-	for _, r := range recs {
-		n, _ := r.Get("n")
-		k, _ := r.Get("k")
-		if ret.partial {
-			nodes = append(nodes, nodeFromProps(ret.kind, n.(map[string]any)))
-		} else {
-			nodes = append(nodes, toNode(n.(dbtype.Node)))
-		}
-		keys = append(keys, k.([]any))
-	}
-	return w.finish(nodes, nil, keys)
 }
 
 // inNameOrder reports whether the window pages forwards by name, then id:
@@ -541,7 +599,6 @@ func (w *window) inNameOrder() bool {
 type nameWalk struct {
 	estimate, cypher string
 	first            int
-	ret              nodeReturn
 }
 
 // nameWalkScan bounds the index walk: when the estimate chooses it, it should
@@ -555,7 +612,7 @@ func nameWalkScan(first int) int { return max(2000, 15*first) }
 // standing in for matches. Tests replace it to try each plan on small data.
 var preferNameWalk = func(paths, total, first float64) bool { return paths*paths > 1.5*first*total }
 
-func (b *cypherBuilder) nameWalk(kind castgraph.Kind, anch *anchored, where map[string]any, w *window, ret nodeReturn) (*nameWalk, error) {
+func (b *cypherBuilder) nameWalk(kind castgraph.Kind, anch *anchored, where map[string]any, w *window, ret listReturn) (*nameWalk, error) {
 	full, err := b.filter(target{kind: kind}, "n", where, 0, "where")
 	if err != nil {
 		return nil, err
@@ -566,17 +623,15 @@ func (b *cypherBuilder) nameWalk(kind castgraph.Kind, anch *anchored, where map[
 		cypher: fmt.Sprintf(`MATCH (n:%s) WHERE n.name IS NOT NULL AND n.id IS NOT NULL AND %s
 WITH n ORDER BY n.name, n.id LIMIT %s
 WITH n WHERE %s
-WITH n ORDER BY %s LIMIT $limit
-RETURN %s, %s AS k`, kind, w.where, scan, full, w.order, ret.expr, w.sortKey),
+%s`, kind, w.where, scan, full, ret.tail(w)),
 		first: w.size,
-		ret:   ret,
 	}, nil
 }
 
-// run answers with the index walk when the estimate says it is cheaper and
-// it fills the page; otherwise it returns no page and the caller walks from
-// the anchor.
-func (nw *nameWalk) run(ctx context.Context, tx neo4j.ManagedTransaction, params map[string]any, w *window) (*Page, error) {
+// run answers with the index walk's rows when the estimate says it is
+// cheaper and it fills the page; otherwise it returns no rows and the caller
+// walks from the anchor.
+func (nw *nameWalk) run(ctx context.Context, tx neo4j.ManagedTransaction, params map[string]any, w *window) ([]*neo4j.Record, error) {
 	est, err := collect(ctx, tx, nw.estimate, params)
 	if err != nil || len(est) == 0 {
 		return nil, err
@@ -590,7 +645,7 @@ func (nw *nameWalk) run(ctx context.Context, tx neo4j.ManagedTransaction, params
 	if err != nil || len(recs) < w.limit {
 		return nil, err
 	}
-	return pageOfNodes(recs, w, nw.ret), nil
+	return recs, nil
 }
 
 func toFloat(v any) float64 {

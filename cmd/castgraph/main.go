@@ -20,6 +20,7 @@ import (
 	"net/http/pprof"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 	"time"
 
@@ -177,8 +178,17 @@ func load(ctx context.Context, args []string, log *slog.Logger) error {
 	return loadDataset(ctx, s, d, log)
 }
 
+// serverGCPercent is the garbage collector's target for the server when
+// GOGC does not set one: its live heap is small (tens of MB) and every
+// request allocates afresh, so collecting a quarter as often trades a little
+// memory for CPU (10 to 15% more requests a second under load, bench/compare).
+const serverGCPercent = 400
+
 func serve(ctx context.Context, args []string, log *slog.Logger) error {
 	start := time.Now()
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(serverGCPercent)
+	}
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	addr := fs.String("addr", neo4jenv.Getenv("CASTGRAPH_ADDR", ":8080"), "listen address")
 	pprofAddr := fs.String("pprof", os.Getenv("CASTGRAPH_PPROF_ADDR"), "serve Go's profiler (/debug/pprof/) on this address, e.g. 127.0.0.1:6060; off when empty")
