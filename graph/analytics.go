@@ -6,9 +6,11 @@ package graph
 import (
 	"context"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/castgraph/castgraph"
 	"github.com/castgraph/castgraph/graph/model"
 	"github.com/castgraph/castgraph/store"
+	"github.com/vektah/gqlparser/v2/ast"
 )
 
 func (r *queryResolver) ExpertsServingCluster(ctx context.Context, clusterID string, first *int) ([]*model.ClusterExpert, error) {
@@ -142,7 +144,7 @@ func (r *queryResolver) Search(ctx context.Context, text string, kinds []string,
 	for i, k := range kinds {
 		ks[i] = castgraph.Kind(k)
 	}
-	hits, err := r.Store.Search(ctx, text, ks, intArg(first, 20))
+	hits, err := r.Store.Search(ctx, text, ks, intArg(first, 20), hitFields(ctx))
 	if err != nil {
 		return nil, err
 	}
@@ -151,6 +153,21 @@ func (r *queryResolver) Search(ctx context.Context, text string, kinds []string,
 		out[i] = &model.SearchHit{Node: model.Wrap(h.Node), Score: h.Score, MatchedField: h.MatchedField}
 	}
 	return out, nil
+}
+
+// hitFields reads what the search's selection asks of the hits' nodes.
+func hitFields(ctx context.Context) store.Fields {
+	hits, ok := selectionOf(ctx) // of type [SearchHit!]!
+	if !ok {
+		return store.Fields{}
+	}
+	var sel ast.SelectionSet
+	for _, f := range graphql.CollectFields(hits.op, hits.sel, []string{hits.typeName}) {
+		if f.Name == "node" {
+			sel = append(sel, f.Selections...)
+		}
+	}
+	return anyKindFields(hits.op, sel)
 }
 
 func (r *queryResolver) ExpertsPerCluster(ctx context.Context, includeAffiliated *bool, source *string, first *int) ([]*model.Breakdown, error) {

@@ -10,29 +10,30 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 )
 
-// connection is what the client asked of the connection field being
-// resolved: its selection, typed by the connection's type name.
-type connection struct {
+// selection is what the client asked of the field being resolved (a
+// connection, a list of search hits): its sub-selection, with the name of
+// the field's type to collect it by.
+type selection struct {
 	op       *graphql.OperationContext
 	typeName string
 	sel      ast.SelectionSet
 }
 
-// connectionOf returns the selection of the field being resolved; false
+// selectionOf returns what is asked of the field being resolved; false
 // outside a GraphQL request.
-func connectionOf(ctx context.Context) (connection, bool) {
+func selectionOf(ctx context.Context) (selection, bool) {
 	if !graphql.HasOperationContext(ctx) {
-		return connection{}, false
+		return selection{}, false
 	}
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil || fc.Field.Field == nil || fc.Field.Definition == nil {
-		return connection{}, false
+		return selection{}, false
 	}
-	return connection{graphql.GetOperationContext(ctx), fc.Field.Definition.Type.Name(), fc.Field.Selections}, true
+	return selection{graphql.GetOperationContext(ctx), fc.Field.Definition.Type.Name(), fc.Field.Selections}, true
 }
 
-// fields lists the names of the connection's selected fields.
-func (c connection) fields() []string {
+// fields lists the names of the selected fields.
+func (c selection) fields() []string {
 	var names []string
 	for _, f := range graphql.CollectFields(c.op, c.sel, []string{c.typeName}) {
 		names = append(names, f.Name)
@@ -41,11 +42,11 @@ func (c connection) fields() []string {
 }
 
 // asksCount reports whether totalCount is selected.
-func (c connection) asksCount() bool { return slices.Contains(c.fields(), "totalCount") }
+func (c selection) asksCount() bool { return slices.Contains(c.fields(), "totalCount") }
 
 // countOnly reports whether the connection is asked for its totalCount
 // alone, so that its page need not be read.
-func (c connection) countOnly() bool {
+func (c selection) countOnly() bool {
 	names := c.fields()
 	for _, n := range names {
 		if n != "totalCount" && n != "__typename" {
@@ -58,7 +59,7 @@ func (c connection) countOnly() bool {
 // wantedFields reads, from the selection of the connection field being
 // resolved, what the client asked of its nodes of the kind (see fieldsOf).
 func wantedFields(ctx context.Context, kind castgraph.Kind) store.Fields {
-	c, ok := connectionOf(ctx)
+	c, ok := selectionOf(ctx)
 	if !ok {
 		return store.Fields{}
 	}
@@ -108,6 +109,33 @@ func fieldsOf(op *graphql.OperationContext, kind castgraph.Kind, connType string
 	for _, p := range []string{"aliases", "description", "sources", "createdAt", "updatedAt"} {
 		if want.props[p] {
 			out.Props = append(out.Props, p)
+		}
+	}
+	return out
+}
+
+// anyKindFields reads what a selection of the Node interface (node(id), a
+// search hit) asks, whatever kind the node turns out to be: the union over
+// the kinds' fragments. Like fieldsOf, it asks for everything when it meets
+// a field it cannot place.
+func anyKindFields(op *graphql.OperationContext, sel ast.SelectionSet) store.Fields {
+	want := fieldSet{props: map[string]bool{}}
+	for i := range castgraph.Kinds {
+		if !want.node(op, &castgraph.Kinds[i], sel) {
+			return store.Fields{}
+		}
+	}
+	out := store.Fields{Partial: true}
+	for _, p := range []string{"aliases", "description", "sources", "createdAt", "updatedAt"} {
+		if want.props[p] {
+			out.Props = append(out.Props, p)
+		}
+	}
+	for _, spec := range castgraph.Kinds {
+		for _, p := range spec.Props {
+			if want.props[p.Name] && !slices.Contains(out.Props, p.Name) {
+				out.Props = append(out.Props, p.Name)
+			}
 		}
 	}
 	return out

@@ -11,11 +11,11 @@ import (
 	"github.com/castgraph/castgraph/data"
 )
 
-// TestRelatedFields_NarrowReadsGiveTheSameAnswers checks the projection of
-// relationship pages: a statement reads only the fields the client selects
-// (through nodes, edges, inline and named fragments), and every field
-// selected still comes back as a whole-node read (node(id)) and the
-// dataset say. The root list is read narrowly too: enterprises, by id alone.
+// TestRelatedFields_NarrowReadsGiveTheSameAnswers checks the projections:
+// every read (relationship pages, lists, node(id), search hits) asks Neo4j
+// only for the fields the client selects (through nodes, edges, inline and
+// named fragments), and every field selected still comes back as the
+// dataset says, the same whichever way the node was reached.
 func TestRelatedFields_NarrowReadsGiveTheSameAnswers(t *testing.T) {
 	a := newAPI(t)
 	demo, err := data.Demo()
@@ -32,7 +32,8 @@ func TestRelatedFields_NarrowReadsGiveTheSameAnswers(t *testing.T) {
 	narrow := a.ok(t, `query($ids: [ID!]) { enterprises(where: {id: {in: $ids}}, first: 100) { nodes { id
 		servedBy(first: 50) { nodes { id name } } } } }`, vars)
 
-	// The reference: the same experts read whole, one node(id) each.
+	// The reference: the same experts, one node(id) each, checked against
+	// the dataset.
 	var lookups strings.Builder
 	lookups.WriteString("{")
 	seen := map[string]bool{}
@@ -52,6 +53,50 @@ func TestRelatedFields_NarrowReadsGiveTheSameAnswers(t *testing.T) {
 	whole := map[string]any{}
 	for _, n := range a.ok(t, lookups.String(), nil) {
 		whole[str(n, "id")] = n
+	}
+	for _, n := range demo.Nodes {
+		got, ok := whole[n.ID].(map[string]any)
+		if !ok {
+			continue
+		}
+		want := map[string]any{"id": n.ID, "name": n.Name, "aliases": []any{}, "description": nil,
+			"title": nil, "academician": nil, "field": nil, "disambiguation": nil}
+		for _, a := range n.Aliases {
+			want["aliases"] = append(want["aliases"].([]any), a)
+		}
+		if n.Description != nil {
+			want["description"] = *n.Description
+		}
+		for k, v := range n.Props {
+			want[k] = v
+		}
+		for k, v := range want {
+			if !reflect.DeepEqual(got[k], v) {
+				t.Errorf("node(id: %q).%s = %#v, the dataset says %#v", n.ID, k, got[k], v)
+			}
+		}
+		if !slices.Contains(toStrings(list(got, "provenance", "sources")), n.Source) || str(got, "provenance", "createdAt") == "" {
+			t.Errorf("node(id: %q) provenance %v lacks %q or a time", n.ID, get(got, "provenance"), n.Source)
+		}
+	}
+
+	// Search hits are read narrowly too.
+	for id, n := range whole {
+		name := str(n, "name")
+		hits := a.ok(t, `query($q: String!) { search(text: $q, first: 20) { node { id name aliases provenance { sources createdAt } description
+			... on Expert { title academician field disambiguation } } } }`, map[string]any{"q": name})
+		found := false
+		for _, h := range list(hits, "search") {
+			if str(h, "node", "id") == id {
+				found = true
+				if !reflect.DeepEqual(get(h, "node"), n) {
+					t.Errorf("search hit %v\nnode(id) %v", get(h, "node"), n)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("searching %q does not find %s", name, id)
+		}
 	}
 
 	// A root list reads only what is asked too; asked everything, it gives

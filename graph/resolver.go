@@ -33,7 +33,13 @@ func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 func (r *Resolver) Mutation() MutationResolver { return &mutationResolver{r} }
 
 func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error) {
-	n, err := r.Store.Node(ctx, id)
+	var fields store.Fields
+	if graphql.HasOperationContext(ctx) {
+		if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Field != nil {
+			fields = anyKindFields(graphql.GetOperationContext(ctx), fc.Field.Selections)
+		}
+	}
+	n, err := r.Store.Node(ctx, id, fields)
 	if err != nil || n == nil {
 		return nil, err
 	}
@@ -104,7 +110,7 @@ func pageInfo(p *store.Page) *model.PageInfo {
 // one family of the request's loaders for whatever was not.
 func (r *Resolver) list(ctx context.Context, kind castgraph.Kind, args pageArgs) (*store.Page, func(context.Context) (int, error), error) {
 	q := args.query()
-	conn, inRequest := connectionOf(ctx)
+	conn, inRequest := selectionOf(ctx)
 	if !inRequest {
 		page, err := r.Store.List(ctx, kind, q)
 		return page, func(ctx context.Context) (int, error) { return r.Store.Count(ctx, kind, q) }, err
@@ -144,7 +150,7 @@ func (r *Resolver) relatedPage(ctx context.Context, near *castgraph.Node, field 
 	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Field != nil {
 		key = fc.Field.Alias
 	}
-	conn, inRequest := connectionOf(ctx)
+	conn, inRequest := selectionOf(ctx)
 	return loaders.For(ctx, r.Store).Related(ctx, near, key, field, q, inRequest && conn.countOnly())
 }
 

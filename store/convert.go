@@ -37,6 +37,23 @@ func toNode(n dbtype.Node) *castgraph.Node {
 	return nodeFromProps(kind, n.Props)
 }
 
+// nodeFromMap makes a domain node from a projection made by Fields.anyKind.
+func nodeFromMap(m map[string]any) *castgraph.Node {
+	var kind castgraph.Kind
+	for _, l := range toStrings(m[labelsKey]) {
+		if _, ok := castgraph.SpecOf(castgraph.Kind(l)); ok {
+			kind = castgraph.Kind(l)
+		}
+	}
+	props := make(map[string]any, len(m))
+	for k, v := range m {
+		if k != labelsKey {
+			props[k] = v
+		}
+	}
+	return nodeFromProps(kind, props)
+}
+
 // nodeFromProps makes a domain node of the kind from its properties: all of
 // them, or the ones a projection returned (what is missing reads as unset).
 func nodeFromProps(kind castgraph.Kind, props map[string]any) *castgraph.Node {

@@ -10,9 +10,20 @@ import (
 )
 
 // Node returns the node with the id, or nil when there is none.
-func (s *Store) Node(ctx context.Context, id string) (*castgraph.Node, error) {
+func (s *Store) Node(ctx context.Context, id string, f Fields) (*castgraph.Node, error) {
+	proj, partial := f.anyKind("n")
+	if !partial {
+		return read(ctx, s, func(tx neo4j.ManagedTransaction) (*castgraph.Node, error) {
+			return nodeByID(ctx, tx, id)
+		})
+	}
 	return read(ctx, s, func(tx neo4j.ManagedTransaction) (*castgraph.Node, error) {
-		return nodeByID(ctx, tx, id)
+		recs, err := collect(ctx, tx, "MATCH (n:Entity {id: $id}) RETURN "+proj+" AS n", map[string]any{"id": id})
+		if err != nil || len(recs) == 0 {
+			return nil, err
+		}
+		n, _ := recs[0].Get("n")
+		return nodeFromMap(n.(map[string]any)), nil
 	})
 }
 

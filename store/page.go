@@ -74,6 +74,26 @@ func (f Fields) projection(t target, v, r string) (node, rel string, ok bool) {
 	return v + " {" + strings.Join(keys, ", ") + "}", rel, true
 }
 
+// labelsKey carries a node's labels in a projection of a node of any kind.
+const labelsKey = "__labels"
+
+// anyKind returns the map projection of node variable v for a node of any
+// kind (node(id), search hits): the fields, the extra properties the caller
+// needs itself, and the labels; ok=false when whole nodes are read.
+func (f Fields) anyKind(v string, extra ...string) (string, bool) {
+	if !f.Partial {
+		return "", false
+	}
+	keys := []string{"." + propID, "." + propName}
+	for _, p := range append(slices.Clone(f.Props), extra...) {
+		if validPropName(p) && !slices.Contains(keys, "."+p) {
+			keys = append(keys, "."+p)
+		}
+	}
+	keys = append(keys, labelsKey+": labels("+v+")")
+	return v + " {" + strings.Join(keys, ", ") + "}", true
+}
+
 // validPropName keeps property names that are plain identifiers, so a
 // projection never carries anything but property names into Cypher.
 func validPropName(p string) bool {

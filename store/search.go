@@ -32,13 +32,18 @@ type SearchHit struct {
 const searchCypher = `
 CALL db.index.fulltext.queryNodes($index, $query, {limit: $scan}) YIELD node, score
 WHERE $kinds IS NULL OR any(l IN labels(node) WHERE l IN $kinds)
-RETURN node, score ORDER BY score DESC, node.name, node.id
-LIMIT $first`
+WITH node, score ORDER BY score DESC, node.name, node.id
+LIMIT $first
+RETURN ` + searchReturn + `, score`
+
+// searchReturn is replaced by the hit's projection when the caller asks for
+// some fields only.
+const searchReturn = "node"
 
 // Search finds nodes whose names or aliases hold every term of the text, in
 // the entity_names full-text index (cjk analyzer), best first. Kinds, when
 // given, restricts the hits to those kinds.
-func (s *Store) Search(ctx context.Context, text string, kinds []castgraph.Kind, first int) ([]SearchHit, error) {
+func (s *Store) Search(ctx context.Context, text string, kinds []castgraph.Kind, first int, f Fields) ([]SearchHit, error) {
 	terms, err := searchTerms(text)
 	if err != nil {
 		return nil, err
@@ -57,8 +62,14 @@ func (s *Store) Search(ctx context.Context, text string, kinds []castgraph.Kind,
 		}
 		params["kinds"], params["scan"] = names, searchScan
 	}
+	cypher := searchCypher
+	// The aliases are read either way: matchedField needs them.
+	proj, partial := f.anyKind("node", propAliases)
+	if partial {
+		cypher = strings.Replace(cypher, "RETURN "+searchReturn+",", "RETURN "+proj+" AS node,", 1)
+	}
 	return read(ctx, s, func(tx neo4j.ManagedTransaction) ([]SearchHit, error) {
-		recs, err := collect(ctx, tx, searchCypher, params)
+		recs, err := collect(ctx, tx, cypher, params)
 		if err != nil {
 			return nil, err
 		}
@@ -66,7 +77,12 @@ func (s *Store) Search(ctx context.Context, text string, kinds []castgraph.Kind,
 		for _, rec := range recs {
 			v, _ := rec.Get("node")
 			score, _ := rec.Get("score")
-			n := toNode(v.(dbtype.Node))
+			var n *castgraph.Node
+			if partial {
+				n = nodeFromMap(v.(map[string]any))
+			} else {
+				n = toNode(v.(dbtype.Node))
+			}
 			f, _ := score.(float64)
 			out = append(out, SearchHit{Node: n, Score: f, MatchedField: matchedField(n, terms)})
 		}
