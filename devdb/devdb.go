@@ -63,6 +63,7 @@ type Options struct {
 type Server struct {
 	URI, User, Password, Home string
 	Started                   bool // false when an already running server was reused
+	Pid                       int  // the Neo4j process, for tools that watch it
 }
 
 // env is Options with every default filled in.
@@ -248,7 +249,7 @@ func (e *env) reuse(ctx context.Context, pid int, password string) (*Server, err
 	}
 	uri := boltURI(e.port)
 	e.logf("reusing Neo4j on %s (pid %d, checked in %s)", uri, pid, time.Since(t0).Round(time.Millisecond))
-	return &Server{URI: uri, User: user, Password: password, Home: e.home}, nil
+	return &Server{URI: uri, User: user, Password: password, Home: e.home, Pid: pid}, nil
 }
 
 // Stop shuts the local Neo4j down cleanly: SIGTERM to its process group,

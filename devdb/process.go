@@ -98,7 +98,7 @@ func (e *env) start(ctx context.Context, password string) (*Server, error) {
 	}
 	uri := boltURI(e.port)
 	e.logf("Neo4j is up on %s (cold start %.1fs)", uri, time.Since(t0).Seconds())
-	return &Server{URI: uri, User: user, Password: password, Home: e.home, Started: true}, nil
+	return &Server{URI: uri, User: user, Password: password, Home: e.home, Started: true, Pid: pid}, nil
 }
 
 func (e *env) startFailed(what string) error {

@@ -98,8 +98,12 @@ func TestReport_ChartAndTableFromResults(t *testing.T) {
 		for _, c := range cfg.concurrency {
 			for j, s := range systemNames {
 				lat := time.Duration(i+j+1) * time.Duration(c) * time.Millisecond
+				cpu := cpuSample{"neo4j": 200 * time.Millisecond, "harness": 50 * time.Millisecond}
+				if s != "floor" {
+					cpu["server"] = 100 * time.Millisecond
+				}
 				r.results = append(r.results, &result{query: q.name, system: s, concurrency: c, requests: 100 * (j + 1),
-					elapsed: time.Second, p50: lat, p90: 2 * lat, p99: 3 * lat})
+					elapsed: time.Second, p50: lat, p90: 2 * lat, p99: 3 * lat, cpu: cpu})
 			}
 		}
 	}
@@ -113,12 +117,37 @@ func TestReport_ChartAndTableFromResults(t *testing.T) {
 		}
 	}
 	md := r.markdown()
-	for _, want := range []string{"| nested | 8 | 100.0 | 200.0 | 300.0 |", "castgraph and peer differ", "(target ≥ 1.5×) | "} {
+	for _, want := range []string{"| nested | 8 | 100.0 | 200.0 | 300.0 |", "castgraph and peer differ", "(target ≥ 1.5×) | ",
+		"| nested | castgraph | 2.000 | 1.000 | 0.500 | 3.500 |", "| nested | floor | 0.667 | – | 0.167 | 0.833 |"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("the table lacks %q", want)
 		}
 	}
 	if out := os.Getenv("COMPARE_TEST_SVG"); out != "" {
 		_ = os.WriteFile(out, []byte(svg), 0o644)
+	}
+}
+
+// procCPU reads /proc/<pid>/stat: this process's CPU time grows while it
+// works, and agrees with what getrusage says of it.
+func TestProcCPU_ReadsThisProcess(t *testing.T) {
+	before, ok := procCPU(os.Getpid())
+	if !ok {
+		t.Fatal("cannot read this process's CPU time from /proc")
+	}
+	deadline := time.Now().Add(200 * time.Millisecond)
+	for x := 0; time.Now().Before(deadline); x++ {
+		_ = x * x
+	}
+	after, _ := procCPU(os.Getpid())
+	if used := after - before; used < 100*time.Millisecond {
+		t.Errorf("200 ms of spinning used %v of CPU by /proc", used)
+	}
+	self := sampleCPU(0, 0)["harness"]
+	if diff := self - after; diff < -50*time.Millisecond || diff > 200*time.Millisecond {
+		t.Errorf("getrusage says %v, /proc %v", self, after)
+	}
+	if _, ok := procCPU(0); ok {
+		t.Error("pid 0 read as a process")
 	}
 }

@@ -39,6 +39,7 @@ type database struct {
 	conn
 	started bool
 	stop    func()
+	pid     int // the Neo4j process when it is the local benchmark one, else 0
 }
 
 // ensureDB is CASTGRAPH_BENCH_NEO4J_URI (with …_USER, …_PASSWORD,
@@ -61,7 +62,7 @@ func ensureDB(ctx context.Context, root string) (*database, error) {
 	if err != nil {
 		return nil, fmt.Errorf("the benchmark Neo4j: %w", err)
 	}
-	db.URI, db.User, db.Password, db.started = srv.URI, srv.User, srv.Password, srv.Started
+	db.URI, db.User, db.Password, db.started, db.pid = srv.URI, srv.User, srv.Password, srv.Started, srv.Pid
 	if srv.Started {
 		logf("started the benchmark Neo4j at %s (home %s); it is stopped at the end unless -keep-db", srv.URI, srv.Home)
 		db.stop = func() {

@@ -130,6 +130,17 @@ type result struct {
 	bytes          int64
 	p50, p90, p99  time.Duration
 	mean, max, min time.Duration
+	cpu            cpuSample // CPU time spent during the measurement, by role
+}
+
+// cpuPerRequest is a role's CPU time per answered request in milliseconds;
+// false when the role was not watched.
+func (r *result) cpuPerRequest(role string) (float64, bool) {
+	d, ok := r.cpu[role]
+	if !ok || r.requests == 0 {
+		return 0, false
+	}
+	return ms(d) / float64(r.requests), true
 }
 
 func (r *result) throughput() float64 {
@@ -139,14 +150,25 @@ func (r *result) throughput() float64 {
 	return float64(r.requests) / r.elapsed.Seconds()
 }
 
+// cpuWatch names the processes whose CPU time a measurement records: Neo4j
+// and each system's server (0 when unknown: a database or server this run
+// did not start).
+type cpuWatch struct {
+	neo4j   int
+	servers map[string]int
+}
+
 // measure warms up, then keeps c requests in flight (each worker sends its
 // next request when its last is answered) until the duration has passed or
 // max-requests have been sent, cycling through the variants.
-func measure(ctx context.Context, t target, q *query, c int, cfg *config) *result {
+func measure(ctx context.Context, t target, q *query, c int, cfg *config, w cpuWatch) *result {
 	if cfg.warmup > 0 {
 		load(ctx, t, q, c, cfg.warmup, cfg.maxRequests)
 	}
-	return load(ctx, t, q, c, cfg.duration, cfg.maxRequests)
+	before := sampleCPU(w.neo4j, w.servers[t.name()])
+	res := load(ctx, t, q, c, cfg.duration, cfg.maxRequests)
+	res.cpu = sampleCPU(w.neo4j, w.servers[t.name()]).since(before)
+	return res
 }
 
 func load(ctx context.Context, t target, q *query, c int, d time.Duration, maxRequests int) *result {

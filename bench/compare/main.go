@@ -220,6 +220,7 @@ func run(ctx context.Context, args []string) (err error) {
 
 	// The servers.
 	targets := map[string]target{"floor": floor}
+	watch := cpuWatch{neo4j: db.pid, servers: map[string]int{}}
 	if slices.Contains(cfg.systems, "castgraph") {
 		url := cfg.castgraph
 		if url == "" {
@@ -229,6 +230,7 @@ func run(ctx context.Context, args []string) (err error) {
 			}
 			defer p.stop()
 			url = u
+			watch.servers["castgraph"] = p.cmd.Process.Pid
 		}
 		targets["castgraph"] = newGraphQLTarget("castgraph", url, cfg.concurrency)
 	}
@@ -241,6 +243,7 @@ func run(ctx context.Context, args []string) (err error) {
 			}
 			defer p.stop()
 			url = u
+			watch.servers["peer"] = p.cmd.Process.Pid
 		}
 		targets["peer"] = newGraphQLTarget("peer", url, cfg.concurrency)
 	}
@@ -267,7 +270,7 @@ func run(ctx context.Context, args []string) (err error) {
 				if ctx.Err() != nil {
 					return ctx.Err()
 				}
-				res := measure(ctx, targets[s], q, c, cfg)
+				res := measure(ctx, targets[s], q, c, cfg, watch)
 				if ctx.Err() != nil {
 					return ctx.Err()
 				}

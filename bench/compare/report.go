@@ -61,7 +61,8 @@ func (r *report) writeCSV(path string) error {
 	}
 	w := csv.NewWriter(f)
 	_ = w.Write([]string{"query", "system", "concurrency", "requests", "errors", "seconds", "throughput_rps",
-		"p50_ms", "p90_ms", "p99_ms", "mean_ms", "min_ms", "max_ms", "bytes_per_answer"})
+		"p50_ms", "p90_ms", "p99_ms", "mean_ms", "min_ms", "max_ms", "bytes_per_answer",
+		"cpu_neo4j_ms_per_request", "cpu_server_ms_per_request", "cpu_harness_ms_per_request"})
 	for _, res := range r.results {
 		per := 0.0
 		if res.requests > 0 {
@@ -69,7 +70,8 @@ func (r *report) writeCSV(path string) error {
 		}
 		_ = w.Write([]string{res.query, res.system, strconv.Itoa(res.concurrency), strconv.Itoa(res.requests),
 			strconv.Itoa(res.errors), f3(res.elapsed.Seconds()), f3(res.throughput()),
-			f3(ms(res.p50)), f3(ms(res.p90)), f3(ms(res.p99)), f3(ms(res.mean)), f3(ms(res.min)), f3(ms(res.max)), f3(per)})
+			f3(ms(res.p50)), f3(ms(res.p90)), f3(ms(res.p99)), f3(ms(res.mean)), f3(ms(res.min)), f3(ms(res.max)), f3(per),
+			cpuCell(res, "neo4j", f3), cpuCell(res, "server", f3), cpuCell(res, "harness", f3)})
 	}
 	w.Flush()
 	if err := w.Error(); err != nil {
@@ -80,6 +82,14 @@ func (r *report) writeCSV(path string) error {
 }
 
 func f3(f float64) string { return strconv.FormatFloat(f, 'f', 3, 64) }
+
+// cpuCell is a role's CPU milliseconds per request, or empty when unknown.
+func cpuCell(res *result, role string, format func(float64) string) string {
+	if v, ok := res.cpuPerRequest(role); ok {
+		return format(v)
+	}
+	return ""
+}
 
 func (r *report) markdown() string {
 	var b strings.Builder
@@ -134,6 +144,37 @@ func (r *report) markdown() string {
 	}
 	p("\nTargets (issue #5): castgraph at least %.1f× the peer's throughput on the nested and relationship-filter queries, ", targetThroughput)
 	p("p99 no worse than the peer's on any query, latency (here p50) within %.2f× of the floor.\n\n", targetFloor)
+
+	p("## CPU per answered request at concurrency %d\n\n", targetConcurrency)
+	p("Processor time (user + system) of each process during the measurement, divided by the requests answered, in ms. ")
+	p("With every process on the same machine (%d logical CPUs), a system's throughput is bounded by its total. ", runtime.NumCPU())
+	p("*Load generator* is this harness: for castgraph and the peer its HTTP client, for the floor the Go driver and the statements' answers too.\n\n")
+	p("| query | system | Neo4j | server | load generator | total |\n| --- | --- | ---: | ---: | ---: | ---: |\n")
+	for _, q := range r.mix {
+		for _, s := range systemNames {
+			res := r.get(q.name, s, targetConcurrency)
+			if res == nil || res.requests == 0 {
+				continue
+			}
+			total, known := 0.0, false
+			cells := []string{}
+			for _, role := range cpuRoles {
+				v, ok := res.cpuPerRequest(role)
+				if !ok {
+					cells = append(cells, "–")
+					continue
+				}
+				total, known = total+v, true
+				cells = append(cells, fmt.Sprintf("%.3f", v))
+			}
+			sum := "–"
+			if known {
+				sum = fmt.Sprintf("%.3f", total)
+			}
+			p("| %s | %s | %s | %s |\n", q.name, s, strings.Join(cells, " | "), sum)
+		}
+	}
+	p("\n")
 
 	p("## All measurements\n\n")
 	p("| query | c | castgraph req/s | peer req/s | floor req/s | castgraph p50 | peer p50 | floor p50 | castgraph p99 | peer p99 | floor p99 | castgraph ÷ peer req/s | castgraph ÷ floor p50 |\n")
