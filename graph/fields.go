@@ -33,21 +33,21 @@ func selectionOf(ctx context.Context) (selection, bool) {
 }
 
 // fields lists the names of the selected fields.
-func (c selection) fields() []string {
+func (s selection) fields() []string {
 	var names []string
-	for _, f := range graphql.CollectFields(c.op, c.sel, []string{c.typeName}) {
+	for _, f := range graphql.CollectFields(s.op, s.sel, []string{s.typeName}) {
 		names = append(names, f.Name)
 	}
 	return names
 }
 
 // asksCount reports whether totalCount is selected.
-func (c selection) asksCount() bool { return slices.Contains(c.fields(), "totalCount") }
+func (s selection) asksCount() bool { return slices.Contains(s.fields(), "totalCount") }
 
 // countOnly reports whether the connection is asked for its totalCount
 // alone, so that its page need not be read.
-func (c selection) countOnly() bool {
-	names := c.fields()
+func (s selection) countOnly() bool {
+	names := s.fields()
 	for _, n := range names {
 		if n != "totalCount" && n != "__typename" {
 			return false
@@ -59,11 +59,11 @@ func (c selection) countOnly() bool {
 // wantedFields reads, from the selection of the connection field being
 // resolved, what the client asked of its nodes of the kind (see fieldsOf).
 func wantedFields(ctx context.Context, kind castgraph.Kind) store.Fields {
-	c, ok := selectionOf(ctx)
+	s, ok := selectionOf(ctx)
 	if !ok {
 		return store.Fields{}
 	}
-	return fieldsOf(c.op, kind, c.typeName, c.sel)
+	return fieldsOf(s.op, kind, s.typeName, s.sel)
 }
 
 // fieldsOf reads, from a connection's selection, what the client asked of
