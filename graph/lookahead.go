@@ -21,10 +21,24 @@ import (
 // argument it cannot read) the loaders fetch one statement a level, and so
 // does everything when the branches do not compile: the fields then report
 // their own errors at their own paths.
-func readAhead(op *graphql.OperationContext, kind castgraph.Kind, nodeSel ast.SelectionSet) []store.Branch {
+//
+// roots is how many nodes the root field may return (its page size); a
+// branch whose rows, multiplied out along its path, could pass maxTreeRows
+// is not read ahead, so that one statement stays bounded however large the
+// pages a query asks for.
+func readAhead(op *graphql.OperationContext, kind castgraph.Kind, nodeSel ast.SelectionSet, roots int) []store.Branch {
 	budget := store.MaxTreeBranches
-	return branchesOf(op, kind, nodeSel, 1, &budget)
+	return branchesOf(op, kind, nodeSel, 1, roots, &budget)
 }
+
+// maxTreeRows bounds the rows one read-ahead statement may produce at its
+// deepest level: 20 × 20 × 20 × 20 nodes of a four-level selection fit,
+// 500 × 1000 × 1000 do not (their levels go one statement each).
+const maxTreeRows = 200_000
+
+// defaultRelatedPage is a relationship field's page size when the query
+// gives neither first nor last (store.RelatedPages' default).
+const defaultRelatedPage = 100
 
 // lookAhead reads ahead for nodes a root field already has (node(id)): the
 // branches below them in one statement.
@@ -32,7 +46,7 @@ func (r *Resolver) lookAhead(ctx context.Context, kind castgraph.Kind, nodes []*
 	if len(nodes) == 0 || !graphql.HasOperationContext(ctx) {
 		return
 	}
-	branches := readAhead(graphql.GetOperationContext(ctx), kind, nodeSel)
+	branches := readAhead(graphql.GetOperationContext(ctx), kind, nodeSel, len(nodes))
 	if len(branches) == 0 {
 		return
 	}
@@ -81,9 +95,10 @@ func preload(l *loaders.Loaders, branches []store.Branch, under map[*castgraph.N
 }
 
 // branchesOf turns the relationship fields that a node selection asks of a
-// kind into branches, recursing into the far nodes' selections while depth
-// and the budget of branches allow.
-func branchesOf(op *graphql.OperationContext, kind castgraph.Kind, nodeSel ast.SelectionSet, depth int, budget *int) []store.Branch {
+// kind into branches, recursing into the far nodes' selections while depth,
+// the budget of branches and the bound on rows allow; rows is how many
+// nodes of the kind the levels above may hold.
+func branchesOf(op *graphql.OperationContext, kind castgraph.Kind, nodeSel ast.SelectionSet, depth, rows int, budget *int) []store.Branch {
 	if depth > store.MaxTreeDepth {
 		return nil
 	}
@@ -97,6 +112,10 @@ func branchesOf(op *graphql.OperationContext, kind castgraph.Kind, nodeSel ast.S
 		if !ok {
 			continue
 		}
+		below := rows * args.pageSize(defaultRelatedPage)
+		if below > maxTreeRows {
+			continue
+		}
 		*budget--
 		connType := f.Definition.Type.Name()
 		br := store.Branch{Key: f.Alias, Field: f.Name, Query: args.query()}
@@ -105,7 +124,7 @@ func branchesOf(op *graphql.OperationContext, kind castgraph.Kind, nodeSel ast.S
 		}
 		if len(end.Far) == 1 {
 			br.Query.Fields = fieldsOf(op, end.Far[0], connType, f.Selections)
-			br.Branches = branchesOf(op, end.Far[0], nodeSelections(op, connType, f.Selections), depth+1, budget)
+			br.Branches = branchesOf(op, end.Far[0], nodeSelections(op, connType, f.Selections), depth+1, below, budget)
 		}
 		out = append(out, br)
 	}
@@ -168,6 +187,18 @@ func pageArgsOf(raw map[string]any) (pageArgs, bool) {
 		}
 	}
 	return a, ok
+}
+
+// pageSize is how many nodes the arguments ask for at most, or fallback
+// when they give neither first nor last.
+func (a pageArgs) pageSize(fallback int) int {
+	switch {
+	case a.first != nil:
+		return max(*a.first, 0)
+	case a.last != nil:
+		return max(*a.last, 0)
+	}
+	return fallback
 }
 
 func toInt(v any) (int, bool) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
+	"reflect"
 	"slices"
 	"sort"
 	"testing"
@@ -396,5 +397,33 @@ func TestLookAhead_SameAnswersAsEachFieldAlone(t *testing.T) {
 	}
 	if checked < 10 {
 		t.Errorf("only %d served experts checked: too few to prove anything", checked)
+	}
+}
+
+// One read-ahead statement stays bounded by the pages a query asks for:
+// levels whose rows could multiply past the bound are left to the loaders,
+// one statement each, and the answers do not change.
+func TestLoaders_BigPagesAreNotReadAhead(t *testing.T) {
+	a := newAPI(t)
+	vars := map[string]any{"ids": demoIDs(t, castgraph.KindExpert)}
+	const query = `query($ids: [ID!]) { experts(where: {id: {in: $ids}}, first: %d) { nodes { id
+		serves(first: %d) { nodes { id servedBy(first: %d) { totalCount nodes { id } } } } } } }`
+	ask := func(root, mid, leaf int) (map[string]any, int64) {
+		before := a.store.Statements()
+		d := a.ok(t, fmt.Sprintf(query, root, mid, leaf), vars)
+		return d, a.store.Statements() - before
+	}
+	small, smallStatements := ask(100, 20, 20)    // 40 000 rows at most: read ahead
+	big, bigStatements := ask(500, 1000, 1000)    // 500 000 below the experts: not
+	mixed, mixedStatements := ask(100, 100, 1000) // 10 000, then 10 000 000: the first level only
+	if smallStatements != 1 || bigStatements != 4 || mixedStatements != 3 {
+		t.Errorf("statements: %d, %d, %d; want 1 (all read ahead), 4 (list, serves, servedBy pages, their counts), 3 (list with serves, servedBy pages, their counts)",
+			smallStatements, bigStatements, mixedStatements)
+	}
+	if !reflect.DeepEqual(small, big) || !reflect.DeepEqual(small, mixed) {
+		t.Error("the answers differ with the plan")
+	}
+	if len(list(small, "experts", "nodes")) < 10 {
+		t.Error("too few experts to prove anything")
 	}
 }
