@@ -48,19 +48,8 @@ func (s *Store) RelatedPages(ctx context.Context, near castgraph.Kind, field str
 			var keys [][]any
 			for _, row := range rows.([]any) {
 				cols := row.([]any)
-				var other *castgraph.Node
-				var rel map[string]any
-				if partial {
-					other = nodeFromProps(t.kind, cols[1].(map[string]any))
-					rel, _ = cols[0].(map[string]any)
-				} else {
-					other = toNode(cols[1].(dbtype.Node))
-					rel = cols[0].(dbtype.Relationship).Props
-				}
-				nodes = append(nodes, other)
-				edges = append(edges, castgraph.Edge{Type: end.Spec.Type, NearID: id, Other: other, Outgoing: end.Outgoing,
-					Props: relProps(rel), Provenance: toProvenance(rel)})
-				keys = append(keys, cols[2].([]any))
+				edge := end.edgeOf(id, cols, t.kind, partial)
+				nodes, edges, keys = append(nodes, edge.Other), append(edges, edge), append(keys, cols[2].([]any))
 			}
 			out[id] = w.finish(nodes, edges, keys)
 		}
@@ -71,6 +60,23 @@ func (s *Store) RelatedPages(ctx context.Context, near castgraph.Kind, field str
 		}
 		return out, nil
 	})
+}
+
+// edgeOf reads a row's relationship (cols[0]) and far node (cols[1]) as
+// the edge from nearID: whole entities, or, when partial, the projections
+// Fields made of them (the far node then of kind far).
+func (e RelEnd) edgeOf(nearID string, cols []any, far castgraph.Kind, partial bool) castgraph.Edge {
+	var other *castgraph.Node
+	var rel map[string]any
+	if partial {
+		other = nodeFromProps(far, cols[1].(map[string]any))
+		rel, _ = cols[0].(map[string]any)
+	} else {
+		other = toNode(cols[1].(dbtype.Node))
+		rel = cols[0].(dbtype.Relationship).Props
+	}
+	return castgraph.Edge{Type: e.Spec.Type, NearID: nearID, Other: other, Outgoing: e.Outgoing,
+		Props: relProps(rel), Provenance: toProvenance(rel)}
 }
 
 // compileRelated compiles the window of a relationship field's pages.

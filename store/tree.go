@@ -7,7 +7,6 @@ import (
 
 	"github.com/castgraph/castgraph"
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
-	"github.com/neo4j/neo4j-go-driver/v5/neo4j/dbtype"
 )
 
 // Limits of a tree fetched in one statement; a bigger selection is answered
@@ -177,21 +176,10 @@ func readUnder(nearID string, levels []*treeLevel, under []any) map[string]*Fetc
 		var keys [][]any
 		for _, row := range under[2*i].([]any) {
 			cols := row.([]any)
-			var other *castgraph.Node
-			var rel map[string]any
-			if l.partial {
-				other = nodeFromProps(l.t.kind, cols[1].(map[string]any))
-				rel, _ = cols[0].(map[string]any)
-			} else {
-				other = toNode(cols[1].(dbtype.Node))
-				rel = cols[0].(dbtype.Relationship).Props
-			}
-			nodes = append(nodes, other)
-			edges = append(edges, castgraph.Edge{Type: l.end.Spec.Type, NearID: nearID, Other: other, Outgoing: l.end.Outgoing,
-				Props: relProps(rel), Provenance: toProvenance(rel)})
-			keys = append(keys, cols[2].([]any))
+			edge := l.end.edgeOf(nearID, cols, l.t.kind, l.partial)
+			nodes, edges, keys = append(nodes, edge.Other), append(edges, edge), append(keys, cols[2].([]any))
 			if len(l.children) > 0 {
-				f.Under[other] = readUnder(other.ID, l.children, cols[3].([]any))
+				f.Under[edge.Other] = readUnder(edge.Other.ID, l.children, cols[3].([]any))
 			}
 		}
 		f.Page = l.w.finish(nodes, edges, keys)
