@@ -61,6 +61,13 @@ func (a *api) post(t *testing.T, query string, vars map[string]any) response {
 	t.Helper()
 	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
 	res, err := http.Post(a.url+"/graphql", "application/json", bytes.NewReader(body))
+	return decodeResponse(t, res, err)
+}
+
+// decodeResponse reads a GraphQL response, failing the test when there is
+// none or it is not JSON.
+func decodeResponse(t *testing.T, res *http.Response, err error) response {
+	t.Helper()
 	if err != nil {
 		t.Fatalf("POST /graphql: %v", err)
 	}

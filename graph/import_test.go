@@ -2,9 +2,7 @@ package graph_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
-	"io"
 	"mime/multipart"
 	"net/http"
 	"strings"
@@ -12,7 +10,6 @@ import (
 
 	"github.com/castgraph/castgraph/graph"
 	"github.com/castgraph/castgraph/store/storetest"
-	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 )
 
 // upload sends an operation with one file as the variable $file, by the
@@ -43,38 +40,7 @@ func (a *api) uploadWith(t *testing.T, query string, vars map[string]any, filena
 		req.Header.Set(k, v)
 	}
 	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatalf("POST /graphql: %v", err)
-	}
-	defer res.Body.Close()
-	raw, _ := io.ReadAll(res.Body)
-	var out response
-	if err := json.Unmarshal(raw, &out); err != nil {
-		t.Fatalf("response is not JSON (%d): %s", res.StatusCode, raw)
-	}
-	return out
-}
-
-// forgetRoster removes what an import of files whose names hold tag wrote.
-func forgetRoster(t *testing.T, tag string) {
-	c := storetest.Config(t)
-	ctx := context.Background()
-	driver, err := neo4j.NewDriverWithContext(c.URI, neo4j.BasicAuth(c.User, c.Password, ""))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer driver.Close(ctx)
-	for _, cypher := range []string{
-		`MATCH ()-[r]->() WHERE all(s IN r.sources WHERE s CONTAINS $tag) AND size(r.sources) > 0 DELETE r`,
-		`MATCH ()-[r]->() WHERE any(s IN r.sources WHERE s CONTAINS $tag) SET r.sources = [s IN r.sources WHERE NOT s CONTAINS $tag]`,
-		`MATCH (n:Entity) WHERE all(s IN n.sources WHERE s CONTAINS $tag) AND size(n.sources) > 0 DETACH DELETE n`,
-		`MATCH (n:Entity) WHERE any(s IN n.sources WHERE s CONTAINS $tag) SET n.sources = [s IN n.sources WHERE NOT s CONTAINS $tag]`,
-	} {
-		if _, err := neo4j.ExecuteQuery(ctx, driver, cypher, map[string]any{"tag": tag}, neo4j.EagerResultTransformer,
-			neo4j.ExecuteQueryWithDatabase(c.Database)); err != nil {
-			t.Errorf("cleanup: %v", err)
-		}
-	}
+	return decodeResponse(t, res, err)
 }
 
 const importRosterMutation = `mutation($file: Upload!, $options: ImportOptions) {
@@ -89,7 +55,7 @@ const importRosterMutation = `mutation($file: Upload!, $options: ImportOptions) 
 func TestImportRoster_MultipartUploadDryRunThenImport(t *testing.T) {
 	a := newAPI(t)
 	tag := unique("gql")
-	t.Cleanup(func() { forgetRoster(t, tag) })
+	t.Cleanup(func() { storetest.Forget(t, tag) })
 	name := "专家" + tag
 	roster := strings.Join([]string{
 		"姓名,工作单位,职称,所属学会,入会时间,所在城市",

@@ -17,7 +17,6 @@ import (
 	"github.com/castgraph/castgraph/roster"
 	"github.com/castgraph/castgraph/store"
 	"github.com/castgraph/castgraph/store/storetest"
-	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 )
 
 // world is the reference data of one test run in the shared test database:
@@ -40,7 +39,7 @@ func newWorld(t *testing.T) *world {
 	b := make([]byte, 3)
 	_, _ = rand.Read(b)
 	w := &world{t: t, s: s, tag: "t" + hex.EncodeToString(b), dir: t.TempDir()}
-	t.Cleanup(func() { cleanup(t, w.tag) })
+	t.Cleanup(func() { storetest.Forget(t, w.tag) })
 	src := "roster test " + w.tag
 	node := func(kind castgraph.Kind, slug, name string, aliases []string, props map[string]any) castgraph.DatasetNode {
 		return castgraph.DatasetNode{ID: store.KindSlug(kind) + "/" + w.tag + "-" + slug, Kind: kind, Name: name, Aliases: aliases, Props: props, Source: src}
@@ -165,30 +164,6 @@ func sortedMap(m map[string]any) string {
 		fmt.Fprintf(&b, "%s=%v;", k, m[k])
 	}
 	return b.String()
-}
-
-// cleanup takes the run out of the shared test database: what only it
-// asserted is deleted, what others asserted too loses its sources.
-func cleanup(t testing.TB, tag string) {
-	c := storetest.Config(t)
-	ctx := context.Background()
-	driver, err := neo4j.NewDriverWithContext(c.URI, neo4j.BasicAuth(c.User, c.Password, ""))
-	if err != nil {
-		t.Errorf("driver: %v", err)
-		return
-	}
-	defer driver.Close(ctx)
-	for _, cypher := range []string{
-		`MATCH ()-[r]->() WHERE all(s IN r.sources WHERE s CONTAINS $tag) AND size(r.sources) > 0 DELETE r`,
-		`MATCH ()-[r]->() WHERE any(s IN r.sources WHERE s CONTAINS $tag) SET r.sources = [s IN r.sources WHERE NOT s CONTAINS $tag]`,
-		`MATCH (n:Entity) WHERE all(s IN n.sources WHERE s CONTAINS $tag) AND size(n.sources) > 0 DETACH DELETE n`,
-		`MATCH (n:Entity) WHERE any(s IN n.sources WHERE s CONTAINS $tag) SET n.sources = [s IN n.sources WHERE NOT s CONTAINS $tag]`,
-	} {
-		if _, err := neo4j.ExecuteQuery(ctx, driver, cypher, map[string]any{"tag": tag}, neo4j.EagerResultTransformer,
-			neo4j.ExecuteQueryWithDatabase(c.Database)); err != nil {
-			t.Errorf("cleanup %q: %v", tag, err)
-		}
-	}
 }
 
 // issue finds the issue of a row and column, or fails.

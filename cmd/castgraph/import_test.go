@@ -14,7 +14,6 @@ import (
 	"github.com/castgraph/castgraph"
 	"github.com/castgraph/castgraph/store"
 	"github.com/castgraph/castgraph/store/storetest"
-	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
@@ -25,7 +24,7 @@ func TestImportCommand_GBKRosterDryRunImportAndReRun(t *testing.T) {
 	b := make([]byte, 3)
 	_, _ = rand.Read(b)
 	tag := "cli" + hex.EncodeToString(b)
-	t.Cleanup(func() { forget(t, tag) })
+	t.Cleanup(func() { storetest.Forget(t, tag) })
 	society := "命令行测试学会" + tag
 	if _, err := s.Load(context.Background(), &castgraph.Dataset{Source: "test " + tag, Nodes: []castgraph.DatasetNode{
 		{ID: "society/" + tag, Kind: castgraph.KindSociety, Name: society, Source: "test " + tag},
@@ -90,24 +89,5 @@ func TestImportCommand_GBKRosterDryRunImportAndReRun(t *testing.T) {
 	}
 	if _, err := run("-kind", "nonsense", path); castgraph.ErrorCode(err) != castgraph.EINVALID {
 		t.Errorf("an unknown kind: %v", err)
-	}
-}
-
-func forget(t *testing.T, tag string) {
-	c := storetest.Config(t)
-	ctx := context.Background()
-	driver, err := neo4j.NewDriverWithContext(c.URI, neo4j.BasicAuth(c.User, c.Password, ""))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer driver.Close(ctx)
-	for _, cypher := range []string{
-		`MATCH ()-[r]->() WHERE any(s IN r.sources WHERE s CONTAINS $tag) DELETE r`,
-		`MATCH (n:Entity) WHERE any(s IN n.sources WHERE s CONTAINS $tag) DETACH DELETE n`,
-	} {
-		if _, err := neo4j.ExecuteQuery(ctx, driver, cypher, map[string]any{"tag": tag}, neo4j.EagerResultTransformer,
-			neo4j.ExecuteQueryWithDatabase(c.Database)); err != nil {
-			t.Errorf("cleanup: %v", err)
-		}
 	}
 }

@@ -88,3 +88,30 @@ func Query(t testing.TB, cypher string, params map[string]any) []map[string]any 
 	}
 	return out
 }
+
+// Forget takes a test's run out of the shared database: what only sources
+// holding tag asserted is deleted, what others asserted too loses those
+// sources. Tests tag their sources (roster file names, dataset sources) so
+// that they can clean up after themselves without touching anyone else's.
+func Forget(t testing.TB, tag string) {
+	t.Helper()
+	c := Config(t)
+	ctx := context.Background()
+	driver, err := neo4j.NewDriverWithContext(c.URI, neo4j.BasicAuth(c.User, c.Password, ""))
+	if err != nil {
+		t.Errorf("driver: %v", err)
+		return
+	}
+	defer driver.Close(ctx)
+	for _, cypher := range []string{
+		`MATCH ()-[r]->() WHERE all(s IN r.sources WHERE s CONTAINS $tag) AND size(r.sources) > 0 DELETE r`,
+		`MATCH ()-[r]->() WHERE any(s IN r.sources WHERE s CONTAINS $tag) SET r.sources = [s IN r.sources WHERE NOT s CONTAINS $tag]`,
+		`MATCH (n:Entity) WHERE all(s IN n.sources WHERE s CONTAINS $tag) AND size(n.sources) > 0 DETACH DELETE n`,
+		`MATCH (n:Entity) WHERE any(s IN n.sources WHERE s CONTAINS $tag) SET n.sources = [s IN n.sources WHERE NOT s CONTAINS $tag]`,
+	} {
+		if _, err := neo4j.ExecuteQuery(ctx, driver, cypher, map[string]any{"tag": tag}, neo4j.EagerResultTransformer,
+			neo4j.ExecuteQueryWithDatabase(c.Database)); err != nil {
+			t.Errorf("cleanup %q: %v", tag, err)
+		}
+	}
+}
