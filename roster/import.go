@@ -48,6 +48,9 @@ type Options struct {
 	Source string
 	// Progress, when set, is called after every batch.
 	Progress func(Progress)
+	// Limits bound what reading the file may cost; zero fields mean the
+	// defaults (DefaultLimits).
+	Limits Limits
 }
 
 // Progress is how far an import has come.
@@ -96,7 +99,7 @@ func Import(ctx context.Context, st *store.Store, f File, opts Options) (*Report
 	if opts.BatchSize <= 0 {
 		opts.BatchSize = DefaultBatchSize
 	}
-	in := &input{name: f.Name, r: f.R, size: f.Size, format: opts.Format, sheet: opts.Sheet}
+	in := &input{name: f.Name, r: f.R, size: f.Size, format: opts.Format, sheet: opts.Sheet, limits: opts.Limits}
 	fail := func(err error) (*Report, error) {
 		rep.Error = err.Error()
 		rep.finish(time.Since(start))
