@@ -7,14 +7,33 @@ import (
 	"github.com/castgraph/castgraph"
 )
 
-// MaxFilterDepth caps how deeply relationship filters may nest (some: {… some: {…}}).
-const MaxFilterDepth = 4
+// Filter bounds. A filter arrives in a variable as well as in the document,
+// so the document's limits do not bound it: these do, before any Cypher runs
+// (a 10 000-branch OR is refused here, not left to busy Neo4j for minutes).
+const (
+	// MaxFilterDepth caps how deeply relationship filters may nest (some: {… some: {…}}).
+	MaxFilterDepth = 4
+	// MaxFilterTerms caps the conditions (an operator on a field, a
+	// relationship quantifier) of the filters of one statement.
+	MaxFilterTerms = 200
+	// MaxInValues caps the values of one `in`.
+	MaxInValues = 1000
+)
 
 // cypherBuilder collects the parameters of one statement while filters and
 // cursors are compiled into it; every value becomes a parameter.
 type cypherBuilder struct {
 	params map[string]any
 	vars   int
+	terms  int // filter conditions compiled so far
+}
+
+// term counts one filter condition, refusing the one past MaxFilterTerms.
+func (b *cypherBuilder) term(at string) error {
+	if b.terms++; b.terms > MaxFilterTerms {
+		return castgraph.Errorf(castgraph.EINVALID, at, "the filter has more than %d conditions", MaxFilterTerms)
+	}
+	return nil
 }
 
 func newBuilder() *cypherBuilder { return &cypherBuilder{params: map[string]any{}} }
@@ -99,6 +118,9 @@ func (b *cypherBuilder) combine(t target, v string, value any, op string, depth 
 	}
 	var parts []string
 	for i, item := range list {
+		if err := b.term(fmt.Sprintf("%s[%d]", at, i)); err != nil {
+			return "", err
+		}
 		sub, ok := item.(map[string]any)
 		if !ok {
 			return "", castgraph.Errorf(castgraph.EINVALID, fmt.Sprintf("%s[%d]", at, i), "%s takes a list of filters", op)
@@ -185,6 +207,9 @@ func (b *cypherBuilder) quantifier(v string, end RelEnd, q map[string]any, depth
 		if !ok {
 			return "", castgraph.Errorf(castgraph.EINVALID, at+"."+op, "%s takes a filter", op)
 		}
+		if err := b.term(at + "." + op); err != nil {
+			return "", err
+		}
 		far := b.variable()
 		t := end.farTarget()
 		cond, err := b.filter(t, far, sub, depth+1, at+"."+op)
@@ -224,6 +249,9 @@ func (b *cypherBuilder) scalar(expr string, p castgraph.PropSpec, value any, at 
 			continue
 		}
 		path := at + "." + op
+		if err := b.term(path); err != nil {
+			return "", err
+		}
 		coerce := func(v any) (any, error) {
 			if p.Type == castgraph.PropString {
 				if s, ok := v.(string); ok {
@@ -251,6 +279,9 @@ func (b *cypherBuilder) scalar(expr string, p castgraph.PropSpec, value any, at 
 			list, ok := arg.([]any)
 			if !ok {
 				return "", castgraph.Errorf(castgraph.EINVALID, path, "in takes a list")
+			}
+			if len(list) > MaxInValues {
+				return "", castgraph.Errorf(castgraph.EINVALID, path, "in takes at most %d values, got %d", MaxInValues, len(list))
 			}
 			values := make([]any, 0, len(list))
 			for _, item := range list {

@@ -141,21 +141,14 @@ func (s *Store) Paths(ctx context.Context, q PathQuery) ([]Path, error) {
 // hubs can touch much of the graph even within MaxPathHops.
 var pathsTimeout = 10 * time.Second
 
-// readTimeout is read with a transaction timeout that Neo4j enforces.
+// readTimeout is read with its own transaction timeout; a timeout comes back
+// as the driver's error, for the caller to explain.
 func readTimeout[T any](ctx context.Context, s *Store, timeout time.Duration, work func(tx neo4j.ManagedTransaction) (T, error)) (T, error) {
-	session := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.database, AccessMode: neo4j.AccessModeRead})
-	defer session.Close(ctx)
-	v, err := session.ExecuteRead(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-		return work(countingTx{tx, &s.statements})
-	}, neo4j.WithTxTimeout(timeout))
-	if err != nil {
-		var zero T
-		if timedOut(err) {
-			return zero, err
-		}
-		return zero, s.mapError(err)
+	v, err := transact(ctx, s, neo4j.AccessModeRead, timeout, work)
+	if err != nil && !timedOut(err) {
+		return v, s.mapError(err)
 	}
-	return v.(T), nil
+	return v, err
 }
 
 func timedOut(err error) bool {

@@ -21,9 +21,32 @@ import (
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j/config"
 )
 
-// Config says how to reach Neo4j. URI may be bolt:// or neo4j:// (routing).
+// Config says how to reach Neo4j (URI may be bolt:// or neo4j://, routing)
+// and bounds the work sent there; zero values mean the defaults of gate.go.
 type Config struct {
 	URI, User, Password, Database string
+	// MaxInFlight caps the transactions in flight (and sizes the pool).
+	MaxInFlight int
+	// QueueWait is how long a transaction may wait for a slot.
+	QueueWait time.Duration
+	// ReadTimeout and WriteTimeout bound one transaction, on the server.
+	ReadTimeout, WriteTimeout time.Duration
+}
+
+func (c Config) withDefaults() Config {
+	if c.MaxInFlight <= 0 {
+		c.MaxInFlight = DefaultMaxInFlight
+	}
+	if c.QueueWait <= 0 {
+		c.QueueWait = DefaultQueueWait
+	}
+	if c.ReadTimeout <= 0 {
+		c.ReadTimeout = DefaultReadTimeout
+	}
+	if c.WriteTimeout <= 0 {
+		c.WriteTimeout = DefaultWriteTimeout
+	}
+	return c
 }
 
 // Store is a connection pool to one Neo4j database. It is safe for concurrent
@@ -33,6 +56,10 @@ type Store struct {
 	driver   neo4j.DriverWithContext
 	database string
 	log      *slog.Logger
+	// inFlight admits at most Config.MaxInFlight transactions at once.
+	inFlight                  gate
+	queueWait                 time.Duration
+	readTimeout, writeTimeout time.Duration
 	// statements counts the Cypher statements run in transactions, so that
 	// tests can bound what a request costs.
 	statements atomic.Int64
@@ -57,12 +84,16 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Store, error) {
 	if log == nil {
 		log = slog.Default()
 	}
+	cfg = cfg.withDefaults()
 	driver, err := neo4j.NewDriverWithContext(cfg.URI, neo4j.BasicAuth(cfg.User, cfg.Password, ""), func(c *config.Config) {
 		// A request should fail fast with UNAVAILABLE rather than hang while
 		// the driver retries against a dead database for its default 30 s.
 		c.MaxTransactionRetryTime = 5 * time.Second
 		c.ConnectionAcquisitionTimeout = 5 * time.Second
 		c.SocketConnectTimeout = 3 * time.Second
+		// The gate admits MaxInFlight transactions; a few more connections
+		// serve migrations and index waits, which do not pass it.
+		c.MaxConnectionPoolSize = cfg.MaxInFlight + 8
 	})
 	if err != nil {
 		return nil, castgraph.Errorf(castgraph.EINVALID, "NEO4J_URI", "cannot use Neo4j URI %q: %v", cfg.URI, err)
@@ -71,7 +102,9 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Store, error) {
 		_ = driver.Close(ctx)
 		return nil, castgraph.Errorf(castgraph.EUNAVAILABLE, "NEO4J_URI", "Neo4j at %s does not answer: %v", cfg.URI, err)
 	}
-	return &Store{driver: driver, database: cfg.Database, log: log}, nil
+	return &Store{driver: driver, database: cfg.Database, log: log,
+		inFlight: make(gate, cfg.MaxInFlight), queueWait: cfg.QueueWait,
+		readTimeout: cfg.ReadTimeout, writeTimeout: cfg.WriteTimeout}, nil
 }
 
 // Close closes the pool.
@@ -89,28 +122,46 @@ func (s *Store) Ping(ctx context.Context) error {
 // read runs work in a managed read transaction (retried on transient errors,
 // routed to a reader in a cluster).
 func read[T any](ctx context.Context, s *Store, work func(tx neo4j.ManagedTransaction) (T, error)) (T, error) {
-	session := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.database, AccessMode: neo4j.AccessModeRead})
-	defer session.Close(ctx)
-	v, err := session.ExecuteRead(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-		return work(countingTx{tx, &s.statements})
-	})
+	v, err := transact(ctx, s, neo4j.AccessModeRead, s.readTimeout, work)
 	if err != nil {
-		var zero T
-		return zero, s.mapError(err)
+		return v, s.mapError(err)
 	}
-	return v.(T), nil
+	return v, nil
 }
 
 // write runs work in a managed write transaction: all of it commits or none.
 func write[T any](ctx context.Context, s *Store, work func(tx neo4j.ManagedTransaction) (T, error)) (T, error) {
-	session := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.database, AccessMode: neo4j.AccessModeWrite})
-	defer session.Close(ctx)
-	v, err := session.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-		return work(countingTx{tx, &s.statements})
-	})
+	v, err := transact(ctx, s, neo4j.AccessModeWrite, s.writeTimeout, work)
 	if err != nil {
-		var zero T
-		return zero, s.mapError(err)
+		return v, s.mapError(err)
+	}
+	return v, nil
+}
+
+// transact runs work in a managed transaction of the access mode once the
+// gates let it (gate.go), with a timeout Neo4j enforces: limit, or what is
+// left of the request's deadline. Errors come back as the driver gave them.
+func transact[T any](ctx context.Context, s *Store, mode neo4j.AccessMode, limit time.Duration, work func(tx neo4j.ManagedTransaction) (T, error)) (T, error) {
+	var zero T
+	leave, err := s.enterGates(ctx)
+	if err != nil {
+		return zero, err
+	}
+	defer leave()
+	session := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.database, AccessMode: mode})
+	defer session.Close(context.WithoutCancel(ctx))
+	// A cancelled context (the client left) makes the driver drop the
+	// connection, and Neo4j then ends the transaction (bounds_test.go shows it).
+	run := func(tx neo4j.ManagedTransaction) (any, error) { return work(countingTx{tx, &s.statements}) }
+	timeout := neo4j.WithTxTimeout(txTimeout(ctx, limit))
+	var v any
+	if mode == neo4j.AccessModeRead {
+		v, err = session.ExecuteRead(ctx, run, timeout)
+	} else {
+		v, err = session.ExecuteWrite(ctx, run, timeout)
+	}
+	if err != nil {
+		return zero, err
 	}
 	return v.(T), nil
 }
@@ -122,8 +173,11 @@ func (s *Store) mapError(err error) error {
 	if errors.As(err, &domain) {
 		return domain
 	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return castgraph.Errorf(castgraph.EUNAVAILABLE, "", "the request was cancelled or timed out")
+	if timedOut(err) || errors.Is(err, context.DeadlineExceeded) {
+		return castgraph.Errorf(castgraph.ETIMEOUT, "", "the request took longer than its time limit; ask for less")
+	}
+	if errors.Is(err, context.Canceled) {
+		return castgraph.Errorf(castgraph.EUNAVAILABLE, "", "the request was cancelled")
 	}
 	var retries *neo4j.TransactionExecutionLimit
 	if neo4j.IsConnectivityError(err) || errors.As(err, &retries) {

@@ -1,0 +1,160 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/castgraph/castgraph"
+	"github.com/castgraph/castgraph/store"
+	"github.com/castgraph/castgraph/store/storetest"
+)
+
+// slowWorld is an enterprise served by 2 000 experts: the filter below asks,
+// for each expert, whether an expert serving an enterprise that an expert
+// serving their enterprise serves has a name that nobody has, so Neo4j walks
+// 2 000³ paths — minutes of work unless something stops it.
+type slowWorld struct {
+	enterprise string
+}
+
+func newSlowWorld(t *testing.T) slowWorld {
+	t.Helper()
+	s := storetest.MustOpen(t)
+	tag := fmt.Sprintf("bounds-test-%d", time.Now().UnixNano())
+	d := &castgraph.Dataset{Source: tag}
+	enterprise := "enterprise/" + tag
+	d.Nodes = append(d.Nodes, castgraph.DatasetNode{ID: enterprise, Kind: "Enterprise", Name: "界限测试企业 " + tag, Source: tag})
+	for i := range 2000 {
+		id := fmt.Sprintf("expert/%s-%d", tag, i)
+		d.Nodes = append(d.Nodes, castgraph.DatasetNode{ID: id, Kind: "Expert", Name: fmt.Sprintf("界限专家 %s %d", tag, i), Source: tag})
+		d.Relationships = append(d.Relationships, castgraph.DatasetRelship{Type: "SERVES", From: id, To: enterprise, Source: tag})
+	}
+	if _, err := s.Load(context.Background(), d); err != nil {
+		t.Fatalf("load: %v", err)
+	}
+	t.Cleanup(func() { storetest.Forget(t, tag) })
+	return slowWorld{enterprise: enterprise}
+}
+
+// slowQuery is a page of experts behind a filter that Neo4j takes minutes to
+// answer on the slow world.
+func slowQuery(w slowWorld) store.PageQuery {
+	nowhere := map[string]any{"name": map[string]any{"eq": "no such name"}}
+	fellows := func(inner map[string]any) map[string]any {
+		return map[string]any{"serves": map[string]any{"some": map[string]any{
+			"id": map[string]any{"eq": w.enterprise}, "servedBy": map[string]any{"some": inner}}}}
+	}
+	return store.PageQuery{Where: fellows(fellows(nowhere))}
+}
+
+// running counts the transactions on Neo4j that run a relationship filter
+// like slowQuery's.
+func running(t *testing.T) int {
+	t.Helper()
+	rows := storetest.Query(t, `SHOW TRANSACTIONS YIELD currentQuery WHERE currentQuery CONTAINS 'EXISTS { MATCH' AND NOT currentQuery STARTS WITH 'SHOW' RETURN count(*) AS n`, nil)
+	return int(rows[0]["n"].(int64))
+}
+
+// eventually polls cond every 100 ms for up to limit.
+func eventually(limit time.Duration, cond func() bool) bool {
+	for deadline := time.Now().Add(limit); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		if cond() {
+			return true
+		}
+	}
+	return cond()
+}
+
+func TestBounds_TransactionTimeoutStopsTheWorkOnNeo4j(t *testing.T) {
+	w := newSlowWorld(t)
+	c := storetest.Config(t)
+	c.ReadTimeout = 2 * time.Second
+	s := storetest.MustOpenWith(t, c)
+
+	_, err := s.List(context.Background(), "Expert", slowQuery(w))
+	if code := castgraph.ErrorCode(err); code != castgraph.ETIMEOUT {
+		t.Fatalf("got %v (%s), want TIMEOUT", err, code)
+	}
+	if !eventually(5*time.Second, func() bool { return running(t) == 0 }) {
+		t.Fatalf("%d transactions still run on Neo4j after the timeout", running(t))
+	}
+}
+
+func TestBounds_CancellingTheContextStopsTheWorkOnNeo4j(t *testing.T) {
+	w := newSlowWorld(t)
+	s := storetest.MustOpen(t)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		_, err := s.List(ctx, "Expert", slowQuery(w))
+		done <- err
+	}()
+	if !eventually(10*time.Second, func() bool { return running(t) > 0 }) {
+		t.Fatal("the slow statement never showed in SHOW TRANSACTIONS")
+	}
+	cancel() // as when the client goes away
+	if err := <-done; err == nil {
+		t.Fatal("a cancelled statement returned no error")
+	}
+	if !eventually(10*time.Second, func() bool { return running(t) == 0 }) {
+		t.Fatalf("%d transactions still run on Neo4j after the request was cancelled", running(t))
+	}
+}
+
+func TestBounds_OverloadedWhenEverySlotIsTaken(t *testing.T) {
+	w := newSlowWorld(t)
+	c := storetest.Config(t)
+	c.MaxInFlight, c.QueueWait = 1, 200*time.Millisecond
+	s := storetest.MustOpenWith(t, c)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_, _ = s.List(ctx, "Expert", slowQuery(w))
+	}()
+	t.Cleanup(func() { cancel(); <-done })
+	if !eventually(10*time.Second, func() bool { return running(t) > 0 }) {
+		t.Fatal("the slow statement never started")
+	}
+	_, err := s.List(context.Background(), "Society", store.PageQuery{})
+	if code := castgraph.ErrorCode(err); code != castgraph.EOVERLOADED {
+		t.Fatalf("got %v (%s), want OVERLOADED", err, code)
+	}
+}
+
+func TestBounds_ARequestsStatementsQueueBehindItsGate(t *testing.T) {
+	w := newSlowWorld(t)
+	s := storetest.MustOpen(t)
+
+	ctx, cancel := context.WithCancel(store.WithRequestGate(context.Background(), 1))
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_, _ = s.List(ctx, "Expert", slowQuery(w))
+	}()
+	t.Cleanup(func() { cancel(); <-done })
+	if !eventually(10*time.Second, func() bool { return running(t) > 0 }) {
+		t.Fatal("the slow statement never started")
+	}
+	// The second statement of the same request waits for the first; it is
+	// not refused, and it ends when the request does.
+	second := make(chan error, 1)
+	before := s.Statements()
+	go func() {
+		_, err := s.List(ctx, "Society", store.PageQuery{})
+		second <- err
+	}()
+	time.Sleep(500 * time.Millisecond)
+	if got := s.Statements() - before; got != 0 {
+		t.Fatalf("%d statements ran past a full request gate", got)
+	}
+	cancel()
+	if err := <-second; err == nil {
+		t.Fatal("the queued statement ran after its request was cancelled")
+	}
+}
