@@ -13,6 +13,10 @@ const (
 	ECONFLICT    = "CONFLICT"         // a natural key is taken already
 	EUNAVAILABLE = "UNAVAILABLE"      // the database cannot be reached
 	EINTERNAL    = "INTERNAL"         // a bug or an unexpected failure
+	ELIMIT       = "LIMIT_EXCEEDED"   // the operation asks for more than a limit allows
+	EOVERLOADED  = "OVERLOADED"       // the server is busy: retry after a moment
+	ERATELIMITED = "RATE_LIMITED"     // the client sent too much too fast: retry after Retry-After
+	ETIMEOUT     = "TIMEOUT"          // the request ran out of time
 )
 
 // Error is an error a client may see: a code, a message safe to show, and the
@@ -43,3 +47,15 @@ func ErrorCode(err error) string {
 	}
 	return EINTERNAL
 }
+
+// Transport codes: what was wrong with the HTTP request itself, or why it
+// may not run as sent (graph/transport.go gives each its HTTP status).
+const (
+	EBADREQUEST    = "BAD_REQUEST"                  // not a GraphQL request: malformed JSON, a batch, a parameter of the wrong type (400)
+	ETOOLARGE      = "PAYLOAD_TOO_LARGE"            // the body is over the server's limit (413)
+	EMEDIATYPE     = "UNSUPPORTED_MEDIA_TYPE"       // a POST body that is neither application/json nor multipart/form-data (415)
+	EMETHOD        = "METHOD_NOT_ALLOWED"           // a method other than GET and POST, or a mutation over GET (405)
+	EPREFLIGHT     = "PREFLIGHT_REQUIRED"           // a mutation a browser could have sent cross-site without asking CORS (403)
+	EPERSISTED     = "PERSISTED_DOCUMENT_NOT_FOUND" // the server runs allow-listed documents only (400)
+	EINTROSPECTION = "INTROSPECTION_DISABLED"       // the server does not describe its schema
+)
