@@ -101,6 +101,8 @@ func (d *Dataset) CheckWith(o CheckOptions) error {
 			add(Errorf(EINVALID, at+".kind", "unknown kind %q", n.Kind))
 		case strings.TrimSpace(n.Source) == "":
 			add(Errorf(EINVALID, at+".source", "source must not be empty"))
+		case CheckSource(n.Source, at+".source") != nil:
+			add(CheckSource(n.Source, at+".source"))
 		default:
 			kinds[n.ID] = n.Kind
 			name := n.Name
@@ -137,6 +139,8 @@ func (d *Dataset) CheckWith(o CheckOptions) error {
 			add(Errorf(EINVALID, at, "%s cannot run from a %s to a %s", r.Type, from, to))
 		case strings.TrimSpace(r.Source) == "":
 			add(Errorf(EINVALID, at+".source", "source must not be empty"))
+		case CheckSource(r.Source, at+".source") != nil:
+			add(CheckSource(r.Source, at+".source"))
 		default:
 			if r.Props == nil {
 				r.Props = map[string]any{}

@@ -55,6 +55,24 @@ type PropSpec struct {
 	Values   []string // allowed values, for PropEnum
 	Required bool     // must be given on create and cannot be cleared
 	Doc      string   // GraphQL description
+
+	// What a write may set (see Clean); reads and filters are not held to it.
+	Text     TextKind // PropString: the text rules, TextLine unless said
+	Min, Max int64    // PropInt: the allowed range, when Max > Min
+	// Normalize folds the spellings of a PropString value before Check;
+	// Check reports what is wrong with a non-empty value, e.g. a credit code.
+	Normalize func(string) string
+	Check     func(string) error
+}
+
+// yearProp is a year property; its range is the plausible years.
+func yearProp(doc string, required bool) PropSpec {
+	return PropSpec{Name: "year", Type: PropInt, Required: required, Min: MinYear, Max: MaxYear, Doc: doc}
+}
+
+// numberProp is a section's or item's number within its plan.
+func numberProp(doc string) PropSpec {
+	return PropSpec{Name: "number", Type: PropInt, Required: true, Min: 1, Max: 999, Doc: doc}
 }
 
 // KindSpec declares a node kind: its properties and how its natural key is made.
@@ -92,18 +110,18 @@ var (
 // Kinds lists every node kind in a fixed order.
 var Kinds = []KindSpec{
 	{Kind: KindPlan, Doc: "A yearly work plan of an association.", KeyProps: []string{"year"}, KeyWithoutName: true, Props: []PropSpec{
-		{Name: "year", Type: PropInt, Required: true, Doc: "The year the plan is for."},
+		yearProp("The year the plan is for.", true),
 		{Name: "issuedOn", Type: PropDate, Doc: "The date the plan was issued."},
 		{Name: "publishedOn", Type: PropDate, Doc: "The date the plan was published."},
 	}},
 	{Kind: KindPlanSection, Doc: "A numbered section of a plan (一、二、…).", KeyProps: []string{"year", "number"}, KeyWithoutName: true, DefaultOrder: []string{"year", "number"}, Props: []PropSpec{
-		{Name: "year", Type: PropInt, Required: true, Doc: "The year of the plan the section belongs to."},
-		{Name: "number", Type: PropInt, Required: true, Doc: "The section's number within the plan, from 1."},
+		yearProp("The year of the plan the section belongs to.", true),
+		numberProp("The section's number within the plan, from 1."),
 	}},
 	{Kind: KindPlanItem, Doc: "A numbered work item of a plan.", KeyProps: []string{"year", "number"}, KeyWithoutName: true, DefaultOrder: []string{"year", "number"}, Props: []PropSpec{
-		{Name: "year", Type: PropInt, Required: true, Doc: "The year of the plan the item belongs to."},
-		{Name: "number", Type: PropInt, Required: true, Doc: "The item's number within the plan, from 1."},
-		{Name: "text", Type: PropString, Doc: "The item's full text."},
+		yearProp("The year of the plan the item belongs to.", true),
+		numberProp("The item's number within the plan, from 1."),
+		{Name: "text", Type: PropString, Text: TextLong, Doc: "The item's full text."},
 	}},
 	{Kind: KindAssociation, Doc: "A science and technology association (科协) at some level.", Props: []PropSpec{
 		{Name: "level", Type: PropEnum, Enum: "AssociationLevel", Values: associationLevels, Doc: "The level the association works at."},
@@ -122,7 +140,7 @@ var Kinds = []KindSpec{
 		{Name: "stationType", Type: PropEnum, Enum: "StationType", Values: stationTypes, Doc: "The kind of station."},
 	}},
 	{Kind: KindEnterprise, Doc: "An enterprise.", KeyProps: []string{"creditCode"}, KeyWithoutName: true, Props: []PropSpec{
-		{Name: "creditCode", Type: PropString, Doc: "Unified social credit code (统一社会信用代码); the natural key when given, else the name is."},
+		{Name: "creditCode", Type: PropString, Normalize: NormaliseCreditCode, Check: CheckCreditCode, Doc: "Unified social credit code (统一社会信用代码); the natural key when given, else the name is."},
 		{Name: "category", Type: PropString, Doc: "Category, e.g. 科技型企业."},
 	}},
 	{Kind: KindPark, Doc: "An industrial park or zone: economic-development zone, high-tech zone.", Props: []PropSpec{
@@ -139,7 +157,7 @@ var Kinds = []KindSpec{
 	}},
 	{Kind: KindProgram, Doc: "A programme, award, event, competition, publication, platform, campaign, designation or document.", Props: []PropSpec{
 		{Name: "kind", Type: PropEnum, Enum: "ProgramKind", Values: programKinds, Required: true, Doc: "What sort of programme this is."},
-		{Name: "year", Type: PropInt, Doc: "The year, when the programme is for one year."},
+		yearProp("The year, when the programme is for one year.", false),
 	}},
 }
 

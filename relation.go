@@ -42,7 +42,7 @@ var (
 	propRole  = PropSpec{Name: "role", Type: PropString, Doc: "The role taken, e.g. 理事, 首席专家, 主办."}
 	propSince = PropSpec{Name: "since", Type: PropDate, Doc: "When it began."}
 	propUntil = PropSpec{Name: "until", Type: PropDate, Doc: "When it ended."}
-	propYear  = PropSpec{Name: "year", Type: PropInt, Doc: "The year it happened."}
+	propYear  = yearProp("The year it happened.", false)
 	propVia   = PropSpec{Name: "via", Type: PropString, Doc: "The programme or team it runs through, e.g. 万名专家进万企."}
 )
 

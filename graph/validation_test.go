@@ -1,8 +1,6 @@
 package graph_test
 
 import (
-	"fmt"
-	"math/rand/v2"
 	"net/http"
 	"strings"
 	"testing"
@@ -42,7 +40,7 @@ func TestValidation_BadInputGetsCodedErrorsAndWritesNothing(t *testing.T) {
 		}
 	})
 	t.Run("duplicate credit code", func(t *testing.T) {
-		code := fmt.Sprintf("91320000MA%08d", rand.IntN(100000000))
+		code := validCreditCode()
 		a.ok(t, createCompany, map[string]any{"in": map[string]any{"name": unique("甲公司"), "creditCode": code}})
 		other := unique("乙公司")
 		a.fails(t, "CONFLICT", "input.creditCode", createCompany, map[string]any{"in": map[string]any{"name": other, "creditCode": code}})
