@@ -14,7 +14,6 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
-	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/castgraph/castgraph"
 	"github.com/castgraph/castgraph/loaders"
 	"github.com/castgraph/castgraph/store"
@@ -32,7 +31,15 @@ type Options struct {
 	ComplexityLimit int
 	// MaxBodyBytes caps a request body (default 1 MiB).
 	MaxBodyBytes int64
-	Log          *slog.Logger
+	// DisableIntrospection refuses __schema and __type (INTROSPECTION_DISABLED):
+	// for production, where the schema is nobody's business but the front
+	// end's. On by default, for development and GraphiQL.
+	DisableIntrospection bool
+	// PersistedDocuments, when not nil, is the allow-list of documents that
+	// run (ReadPersistedDocuments reads a manifest): by hash, by documentId
+	// or by their text; any other is PERSISTED_DOCUMENT_NOT_FOUND.
+	PersistedDocuments map[string]string
+	Log                *slog.Logger
 }
 
 // NewHTTPHandler serves the API at /graphql, GraphiQL at /, /healthz (the
@@ -51,7 +58,7 @@ func NewHTTPHandler(s *store.Store, opts Options) http.Handler {
 	c := cors.New(cors.Options{
 		AllowedOrigins: opts.AllowedOrigins,
 		AllowedMethods: []string{http.MethodGet, http.MethodPost, http.MethodOptions},
-		AllowedHeaders: []string{"Content-Type", "Authorization"},
+		AllowedHeaders: []string{"Content-Type", "Authorization", PreflightHeader, "Apollo-Require-Preflight"},
 		MaxAge:         600,
 	})
 
@@ -74,19 +81,25 @@ func NewHTTPHandler(s *store.Store, opts Options) http.Handler {
 			writeJSON(w, http.StatusOK, map[string]any{"status": "ready", "schemaVersion": version})
 		}
 	})
-	return mux
+	return securityHeaders(mux)
 }
 
 func newGraphQLHandler(s *store.Store, opts Options) http.Handler {
 	srv := handler.New(NewExecutableSchema(Config{Resolvers: &Resolver{Store: s}}))
-	srv.AddTransport(transport.Options{})
-	srv.AddTransport(transport.GET{})
-	srv.AddTransport(transport.POST{})
-	// Roster uploads (importRoster): the GraphQL multipart request spec; the body stays capped by MaxBodyBytes.
-	srv.AddTransport(transport.MultipartForm{MaxUploadSize: opts.MaxBodyBytes, MaxMemory: 32 << 20})
+	// GET, POST and multipart uploads (importRoster), with codes, statuses,
+	// the CSRF check and the allow-list: transport.go.
+	srv.AddTransport(httpTransport{maxBody: opts.MaxBodyBytes, persisted: opts.PersistedDocuments})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
-	srv.Use(extension.Introspection{})
-	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
+	if opts.DisableIntrospection {
+		srv.Use(noIntrospection{})
+	} else {
+		srv.Use(extension.Introspection{})
+	}
+	if opts.PersistedDocuments == nil {
+		// Otherwise the allow-list is the only cache of documents: a client
+		// must not register its own.
+		srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
+	}
 	srv.Use(extension.FixedComplexityLimit(opts.ComplexityLimit))
 	srv.SetErrorPresenter(func(ctx context.Context, err error) *gqlerror.Error {
 		return presentError(ctx, err, opts.Log)

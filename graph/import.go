@@ -16,9 +16,6 @@ import (
 // import (its error field says what stopped it); only input that cannot be
 // read at all is a GraphQL error.
 func (r *mutationResolver) ImportRoster(ctx context.Context, file graphql.Upload, options *model.ImportOptions) (*model.ImportReport, error) {
-	if err := requirePreflight(ctx); err != nil {
-		return nil, err
-	}
 	opts := roster.Options{}
 	maxIssues := 1000
 	if o := options; o != nil {
@@ -77,29 +74,6 @@ func (r *mutationResolver) ImportRoster(ctx context.Context, file graphql.Upload
 		return nil, err
 	}
 	return importReport(rep, maxIssues), nil
-}
-
-// PreflightHeader must accompany a multipart upload (any value). A
-// multipart/form-data POST is a "simple" request to browsers: a page of any
-// origin may send one without a CORS preflight, so without this a web page
-// could make a visitor's browser import into a server it can reach. A header
-// that only a script can set forces the preflight, which CORS then refuses
-// to origins not allowed. (Apollo-Require-Preflight, which Apollo clients
-// send, is accepted too.)
-const PreflightHeader = "GraphQL-Require-Preflight"
-
-func requirePreflight(ctx context.Context) error {
-	if !graphql.HasOperationContext(ctx) {
-		return nil
-	}
-	h := graphql.GetOperationContext(ctx).Headers
-	if !strings.HasPrefix(strings.ToLower(h.Get("Content-Type")), "multipart/") {
-		return nil // JSON bodies are preflighted by browsers already
-	}
-	if h.Get(PreflightHeader) != "" || h.Get("Apollo-Require-Preflight") != "" {
-		return nil
-	}
-	return castgraph.Errorf(castgraph.EINVALID, "", "an upload must carry the header %s (any value), so that browsers check CORS first", PreflightHeader)
 }
 
 // onField puts an argument error on the argument's path.

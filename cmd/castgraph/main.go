@@ -1,6 +1,6 @@
 // Command castgraph serves the castgraph GraphQL API and runs its tools:
 //
-//	castgraph serve [-addr :8080] [-demo | -seed]     serve /graphql, GraphiQL, /healthz, /readyz
+//	castgraph serve [-addr 127.0.0.1:8080] [-demo | -seed]   serve /graphql, GraphiQL, /healthz, /readyz
 //	                [-pprof 127.0.0.1:6060]            and Go's profiler on its own address
 //	castgraph load [-demo | -seed] [FILE.json ...]    load datasets (data/README.md has the format)
 //	castgraph migrate                                 apply schema migrations
@@ -33,7 +33,8 @@ import (
 )
 
 const usage = `usage:
-  castgraph serve [-addr :8080] [-demo | -seed] [-pprof 127.0.0.1:6060]
+  castgraph serve [-addr 127.0.0.1:8080] [-demo | -seed] [-pprof 127.0.0.1:6060]
+                  [-introspection=false] [-persisted-documents manifest.json]
   castgraph load [-demo | -seed] [FILE.json ...]
   castgraph migrate
   castgraph import [-kind K] [-dry-run] [-strict] [-report FILE] … FILE.csv|.tsv|.xlsx|.jsonl   (import -h for all flags)
@@ -43,6 +44,7 @@ const usage = `usage:
 Environment: NEO4J_URI (bolt:// or neo4j://), NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE;
 without NEO4J_URI the local development Neo4j is used (and started).
 CASTGRAPH_CORS_ORIGINS: comma-separated origins allowed to call /graphql from browsers.
+CASTGRAPH_ADDR, CASTGRAPH_INTROSPECTION (on|off), CASTGRAPH_PERSISTED_DOCUMENTS: as the serve flags.
 `
 
 func main() {
@@ -190,12 +192,27 @@ func serve(ctx context.Context, args []string, log *slog.Logger) error {
 		debug.SetGCPercent(serverGCPercent)
 	}
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	addr := fs.String("addr", neo4jenv.Getenv("CASTGRAPH_ADDR", ":8080"), "listen address")
+	// Loopback unless told otherwise: a development server (GraphiQL,
+	// introspection, demo data) should not be reachable from the network by
+	// accident; -addr :8080 serves every interface.
+	addr := fs.String("addr", neo4jenv.Getenv("CASTGRAPH_ADDR", "127.0.0.1:8080"), "listen address; :8080 for every interface")
+	introspection := fs.Bool("introspection", os.Getenv("CASTGRAPH_INTROSPECTION") != "off", "answer __schema and __type (GraphiQL needs them); -introspection=false or CASTGRAPH_INTROSPECTION=off in production")
+	persistedPath := fs.String("persisted-documents", os.Getenv("CASTGRAPH_PERSISTED_DOCUMENTS"), "run only the documents of this manifest (JSON: sha256 hash -> document); any document when empty")
 	pprofAddr := fs.String("pprof", os.Getenv("CASTGRAPH_PPROF_ADDR"), "serve Go's profiler (/debug/pprof/) on this address, e.g. 127.0.0.1:6060; off when empty")
 	datasets := datasetFlags(fs)
 	d, err := datasets(args)
 	if err != nil {
 		return err
+	}
+	if v := os.Getenv("CASTGRAPH_INTROSPECTION"); v != "" && v != "on" && v != "off" {
+		return fmt.Errorf("CASTGRAPH_INTROSPECTION must be on or off, not %q", v)
+	}
+	var persisted map[string]string
+	if *persistedPath != "" {
+		if persisted, err = readPersistedDocuments(*persistedPath); err != nil {
+			return err
+		}
+		log.Info("running persisted documents only", "manifest", *persistedPath, "documents", len(persisted))
 	}
 	s, err := open(ctx, log)
 	if err != nil {
@@ -209,8 +226,10 @@ func serve(ctx context.Context, args []string, log *slog.Logger) error {
 	srv := &http.Server{
 		Addr: *addr,
 		Handler: graph.NewHTTPHandler(s, graph.Options{
-			AllowedOrigins: graph.SplitOrigins(os.Getenv("CASTGRAPH_CORS_ORIGINS")),
-			Log:            log,
+			AllowedOrigins:       graph.SplitOrigins(os.Getenv("CASTGRAPH_CORS_ORIGINS")),
+			DisableIntrospection: !*introspection,
+			PersistedDocuments:   persisted,
+			Log:                  log,
 		}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
@@ -232,6 +251,19 @@ func serve(ctx context.Context, args []string, log *slog.Logger) error {
 	defer cancel()
 	log.Info("shutting down")
 	return srv.Shutdown(shutdown)
+}
+
+func readPersistedDocuments(path string) (map[string]string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	docs, err := graph.ReadPersistedDocuments(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return docs, nil
 }
 
 // servePprof serves the profiler on its own listener, never on the API's
