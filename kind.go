@@ -134,7 +134,7 @@ var Kinds = []KindSpec{
 		{Name: "title", Type: PropString, Doc: "Professional title (职称), e.g. 教授, 研究员."},
 		{Name: "academician", Type: PropBool, Doc: "Whether the person is an academician (院士)."},
 		{Name: "field", Type: PropString, Doc: "Field of expertise."},
-		{Name: "disambiguation", Type: PropString, Doc: "Tells apart people of the same name, e.g. their employer; part of the natural key."},
+		{Name: "disambiguation", Type: PropString, Text: TextName, Doc: "Tells apart people of the same name, e.g. their employer; part of the natural key."},
 	}},
 	{Kind: KindOverseasStation, Doc: "An overseas-talent station: 海智基地, 海外联络站 or 离岸创新中心.", Props: []PropSpec{
 		{Name: "stationType", Type: PropEnum, Enum: "StationType", Values: stationTypes, Doc: "The kind of station."},

@@ -93,6 +93,8 @@ func (p *planner) plan(row int, cells []string) *plan {
 		}
 		if n := utf8.RuneCountInString(v); n > maxCell && c.fields[i] != "" && c.fields[i] != FieldIgnore {
 			ri.errorf(c.header[i], CodeBadValue, "the cell holds %d characters; at most %d are allowed", n, maxCell)
+		} else if err := checkCell(c.fields[i], v); err != nil {
+			ri.errorf(c.header[i], CodeBadValue, "%v", err)
 		}
 	}
 	get := func(f Field) (string, string) { return c.cell(cells, f) }

@@ -43,15 +43,23 @@ func ParseDate(s string) (castgraph.Date, error) {
 			return castgraph.Date{}, fmt.Errorf("%q is not a date (a year alone is not enough; Excel serial dates are numbers above 2100)", s)
 		}
 		t := excelEpoch.AddDate(0, 0, int(math.Floor(f)))
-		return castgraph.Date{Year: t.Year(), Month: t.Month(), Day: t.Day()}, nil
+		return plausible(castgraph.Date{Year: t.Year(), Month: t.Month(), Day: t.Day()})
 	} else {
 		return castgraph.Date{}, fmt.Errorf("%q is not a date: write 2023-05-01, 2023/5/1 or 2023年5月1日", s)
 	}
 	t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)
-	if m < 1 || m > 12 || t.Day() != d || y < 1800 {
+	if m < 1 || m > 12 || t.Day() != d {
 		return castgraph.Date{}, fmt.Errorf("%q is not a date of the calendar", s)
 	}
-	return castgraph.Date{Year: y, Month: time.Month(m), Day: d}, nil
+	return plausible(castgraph.Date{Year: y, Month: time.Month(m), Day: d})
+}
+
+// plausible holds a parsed date to the years the API accepts.
+func plausible(d castgraph.Date) (castgraph.Date, error) {
+	if err := castgraph.CheckDate(d); err != nil {
+		return castgraph.Date{}, err
+	}
+	return d, nil
 }
 
 // ParseBool reads a yes/no cell: 是/否, 有/无, Y/N, yes/no, true/false, 1/0,
@@ -71,60 +79,53 @@ func ParseBool(s string) (bool, error) {
 	return false, fmt.Errorf("%q is not yes or no: write 是 or 否", s)
 }
 
-// creditCodeChars are the characters of a unified social credit code, in the
-// order of their values (GB 32100-2015: no I, O, Z, S, V).
-const creditCodeChars = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-
-// creditCodeWeights are 3^i mod 31 for the first 17 characters.
-var creditCodeWeights = func() [17]int {
-	var w [17]int
-	p := 1
-	for i := range w {
-		w[i] = p
-		p = p * 3 % 31
-	}
-	return w
-}()
-
 // NormaliseCreditCode folds the spellings of a credit code: full-width
-// characters, lower case, spaces and hyphens.
-func NormaliseCreditCode(s string) string {
-	s = norm.NFKC.String(s)
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r == ' ' || r == '-' || r == '\t' || r == '\u00a0':
-			return -1
-		case r >= 'a' && r <= 'z':
-			return r - 'a' + 'A'
-		}
-		return r
-	}, s)
-}
+// characters, lower case, spaces and hyphens. It is
+// castgraph.NormaliseCreditCode, which the API applies too.
+func NormaliseCreditCode(s string) string { return castgraph.NormaliseCreditCode(s) }
 
 // CheckCreditCode reports what is wrong with a unified social credit code
-// (统一社会信用代码, GB 32100-2015), or nil: 18 characters of the code's
-// alphabet, the last one the check character of the first 17. It does not
-// check the organisation-code digit inside (GB 11714), which some codes
-// issued by other registries do not carry.
-func CheckCreditCode(code string) error {
-	if n := len([]rune(code)); n != 18 {
-		return fmt.Errorf("a unified social credit code has 18 characters, %q has %d", code, n)
-	}
-	sum := 0
-	for i, r := range code {
-		v := strings.IndexRune(creditCodeChars, r)
-		if v < 0 {
-			return fmt.Errorf("%q holds %q, which no unified social credit code has (they use 0-9 and A-Y without I, O, S, V, Z)", code, r)
+// (统一社会信用代码, GB 32100-2015), or nil. It is castgraph.CheckCreditCode,
+// so that a code the importer refuses the API refuses too.
+func CheckCreditCode(code string) error { return castgraph.CheckCreditCode(code) }
+
+// checkCell holds the cell of a column mapped to f to the text rules the API
+// applies (castgraph.CheckText): names, the names a row refers to and an
+// expert's disambiguation (part of the natural key) as names (at most
+// castgraph.MaxNameLen characters, also each item of a list cell), the rest
+// as one line of text. Runs of white space, line breaks and
+// tabs included, were made one space by cleanText before; what is left –
+// NUL, escape sequences, bidirectional controls – is refused, not dropped,
+// so that the roster's owner sees the cell is damaged.
+func checkCell(f Field, cell string) error {
+	switch f {
+	case "", FieldIgnore:
+		return nil
+	case FieldSociety, FieldChain:
+		for _, v := range splitList(cell) {
+			if err := castgraph.CheckText(cleanText(v), castgraph.TextName); err != nil {
+				return fmt.Errorf("%q %v", clip(v), err)
+			}
 		}
-		if i < 17 {
-			sum += v * creditCodeWeights[i]
+		return nil
+	case FieldName, FieldDisambiguation, FieldEmployer, FieldCity, FieldPark, FieldStation, FieldCountry, FieldEnterprise:
+		if err := castgraph.CheckText(cleanText(cell), castgraph.TextName); err != nil {
+			return fmt.Errorf("the name %v", err)
 		}
+		return nil
 	}
-	want := creditCodeChars[(31-sum%31)%31]
-	if code[17] != want {
-		return fmt.Errorf("%q fails the GB 32100-2015 check: its last character should be %c", code, want)
+	if err := castgraph.CheckText(cleanText(cell), castgraph.TextLine); err != nil {
+		return fmt.Errorf("the value %v", err)
 	}
 	return nil
+}
+
+// clip shortens a value quoted in a message.
+func clip(s string) string {
+	if r := []rune(s); len(r) > 40 {
+		return string(r[:40]) + "…"
+	}
+	return s
 }
 
 // splitList splits a cell that may name several things: 学会A、学会B；学会C.
