@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -255,7 +256,12 @@ type UpsertResult struct {
 // properties, and has updatedAt touched only when a property or alias changed.
 // Every ON MATCH expression reads the node as it was, so the items mean the
 // same whether applied one by one or together.
+//
+// A node keeps at most castgraph.MaxAliases aliases, as through the API:
+// spellings seen after that are not added (they still find the node).
 func mergeRowNodes(kind castgraph.Kind) string {
+	newAlias := "row.alias IS NOT NULL AND row.alias <> n.name AND NOT row.alias IN coalesce(n.aliases, [])" +
+		" AND size(coalesce(n.aliases, [])) < " + strconv.Itoa(castgraph.MaxAliases)
 	return `UNWIND $rows AS row
 		MERGE (n:` + string(kind) + ` {key: row.key})
 		ON CREATE SET n:Entity, n.id = row.id, n.name = row.name, n.aliases = [], n.aliasText = '',
@@ -263,11 +269,11 @@ func mergeRowNodes(kind castgraph.Kind) string {
 		              n += coalesce(row.create, {}), n += row.props
 		ON MATCH SET
 		    n.updatedAt = CASE WHEN any(k IN keys(row.props) WHERE n[k] IS NULL OR n[k] <> row.props[k])
-		                         OR (row.alias IS NOT NULL AND row.alias <> n.name AND NOT row.alias IN coalesce(n.aliases, []))
+		                         OR (` + newAlias + `)
 		                       THEN datetime() ELSE n.updatedAt END,
-		    n.aliases = CASE WHEN row.alias IS NOT NULL AND row.alias <> n.name AND NOT row.alias IN coalesce(n.aliases, [])
+		    n.aliases = CASE WHEN ` + newAlias + `
 		                     THEN coalesce(n.aliases, []) + row.alias ELSE n.aliases END,
-		    n.aliasText = CASE WHEN row.alias IS NOT NULL AND row.alias <> n.name AND NOT row.alias IN coalesce(n.aliases, [])
+		    n.aliasText = CASE WHEN ` + newAlias + `
 		                       THEN trim(coalesce(n.aliasText, '') + ' ' + row.alias) ELSE n.aliasText END,
 		    n.sources = coalesce(n.sources, []) + [s IN row.sources WHERE NOT s IN coalesce(n.sources, [])],
 		    n += row.props`
@@ -278,6 +284,18 @@ func mergeRowNodes(kind castgraph.Kind) string {
 const nodeRowReturn = `
 		RETURN row.key AS key, n.id AS id, n.createdAt = datetime() AS created,
 		       n.createdAt <> datetime() AND n.updatedAt = datetime() AS updated`
+
+// checkSources holds the provenance sources an import writes to the rules
+// of every source (castgraph.CheckSource): they come from file names, which
+// an upload chooses.
+func checkSources(sources []string) error {
+	for _, src := range sources {
+		if err := castgraph.CheckSource(src, "source"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
 // checkWrite refuses writes in a dry run and kinds outside the registry.
 func (t *ImportTx) checkWrite(kind castgraph.Kind) error {
@@ -306,6 +324,9 @@ func (t *ImportTx) UpsertNodes(kind castgraph.Kind, rows []NodeUpsert) (UpsertRe
 	}
 	params := make([]map[string]any, len(rows))
 	for i, r := range rows {
+		if err := checkSources(r.Sources); err != nil {
+			return res, err
+		}
 		var alias any
 		if r.Alias != "" {
 			alias = r.Alias
@@ -390,10 +411,16 @@ func (t *ImportTx) UpsertRows(kind castgraph.Kind, rows []RowUpsert) (RowsResult
 	shapes := map[castgraph.RelType]*shape{}
 	want := 0
 	for _, r := range rows {
+		if err := checkSources(r.Node.Sources); err != nil {
+			return res, err
+		}
 		seen := map[castgraph.RelType]bool{}
 		for _, rel := range r.Rels {
 			if _, ok := castgraph.RelSpecOf(rel.Type); !ok {
 				return res, castgraph.Errorf(castgraph.EINVALID, "type", "unknown relationship type %q", rel.Type)
+			}
+			if err := checkSources(rel.Sources); err != nil {
+				return res, err
 			}
 			sh := shapes[rel.Type]
 			if sh == nil {

@@ -36,9 +36,22 @@ func nodeByID(ctx context.Context, tx neo4j.ManagedTransaction, id string) (*cas
 	return toNode(n.(dbtype.Node)), nil
 }
 
-// mustNodeOfKind loads a node for a write and checks its kind; field names the
-// argument that gave the id.
+// mustNodeOfKind loads a node for a write, write-locked until the
+// transaction ends, and checks its kind; field names the argument that gave
+// the id.
+//
+// The lock is what keeps a write racing a delete from failing as INTERNAL: a
+// plain read lets the other transaction delete the node between this read
+// and the write, which then matches nothing or touches a deleted node. With
+// the lock taken first, a delete that committed before is seen here (no node:
+// NOT_FOUND), and one that comes after waits for this transaction.
 func mustNodeOfKind(ctx context.Context, tx neo4j.ManagedTransaction, kind castgraph.Kind, id, field string) (*castgraph.Node, error) {
+	// Setting a property, even to its own value, takes the node's write
+	// lock. The node is read again after: the statement that waited for the
+	// lock may hold a node deleted meanwhile, which has no labels left.
+	if _, err := collect(ctx, tx, "MATCH (n:Entity {id: $id}) SET n.id = n.id", map[string]any{"id": id}); err != nil {
+		return nil, err
+	}
 	n, err := nodeByID(ctx, tx, id)
 	if err != nil {
 		return nil, err
@@ -63,6 +76,9 @@ func (s *Store) Create(ctx context.Context, kind castgraph.Kind, in castgraph.No
 		return nil, err
 	}
 	key := spec.NaturalKey(*in.Name, in.Props)
+	if err := checkKeySize(spec, key); err != nil {
+		return nil, err
+	}
 	props := paramsOf(in.Props)
 	for k, v := range props {
 		if v == nil {
@@ -90,6 +106,22 @@ func (s *Store) Create(ctx context.Context, kind castgraph.Kind, in castgraph.No
 		v, _ := recs[0].Get("n")
 		return toNode(v.(dbtype.Node)), nil
 	})
+}
+
+// checkKeySize refuses a natural key too large for the uniqueness
+// constraint's index before the write: Neo4j would fail the transaction with
+// "Property value is too large to index", which is no client's error code.
+// Names are bounded already (castgraph.CheckText); this holds the sum of a
+// name and the key properties beside it.
+func checkKeySize(spec *castgraph.KindSpec, key string) error {
+	if len(key) <= castgraph.MaxKeyBytes {
+		return nil
+	}
+	field := "input.name"
+	if len(spec.KeyProps) > 0 {
+		field = "input." + spec.KeyProps[len(spec.KeyProps)-1]
+	}
+	return castgraph.Errorf(castgraph.EINVALID, field, "the natural key of this %s would be %d bytes; at most %d fit in its index", spec.Kind, len(key), castgraph.MaxKeyBytes)
 }
 
 // checkKeyFree fails with CONFLICT when a node other than exceptID holds the key.
@@ -148,7 +180,15 @@ func (s *Store) Update(ctx context.Context, kind castgraph.Kind, id string, in c
 		for k, v := range in.Props {
 			merged[k] = v
 		}
+		// The order of start and end dates holds for the node as it will be,
+		// not only for the fields given: an update may set one end only.
+		if err := castgraph.CheckDateOrder(merged, "input"); err != nil {
+			return nil, err
+		}
 		key := spec.NaturalKey(name, merged)
+		if err := checkKeySize(spec, key); err != nil {
+			return nil, err
+		}
 		if err := checkKeyFree(ctx, tx, spec, key, id, name); err != nil {
 			return nil, err
 		}
@@ -159,6 +199,9 @@ func (s *Store) Update(ctx context.Context, kind castgraph.Kind, id string, in c
 			RETURN n`, map[string]any{"id": id, "set": set, "source": sourceOr(in.Source)})
 		if err != nil {
 			return nil, err
+		}
+		if len(recs) == 0 { // cannot happen while mustNodeOfKind locks; never index past the end
+			return nil, castgraph.Errorf(castgraph.ENOTFOUND, "id", "no node has id %q", id)
 		}
 		v, _ := recs[0].Get("n")
 		return toNode(v.(dbtype.Node)), nil

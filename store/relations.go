@@ -154,6 +154,9 @@ func (s *Store) Link(ctx context.Context, l Link) (*LinkResult, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := castgraph.CheckSource(l.Source, "input.source"); err != nil {
+		return nil, err
+	}
 	return write(ctx, s, func(tx neo4j.ManagedTransaction) (*LinkResult, error) {
 		from, to, err := linkEnds(ctx, tx, spec, l.From, l.To)
 		if err != nil {
@@ -168,9 +171,19 @@ func (s *Store) Link(ctx context.Context, l Link) (*LinkResult, error) {
 		if err != nil {
 			return nil, err
 		}
+		if len(recs) == 0 { // cannot happen while linkEnds locks both ends; never index past the end
+			return nil, castgraph.Errorf(castgraph.ENOTFOUND, "input.from", "%q or %q is gone", l.From, l.To)
+		}
 		v, _ := recs[0].Get("r")
 		r := v.(dbtype.Relationship)
-		return &LinkResult{From: from, To: to, Props: relProps(r.Props), Provenance: toProvenance(r.Props)}, nil
+		props := relProps(r.Props)
+		// Linking again updates the properties given and keeps the others,
+		// so the order of since and until is checked on the result; the
+		// error rolls the transaction back.
+		if err := castgraph.CheckDateOrder(props, "input.props"); err != nil {
+			return nil, err
+		}
+		return &LinkResult{From: from, To: to, Props: props, Provenance: toProvenance(r.Props)}, nil
 	})
 }
 
@@ -206,7 +219,7 @@ func checkLink(rel castgraph.RelType, props map[string]any) (*castgraph.RelSpec,
 	return spec, nil
 }
 
-// linkEnds loads both ends and checks that the relationship may join their kinds.
+// linkEnds loads and write-locks both ends (see mustNodeOfKind) and checks that the relationship may join their kinds.
 func linkEnds(ctx context.Context, tx neo4j.ManagedTransaction, spec *castgraph.RelSpec, fromID, toID string) (*castgraph.Node, *castgraph.Node, error) {
 	from, err := mustNodeOfKind(ctx, tx, "", fromID, "input.from")
 	if err != nil {
