@@ -131,7 +131,7 @@ func presentError(ctx context.Context, err error, log *slog.Logger) *gqlerror.Er
 	case gqlErr.Extensions["code"] != nil:
 		// gqlgen's own parse and validation errors carry their codes already.
 	default:
-		log.Error("internal error", "path", gqlErr.Path.String(), "err", err)
+		logInternal(ctx, log, gqlErr.Path.String(), err)
 		gqlErr.Message = "internal error"
 		gqlErr.Extensions = map[string]any{"code": castgraph.EINTERNAL}
 	}
