@@ -69,6 +69,8 @@ var transportStatus = map[string]int{
 	castgraph.EMETHOD:     http.StatusMethodNotAllowed,
 	castgraph.EPREFLIGHT:  http.StatusForbidden,
 	castgraph.EPERSISTED:  http.StatusBadRequest,
+	// Turned away for want of capacity, not for what it asked: retry later.
+	castgraph.EOVERLOADED: http.StatusServiceUnavailable,
 }
 
 // request is one GraphQL-over-HTTP request, decoded.
@@ -116,7 +118,16 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 		return
 	}
 	responses, ctx := exec.DispatchOperation(r.Context(), opCtx)
-	b, err := json.Marshal(responses(ctx))
+	resp := responses(ctx)
+	if resp != nil && resp.Data == nil && len(resp.Errors) > 0 {
+		// An extension refused the operation before it executed (the
+		// executor's answer then has errors and no data at all): a request
+		// error too. The errors are presented already.
+		w.WriteHeader(requestErrorStatus(resp.Errors, media))
+		writeErrorBody(w, resp)
+		return
+	}
+	b, err := json.Marshal(resp)
 	if err != nil {
 		// A resolver returned something JSON cannot hold: a bug.
 		writeRequestError(w, r.Context(), exec, media, gqlerror.List{gqlerror.Wrap(err)}, opCtx)
@@ -151,6 +162,11 @@ func writeRequestError(w http.ResponseWriter, ctx context.Context, exec graphql.
 	}
 	resp := exec.DispatchError(ctx, errs)
 	w.WriteHeader(requestErrorStatus(resp.Errors, media))
+	writeErrorBody(w, resp)
+}
+
+// writeErrorBody writes a response's errors and extensions, without "data".
+func writeErrorBody(w http.ResponseWriter, resp *graphql.Response) {
 	b, _ := json.Marshal(struct {
 		Errors     gqlerror.List  `json:"errors"`
 		Extensions map[string]any `json:"extensions,omitempty"`
