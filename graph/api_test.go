@@ -40,7 +40,8 @@ func newAPI(t *testing.T) *api {
 			t.Fatalf("load demo data: %v", err)
 		}
 	})
-	srv := httptest.NewServer(graph.NewHTTPHandler(s, graph.Options{Log: storetest.Logger()}))
+	// Tests send requests faster than any client may; the rate limit has a test of its own.
+	srv := httptest.NewServer(graph.NewHTTPHandler(s, graph.Options{Log: storetest.Logger(), Bounds: graph.Bounds{RatePerSecond: -1}}))
 	t.Cleanup(srv.Close)
 	return &api{url: srv.URL, store: s}
 }

@@ -21,14 +21,17 @@ import (
 	"github.com/rs/cors"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+	"golang.org/x/sync/semaphore"
 )
 
 // Options tune the HTTP server.
 type Options struct {
 	// AllowedOrigins may call /graphql from a browser on another origin; empty means none.
 	AllowedOrigins []string
-	// ComplexityLimit caps the cost of one operation (default 5000).
-	ComplexityLimit int
+	// Limits bound what one operation may ask for (DefaultLimits where zero).
+	Limits Limits
+	// Bounds limit time, concurrency and rate (DefaultBounds where zero).
+	Bounds Bounds
 	// MaxBodyBytes caps a request body (default 1 MiB).
 	MaxBodyBytes int64
 	// DisableIntrospection refuses __schema and __type (INTROSPECTION_DISABLED):
@@ -48,9 +51,8 @@ func NewHTTPHandler(s *store.Store, opts Options) http.Handler {
 	if opts.Log == nil {
 		opts.Log = slog.Default()
 	}
-	if opts.ComplexityLimit == 0 {
-		opts.ComplexityLimit = 5000
-	}
+	opts.Limits = opts.Limits.withDefaults()
+	opts.Bounds = opts.Bounds.withDefaults()
 	if opts.MaxBodyBytes == 0 {
 		opts.MaxBodyBytes = 1 << 20
 	}
@@ -63,7 +65,8 @@ func NewHTTPHandler(s *store.Store, opts Options) http.Handler {
 	})
 
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", c.Handler(limitBody(opts.MaxBodyBytes, loaders.Middleware(s, gql))))
+	limiter := newRateLimiter(opts.Bounds)
+	mux.Handle("/graphql", c.Handler(limiter.wrap(limitBody(opts.MaxBodyBytes, bounded(opts.Bounds, loaders.Middleware(s, gql))))))
 	mux.Handle("/", graphiql.Handler("castgraph", "/graphql"))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]any{"status": "ok"})
@@ -85,7 +88,8 @@ func NewHTTPHandler(s *store.Store, opts Options) http.Handler {
 }
 
 func newGraphQLHandler(s *store.Store, opts Options) http.Handler {
-	srv := handler.New(NewExecutableSchema(Config{Resolvers: &Resolver{Store: s}}))
+	schema := NewExecutableSchema(Config{Resolvers: &Resolver{Store: s}})
+	srv := handler.New(schema)
 	// GET, POST and multipart uploads (importRoster), with codes, statuses,
 	// the CSRF check and the allow-list: transport.go.
 	srv.AddTransport(httpTransport{maxBody: opts.MaxBodyBytes, persisted: opts.PersistedDocuments})
@@ -100,7 +104,10 @@ func newGraphQLHandler(s *store.Store, opts Options) http.Handler {
 		// must not register its own.
 		srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
 	}
-	srv.Use(extension.FixedComplexityLimit(opts.ComplexityLimit))
+	// After the persisted-query extensions, which turn a hash into its document.
+	srv.Use(limitsExtension{limits: opts.Limits, schema: schema.Schema()})
+	srv.SetParserTokenLimit(opts.Limits.MaxTokens)
+	srv.Use(&rowsInFlight{sem: semaphore.NewWeighted(opts.Bounds.RowsInFlight), limit: opts.Bounds.RowsInFlight, wait: opts.Bounds.QueueWait})
 	srv.SetErrorPresenter(func(ctx context.Context, err error) *gqlerror.Error {
 		return presentError(ctx, err, opts.Log)
 	})

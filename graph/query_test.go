@@ -11,6 +11,7 @@ import (
 
 	"github.com/castgraph/castgraph"
 	"github.com/castgraph/castgraph/data"
+	"github.com/castgraph/castgraph/graph"
 	"github.com/castgraph/castgraph/store"
 )
 
@@ -404,7 +405,8 @@ func TestLookAhead_SameAnswersAsEachFieldAlone(t *testing.T) {
 // levels whose rows could multiply past the bound are left to the loaders,
 // one statement each, and the answers do not change.
 func TestLoaders_BigPagesAreNotReadAhead(t *testing.T) {
-	a := newAPI(t)
+	// Pages this big are over the cost limit, which this test is not about.
+	a := newAPIWith(t, graph.Options{Limits: graph.Limits{MaxCost: 1 << 30}, Bounds: graph.Bounds{RatePerSecond: -1}})
 	vars := map[string]any{"ids": demoIDs(t, castgraph.KindExpert)}
 	const query = `query($ids: [ID!]) { experts(where: {id: {in: $ids}}, first: %d) { nodes { id
 		serves(first: %d) { nodes { id servedBy(first: %d) { totalCount nodes { id } } } } } } }`

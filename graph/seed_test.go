@@ -24,7 +24,7 @@ const planQuery = `{
     totalCount
     nodes {
       number name year
-      partOf { edges { node { number name partOf { edges { node { year } } } } } }
+      partOf(first: 1) { edges { node { number name partOf(first: 1) { edges { node { year } } } } } }
       launches { edges { node { name aliases kind runBy { edges { node { name } } } } } }
       concerns { edges { node { name } } }
     }
@@ -182,7 +182,7 @@ func TestSeed_ProvenanceSaysWhereEachNodeComesFrom(t *testing.T) {
 func TestDemo_ExpertsServeEnterprisesInClusters(t *testing.T) {
 	a := newAPI(t)
 	// Question 1 of the guide, walked through the API: cluster → chains → enterprises → serving experts.
-	d := a.ok(t, `{ industryClusters(first: 50) { nodes { name parts { edges { node { ... on IndustryChain { name enterprises { edges { node { name servedBy { edges { node { name } via } } } } } } } } } } } }`, nil)
+	d := a.ok(t, `{ industryClusters(first: 50) { nodes { name parts(first: 20) { edges { node { ... on IndustryChain { name enterprises(first: 20) { edges { node { name servedBy(first: 20) { edges { node { name } via } } } } } } } } } } } }`, nil)
 	served := 0
 	for _, c := range list(d, "industryClusters", "nodes") {
 		for _, chain := range list(c, "parts", "edges") {

@@ -134,7 +134,9 @@ func startCastgraph(ctx context.Context, root, work string, c conn) (*proc, stri
 		return nil, "", err
 	}
 	addr := "127.0.0.1:" + strconv.Itoa(port)
-	env := append(neo4jEnv(c), "CASTGRAPH_ADDR="+addr)
+	// The load generator is one client sending thousands of requests a
+	// second: the per-client rate limit would measure itself.
+	env := append(neo4jEnv(c), "CASTGRAPH_ADDR="+addr, "CASTGRAPH_RATE_LIMIT=off")
 	p, err := start("castgraph", root, filepath.Join(work, "castgraph.log"), env, bin, "serve", "-addr", addr)
 	if err != nil {
 		return nil, "", err

@@ -204,6 +204,10 @@ func serve(ctx context.Context, args []string, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	limits, bounds, err := serveBounds()
+	if err != nil {
+		return err
+	}
 	if v := os.Getenv("CASTGRAPH_INTROSPECTION"); v != "" && v != "on" && v != "off" {
 		return fmt.Errorf("CASTGRAPH_INTROSPECTION must be on or off, not %q", v)
 	}
@@ -229,6 +233,8 @@ func serve(ctx context.Context, args []string, log *slog.Logger) error {
 			AllowedOrigins:       graph.SplitOrigins(os.Getenv("CASTGRAPH_CORS_ORIGINS")),
 			DisableIntrospection: !*introspection,
 			PersistedDocuments:   persisted,
+			Limits:               limits,
+			Bounds:               bounds,
 			Log:                  log,
 		}),
 		ReadHeaderTimeout: 10 * time.Second,

@@ -1,0 +1,190 @@
+package graph_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/castgraph/castgraph/graph"
+)
+
+// nested asks relationship fields levels deep, page each (0: the default).
+func nested(levels, page int) string {
+	arg := ""
+	if page > 0 {
+		arg = fmt.Sprintf("(first: %d)", page)
+	}
+	open := strings.Repeat("memberOf"+arg+" { nodes { members"+arg+" { nodes { ... on Expert { ", levels/2)
+	return "{ experts" + arg + " { nodes { " + open + "name" + strings.Repeat(" } } } } }", levels/2) + " } } }"
+}
+
+// fragmentBomb is a document of fragments that each spread the one below
+// twice: 2^levels fields from a few kilobytes.
+func fragmentBomb(levels int) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "{ ...F%d }\nfragment F0 on Query { experts { totalCount } }\n", levels)
+	for i := 1; i <= levels; i++ {
+		fmt.Fprintf(&b, "fragment F%d on Query { ...F%d ...F%d }\n", i, i-1, i-1)
+	}
+	return b.String()
+}
+
+func aliased(n int, field string) string {
+	var b strings.Builder
+	b.WriteString("{")
+	for i := range n {
+		fmt.Fprintf(&b, " a%d: %s", i, field)
+	}
+	b.WriteString(" }")
+	return b.String()
+}
+
+// TestHostile_RefusedBeforeAnyStatementRuns sends the attacks of the
+// hostile-traffic review: each is refused with LIMIT_EXCEEDED naming its
+// limit, and Neo4j sees not one statement of it.
+func TestHostile_RefusedBeforeAnyStatementRuns(t *testing.T) {
+	a := newAPI(t)
+	for _, tc := range []struct {
+		name, query, limit string
+	}{
+		{"relationships nested 8 deep at the default page", nested(8, 0), "depth"},
+		{"relationships nested 6 deep at the default page", nested(6, 0), "cost"},
+		{"first: 500 over 4 levels", nested(4, 500), "cost"},
+		{"50 levels", nested(50, 0), "depth"},
+		{"200 levels of first: 1", nested(200, 1), "depth"},
+		{"30 levels of first: 1", nested(30, 1), "depth"},
+		{"fragments doubling 40 times", fragmentBomb(40), "rootFields"},
+		{"10 000 copies of a root field", "{" + strings.Repeat(" experts { totalCount }", 10_000) + " }", "documentBytes"},
+		{"1 000 aliased root fields", aliased(1000, "experts { totalCount }"), "tokens"},
+		{"1 000 aliased root fields, small", aliased(1000, "__typename"), "rootFields"},
+		{"100 aliased node lookups", aliased(100, `node(id: "x") { id }`), "rootFields"},
+		{"500 aliases in one node", "{ node(id: \"x\") {" + strings.Repeat(" n: id", 500) + " } }", "aliases"},
+		{"a relationship field asked 1 000 times", "{ experts(first: 1) { nodes {" + strings.Repeat(" memberOf { totalCount }", 1000) + " } } }", "fields"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			before := a.store.Statements()
+			e := a.fails(t, "LIMIT_EXCEEDED", "", tc.query, nil)
+			if e.Extensions["limit"] != tc.limit {
+				t.Errorf("limit %v, want %s: %s", e.Extensions["limit"], tc.limit, e.Message)
+			}
+			if got, max := e.Extensions["actual"].(float64), e.Extensions["max"].(float64); got <= max {
+				t.Errorf("actual %v is not over max %v", got, max)
+			}
+			if ran := a.store.Statements() - before; ran != 0 {
+				t.Errorf("%d statements ran for a refused operation", ran)
+			}
+		})
+	}
+}
+
+func TestHostile_HugeFiltersInVariablesAreRefused(t *testing.T) {
+	a := newAPI(t)
+	or := make([]any, 10_000)
+	for i := range or {
+		or[i] = map[string]any{"name": map[string]any{"eq": fmt.Sprintf("专家%d", i)}}
+	}
+	before := a.store.Statements()
+	e := a.fails(t, "INVALID_ARGUMENT", "", `query($w: ExpertFilter) { experts(where: $w) { totalCount } }`, map[string]any{"w": map[string]any{"OR": or}})
+	if !strings.Contains(e.Message, "conditions") {
+		t.Errorf("message %q does not say which limit", e.Message)
+	}
+	if ran := a.store.Statements() - before; ran != 0 {
+		t.Errorf("%d statements ran", ran)
+	}
+}
+
+func TestCost_ReportedInExtensions(t *testing.T) {
+	a := newAPI(t)
+	body, _ := json.Marshal(map[string]any{"query": `{ experts(first: 5) { nodes { memberOf(first: 3) { nodes { name } } } } }`})
+	res, err := http.Post(a.url+"/graphql", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var out struct {
+		Extensions struct {
+			Cost struct{ Requested, Limit int }
+		}
+	}
+	if err := json.NewDecoder(res.Body).Decode(&out); err != nil {
+		t.Fatal(err)
+	}
+	if out.Extensions.Cost.Requested != 5*(1+3) || out.Extensions.Cost.Limit != graph.DefaultLimits.MaxCost {
+		t.Fatalf("extensions.cost = %+v", out.Extensions.Cost)
+	}
+}
+
+func TestLimits_AreConfigurable(t *testing.T) {
+	a := newAPIWith(t, graph.Options{Limits: graph.Limits{MaxCost: 10, MaxDepth: 3}, Bounds: graph.Bounds{RatePerSecond: -1}})
+	a.ok(t, `{ experts(first: 10) { totalCount } }`, nil)
+	e := a.fails(t, "LIMIT_EXCEEDED", "", `{ experts(first: 11) { nodes { name } } }`, nil)
+	if e.Extensions["limit"] != "cost" || e.Extensions["max"] != float64(10) {
+		t.Errorf("%+v", e)
+	}
+	e = a.fails(t, "LIMIT_EXCEEDED", "", `{ experts(first: 1) { nodes { provenance { sources } } } }`, nil)
+	if e.Extensions["limit"] != "depth" {
+		t.Errorf("%+v", e)
+	}
+}
+
+func TestRateLimit_429WithRetryAfter(t *testing.T) {
+	a := newAPIWith(t, graph.Options{Bounds: graph.Bounds{RatePerSecond: 1, RateBurst: 3}})
+	body := []byte(`{"query":"{ __typename }"}`)
+	var codes []int
+	var last *http.Response
+	for range 5 {
+		res, err := http.Post(a.url+"/graphql", "application/json", bytes.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		codes = append(codes, res.StatusCode)
+		if res.StatusCode == http.StatusTooManyRequests {
+			last = res
+			var out response
+			if err := json.NewDecoder(res.Body).Decode(&out); err != nil || len(out.Errors) != 1 || out.Errors[0].Extensions["code"] != "RATE_LIMITED" || out.Data != nil {
+				t.Errorf("429 body: %+v %v", out, err)
+			}
+		}
+		res.Body.Close()
+	}
+	if fmt.Sprint(codes) != "[200 200 200 429 429]" {
+		t.Fatalf("statuses %v: want a burst of 3, then 429", codes)
+	}
+	if ra := last.Header.Get("Retry-After"); ra != "1" {
+		t.Errorf("Retry-After %q, want 1", ra)
+	}
+}
+
+// TestRateLimit_ClientBehindATrustedProxy counts a request against the
+// address the proxy forwarded for, and ignores X-Forwarded-For from anyone
+// else (which a client could forge to escape its limit).
+func TestRateLimit_ClientBehindATrustedProxy(t *testing.T) {
+	proxies, err := graph.ParsePrefixes("127.0.0.0/8, ::1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	trusted := graph.Bounds{RatePerSecond: 1, RateBurst: 1, TrustedProxies: proxies}
+	untrusted := graph.Bounds{RatePerSecond: 1, RateBurst: 1}
+	status := func(a *api, forwardedFor string) int {
+		req, _ := http.NewRequest(http.MethodPost, a.url+"/graphql", strings.NewReader(`{"query":"{ __typename }"}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-Forwarded-For", forwardedFor)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res.StatusCode
+	}
+	behind := newAPIWith(t, graph.Options{Bounds: trusted})
+	if s1, s2, s3 := status(behind, "203.0.113.1"), status(behind, "203.0.113.2"), status(behind, "203.0.113.1"); s1 != 200 || s2 != 200 || s3 != 429 {
+		t.Errorf("behind a trusted proxy: %d %d %d, want 200 200 429", s1, s2, s3)
+	}
+	direct := newAPIWith(t, graph.Options{Bounds: untrusted})
+	if s1, s2 := status(direct, "203.0.113.1"), status(direct, "203.0.113.2"); s1 != 200 || s2 != 429 {
+		t.Errorf("forged X-Forwarded-For: %d %d, want 200 429", s1, s2)
+	}
+}
