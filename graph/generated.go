@@ -53401,7 +53401,7 @@ func (ec *executionContext) marshalNAffiliatedWithExpertConnection2ᚖgithubᚗc
 }
 
 func (ec *executionContext) marshalNAffiliatedWithExpertEdge2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐAffiliatedWithExpertEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AffiliatedWithExpertEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAffiliatedWithExpertEdge2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐAffiliatedWithExpertEdge(ctx, sel, v[i])
@@ -53433,7 +53433,7 @@ func (ec *executionContext) marshalNAffiliatedWithNodeConnection2ᚖgithubᚗcom
 }
 
 func (ec *executionContext) marshalNAffiliatedWithNodeEdge2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐAffiliatedWithNodeEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AffiliatedWithNodeEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAffiliatedWithNodeEdge2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐAffiliatedWithNodeEdge(ctx, sel, v[i])
@@ -53457,7 +53457,7 @@ func (ec *executionContext) marshalNAffiliatedWithNodeEdge2ᚖgithubᚗcomᚋcas
 }
 
 func (ec *executionContext) marshalNAssociation2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐAssociationᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Association) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAssociation2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐAssociation(ctx, sel, v[i])
@@ -53489,7 +53489,7 @@ func (ec *executionContext) marshalNAssociationConnection2ᚖgithubᚗcomᚋcast
 }
 
 func (ec *executionContext) marshalNAssociationEdge2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐAssociationEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AssociationEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAssociationEdge2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐAssociationEdge(ctx, sel, v[i])
@@ -53559,7 +53559,7 @@ func (ec *executionContext) marshalNAwardedNodeConnection2ᚖgithubᚗcomᚋcast
 }
 
 func (ec *executionContext) marshalNAwardedNodeEdge2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐAwardedNodeEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AwardedNodeEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAwardedNodeEdge2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐAwardedNodeEdge(ctx, sel, v[i])
@@ -53591,7 +53591,7 @@ func (ec *executionContext) marshalNAwardedProgramConnection2ᚖgithubᚗcomᚋc
 }
 
 func (ec *executionContext) marshalNAwardedProgramEdge2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐAwardedProgramEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AwardedProgramEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAwardedProgramEdge2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐAwardedProgramEdge(ctx, sel, v[i])
@@ -53629,7 +53629,7 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 }
 
 func (ec *executionContext) marshalNBreakdown2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐBreakdownᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Breakdown) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNBreakdown2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐBreakdown(ctx, sel, v[i])
@@ -53653,7 +53653,7 @@ func (ec *executionContext) marshalNBreakdown2ᚖgithubᚗcomᚋcastgraphᚋcast
 }
 
 func (ec *executionContext) marshalNClusterExpert2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐClusterExpertᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ClusterExpert) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNClusterExpert2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐClusterExpert(ctx, sel, v[i])
@@ -53685,7 +53685,7 @@ func (ec *executionContext) marshalNConcernsNodeConnection2ᚖgithubᚗcomᚋcas
 }
 
 func (ec *executionContext) marshalNConcernsNodeEdge2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐConcernsNodeEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ConcernsNodeEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNConcernsNodeEdge2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐConcernsNodeEdge(ctx, sel, v[i])
@@ -53717,7 +53717,7 @@ func (ec *executionContext) marshalNConcernsPlanItemConnection2ᚖgithubᚗcom�
 }
 
 func (ec *executionContext) marshalNConcernsPlanItemEdge2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐConcernsPlanItemEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ConcernsPlanItemEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNConcernsPlanItemEdge2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐConcernsPlanItemEdge(ctx, sel, v[i])
@@ -53749,7 +53749,7 @@ func (ec *executionContext) marshalNCooperatesWithParkConnection2ᚖgithubᚗcom
 }
 
 func (ec *executionContext) marshalNCooperatesWithParkEdge2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐCooperatesWithParkEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CooperatesWithParkEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCooperatesWithParkEdge2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐCooperatesWithParkEdge(ctx, sel, v[i])
@@ -53781,7 +53781,7 @@ func (ec *executionContext) marshalNCooperatesWithSocietyConnection2ᚖgithubᚗ
 }
 
 func (ec *executionContext) marshalNCooperatesWithSocietyEdge2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐCooperatesWithSocietyEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CooperatesWithSocietyEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCooperatesWithSocietyEdge2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐCooperatesWithSocietyEdge(ctx, sel, v[i])
@@ -53903,7 +53903,7 @@ func (ec *executionContext) marshalNDateTime2timeᚐTime(ctx context.Context, se
 }
 
 func (ec *executionContext) marshalNEnterprise2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐEnterpriseᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Enterprise) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNEnterprise2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐEnterprise(ctx, sel, v[i])
@@ -53935,7 +53935,7 @@ func (ec *executionContext) marshalNEnterpriseConnection2ᚖgithubᚗcomᚋcastg
 }
 
 func (ec *executionContext) marshalNEnterpriseEdge2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐEnterpriseEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.EnterpriseEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNEnterpriseEdge2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐEnterpriseEdge(ctx, sel, v[i])
@@ -53983,7 +53983,7 @@ func (ec *executionContext) marshalNEnterpriseSortField2string(ctx context.Conte
 }
 
 func (ec *executionContext) marshalNExpert2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐExpertᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Expert) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNExpert2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐExpert(ctx, sel, v[i])
@@ -54015,7 +54015,7 @@ func (ec *executionContext) marshalNExpertConnection2ᚖgithubᚗcomᚋcastgraph
 }
 
 func (ec *executionContext) marshalNExpertEdge2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐExpertEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ExpertEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNExpertEdge2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐExpertEdge(ctx, sel, v[i])
@@ -54077,7 +54077,7 @@ func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.S
 }
 
 func (ec *executionContext) marshalNGraphEdge2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐGraphEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.GraphEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNGraphEdge2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐGraphEdge(ctx, sel, v[i])
@@ -54101,7 +54101,7 @@ func (ec *executionContext) marshalNGraphEdge2ᚖgithubᚗcomᚋcastgraphᚋcast
 }
 
 func (ec *executionContext) marshalNGraphNode2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐGraphNodeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.GraphNode) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNGraphNode2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐGraphNode(ctx, sel, v[i])
@@ -54133,7 +54133,7 @@ func (ec *executionContext) marshalNGuidesAssociationConnection2ᚖgithubᚗcom�
 }
 
 func (ec *executionContext) marshalNGuidesAssociationEdge2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐGuidesAssociationEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.GuidesAssociationEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNGuidesAssociationEdge2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐGuidesAssociationEdge(ctx, sel, v[i])
@@ -54165,7 +54165,7 @@ func (ec *executionContext) marshalNGuidesNodeConnection2ᚖgithubᚗcomᚋcastg
 }
 
 func (ec *executionContext) marshalNGuidesNodeEdge2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐGuidesNodeEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.GuidesNodeEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNGuidesNodeEdge2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐGuidesNodeEdge(ctx, sel, v[i])
@@ -54203,7 +54203,7 @@ func (ec *executionContext) marshalNID2string(ctx context.Context, sel ast.Selec
 }
 
 func (ec *executionContext) marshalNImportColumn2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐImportColumnᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ImportColumn) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNImportColumn2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐImportColumn(ctx, sel, v[i])
@@ -54227,7 +54227,7 @@ func (ec *executionContext) marshalNImportColumn2ᚖgithubᚗcomᚋcastgraphᚋc
 }
 
 func (ec *executionContext) marshalNImportIssue2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐImportIssueᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ImportIssue) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNImportIssue2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐImportIssue(ctx, sel, v[i])
@@ -54267,7 +54267,7 @@ func (ec *executionContext) marshalNInChainEnterpriseConnection2ᚖgithubᚗcom�
 }
 
 func (ec *executionContext) marshalNInChainEnterpriseEdge2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐInChainEnterpriseEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.InChainEnterpriseEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNInChainEnterpriseEdge2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐInChainEnterpriseEdge(ctx, sel, v[i])
@@ -54299,7 +54299,7 @@ func (ec *executionContext) marshalNInChainIndustryChainConnection2ᚖgithubᚗc
 }
 
 func (ec *executionContext) marshalNInChainIndustryChainEdge2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐInChainIndustryChainEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.InChainIndustryChainEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNInChainIndustryChainEdge2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐInChainIndustryChainEdge(ctx, sel, v[i])
@@ -54323,7 +54323,7 @@ func (ec *executionContext) marshalNInChainIndustryChainEdge2ᚖgithubᚗcomᚋc
 }
 
 func (ec *executionContext) marshalNIndustryChain2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐIndustryChainᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.IndustryChain) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNIndustryChain2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐIndustryChain(ctx, sel, v[i])
@@ -54355,7 +54355,7 @@ func (ec *executionContext) marshalNIndustryChainConnection2ᚖgithubᚗcomᚋca
 }
 
 func (ec *executionContext) marshalNIndustryChainEdge2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐIndustryChainEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.IndustryChainEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNIndustryChainEdge2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐIndustryChainEdge(ctx, sel, v[i])
@@ -54403,7 +54403,7 @@ func (ec *executionContext) marshalNIndustryChainSortField2string(ctx context.Co
 }
 
 func (ec *executionContext) marshalNIndustryCluster2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐIndustryClusterᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.IndustryCluster) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNIndustryCluster2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐIndustryCluster(ctx, sel, v[i])
@@ -54435,7 +54435,7 @@ func (ec *executionContext) marshalNIndustryClusterConnection2ᚖgithubᚗcomᚋ
 }
 
 func (ec *executionContext) marshalNIndustryClusterEdge2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐIndustryClusterEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.IndustryClusterEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNIndustryClusterEdge2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐIndustryClusterEdge(ctx, sel, v[i])
@@ -54483,7 +54483,7 @@ func (ec *executionContext) marshalNIndustryClusterSortField2string(ctx context.
 }
 
 func (ec *executionContext) marshalNInstitution2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐInstitutionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Institution) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNInstitution2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐInstitution(ctx, sel, v[i])
@@ -54515,7 +54515,7 @@ func (ec *executionContext) marshalNInstitutionConnection2ᚖgithubᚗcomᚋcast
 }
 
 func (ec *executionContext) marshalNInstitutionEdge2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐInstitutionEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.InstitutionEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNInstitutionEdge2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐInstitutionEdge(ctx, sel, v[i])
@@ -54591,7 +54591,7 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 }
 
 func (ec *executionContext) marshalNKindCount2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐKindCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.KindCount) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNKindCount2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐKindCount(ctx, sel, v[i])
@@ -54615,7 +54615,7 @@ func (ec *executionContext) marshalNKindCount2ᚖgithubᚗcomᚋcastgraphᚋcast
 }
 
 func (ec *executionContext) marshalNLaunchedProgramme2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐLaunchedProgrammeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.LaunchedProgramme) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNLaunchedProgramme2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐLaunchedProgramme(ctx, sel, v[i])
@@ -54647,7 +54647,7 @@ func (ec *executionContext) marshalNLaunchesPlanItemConnection2ᚖgithubᚗcom�
 }
 
 func (ec *executionContext) marshalNLaunchesPlanItemEdge2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐLaunchesPlanItemEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.LaunchesPlanItemEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNLaunchesPlanItemEdge2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐLaunchesPlanItemEdge(ctx, sel, v[i])
@@ -54679,7 +54679,7 @@ func (ec *executionContext) marshalNLaunchesProgramConnection2ᚖgithubᚗcomᚋ
 }
 
 func (ec *executionContext) marshalNLaunchesProgramEdge2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐLaunchesProgramEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.LaunchesProgramEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNLaunchesProgramEdge2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐLaunchesProgramEdge(ctx, sel, v[i])
@@ -54711,7 +54711,7 @@ func (ec *executionContext) marshalNLiaisonOfExpertConnection2ᚖgithubᚗcomᚋ
 }
 
 func (ec *executionContext) marshalNLiaisonOfExpertEdge2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐLiaisonOfExpertEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.LiaisonOfExpertEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNLiaisonOfExpertEdge2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐLiaisonOfExpertEdge(ctx, sel, v[i])
@@ -54743,7 +54743,7 @@ func (ec *executionContext) marshalNLiaisonOfOverseasStationConnection2ᚖgithub
 }
 
 func (ec *executionContext) marshalNLiaisonOfOverseasStationEdge2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐLiaisonOfOverseasStationEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.LiaisonOfOverseasStationEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNLiaisonOfOverseasStationEdge2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐLiaisonOfOverseasStationEdge(ctx, sel, v[i])
@@ -54780,7 +54780,7 @@ func (ec *executionContext) marshalNLocatedInNodeConnection2ᚖgithubᚗcomᚋca
 }
 
 func (ec *executionContext) marshalNLocatedInNodeEdge2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐLocatedInNodeEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.LocatedInNodeEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNLocatedInNodeEdge2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐLocatedInNodeEdge(ctx, sel, v[i])
@@ -54812,7 +54812,7 @@ func (ec *executionContext) marshalNMemberOfNodeConnection2ᚖgithubᚗcomᚋcas
 }
 
 func (ec *executionContext) marshalNMemberOfNodeEdge2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐMemberOfNodeEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.MemberOfNodeEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMemberOfNodeEdge2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐMemberOfNodeEdge(ctx, sel, v[i])
@@ -54844,7 +54844,7 @@ func (ec *executionContext) marshalNMemberOfSocietyConnection2ᚖgithubᚗcomᚋ
 }
 
 func (ec *executionContext) marshalNMemberOfSocietyEdge2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐMemberOfSocietyEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.MemberOfSocietyEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMemberOfSocietyEdge2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐMemberOfSocietyEdge(ctx, sel, v[i])
@@ -54884,7 +54884,7 @@ func (ec *executionContext) marshalNNode2githubᚗcomᚋcastgraphᚋcastgraphᚋ
 }
 
 func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐNodeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Node) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNNode2githubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐNode(ctx, sel, v[i])
@@ -54924,7 +54924,7 @@ func (ec *executionContext) marshalNNodeSortField2string(ctx context.Context, se
 }
 
 func (ec *executionContext) marshalNOverseasStation2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐOverseasStationᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.OverseasStation) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOverseasStation2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐOverseasStation(ctx, sel, v[i])
@@ -54956,7 +54956,7 @@ func (ec *executionContext) marshalNOverseasStationConnection2ᚖgithubᚗcomᚋ
 }
 
 func (ec *executionContext) marshalNOverseasStationEdge2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐOverseasStationEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.OverseasStationEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOverseasStationEdge2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐOverseasStationEdge(ctx, sel, v[i])
@@ -55020,7 +55020,7 @@ func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋcastgraphᚋcastg
 }
 
 func (ec *executionContext) marshalNPark2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐParkᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Park) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPark2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐPark(ctx, sel, v[i])
@@ -55052,7 +55052,7 @@ func (ec *executionContext) marshalNParkConnection2ᚖgithubᚗcomᚋcastgraph�
 }
 
 func (ec *executionContext) marshalNParkEdge2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐParkEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ParkEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNParkEdge2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐParkEdge(ctx, sel, v[i])
@@ -55122,7 +55122,7 @@ func (ec *executionContext) marshalNPartOfIndustryChainConnection2ᚖgithubᚗco
 }
 
 func (ec *executionContext) marshalNPartOfIndustryChainEdge2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐPartOfIndustryChainEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PartOfIndustryChainEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPartOfIndustryChainEdge2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐPartOfIndustryChainEdge(ctx, sel, v[i])
@@ -55154,7 +55154,7 @@ func (ec *executionContext) marshalNPartOfIndustryClusterConnection2ᚖgithubᚗ
 }
 
 func (ec *executionContext) marshalNPartOfIndustryClusterEdge2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐPartOfIndustryClusterEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PartOfIndustryClusterEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPartOfIndustryClusterEdge2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐPartOfIndustryClusterEdge(ctx, sel, v[i])
@@ -55186,7 +55186,7 @@ func (ec *executionContext) marshalNPartOfPlanConnection2ᚖgithubᚗcomᚋcastg
 }
 
 func (ec *executionContext) marshalNPartOfPlanEdge2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐPartOfPlanEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PartOfPlanEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPartOfPlanEdge2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐPartOfPlanEdge(ctx, sel, v[i])
@@ -55218,7 +55218,7 @@ func (ec *executionContext) marshalNPartOfPlanItemConnection2ᚖgithubᚗcomᚋc
 }
 
 func (ec *executionContext) marshalNPartOfPlanItemEdge2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐPartOfPlanItemEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PartOfPlanItemEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPartOfPlanItemEdge2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐPartOfPlanItemEdge(ctx, sel, v[i])
@@ -55250,7 +55250,7 @@ func (ec *executionContext) marshalNPartOfPlanSectionConnection2ᚖgithubᚗcom�
 }
 
 func (ec *executionContext) marshalNPartOfPlanSectionEdge2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐPartOfPlanSectionEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PartOfPlanSectionEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPartOfPlanSectionEdge2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐPartOfPlanSectionEdge(ctx, sel, v[i])
@@ -55282,7 +55282,7 @@ func (ec *executionContext) marshalNParticipatesInNodeConnection2ᚖgithubᚗcom
 }
 
 func (ec *executionContext) marshalNParticipatesInNodeEdge2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐParticipatesInNodeEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ParticipatesInNodeEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNParticipatesInNodeEdge2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐParticipatesInNodeEdge(ctx, sel, v[i])
@@ -55314,7 +55314,7 @@ func (ec *executionContext) marshalNParticipatesInProgramConnection2ᚖgithubᚗ
 }
 
 func (ec *executionContext) marshalNParticipatesInProgramEdge2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐParticipatesInProgramEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ParticipatesInProgramEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNParticipatesInProgramEdge2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐParticipatesInProgramEdge(ctx, sel, v[i])
@@ -55338,7 +55338,7 @@ func (ec *executionContext) marshalNParticipatesInProgramEdge2ᚖgithubᚗcomᚋ
 }
 
 func (ec *executionContext) marshalNPath2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐPathᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Path) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPath2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐPath(ctx, sel, v[i])
@@ -55362,7 +55362,7 @@ func (ec *executionContext) marshalNPath2ᚖgithubᚗcomᚋcastgraphᚋcastgraph
 }
 
 func (ec *executionContext) marshalNPathStep2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐPathStepᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PathStep) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPathStep2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐPathStep(ctx, sel, v[i])
@@ -55386,7 +55386,7 @@ func (ec *executionContext) marshalNPathStep2ᚖgithubᚗcomᚋcastgraphᚋcastg
 }
 
 func (ec *executionContext) marshalNPlan2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐPlanᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Plan) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPlan2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐPlan(ctx, sel, v[i])
@@ -55418,7 +55418,7 @@ func (ec *executionContext) marshalNPlanConnection2ᚖgithubᚗcomᚋcastgraph�
 }
 
 func (ec *executionContext) marshalNPlanEdge2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐPlanEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PlanEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPlanEdge2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐPlanEdge(ctx, sel, v[i])
@@ -55447,7 +55447,7 @@ func (ec *executionContext) unmarshalNPlanFilter2map(ctx context.Context, v any)
 }
 
 func (ec *executionContext) marshalNPlanItem2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐPlanItemᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PlanItem) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPlanItem2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐPlanItem(ctx, sel, v[i])
@@ -55479,7 +55479,7 @@ func (ec *executionContext) marshalNPlanItemConnection2ᚖgithubᚗcomᚋcastgra
 }
 
 func (ec *executionContext) marshalNPlanItemEdge2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐPlanItemEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PlanItemEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPlanItemEdge2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐPlanItemEdge(ctx, sel, v[i])
@@ -55540,7 +55540,7 @@ func (ec *executionContext) unmarshalNPlanOrder2map(ctx context.Context, v any) 
 }
 
 func (ec *executionContext) marshalNPlanSection2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐPlanSectionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PlanSection) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPlanSection2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐPlanSection(ctx, sel, v[i])
@@ -55572,7 +55572,7 @@ func (ec *executionContext) marshalNPlanSectionConnection2ᚖgithubᚗcomᚋcast
 }
 
 func (ec *executionContext) marshalNPlanSectionEdge2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐPlanSectionEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PlanSectionEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPlanSectionEdge2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐPlanSectionEdge(ctx, sel, v[i])
@@ -55634,7 +55634,7 @@ func (ec *executionContext) marshalNPlanSortField2string(ctx context.Context, se
 }
 
 func (ec *executionContext) marshalNProgram2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐProgramᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Program) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNProgram2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐProgram(ctx, sel, v[i])
@@ -55666,7 +55666,7 @@ func (ec *executionContext) marshalNProgramConnection2ᚖgithubᚗcomᚋcastgrap
 }
 
 func (ec *executionContext) marshalNProgramEdge2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐProgramEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ProgramEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNProgramEdge2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐProgramEdge(ctx, sel, v[i])
@@ -55728,7 +55728,7 @@ func (ec *executionContext) marshalNProgramSortField2string(ctx context.Context,
 }
 
 func (ec *executionContext) marshalNProgrammeTie2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐProgrammeTieᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ProgrammeTie) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNProgrammeTie2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐProgrammeTie(ctx, sel, v[i])
@@ -55764,7 +55764,7 @@ func (ec *executionContext) marshalNProvenance2ᚖgithubᚗcomᚋcastgraphᚋcas
 }
 
 func (ec *executionContext) marshalNRegion2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐRegionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Region) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRegion2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐRegion(ctx, sel, v[i])
@@ -55796,7 +55796,7 @@ func (ec *executionContext) marshalNRegionConnection2ᚖgithubᚗcomᚋcastgraph
 }
 
 func (ec *executionContext) marshalNRegionEdge2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐRegionEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RegionEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRegionEdge2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐRegionEdge(ctx, sel, v[i])
@@ -55898,7 +55898,7 @@ func (ec *executionContext) marshalNRunByNodeConnection2ᚖgithubᚗcomᚋcastgr
 }
 
 func (ec *executionContext) marshalNRunByNodeEdge2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐRunByNodeEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RunByNodeEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRunByNodeEdge2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐRunByNodeEdge(ctx, sel, v[i])
@@ -55922,7 +55922,7 @@ func (ec *executionContext) marshalNRunByNodeEdge2ᚖgithubᚗcomᚋcastgraphᚋ
 }
 
 func (ec *executionContext) marshalNSearchHit2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐSearchHitᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SearchHit) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSearchHit2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐSearchHit(ctx, sel, v[i])
@@ -55954,7 +55954,7 @@ func (ec *executionContext) marshalNServesEnterpriseConnection2ᚖgithubᚗcom�
 }
 
 func (ec *executionContext) marshalNServesEnterpriseEdge2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐServesEnterpriseEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ServesEnterpriseEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNServesEnterpriseEdge2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐServesEnterpriseEdge(ctx, sel, v[i])
@@ -55986,7 +55986,7 @@ func (ec *executionContext) marshalNServesExpertConnection2ᚖgithubᚗcomᚋcas
 }
 
 func (ec *executionContext) marshalNServesExpertEdge2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐServesExpertEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ServesExpertEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNServesExpertEdge2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐServesExpertEdge(ctx, sel, v[i])
@@ -56010,7 +56010,7 @@ func (ec *executionContext) marshalNServesExpertEdge2ᚖgithubᚗcomᚋcastgraph
 }
 
 func (ec *executionContext) marshalNSociety2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐSocietyᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Society) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSociety2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐSociety(ctx, sel, v[i])
@@ -56042,7 +56042,7 @@ func (ec *executionContext) marshalNSocietyConnection2ᚖgithubᚗcomᚋcastgrap
 }
 
 func (ec *executionContext) marshalNSocietyEdge2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐSocietyEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SocietyEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSocietyEdge2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐSocietyEdge(ctx, sel, v[i])
@@ -56076,7 +56076,7 @@ func (ec *executionContext) unmarshalNSocietyOrder2map(ctx context.Context, v an
 }
 
 func (ec *executionContext) marshalNSocietyParkCooperation2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐSocietyParkCooperationᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SocietyParkCooperation) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSocietyParkCooperation2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐSocietyParkCooperation(ctx, sel, v[i])
@@ -56128,7 +56128,7 @@ func (ec *executionContext) marshalNSocietySortField2string(ctx context.Context,
 }
 
 func (ec *executionContext) marshalNStationLiaison2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐStationLiaisonᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.StationLiaison) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNStationLiaison2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐStationLiaison(ctx, sel, v[i])
@@ -56152,7 +56152,7 @@ func (ec *executionContext) marshalNStationLiaison2ᚖgithubᚗcomᚋcastgraph�
 }
 
 func (ec *executionContext) marshalNStationReport2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐStationReportᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.StationReport) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNStationReport2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐStationReport(ctx, sel, v[i])
@@ -56326,7 +56326,7 @@ func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlge
 }
 
 func (ec *executionContext) marshalN__Directive2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirectiveᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Directive) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx, sel, v[i])
@@ -56370,7 +56370,7 @@ func (ec *executionContext) unmarshalN__DirectiveLocation2ᚕstringᚄ(ctx conte
 }
 
 func (ec *executionContext) marshalN__DirectiveLocation2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__DirectiveLocation2string(ctx, sel, v[i])
@@ -56398,7 +56398,7 @@ func (ec *executionContext) marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlg
 }
 
 func (ec *executionContext) marshalN__InputValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.InputValue) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -56426,7 +56426,7 @@ func (ec *executionContext) marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋg
 }
 
 func (ec *executionContext) marshalN__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Type) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])
@@ -56509,7 +56509,7 @@ func (ec *executionContext) marshalOAssociationLevel2ᚕstringᚄ(ctx context.Co
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAssociationLevel2string(ctx, sel, v[i])
@@ -57004,7 +57004,7 @@ func (ec *executionContext) marshalOInstitutionType2ᚕstringᚄ(ctx context.Con
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNInstitutionType2string(ctx, sel, v[i])
@@ -57284,7 +57284,7 @@ func (ec *executionContext) marshalOParkType2ᚕstringᚄ(ctx context.Context, s
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNParkType2string(ctx, sel, v[i])
@@ -57521,7 +57521,7 @@ func (ec *executionContext) marshalOProgramKind2ᚕstringᚄ(ctx context.Context
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNProgramKind2string(ctx, sel, v[i])
@@ -57650,7 +57650,7 @@ func (ec *executionContext) marshalORegionType2ᚕstringᚄ(ctx context.Context,
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRegionType2string(ctx, sel, v[i])
@@ -57720,7 +57720,7 @@ func (ec *executionContext) marshalORelationType2ᚕstringᚄ(ctx context.Contex
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRelationType2string(ctx, sel, v[i])
@@ -57838,7 +57838,7 @@ func (ec *executionContext) marshalOSocietyScope2ᚕstringᚄ(ctx context.Contex
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSocietyScope2string(ctx, sel, v[i])
@@ -57918,7 +57918,7 @@ func (ec *executionContext) marshalOStationType2ᚕstringᚄ(ctx context.Context
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNStationType2string(ctx, sel, v[i])
@@ -58024,7 +58024,7 @@ func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgq
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__EnumValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValue(ctx, sel, v[i])
@@ -58043,7 +58043,7 @@ func (ec *executionContext) marshalO__Field2ᚕgithubᚗcomᚋ99designsᚋgqlgen
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Field2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐField(ctx, sel, v[i])
@@ -58062,7 +58062,7 @@ func (ec *executionContext) marshalO__InputValue2ᚕgithubᚗcomᚋ99designsᚋg
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -58081,7 +58081,7 @@ func (ec *executionContext) marshalO__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgen�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])
