@@ -188,3 +188,31 @@ func TestRateLimit_ClientBehindATrustedProxy(t *testing.T) {
 		t.Errorf("forged X-Forwarded-For: %d %d, want 200 429", s1, s2)
 	}
 }
+
+// TestCORS_NoOriginUnlessConfigured: with no CASTGRAPH_CORS_ORIGINS no site
+// may call the API from a browser (rs/cors would read an empty list as
+// every origin); with one configured, only that one may.
+func TestCORS_NoOriginUnlessConfigured(t *testing.T) {
+	preflight := func(a *api, origin string) string {
+		req, _ := http.NewRequest(http.MethodOptions, a.url+"/graphql", nil)
+		req.Header.Set("Origin", origin)
+		req.Header.Set("Access-Control-Request-Method", "POST")
+		req.Header.Set("Access-Control-Request-Headers", "content-type")
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res.Header.Get("Access-Control-Allow-Origin")
+	}
+	if got := preflight(newAPI(t), "https://evil.example"); got != "" {
+		t.Errorf("no origins configured: Access-Control-Allow-Origin %q", got)
+	}
+	a := newAPIWith(t, graph.Options{AllowedOrigins: []string{"https://portal.example"}, Bounds: graph.Bounds{RatePerSecond: -1}})
+	if got := preflight(a, "https://evil.example"); got != "" {
+		t.Errorf("another origin: Access-Control-Allow-Origin %q", got)
+	}
+	if got := preflight(a, "https://portal.example"); got != "https://portal.example" {
+		t.Errorf("the configured origin: Access-Control-Allow-Origin %q", got)
+	}
+}

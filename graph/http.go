@@ -56,17 +56,21 @@ func NewHTTPHandler(s *store.Store, opts Options) http.Handler {
 	if opts.MaxBodyBytes == 0 {
 		opts.MaxBodyBytes = 1 << 20
 	}
-	gql := newGraphQLHandler(s, opts)
-	c := cors.New(cors.Options{
-		AllowedOrigins: opts.AllowedOrigins,
-		AllowedMethods: []string{http.MethodGet, http.MethodPost, http.MethodOptions},
-		AllowedHeaders: []string{"Content-Type", "Authorization", PreflightHeader, "Apollo-Require-Preflight"},
-		MaxAge:         600,
-	})
+	limiter := newRateLimiter(opts.Bounds)
+	api := limiter.wrap(limitBody(opts.MaxBodyBytes, bounded(opts.Bounds, loaders.Middleware(s, newGraphQLHandler(s, opts)))))
+	// rs/cors takes an empty list for "every origin": with none configured,
+	// no CORS header is sent at all, and browsers keep other sites out.
+	if len(opts.AllowedOrigins) > 0 {
+		api = cors.New(cors.Options{
+			AllowedOrigins: opts.AllowedOrigins,
+			AllowedMethods: []string{http.MethodGet, http.MethodPost, http.MethodOptions},
+			AllowedHeaders: []string{"Content-Type", "Authorization", PreflightHeader, "Apollo-Require-Preflight"},
+			MaxAge:         600,
+		}).Handler(api)
+	}
 
 	mux := http.NewServeMux()
-	limiter := newRateLimiter(opts.Bounds)
-	mux.Handle("/graphql", c.Handler(limiter.wrap(limitBody(opts.MaxBodyBytes, bounded(opts.Bounds, loaders.Middleware(s, gql))))))
+	mux.Handle("/graphql", api)
 	mux.Handle("/", graphiql.Handler("castgraph", "/graphql"))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]any{"status": "ok"})

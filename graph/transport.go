@@ -123,7 +123,7 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 		// An extension refused the operation before it executed (the
 		// executor's answer then has errors and no data at all): a request
 		// error too. The errors are presented already.
-		w.WriteHeader(requestErrorStatus(resp.Errors, media))
+		writeErrorStatus(w, resp.Errors, media)
 		writeErrorBody(w, resp)
 		return
 	}
@@ -161,8 +161,18 @@ func writeRequestError(w http.ResponseWriter, ctx context.Context, exec graphql.
 		ctx = graphql.WithOperationContext(ctx, opCtx)
 	}
 	resp := exec.DispatchError(ctx, errs)
-	w.WriteHeader(requestErrorStatus(resp.Errors, media))
+	writeErrorStatus(w, resp.Errors, media)
 	writeErrorBody(w, resp)
+}
+
+// writeErrorStatus writes the status of a request error; a server too busy
+// (503) says when to come back.
+func writeErrorStatus(w http.ResponseWriter, errs gqlerror.List, media string) {
+	status := requestErrorStatus(errs, media)
+	if status == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", "1")
+	}
+	w.WriteHeader(status)
 }
 
 // writeErrorBody writes a response's errors and extensions, without "data".
