@@ -199,3 +199,23 @@ func TestRowsInFlight_RefusesWhenTheRoomIsTaken(t *testing.T) {
 		t.Fatal("the room was not given back")
 	}
 }
+
+// BenchmarkLimits_NestedQuery is what the checks add to a legitimate request:
+// the shape checks (their own parse) and the cost of the benchmark's nested
+// question (cluster → chains → enterprises → experts, 20 a level).
+func BenchmarkLimits_NestedQuery(b *testing.B) {
+	const query = `query Nested($c: ID!) { industryClusters(where: {id: {eq: $c}}, first: 20) { nodes { id name
+  parts(first: 20) { nodes { ... on IndustryChain { id name enterprises(first: 20) { nodes { id name
+  servedBy(first: 20) { nodes { id name } } } } } } } } } }`
+	e := limitsExtension{limits: DefaultLimits, schema: testSchema}
+	op := operation(b, query, map[string]any{"c": "industry-cluster/x"})
+	params := &graphql.RawParams{Query: query}
+	for b.Loop() {
+		if err := e.MutateOperationParameters(b.Context(), params); err != nil {
+			b.Fatal(err)
+		}
+		if err := e.MutateOperationContext(b.Context(), op); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -16,6 +16,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/pprof"
 	"os"
@@ -247,7 +248,7 @@ func serve(ctx context.Context, args []string, log *slog.Logger) error {
 	if *pprofAddr != "" {
 		go func() { errc <- servePprof(*pprofAddr, log) }()
 	}
-	log.Info("castgraph is serving", "graphiql", "http://localhost"+portOf(*addr)+"/", "api", "/graphql", "startup", time.Since(start).Round(time.Millisecond))
+	log.Info("castgraph is serving", "graphiql", browseURL(*addr), "api", "/graphql", "startup", time.Since(start).Round(time.Millisecond))
 	select {
 	case err := <-errc:
 		return err
@@ -314,11 +315,15 @@ func devdbCommand(ctx context.Context, args []string) error {
 	return fmt.Errorf("unknown devdb command %q", args[0])
 }
 
-func portOf(addr string) string {
-	for i := len(addr) - 1; i >= 0; i-- {
-		if addr[i] == ':' {
-			return addr[i:]
-		}
+// browseURL is where a browser on this machine finds the server listening
+// on addr: its host, or localhost when it listens on every interface.
+func browseURL(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "http://" + addr + "/"
 	}
-	return addr
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port) + "/"
 }
