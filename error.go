@@ -17,6 +17,11 @@ const (
 	EOVERLOADED  = "OVERLOADED"       // the server is busy: retry after a moment
 	ERATELIMITED = "RATE_LIMITED"     // the client sent too much too fast: retry after Retry-After
 	ETIMEOUT     = "TIMEOUT"          // the request ran out of time
+	// EUNAUTHENTICATED: no credentials where some are needed, or credentials
+	// that are malformed, unknown, expired or revoked (HTTP 401).
+	EUNAUTHENTICATED = "UNAUTHENTICATED"
+	// EFORBIDDEN: the caller's role does not grant what it asked.
+	EFORBIDDEN = "FORBIDDEN"
 )
 
 // Error is an error a client may see: a code, a message safe to show, and the

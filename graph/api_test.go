@@ -14,16 +14,22 @@ import (
 	"testing"
 	"time"
 
+	"github.com/castgraph/castgraph"
+	"github.com/castgraph/castgraph/auth"
 	"github.com/castgraph/castgraph/data"
 	"github.com/castgraph/castgraph/graph"
 	"github.com/castgraph/castgraph/store"
 	"github.com/castgraph/castgraph/store/storetest"
 )
 
-// api is a castgraph HTTP server on the real Neo4j, with the demo data loaded.
+// api is a castgraph HTTP server on the real Neo4j, with the demo data
+// loaded, and the API token that its requests send (an admin's, unless a
+// test asks for another role).
 type api struct {
 	url   string
 	store *store.Store
+	auth  *auth.Authenticator
+	token string
 }
 
 var demoOnce sync.Once
@@ -40,10 +46,46 @@ func newAPI(t *testing.T) *api {
 			t.Fatalf("load demo data: %v", err)
 		}
 	})
+	// The authenticator has a store of its own, so that token look-ups do
+	// not count among the statements that tests count.
+	authn := auth.NewAuthenticator(storetest.MustOpen(t), nil, true)
 	// Tests send requests faster than any client may; the rate limit has a test of its own.
-	srv := httptest.NewServer(graph.NewHTTPHandler(s, graph.Options{Log: storetest.Logger(), Bounds: graph.Bounds{RatePerSecond: -1}}))
+	srv := httptest.NewServer(graph.NewHTTPHandler(s, graph.Options{Log: storetest.Logger(), Bounds: graph.Bounds{RatePerSecond: -1}, Auth: authn}))
 	t.Cleanup(srv.Close)
-	return &api{url: srv.URL, store: s}
+	return &api{url: srv.URL, store: s, auth: authn, token: newToken(t, s, castgraph.RoleAdmin)}
+}
+
+// newToken creates an API token of the role for the test, taken out when
+// it ends, and returns its secret.
+func newToken(t *testing.T, s *store.Store, role castgraph.Role) string {
+	t.Helper()
+	secret, hash := auth.NewToken()
+	name := unique("test-" + string(role))
+	if err := s.CreateToken(context.Background(), store.Token{Name: name, Hash: hash, Role: role, CreatedAt: time.Now()}); err != nil {
+		t.Fatalf("create token: %v", err)
+	}
+	t.Cleanup(func() { storetest.ForgetToken(t, name) })
+	return secret
+}
+
+// as is the same server with requests signed by a token of the role, or
+// by none for castgraph.RoleAnonymous.
+func (a *api) as(t *testing.T, role castgraph.Role) *api {
+	t.Helper()
+	b := *a
+	b.token = ""
+	if role != castgraph.RoleAnonymous {
+		b.token = newToken(t, a.store, role)
+	}
+	return &b
+}
+
+// signed adds the api's credentials to a request.
+func (a *api) signed(req *http.Request) *http.Request {
+	if a.token != "" {
+		req.Header.Set("Authorization", "Bearer "+a.token)
+	}
+	return req
 }
 
 type gqlError struct {
@@ -61,7 +103,9 @@ type response struct {
 func (a *api) post(t *testing.T, query string, vars map[string]any) response {
 	t.Helper()
 	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
-	res, err := http.Post(a.url+"/graphql", "application/json", bytes.NewReader(body))
+	req, _ := http.NewRequest(http.MethodPost, a.url+"/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	res, err := http.DefaultClient.Do(a.signed(req))
 	return decodeResponse(t, res, err)
 }
 

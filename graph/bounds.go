@@ -87,12 +87,12 @@ func bounded(b Bounds, next http.Handler) http.Handler {
 	})
 }
 
-// rateLimiter keeps a token bucket per client address: the most recently
-// seen clients, so that its memory stays bounded however many addresses
-// call.
+// rateLimiter keeps a token bucket per client (a signed-in actor, or an
+// address): the most recently seen clients, so that its memory stays bounded
+// however many call.
 type rateLimiter struct {
 	bounds  Bounds
-	clients *lru.Cache[netip.Addr, *rate.Limiter]
+	clients *lru.Cache[string, *rate.Limiter]
 }
 
 // maxTrackedClients bounds the rate limiter's memory: a client pushed out
@@ -100,7 +100,7 @@ type rateLimiter struct {
 const maxTrackedClients = 100_000
 
 func newRateLimiter(b Bounds) *rateLimiter {
-	clients, _ := lru.New[netip.Addr, *rate.Limiter](maxTrackedClients)
+	clients, _ := lru.New[string, *rate.Limiter](maxTrackedClients)
 	return &rateLimiter{bounds: b, clients: clients}
 }
 
@@ -111,7 +111,7 @@ func (l *rateLimiter) wrap(next http.Handler) http.Handler {
 		return next
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		client := clientAddr(r, l.bounds.TrustedProxies)
+		client := clientKey(r, l.bounds.TrustedProxies)
 		lim, ok := l.clients.Get(client)
 		if !ok {
 			lim = rate.NewLimiter(rate.Limit(l.bounds.RatePerSecond), l.bounds.RateBurst)
@@ -128,6 +128,15 @@ func (l *rateLimiter) wrap(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// clientKey is who a request counts against: the signed-in actor, else its
+// address (clientAddr).
+func clientKey(r *http.Request, trusted []netip.Prefix) string {
+	if a, ok := castgraph.ActorFrom(r.Context()); ok && a.Via != castgraph.Anonymous.Via {
+		return "actor " + a.String()
+	}
+	return "address " + clientAddr(r, trusted).String()
 }
 
 // clientAddr is the address a request counts against: the peer, or, when

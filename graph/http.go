@@ -15,6 +15,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/castgraph/castgraph"
+	"github.com/castgraph/castgraph/auth"
 	"github.com/castgraph/castgraph/loaders"
 	"github.com/castgraph/castgraph/store"
 	"github.com/castgraph/castgraph/web/graphiql"
@@ -32,6 +33,9 @@ type Options struct {
 	Limits Limits
 	// Bounds limit time, concurrency and rate (DefaultBounds where zero).
 	Bounds Bounds
+	// Auth says who each request acts for; nil: everyone is anonymous, with
+	// public reads only.
+	Auth *auth.Authenticator
 	// MaxBodyBytes caps a request body (default 1 MiB).
 	MaxBodyBytes int64
 	// DisableIntrospection refuses __schema and __type (INTROSPECTION_DISABLED):
@@ -57,7 +61,7 @@ func NewHTTPHandler(s *store.Store, opts Options) http.Handler {
 		opts.MaxBodyBytes = 1 << 20
 	}
 	limiter := newRateLimiter(opts.Bounds)
-	api := limiter.wrap(limitBody(opts.MaxBodyBytes, bounded(opts.Bounds, loaders.Middleware(s, newGraphQLHandler(s, opts)))))
+	api := authenticated(opts.Auth, limiter.wrap(limitBody(opts.MaxBodyBytes, bounded(opts.Bounds, loaders.Middleware(s, newGraphQLHandler(s, opts))))))
 	// rs/cors takes an empty list for "every origin": with none configured,
 	// no CORS header is sent at all, and browsers keep other sites out.
 	if len(opts.AllowedOrigins) > 0 {
@@ -65,7 +69,9 @@ func NewHTTPHandler(s *store.Store, opts Options) http.Handler {
 			AllowedOrigins: opts.AllowedOrigins,
 			AllowedMethods: []string{http.MethodGet, http.MethodPost, http.MethodOptions},
 			AllowedHeaders: []string{"Content-Type", "Authorization", PreflightHeader, "Apollo-Require-Preflight"},
-			MaxAge:         600,
+			// A front end on a listed origin may send its user's credentials.
+			AllowCredentials: true,
+			MaxAge:           600,
 		}).Handler(api)
 	}
 
@@ -92,7 +98,7 @@ func NewHTTPHandler(s *store.Store, opts Options) http.Handler {
 }
 
 func newGraphQLHandler(s *store.Store, opts Options) http.Handler {
-	schema := NewExecutableSchema(Config{Resolvers: &Resolver{Store: s}})
+	schema := newExecutableSchema(&Resolver{Store: s})
 	srv := handler.New(schema)
 	// GET, POST and multipart uploads (importRoster), with codes, statuses,
 	// the CSRF check and the allow-list: transport.go.

@@ -39,7 +39,7 @@ func (a *api) uploadWith(t *testing.T, query string, vars map[string]any, filena
 	for k, v := range headers {
 		req.Header.Set(k, v)
 	}
-	res, err := http.DefaultClient.Do(req)
+	res, err := http.DefaultClient.Do(a.signed(req))
 	return decodeResponse(t, res, err)
 }
 

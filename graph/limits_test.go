@@ -18,7 +18,7 @@ import (
 // These tests need no database: the cost model and the shape checks read
 // only the document and the schema.
 
-var testSchema = NewExecutableSchema(Config{Resolvers: &Resolver{}}).Schema()
+var testSchema = newExecutableSchema(&Resolver{}).Schema()
 
 func operation(t testing.TB, query string, vars map[string]any) *graphql.OperationContext {
 	t.Helper()

@@ -24,9 +24,12 @@ func newAPIWith(t *testing.T, opts graph.Options) *api {
 	if opts.Log == nil {
 		opts.Log = storetest.Logger()
 	}
+	if opts.Auth == nil {
+		opts.Auth = a.auth
+	}
 	srv := httptest.NewServer(graph.NewHTTPHandler(a.store, opts))
 	t.Cleanup(srv.Close)
-	return &api{url: srv.URL, store: a.store}
+	return &api{url: srv.URL, store: a.store, auth: opts.Auth, token: a.token}
 }
 
 // rawResponse is an HTTP answer with its body kept raw, to see which keys it has.
@@ -186,7 +189,7 @@ func TestTransport_MutationsNeedAPreflight(t *testing.T) {
 
 	// The header lets it through to execution (which finds no such region).
 	body, ct = multipartBody(t, mutation)
-	ran := send(t, "POST", gql, ct, body, map[string]string{graph.PreflightHeader: "1"})
+	ran := send(t, "POST", gql, ct, body, map[string]string{graph.PreflightHeader: "1", "Authorization": "Bearer " + a.token})
 	if ran.status != 200 || ran.code() != "NOT_FOUND" {
 		t.Errorf("a multipart mutation with the preflight header: HTTP %d %+v", ran.status, ran.errors)
 	}
@@ -196,7 +199,7 @@ func TestTransport_MutationsNeedAPreflight(t *testing.T) {
 		t.Errorf("a multipart query: HTTP %d %+v", q.status, q.errors)
 	}
 	// application/json is preflighted by browsers: no header needed.
-	j := send(t, "POST", gql, "application/json", strings.NewReader(`{"query":"mutation { deleteRegion(id: \"region/no-such-region\") }"}`), nil)
+	j := send(t, "POST", gql, "application/json", strings.NewReader(`{"query":"mutation { deleteRegion(id: \"region/no-such-region\") }"}`), map[string]string{"Authorization": "Bearer " + a.token})
 	if j.code() != "NOT_FOUND" {
 		t.Errorf("a JSON mutation: HTTP %d %+v", j.status, j.errors)
 	}

@@ -66,7 +66,13 @@ func migrations() []migration {
 		v2.statements = append(v2.statements, fmt.Sprintf("CREATE INDEX %s_%s IF NOT EXISTS FOR (n:%s) ON (n.%s)",
 			slug, snake(ip.prop), ip.kind, ip.prop))
 	}
-	return []migration{v1, v2}
+	// API tokens live outside the entity graph (no Entity label), so no
+	// list, search, node(id), neighbourhood or path can reach them.
+	v3 := migration{version: 3, description: "API tokens: unique names and hashes"}
+	v3.statements = append(v3.statements,
+		"CREATE CONSTRAINT "+tokenLabel+"_name IF NOT EXISTS FOR (t:"+tokenLabel+") REQUIRE t.name IS UNIQUE",
+		"CREATE CONSTRAINT "+tokenLabel+"_hash IF NOT EXISTS FOR (t:"+tokenLabel+") REQUIRE t.hash IS UNIQUE")
+	return []migration{v1, v2, v3}
 }
 
 // snake turns a property name into the snake case of index names: creditCode → credit_code.

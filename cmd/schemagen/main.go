@@ -297,13 +297,17 @@ func schema() string {
 	b.WriteString("}\n\nextend type Mutation {\n")
 	for _, ks := range castgraph.Kinds {
 		k := string(ks.Kind)
-		fmt.Fprintf(&b, "  create%s(input: Create%sInput!): %s!\n", k, k, k)
-		fmt.Fprintf(&b, "  %supdate%s(id: ID!, input: Update%sInput!): %s!\n", indentDoc("Sets the fields given; a field given as null is cleared."), k, k, k)
-		fmt.Fprintf(&b, "  %sdelete%s(id: ID!): ID!\n", indentDoc("Deletes the node and its relationships; returns its id."), k)
+		fmt.Fprintf(&b, "  create%s(input: Create%sInput!): %s! %s\n", k, k, k, requiresWrite)
+		fmt.Fprintf(&b, "  %supdate%s(id: ID!, input: Update%sInput!): %s! %s\n", indentDoc("Sets the fields given; a field given as null is cleared."), k, k, k, requiresWrite)
+		fmt.Fprintf(&b, "  %sdelete%s(id: ID!): ID! %s\n", indentDoc("Deletes the node and its relationships; returns its id."), k, requiresWrite)
 	}
 	b.WriteString("}\n")
 	return b.String()
 }
+
+// requiresWrite is the directive on every generated mutation: the one check
+// of graph/access.go refuses callers whose role does not grant WRITE.
+const requiresWrite = "@requires(permission: WRITE)"
 
 func quantifier(b *strings.Builder, target string) {
 	fmt.Fprintf(b, "%sinput %sQuantifier {\n  some: %sFilter\n  none: %sFilter\n  all: %sFilter\n  single: %sFilter\n}\n\n",

@@ -287,6 +287,73 @@ type UnlinkInput struct {
 	To   string `json:"to"`
 }
 
+// What a role may do; each role grants the permissions of the roles below it and one more.
+type Permission string
+
+const (
+	// Reading everything but personal fields (viewer).
+	PermissionRead Permission = "READ"
+	// Reading personal fields, and filtering on them (analyst).
+	PermissionReadPersonal Permission = "READ_PERSONAL"
+	// Creating, updating, deleting, linking and unlinking (editor).
+	PermissionWrite Permission = "WRITE"
+	// Importing rosters (importer).
+	PermissionImport Permission = "IMPORT"
+	// Managing tokens and reading the audit log (admin).
+	PermissionAdmin Permission = "ADMIN"
+)
+
+var AllPermission = []Permission{
+	PermissionRead,
+	PermissionReadPersonal,
+	PermissionWrite,
+	PermissionImport,
+	PermissionAdmin,
+}
+
+func (e Permission) IsValid() bool {
+	switch e {
+	case PermissionRead, PermissionReadPersonal, PermissionWrite, PermissionImport, PermissionAdmin:
+		return true
+	}
+	return false
+}
+
+func (e Permission) String() string {
+	return string(e)
+}
+
+func (e *Permission) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = Permission(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid Permission", str)
+	}
+	return nil
+}
+
+func (e Permission) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *Permission) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e Permission) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // The file format of a roster.
 type RosterFormat string
 

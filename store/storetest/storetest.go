@@ -115,3 +115,21 @@ func Forget(t testing.TB, tag string) {
 		}
 	}
 }
+
+// ForgetToken deletes a test's API token (tokens are outside the entity
+// graph, which Forget cleans).
+func ForgetToken(t testing.TB, name string) {
+	t.Helper()
+	c := Config(t)
+	ctx := context.Background()
+	driver, err := neo4j.NewDriverWithContext(c.URI, neo4j.BasicAuth(c.User, c.Password, ""))
+	if err != nil {
+		t.Errorf("driver: %v", err)
+		return
+	}
+	defer driver.Close(ctx)
+	if _, err := neo4j.ExecuteQuery(ctx, driver, "MATCH (t:CastgraphToken {name: $name}) DELETE t", map[string]any{"name": name},
+		neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(c.Database)); err != nil {
+		t.Errorf("forget token %q: %v", name, err)
+	}
+}

@@ -1,0 +1,38 @@
+package graph
+
+import (
+	"net/http"
+
+	"github.com/castgraph/castgraph"
+	"github.com/castgraph/castgraph/auth"
+)
+
+// authenticated settles the actor of each request before anything else
+// runs: credentials that do not hold are 401 with WWW-Authenticate, as RFC
+// 6750 has it for bearer tokens; a request without any, where public reads
+// are off, too. With no authenticator every request is anonymous, with
+// public reads and nothing more.
+func authenticated(a *auth.Authenticator, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		actor := castgraph.Anonymous
+		if a != nil {
+			var err error
+			header := r.Header.Get("Authorization")
+			if actor, err = a.Authenticate(r.Context(), header); err != nil {
+				code := castgraph.ErrorCode(err)
+				if code != castgraph.EUNAUTHENTICATED {
+					refuse(w, http.StatusServiceUnavailable, code, "cannot check the credentials now; retry in a moment")
+					return
+				}
+				challenge := `Bearer realm="castgraph"`
+				if header != "" {
+					challenge += `, error="invalid_token"`
+				}
+				w.Header().Set("WWW-Authenticate", challenge)
+				refuse(w, http.StatusUnauthorized, code, err.(*castgraph.Error).Message)
+				return
+			}
+		}
+		next.ServeHTTP(w, r.WithContext(castgraph.WithActor(r.Context(), actor)))
+	})
+}
