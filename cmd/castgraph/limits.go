@@ -1,12 +1,16 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"strconv"
 	"time"
 
+	"github.com/castgraph/castgraph"
+	"github.com/castgraph/castgraph/auth"
 	"github.com/castgraph/castgraph/graph"
+	"github.com/castgraph/castgraph/store"
 )
 
 // serveBounds reads the limits of serve from the environment; what is unset
@@ -71,4 +75,42 @@ func serveBounds() (graph.Limits, graph.Bounds, error) {
 	}
 	b.TrustedProxies = proxies
 	return l, b, nil
+}
+
+// serveAuth builds the authenticator of serve: API tokens always; OIDC when
+// CASTGRAPH_OIDC_ISSUER is set; public reads unless CASTGRAPH_ANONYMOUS=none.
+func serveAuth(ctx context.Context, s *store.Store) (*auth.Authenticator, error) {
+	var publicReads bool
+	switch v := os.Getenv("CASTGRAPH_ANONYMOUS"); v {
+	case "", "read":
+		publicReads = true
+	case "none":
+	default:
+		return nil, fmt.Errorf("CASTGRAPH_ANONYMOUS must be read or none, not %q", v)
+	}
+	var verifier auth.Verifier
+	if issuer := os.Getenv("CASTGRAPH_OIDC_ISSUER"); issuer != "" {
+		cfg := auth.OIDCConfig{
+			Issuer:    issuer,
+			Audience:  os.Getenv("CASTGRAPH_OIDC_AUDIENCE"),
+			RoleClaim: os.Getenv("CASTGRAPH_OIDC_ROLE_CLAIM"),
+			JWKSURL:   os.Getenv("CASTGRAPH_OIDC_JWKS_URL"),
+		}
+		if v := os.Getenv("CASTGRAPH_OIDC_DEFAULT_ROLE"); v != "" {
+			role, err := castgraph.ParseRole(v)
+			if err != nil {
+				return nil, fmt.Errorf("CASTGRAPH_OIDC_DEFAULT_ROLE: %w", err)
+			}
+			cfg.DefaultRole = role
+		}
+		if v := os.Getenv("CASTGRAPH_OIDC_ALGORITHMS"); v != "" {
+			cfg.Algorithms = graph.SplitOrigins(v)
+		}
+		oidc, err := auth.NewOIDC(ctx, cfg)
+		if err != nil {
+			return nil, fmt.Errorf("OIDC: %w", err)
+		}
+		verifier = oidc
+	}
+	return auth.NewAuthenticator(s, verifier, publicReads), nil
 }

@@ -4,6 +4,7 @@
 //	                [-pprof 127.0.0.1:6060]            and Go's profiler on its own address
 //	castgraph load [-demo | -seed] [FILE.json ...]    load datasets (data/README.md has the format)
 //	castgraph migrate                                 apply schema migrations
+//	castgraph token create|list|revoke                manage API tokens
 //	castgraph devdb start|stop|status                 manage the local development Neo4j
 //
 // Without NEO4J_URI every command uses the local development Neo4j, starting
@@ -40,6 +41,7 @@ const usage = `usage:
   castgraph migrate
   castgraph import [-kind K] [-dry-run] [-strict] [-report FILE] … FILE.csv|.tsv|.xlsx|.jsonl   (import -h for all flags)
   castgraph generate [-bench-db] [-seed 1] [-experts 100000] … [-batch N]   (generate -h for all flags)
+  castgraph token create -name NAME -role ROLE [-expires 90d] | list | revoke NAME
   castgraph devdb start|stop|status
 
 Environment: NEO4J_URI (bolt:// or neo4j://), NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE;
@@ -77,6 +79,8 @@ func run(ctx context.Context, args []string, log *slog.Logger) error {
 		return generate(ctx, args[1:], log)
 	case "import":
 		return importCommand(ctx, args[1:], log)
+	case "token":
+		return tokenCommand(ctx, args[1:], log)
 	case "migrate":
 		s, err := open(ctx, log)
 		if err != nil {
@@ -200,10 +204,14 @@ func serve(ctx context.Context, args []string, log *slog.Logger) error {
 	introspection := fs.Bool("introspection", os.Getenv("CASTGRAPH_INTROSPECTION") != "off", "answer __schema and __type (GraphiQL needs them); -introspection=false or CASTGRAPH_INTROSPECTION=off in production")
 	persistedPath := fs.String("persisted-documents", os.Getenv("CASTGRAPH_PERSISTED_DOCUMENTS"), "run only the documents of this manifest (JSON: sha256 hash -> document); any document when empty")
 	pprofAddr := fs.String("pprof", os.Getenv("CASTGRAPH_PPROF_ADDR"), "serve Go's profiler (/debug/pprof/) on this address, e.g. 127.0.0.1:6060; off when empty")
+	demoToken := fs.Bool("admin-token", false, "print a short-lived admin token at start (-demo implies it)")
 	datasets := datasetFlags(fs)
 	d, err := datasets(args)
 	if err != nil {
 		return err
+	}
+	if fs.Lookup("demo").Value.String() == "true" {
+		*demoToken = true // the demo's quick start: GraphiQL with a token to paste
 	}
 	limits, bounds, err := serveBounds()
 	if err != nil {
@@ -227,6 +235,15 @@ func serve(ctx context.Context, args []string, log *slog.Logger) error {
 	if err := loadDataset(ctx, s, d, log); err != nil {
 		return err
 	}
+	authn, err := serveAuth(ctx, s)
+	if err != nil {
+		return err
+	}
+	if *demoToken {
+		if err := printDemoToken(ctx, s, *addr); err != nil {
+			return err
+		}
+	}
 
 	srv := &http.Server{
 		Addr: *addr,
@@ -236,6 +253,7 @@ func serve(ctx context.Context, args []string, log *slog.Logger) error {
 			PersistedDocuments:   persisted,
 			Limits:               limits,
 			Bounds:               bounds,
+			Auth:                 authn,
 			Log:                  log,
 		}),
 		ReadHeaderTimeout: 10 * time.Second,
