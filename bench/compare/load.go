@@ -36,6 +36,8 @@ type graphQLTarget struct {
 	url    string
 	client *http.Client
 	bodies sync.Map // *query → [][]byte, the request body of each variant
+	// authorization, when set, is sent as the Authorization header.
+	authorization string
 }
 
 func newGraphQLTarget(system, endpoint string, concurrency []int) *graphQLTarget {
@@ -82,6 +84,9 @@ func (g *graphQLTarget) post(ctx context.Context, body []byte) ([]byte, error) {
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "application/json")
+	if g.authorization != "" {
+		req.Header.Set("Authorization", g.authorization)
+	}
 	resp, err := g.client.Do(req)
 	if err != nil {
 		return nil, err

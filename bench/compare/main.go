@@ -49,6 +49,7 @@ type config struct {
 	keepDB      bool
 	npm         string
 	castgraph   string // URL of a running castgraph /graphql; empty starts one
+	token       string // API token sent to castgraph; empty: anonymous
 	peer        string // URL of a running peer /graphql; empty starts one
 }
 
@@ -91,6 +92,7 @@ func parseFlags(args []string) (*config, error) {
 	fs.BoolVar(&c.verbose, "v", false, "print every normalised answer of the check")
 	fs.BoolVar(&c.keepDB, "keep-db", false, "leave the benchmark Neo4j running if this run started it")
 	fs.StringVar(&c.npm, "npm", "auto", "install the peer's packages: auto (npm ci when package-lock.json changed), ci (always), skip")
+	fs.StringVar(&c.token, "castgraph-token", "", "send castgraph this API token (castgraph token create), to measure signed-in requests")
 	fs.StringVar(&c.castgraph, "castgraph-url", "", "measure a castgraph already serving this /graphql URL (on the same database) instead of starting one")
 	fs.StringVar(&c.peer, "peer-url", "", "measure a peer already serving this /graphql URL instead of starting one")
 	if err := fs.Parse(args); err != nil {
@@ -232,7 +234,11 @@ func run(ctx context.Context, args []string) (err error) {
 			url = u
 			watch.servers["castgraph"] = p.cmd.Process.Pid
 		}
-		targets["castgraph"] = newGraphQLTarget("castgraph", url, cfg.concurrency)
+		cg := newGraphQLTarget("castgraph", url, cfg.concurrency)
+		if cfg.token != "" {
+			cg.authorization = "Bearer " + cfg.token
+		}
+		targets["castgraph"] = cg
 	}
 	if slices.Contains(cfg.systems, "peer") {
 		url := cfg.peer
