@@ -34,6 +34,8 @@
     '#',
     '# Type a GraphQL query here and run it with the \u25B6 button or Ctrl-Enter.',
     '# Ctrl-Space autocompletes; the Docs pane (book icon) shows the schema.',
+    '# Reads need no sign-in. To write (or see personal fields), open Headers',
+    '# below and paste {"Authorization": "Bearer cgt_..."} with your API token.',
     '',
     '{',
     '  __typename',
