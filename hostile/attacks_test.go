@@ -63,6 +63,19 @@ func TestHostile_TheServerStandsUp(t *testing.T) {
 		{"malformed JSON", func() answer { return s.postRaw(t, "application/json", []byte(`{"query": "{ __typename }"`)) }, 400, castgraph.EBADREQUEST},
 		{"text/plain", func() answer { return s.postRaw(t, "text/plain", []byte(`{"query":"{ __typename }"}`)) }, 415, castgraph.EMEDIATYPE},
 		{"a cross-site upload (no preflight)", func() answer { return s.upload(t, "x.csv", []byte("姓名\n张三\n"), false) }, 403, castgraph.EPREFLIGHT},
+		{"an unknown API token", func() answer {
+			req, _ := http.NewRequest(http.MethodPost, s.url+"/graphql", strings.NewReader(`{"query":"{ __typename }"}`))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Authorization", "Bearer cgt_"+strings.Repeat("A", 43))
+			return s.send(t, req)
+		}, 401, castgraph.EUNAUTHENTICATED},
+		{"a forged JWT (alg none)", func() answer {
+			req, _ := http.NewRequest(http.MethodPost, s.url+"/graphql", strings.NewReader(`{"query":"{ __typename }"}`))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Authorization", "Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJhZG1pbiJ9.")
+			return s.send(t, req)
+		}, 401, castgraph.EUNAUTHENTICATED},
+		{"an anonymous write", post(`mutation { createSociety(input: {name: "匿名写入"}) { id } }`, nil), 200, castgraph.EUNAUTHENTICATED},
 		{"an XLSX declaring 15 GiB", func() answer { return s.upload(t, "bomb.xlsx", xlsxBomb(t, 15<<30, 0), true) }, 200, castgraph.EINVALID},
 		{"an XLSX inflating to 256 MiB", func() answer { return s.upload(t, "zeros.xlsx", xlsxBomb(t, 0, 256<<20), true) }, 200, castgraph.EINVALID},
 	}

@@ -13,8 +13,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -34,10 +36,31 @@ const (
 // server is castgraph serve, built from this checkout and run as its own
 // process on the tests' Neo4j with the demo data.
 type server struct {
-	url string
-	cmd *exec.Cmd
-	log *bytes.Buffer
+	url   string
+	cmd   *exec.Cmd
+	log   *syncBuffer
+	token string // the admin token serve -demo prints
 }
+
+// syncBuffer is the server's output, written by the process and read by the test.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
+}
+
+var demoToken = regexp.MustCompile(`cgt_[A-Za-z0-9_-]{43}`)
 
 func startServer(t *testing.T) *server {
 	t.Helper()
@@ -54,7 +77,7 @@ func startServer(t *testing.T) *server {
 	cmd.Env = append(os.Environ(),
 		"NEO4J_URI="+c.URI, "NEO4J_USER="+c.User, "NEO4J_PASSWORD="+c.Password, "NEO4J_DATABASE="+c.Database,
 		"CASTGRAPH_ADDR="+addr, "GOMEMLIMIT="+memLimit)
-	s := &server{url: "http://" + addr, cmd: cmd, log: &bytes.Buffer{}}
+	s := &server{url: "http://" + addr, cmd: cmd, log: &syncBuffer{}}
 	cmd.Stdout, cmd.Stderr = s.log, s.log
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start castgraph: %v", err)
@@ -77,6 +100,9 @@ func startServer(t *testing.T) *server {
 		if err == nil {
 			res.Body.Close()
 			if res.StatusCode == http.StatusOK {
+				if s.token = demoToken.FindString(s.log.String()); s.token == "" {
+					t.Fatalf("serve -demo printed no admin token:\n%s", s.log.String())
+				}
 				return s
 			}
 		}
@@ -178,6 +204,7 @@ func (s *server) upload(t *testing.T, filename string, content []byte, preflight
 	if preflight {
 		req.Header.Set("GraphQL-Require-Preflight", "1")
 	}
+	req.Header.Set("Authorization", "Bearer "+s.token) // imports need a token
 	return s.send(t, req)
 }
 
