@@ -45,6 +45,9 @@ const (
 	PropBool
 	PropDate
 	PropEnum
+	// PropYearMonth is a year and month, "1988-04": stored as that text,
+	// so that it sorts and compares in calendar order.
+	PropYearMonth
 )
 
 // PropSpec declares one kind-specific property.
@@ -55,6 +58,11 @@ type PropSpec struct {
 	Values   []string // allowed values, for PropEnum
 	Required bool     // must be given on create and cannot be cleared
 	Doc      string   // GraphQL description
+	// Personal marks personal information under PIPL (个人信息保护法): the
+	// schema puts @requires(permission: READ_PERSONAL) on its field, a filter
+	// on it needs that permission, and it is never a sort field (a cursor
+	// holds the sort key's value). See personal.go.
+	Personal bool
 
 	// What a write may set (see Clean); reads and filters are not held to it.
 	Text     TextKind // PropString: the text rules, TextLine unless said
@@ -135,6 +143,10 @@ var Kinds = []KindSpec{
 		{Name: "academician", Type: PropBool, Doc: "Whether the person is an academician (院士)."},
 		{Name: "field", Type: PropString, Doc: "Field of expertise."},
 		{Name: "disambiguation", Type: PropString, Text: TextName, Doc: "Tells apart people of the same name, e.g. their employer; part of the natural key."},
+		{Name: "gender", Type: PropEnum, Enum: "Gender", Values: genders, Personal: true, Doc: "Gender (性别)."},
+		{Name: "birthMonth", Type: PropYearMonth, Personal: true, Check: CheckBirthMonth, Doc: "Year and month of birth (出生年月), YYYY-MM, e.g. 1988-04."},
+		{Name: "phone", Type: PropString, Personal: true, Normalize: NormalisePhone, Check: CheckPhone, Doc: "Phone number (手机, 联系电话): a mobile 13812345678, or a landline 025-83456789, with 转 and an extension."},
+		{Name: "email", Type: PropString, Personal: true, Normalize: NormaliseEmail, Check: CheckEmail, Doc: "E-mail address (电子邮箱)."},
 	}},
 	{Kind: KindOverseasStation, Doc: "An overseas-talent station: 海智基地, 海外联络站 or 离岸创新中心.", Props: []PropSpec{
 		{Name: "stationType", Type: PropEnum, Enum: "StationType", Values: stationTypes, Doc: "The kind of station."},

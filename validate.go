@@ -184,6 +184,16 @@ func (p *PropSpec) Coerce(v any) (any, error) {
 			return parsed, nil
 		}
 		return nil, fmt.Errorf("%s must be a date YYYY-MM-DD", p.Name)
+	case PropYearMonth:
+		s, ok := v.(string)
+		if !ok {
+			return nil, fmt.Errorf("%s must be a year and month YYYY-MM", p.Name)
+		}
+		ym, err := ParseYearMonth(s)
+		if err != nil {
+			return nil, fmt.Errorf("%s %v", p.Name, err) // never the value: it may be personal
+		}
+		return ym, nil
 	case PropEnum:
 		s, ok := v.(string)
 		if !ok {

@@ -26,9 +26,9 @@ import (
 // branch whose rows, multiplied out along its path, could pass maxTreeRows
 // is not read ahead, so that one statement stays bounded however large the
 // pages a query asks for.
-func readAhead(op *graphql.OperationContext, kind castgraph.Kind, nodeSel ast.SelectionSet, roots int) []store.Branch {
+func readAhead(ctx context.Context, op *graphql.OperationContext, kind castgraph.Kind, nodeSel ast.SelectionSet, roots int) []store.Branch {
 	budget := store.MaxTreeBranches
-	return branchesOf(op, kind, nodeSel, 1, roots, &budget)
+	return branchesOf(ctx, op, kind, nodeSel, 1, roots, &budget)
 }
 
 // maxTreeRows bounds the rows one read-ahead statement may produce at its
@@ -46,7 +46,7 @@ func (r *Resolver) lookAhead(ctx context.Context, kind castgraph.Kind, nodes []*
 	if len(nodes) == 0 || !graphql.HasOperationContext(ctx) {
 		return
 	}
-	branches := readAhead(graphql.GetOperationContext(ctx), kind, nodeSel, len(nodes))
+	branches := readAhead(ctx, graphql.GetOperationContext(ctx), kind, nodeSel, len(nodes))
 	if len(branches) == 0 {
 		return
 	}
@@ -98,7 +98,7 @@ func preload(l *loaders.Loaders, branches []store.Branch, under map[*castgraph.N
 // kind into branches, recursing into the far nodes' selections while depth,
 // the budget of branches and the bound on rows allow; rows is how many
 // nodes of the kind the levels above may hold.
-func branchesOf(op *graphql.OperationContext, kind castgraph.Kind, nodeSel ast.SelectionSet, depth, rows int, budget *int) []store.Branch {
+func branchesOf(ctx context.Context, op *graphql.OperationContext, kind castgraph.Kind, nodeSel ast.SelectionSet, depth, rows int, budget *int) []store.Branch {
 	if depth > store.MaxTreeDepth {
 		return nil
 	}
@@ -116,15 +116,23 @@ func branchesOf(op *graphql.OperationContext, kind castgraph.Kind, nodeSel ast.S
 		if below > maxTreeRows {
 			continue
 		}
+		var far castgraph.Kind
+		if len(end.Far) == 1 {
+			far = end.Far[0]
+		}
+		q, err := args.query(ctx, far)
+		if err != nil {
+			continue // a refused filter: the field's resolver reports it at its own path
+		}
 		*budget--
 		connType := f.Definition.Type.Name()
-		br := store.Branch{Key: f.Alias, Field: f.Name, Query: args.query()}
+		br := store.Branch{Key: f.Alias, Field: f.Name, Query: q}
 		for _, c := range graphql.CollectFields(op, f.Selections, []string{connType}) {
 			br.Count = br.Count || c.Name == "totalCount"
 		}
 		if len(end.Far) == 1 {
 			br.Query.Fields = fieldsOf(op, end.Far[0], connType, f.Selections)
-			br.Branches = branchesOf(op, end.Far[0], nodeSelections(op, connType, f.Selections), depth+1, below, budget)
+			br.Branches = branchesOf(ctx, op, end.Far[0], nodeSelections(op, connType, f.Selections), depth+1, below, budget)
 		}
 		out = append(out, br)
 	}

@@ -61,8 +61,11 @@ type pageArgs struct {
 	before  *string
 }
 
-// query turns connection arguments into a store query.
-func (a pageArgs) query() store.PageQuery {
+// query turns connection arguments into a store query for nodes of kind
+// (empty when the nodes may be of several kinds). It is the only way
+// connection arguments reach the store, so it is where a filter or order on
+// a personal field is refused (checkPersonal).
+func (a pageArgs) query(ctx context.Context, kind castgraph.Kind) (store.PageQuery, error) {
 	q := store.PageQuery{First: a.first, Last: a.last}
 	if a.where != nil {
 		q.Where, _ = plain(a.where).(map[string]any)
@@ -81,7 +84,7 @@ func (a pageArgs) query() store.PageQuery {
 		field, _ := o["field"].(string)
 		q.OrderBy = append(q.OrderBy, store.Order{Field: camel(field), Desc: o["direction"] == "DESC"})
 	}
-	return q
+	return q, checkPersonal(ctx, kind, q)
 }
 
 // camel turns a sort-field enum value into its property name: CREDIT_CODE → creditCode.
@@ -113,7 +116,10 @@ const defaultListPage = 20
 // read ahead in the page's own statement (see readAhead); the nodes become
 // one family of the request's loaders for whatever was not.
 func (r *Resolver) list(ctx context.Context, kind castgraph.Kind, args pageArgs) (*store.Page, func(context.Context) (int, error), error) {
-	q := args.query()
+	q, err := args.query(ctx, kind)
+	if err != nil {
+		return nil, nil, err
+	}
 	conn, inRequest := selectionOf(ctx)
 	if !inRequest {
 		page, err := r.Store.List(ctx, kind, q)
@@ -124,7 +130,7 @@ func (r *Resolver) list(ctx context.Context, kind castgraph.Kind, args pageArgs)
 		return store.EmptyPage(), count, store.CheckList(kind, q)
 	}
 	q.Fields = fieldsOf(conn.op, kind, conn.typeName, conn.sel)
-	branches := readAhead(conn.op, kind, nodeSelections(conn.op, conn.typeName, conn.sel), args.pageSize(defaultListPage))
+	branches := readAhead(ctx, conn.op, kind, nodeSelections(conn.op, conn.typeName, conn.sel), args.pageSize(defaultListPage))
 	res, err := r.Store.ListWith(ctx, kind, q, store.ListOptions{Count: conn.asksCount(), Branches: branches})
 	if err != nil {
 		return nil, nil, err
@@ -146,9 +152,16 @@ func (r *Resolver) list(ctx context.Context, kind castgraph.Kind, args pageArgs)
 // sibling nodes asking for the same field, which reads only the fields the
 // client asked of the far nodes.
 func (r *Resolver) relatedPage(ctx context.Context, near *castgraph.Node, field string, args pageArgs) (*store.Page, func(context.Context) (int, error), error) {
-	q := args.query()
+	var far castgraph.Kind
 	if end, ok := store.RelationField(near.Kind, field); ok && len(end.Far) == 1 {
-		q.Fields = wantedFields(ctx, end.Far[0])
+		far = end.Far[0]
+	}
+	q, err := args.query(ctx, far)
+	if err != nil {
+		return nil, nil, err
+	}
+	if far != "" {
+		q.Fields = wantedFields(ctx, far)
 	}
 	key := field
 	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Field != nil {
@@ -163,12 +176,18 @@ func (r *Resolver) createNode(ctx context.Context, kind castgraph.Kind, input ma
 	if err != nil {
 		return nil, err
 	}
+	if err := checkPersonalInput(ctx, kind, in); err != nil {
+		return nil, err
+	}
 	return r.Store.Create(ctx, kind, in)
 }
 
 func (r *Resolver) updateNode(ctx context.Context, kind castgraph.Kind, id string, input map[string]any) (*castgraph.Node, error) {
 	in, err := nodeInput(input)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkPersonalInput(ctx, kind, in); err != nil {
 		return nil, err
 	}
 	return r.Store.Update(ctx, kind, id, in)

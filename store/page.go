@@ -170,6 +170,12 @@ func compileOrder(t target, v string, orders []Order) ([]sortField, error) {
 			if !ok {
 				return nil, castgraph.Errorf(castgraph.EINVALID, at, "%s cannot be sorted by %q", t.kind, o.Field)
 			}
+			if p.Personal {
+				// A cursor carries the value it sorts by, and the order alone
+				// ranks people by it: personal fields are never sort fields
+				// (the schema does not offer them either).
+				return nil, castgraph.Errorf(castgraph.EINVALID, at, "%s cannot be sorted by %s: it is personal", t.kind, o.Field)
+			}
 			// Missing values sort as the smallest of their type, so the sort key is never null.
 			low := map[castgraph.PropType]string{castgraph.PropString: "''", castgraph.PropEnum: "''", castgraph.PropInt: "-9223372036854775807",
 				castgraph.PropBool: "false", castgraph.PropDate: "date('0001-01-01')"}[p.Type]

@@ -124,6 +124,8 @@ func gqlType(p castgraph.PropSpec) string {
 		return "Date"
 	case castgraph.PropEnum:
 		return p.Enum
+	case castgraph.PropYearMonth:
+		return "YearMonth"
 	}
 	return "String"
 }
@@ -182,9 +184,24 @@ func filterType(p castgraph.PropSpec) string {
 		return "DateFilter"
 	case castgraph.PropEnum:
 		return p.Enum + "Filter"
+	case castgraph.PropYearMonth:
+		return "YearMonthFilter"
 	}
 	return "StringFilter"
 }
+
+// requiresPersonal is the directive on every personal field of an object
+// type: the one check of graph/access.go hides it from callers whose role
+// does not grant READ_PERSONAL.
+const requiresPersonal = "@requires(permission: READ_PERSONAL)"
+
+// The notes that end the description of a personal field: in its object
+// type, in filters, in create and update inputs.
+const (
+	personalFieldNote = " Personal (PIPL): only callers with READ_PERSONAL read it (FORBIDDEN otherwise); reads are recorded."
+	personalNote      = " Personal: filtering on it needs READ_PERSONAL (FORBIDDEN otherwise)."
+	personalInputNote = " Personal: writing it needs READ_PERSONAL besides WRITE."
+)
 
 // windowArgs are the arguments of every connection field.
 func windowArgs(target string) string {
@@ -212,6 +229,10 @@ func schema() string {
 		fmt.Fprintf(&b, "input %sFilter {\n  eq: %s\n  in: [%s!]\n}\n\n", name, name, name)
 	}
 
+	b.WriteString(doc("A year and month, YYYY-MM (e.g. 1988-04); filters compare it in calendar order."))
+	b.WriteString("scalar YearMonth\n\n")
+	b.WriteString("input YearMonthFilter {\n  eq: YearMonth\n  in: [YearMonth!]\n  gt: YearMonth\n  gte: YearMonth\n  lt: YearMonth\n  lte: YearMonth\n}\n\n")
+
 	b.WriteString(doc("The kinds of relationship between nodes."))
 	b.WriteString("enum RelationType {\n")
 	for _, r := range castgraph.Relations {
@@ -225,7 +246,11 @@ func schema() string {
 		fmt.Fprintf(&b, "type %s implements Node {\n", k)
 		b.WriteString("  id: ID!\n  name: String!\n  aliases: [String!]!\n  description: String\n  provenance: Provenance!\n")
 		for _, p := range ks.Props {
-			fmt.Fprintf(&b, "  %s%s: %s\n", indentDoc(p.Doc), p.Name, gqlType(p))
+			d, directive := p.Doc, ""
+			if p.Personal {
+				d, directive = d+personalFieldNote, " "+requiresPersonal
+			}
+			fmt.Fprintf(&b, "  %s%s: %s%s\n", indentDoc(d), p.Name, gqlType(p), directive)
 		}
 		for _, e := range endsOf(ks.Kind) {
 			dir := "outgoing"
@@ -244,7 +269,11 @@ func schema() string {
 		fmt.Fprintf(&b, "%sinput %sFilter {\n  AND: [%sFilter!]\n  OR: [%sFilter!]\n  NOT: %sFilter\n  id: IDFilter\n  name: StringFilter\n",
 			doc("Conditions on "+k+" nodes; all given fields must hold."), k, k, k, k)
 		for _, p := range ks.Props {
-			fmt.Fprintf(&b, "  %s: %s\n", p.Name, filterType(p))
+			note := ""
+			if p.Personal {
+				note = indentDoc(p.Doc + personalNote)
+			}
+			fmt.Fprintf(&b, "  %s%s: %s\n", note, p.Name, filterType(p))
 		}
 		for _, e := range endsOf(ks.Kind) {
 			fmt.Fprintf(&b, "  %s%s: %sQuantifier\n", indentDoc("Conditions on the nodes related by "+string(e.spec.Type)+"."), e.field, e.other)
@@ -252,9 +281,15 @@ func schema() string {
 		b.WriteString("}\n\n")
 		quantifier(&b, k)
 
+		if personal := ks.PersonalProps(); len(personal) > 0 {
+			b.WriteString(doc(fmt.Sprintf("What %s lists sort by. Personal fields (%s) are not offered: a cursor carries the value it sorts by.",
+				k, strings.Join(personal, ", "))))
+		}
 		fmt.Fprintf(&b, "enum %sSortField {\n  NAME\n  ID\n  CREATED_AT\n  UPDATED_AT\n", k)
 		for _, p := range ks.Props {
-			fmt.Fprintf(&b, "  %s\n", upperSnake(p.Name))
+			if !p.Personal {
+				fmt.Fprintf(&b, "  %s\n", upperSnake(p.Name))
+			}
 		}
 		b.WriteString("}\n\n")
 		fmt.Fprintf(&b, "input %sOrder {\n  field: %sSortField!\n  direction: SortDirection = ASC\n}\n\n", k, k)
@@ -271,7 +306,11 @@ func schema() string {
 				if creating && p.Required {
 					req = "!"
 				}
-				fmt.Fprintf(&b, "  %s: %s%s\n", p.Name, gqlType(p), req)
+				note := ""
+				if p.Personal {
+					note = indentDoc(p.Doc + personalInputNote)
+				}
+				fmt.Fprintf(&b, "  %s%s: %s%s\n", note, p.Name, gqlType(p), req)
 			}
 			b.WriteString("}\n\n")
 		}
@@ -420,6 +459,8 @@ models:
     model: github.com/99designs/gqlgen/graphql.Int
   Date:
     model: github.com/castgraph/castgraph.Date
+  YearMonth:
+    model: github.com/99designs/gqlgen/graphql.String
   DateTime:
     model: github.com/99designs/gqlgen/graphql.Time
   Provenance:
@@ -435,7 +476,7 @@ models:
   NodeSortField:
     model: github.com/99designs/gqlgen/graphql.String
 `)
-	mapInputs := []string{"StringFilter", "IDFilter", "IntFilter", "DateFilter", "BooleanFilter", "NodeFilter", "NodeQuantifier", "NodeOrder"}
+	mapInputs := []string{"StringFilter", "IDFilter", "IntFilter", "DateFilter", "YearMonthFilter", "BooleanFilter", "NodeFilter", "NodeQuantifier", "NodeOrder"}
 	bind := func(name string) {
 		fmt.Fprintf(&b, "  %s:\n    model: github.com/castgraph/castgraph/graph/model.%s\n", name, name)
 	}

@@ -149,6 +149,14 @@ func (n *Expert) Field() *string { return PropString(n.Props, "field") }
 
 func (n *Expert) Disambiguation() *string { return PropString(n.Props, "disambiguation") }
 
+func (n *Expert) Gender() *string { return PropString(n.Props, "gender") }
+
+func (n *Expert) BirthMonth() *string { return PropString(n.Props, "birthMonth") }
+
+func (n *Expert) Phone() *string { return PropString(n.Props, "phone") }
+
+func (n *Expert) Email() *string { return PropString(n.Props, "email") }
+
 type ExpertConnection struct {
 	Edges    []*ExpertEdge
 	Nodes    []*Expert
