@@ -31,9 +31,12 @@ type Node struct {
 // asserted it ("plan 2024, item 5", "api", a roster file and row) and when it
 // was first and last written.
 type Provenance struct {
-	Sources   []string
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	Sources []string
+	// Assertions pair each source with the actor who wrote it (one entry
+	// per pair): writes from before the audit trail have none.
+	Assertions []Assertion
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
 }
 
 // Edge is a relationship seen from one of its ends: Other is the node at the

@@ -71,7 +71,7 @@ func nodeFromProps(kind castgraph.Kind, props map[string]any) *castgraph.Node {
 				out.Description = &s
 			}
 		case propKey, propAliasText:
-		case propSources, propCreatedAt, propUpdatedAt:
+		case propSources, propAssertions, propCreatedAt, propUpdatedAt:
 		default:
 			if v != nil {
 				out.Props[k] = fromNeo4j(v)
@@ -87,7 +87,7 @@ func nodeFromProps(kind castgraph.Kind, props map[string]any) *castgraph.Node {
 
 // toProvenance reads the provenance properties of a node or relationship.
 func toProvenance(props map[string]any) castgraph.Provenance {
-	p := castgraph.Provenance{Sources: toStrings(props[propSources])}
+	p := castgraph.Provenance{Sources: toStrings(props[propSources]), Assertions: toAssertions(props[propAssertions])}
 	p.CreatedAt, _ = props[propCreatedAt].(time.Time)
 	p.UpdatedAt, _ = props[propUpdatedAt].(time.Time)
 	if p.Sources == nil {
@@ -100,7 +100,7 @@ func toProvenance(props map[string]any) castgraph.Provenance {
 func relProps(props map[string]any) map[string]any {
 	out := map[string]any{}
 	for k, v := range props {
-		if k != propSources && k != propCreatedAt && k != propUpdatedAt {
+		if k != propSources && k != propAssertions && k != propCreatedAt && k != propUpdatedAt {
 			out[k] = fromNeo4j(v)
 		}
 	}

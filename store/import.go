@@ -25,15 +25,37 @@ type ImportTx struct {
 	ctx      context.Context
 	tx       neo4j.ManagedTransaction
 	writable bool
+	// by follows each source in the assertions written (assertedBy).
+	by string
+	// touched and kinds are what the transaction wrote, for its audit entry.
+	touched []string
+	kinds   []string
 }
 
 // ImportWrite runs work in one managed write transaction: everything it
-// writes commits together or not at all.
+// writes commits together or not at all, its audit entry ("import", the
+// nodes written) included.
 func (s *Store) ImportWrite(ctx context.Context, work func(tx *ImportTx) error) error {
 	_, err := write(ctx, s, func(tx neo4j.ManagedTransaction) (struct{}, error) {
-		return struct{}{}, work(&ImportTx{ctx: ctx, tx: tx, writable: true})
+		// A new ImportTx each run: a retried transaction starts afresh.
+		it := &ImportTx{ctx: ctx, tx: tx, writable: true, by: assertedBy(ctx)}
+		if err := work(it); err != nil {
+			return struct{}{}, err
+		}
+		if len(it.touched) == 0 {
+			return struct{}{}, nil // a batch that wrote nothing has nothing to record
+		}
+		return struct{}{}, audit(ctx, tx, castgraph.AuditImport, it.touched, "roster batch: "+strings.Join(it.kinds, ", "))
 	})
 	return err
+}
+
+// wrote notes what a statement of the transaction wrote.
+func (t *ImportTx) wrote(kind castgraph.Kind, ids ...string) {
+	t.touched = append(t.touched, ids...)
+	if !slices.Contains(t.kinds, string(kind)) {
+		t.kinds = append(t.kinds, string(kind))
+	}
 }
 
 // ImportRead runs work in a managed read transaction, for dry runs: the
@@ -212,8 +234,9 @@ func (t *ImportTx) Rekey(kind castgraph.Kind, rows []Rekey) error {
 	res, err := t.tx.Run(t.ctx, `UNWIND $rows AS row
 		MATCH (n:`+string(kind)+` {id: row.id})
 		SET n += row.props, n.key = row.key, n.updatedAt = datetime(),
-		    n.sources = coalesce(n.sources, []) + [s IN row.sources WHERE NOT s IN coalesce(n.sources, [])]
-		RETURN count(n) AS n`, map[string]any{"rows": params})
+		    n.sources = coalesce(n.sources, []) + [s IN row.sources WHERE NOT s IN coalesce(n.sources, [])],
+		    n.assertions = `+addAssertions("n", "row.sources")+`
+		RETURN count(n) AS n`, map[string]any{"rows": params, "by": t.by})
 	if err != nil {
 		return fmt.Errorf("re-keying %s nodes: %w", kind, err)
 	}
@@ -223,6 +246,9 @@ func (t *ImportTx) Rekey(kind castgraph.Kind, rows []Rekey) error {
 	}
 	if n, _ := rec.Values[0].(int64); int(n) != len(rows) {
 		return castgraph.Errorf(castgraph.ECONFLICT, "", "%d of %d %s nodes to re-key disappeared during the import", len(rows)-int(n), len(rows), kind)
+	}
+	for _, r := range rows {
+		t.wrote(kind, r.ID)
 	}
 	return nil
 }
@@ -266,6 +292,7 @@ func mergeRowNodes(kind castgraph.Kind) string {
 		MERGE (n:` + string(kind) + ` {key: row.key})
 		ON CREATE SET n:Entity, n.id = row.id, n.name = row.name, n.aliases = [], n.aliasText = '',
 		              n.createdAt = datetime(), n.updatedAt = datetime(), n.sources = row.sources,
+		              n.assertions = [s IN row.sources | s + $by],
 		              n += coalesce(row.create, {}), n += row.props
 		ON MATCH SET
 		    n.updatedAt = CASE WHEN any(k IN keys(row.props) WHERE n[k] IS NULL OR n[k] <> row.props[k])
@@ -276,6 +303,7 @@ func mergeRowNodes(kind castgraph.Kind) string {
 		    n.aliasText = CASE WHEN ` + newAlias + `
 		                       THEN trim(coalesce(n.aliasText, '') + ' ' + row.alias) ELSE n.aliasText END,
 		    n.sources = coalesce(n.sources, []) + [s IN row.sources WHERE NOT s IN coalesce(n.sources, [])],
+		    n.assertions = ` + addAssertions("n", "row.sources") + `,
 		    n += row.props`
 }
 
@@ -336,7 +364,7 @@ func (t *ImportTx) UpsertNodes(kind castgraph.Kind, rows []NodeUpsert) (UpsertRe
 	}
 	// The WITH-free form keeps the planner from materialising rows between steps.
 	result, err := t.tx.Run(t.ctx, mergeRowNodes(kind)+nodeRowReturn,
-		map[string]any{"rows": params})
+		map[string]any{"rows": params, "by": t.by})
 	if err != nil {
 		return res, fmt.Errorf("writing %s nodes: %w", kind, err)
 	}
@@ -351,6 +379,9 @@ func (t *ImportTx) UpsertNodes(kind castgraph.Kind, rows []NodeUpsert) (UpsertRe
 	}
 	if err := result.Err(); err != nil {
 		return res, fmt.Errorf("writing %s nodes: %w", kind, err)
+	}
+	for _, id := range res.IDs {
+		t.wrote(kind, id)
 	}
 	return res, nil
 }
@@ -503,10 +534,12 @@ func (t *ImportTx) UpsertRows(kind castgraph.Kind, rows []RowUpsert) (RowsResult
 			fmt.Fprintf(&merges, `
 		FOREACH (_ IN CASE WHEN b%[1]d IS NULL THEN [] ELSE [1] END |
 			MERGE (n)-[r:%[2]s]->(b%[1]d)
-			ON CREATE SET r.createdAt = datetime(), r.updatedAt = datetime(), r.sources = %[3]s, r += %[4]s
+			ON CREATE SET r.createdAt = datetime(), r.updatedAt = datetime(), r.sources = %[3]s, r += %[4]s,
+			              r.assertions = [s IN %[3]s | s + $by]
 			ON MATCH SET r.updatedAt = CASE WHEN %[5]s THEN datetime() ELSE r.updatedAt END,
 			             r.sources = coalesce(r.sources, []) + [s IN %[3]s WHERE NOT s IN coalesce(r.sources, [])],
-			             r += %[4]s)`, i, name, sources, props, changed)
+			             r.assertions = %[6]s,
+			             r += %[4]s)`, i, name, sources, props, changed, addAssertions("r", sources))
 			fmt.Fprintf(&ret, `, CASE WHEN b%[1]d IS NULL THEN 0 ELSE 1 END AS found%[1]d, CASE WHEN %[2]s THEN 1 ELSE 0 END AS updated%[1]d`, i, changed)
 			continue
 		}
@@ -522,11 +555,13 @@ func (t *ImportTx) UpsertRows(kind castgraph.Kind, rows []RowUpsert) (RowsResult
 			MATCH (b:Entity {id: row.%[2]s[j]})
 			WITH n, b, %[3]s AS props, %[4]s AS sources
 			MERGE (n)-[r:%[2]s]->(b)
-			ON CREATE SET r.createdAt = datetime(), r.updatedAt = datetime(), r.sources = sources, r += props
+			ON CREATE SET r.createdAt = datetime(), r.updatedAt = datetime(), r.sources = sources, r += props,
+			              r.assertions = [s IN sources | s + $by]
 			ON MATCH SET
 			    r.updatedAt = CASE WHEN any(k IN keys(props) WHERE r[k] IS NULL OR r[k] <> props[k])
 			                       THEN datetime() ELSE r.updatedAt END,
 			    r.sources = coalesce(r.sources, []) + [s IN sources WHERE NOT s IN coalesce(r.sources, [])],
+			    r.assertions = `+addAssertions("r", "sources")+`,
 			    r += props
 			RETURN count(r) AS found%[1]d,
 			       sum(CASE WHEN r.createdAt <> datetime() AND r.updatedAt = datetime() THEN 1 ELSE 0 END) AS updated%[1]d
@@ -538,7 +573,7 @@ func (t *ImportTx) UpsertRows(kind castgraph.Kind, rows []RowUpsert) (RowsResult
 		body += "\n\t\tWITH *" + calls.String()
 	}
 	result, err := t.tx.Run(t.ctx, mergeRowNodes(kind)+"\n\t\tWITH n, row"+body+nodeRowReturn+ret.String(),
-		map[string]any{"rows": params})
+		map[string]any{"rows": params, "by": t.by})
 	if err != nil {
 		return res, fmt.Errorf("writing %s rows: %w", kind, err)
 	}
@@ -563,6 +598,14 @@ func (t *ImportTx) UpsertRows(kind castgraph.Kind, rows []RowUpsert) (RowsResult
 		return res, fmt.Errorf("writing %s rows: %w", kind, err)
 	}
 	res.RelationshipsCreated = summary.Counters().RelationshipsCreated()
+	for _, id := range res.IDs {
+		t.wrote(kind, id)
+	}
+	for _, r := range rows {
+		for _, rel := range r.Rels {
+			t.touched = append(t.touched, rel.To)
+		}
+	}
 	if found != want {
 		return res, castgraph.Errorf(castgraph.ECONFLICT, "", "%d of %d relationships lost a node during the import", want-found, want)
 	}

@@ -235,6 +235,8 @@ func kindOfLabels(labels []string) castgraph.Kind {
 // another id.
 func writeDataset(ctx context.Context, tx neo4j.ManagedTransaction, d *castgraph.Dataset, remap map[string]string) (LoadStats, map[string]string, error) {
 	var stats LoadStats
+	by := assertedBy(ctx)
+	var touched []string                         // for the audit entry
 	ids := make(map[string]string, len(d.Nodes)) // dataset id → id in the graph
 	moved := map[string]string{}
 	byKind := map[castgraph.Kind][]map[string]any{}
@@ -249,15 +251,16 @@ func writeDataset(ctx context.Context, tx neo4j.ManagedTransaction, d *castgraph
 		}
 		res, err := tx.Run(ctx, `UNWIND $rows AS row
 			MERGE (n:`+string(ks.Kind)+` {key: row.key})
-			ON CREATE SET n:Entity, n.id = row.id, n.createdAt = datetime(), n.updatedAt = datetime(), n.sources = []
+			ON CREATE SET n:Entity, n.id = row.id, n.createdAt = datetime(), n.updatedAt = datetime(), n.sources = [], n.assertions = []
 			WITH n, row, (n.name <> row.name OR n.aliases <> row.aliases
 			              OR coalesce(n.description, '') <> coalesce(row.description, '')
 			              OR any(k IN keys(row.props) WHERE n[k] IS NULL OR n[k] <> row.props[k])) AS changed
 			SET n += row.props, n.name = row.name, n.aliases = row.aliases, n.aliasText = row.aliasText,
 			    n.description = row.description,
 			    n.sources = CASE WHEN row.source IN n.sources THEN n.sources ELSE n.sources + row.source END,
+			    n.assertions = `+addAssertion("n", "row.source + $by")+`,
 			    n.updatedAt = CASE WHEN changed OR n.updatedAt IS NULL THEN datetime() ELSE n.updatedAt END
-			RETURN row.id AS given, n.id AS id`, map[string]any{"rows": rows})
+			RETURN row.id AS given, n.id AS id`, map[string]any{"rows": rows, "by": by})
 		if err != nil {
 			return stats, nil, fmt.Errorf("loading %s nodes: %w", ks.Kind, err)
 		}
@@ -265,6 +268,7 @@ func writeDataset(ctx context.Context, tx neo4j.ManagedTransaction, d *castgraph
 			r := res.Record()
 			given, id := r.Values[0].(string), r.Values[1].(string)
 			ids[given] = id
+			touched = append(touched, id)
 			if given != id {
 				moved[given] = id
 			}
@@ -290,6 +294,7 @@ func writeDataset(ctx context.Context, tx neo4j.ManagedTransaction, d *castgraph
 		byType[r.Type] = append(byType[r.Type], map[string]any{
 			"from": graphID(r.From), "to": graphID(r.To), "props": paramsOf(r.Props), "source": r.Source,
 		})
+		touched = append(touched, graphID(r.From), graphID(r.To))
 	}
 	for _, rs := range castgraph.Relations {
 		rows := byType[rs.Type]
@@ -299,11 +304,12 @@ func writeDataset(ctx context.Context, tx neo4j.ManagedTransaction, d *castgraph
 		res, err := tx.Run(ctx, `UNWIND $rows AS row
 			MATCH (a:Entity {id: row.from}), (b:Entity {id: row.to})
 			MERGE (a)-[r:`+string(rs.Type)+`]->(b)
-			ON CREATE SET r.createdAt = datetime(), r.updatedAt = datetime(), r.sources = []
+			ON CREATE SET r.createdAt = datetime(), r.updatedAt = datetime(), r.sources = [], r.assertions = []
 			WITH r, row, any(k IN keys(row.props) WHERE r[k] IS NULL OR r[k] <> row.props[k]) AS changed
 			SET r += row.props,
 			    r.sources = CASE WHEN row.source IN r.sources THEN r.sources ELSE r.sources + row.source END,
-			    r.updatedAt = CASE WHEN changed OR r.updatedAt IS NULL THEN datetime() ELSE r.updatedAt END`, map[string]any{"rows": rows})
+			    r.assertions = `+addAssertion("r", "row.source + $by")+`,
+			    r.updatedAt = CASE WHEN changed OR r.updatedAt IS NULL THEN datetime() ELSE r.updatedAt END`, map[string]any{"rows": rows, "by": by})
 		if err != nil {
 			return stats, nil, fmt.Errorf("loading %s relationships: %w", rs.Type, err)
 		}
@@ -314,7 +320,10 @@ func writeDataset(ctx context.Context, tx neo4j.ManagedTransaction, d *castgraph
 		stats.Relationships += len(rows)
 		stats.RelationshipsCreated += summary.Counters().RelationshipsCreated()
 	}
-	return stats, moved, nil
+	// In the same transaction: a batch that commits has its entry, one that
+	// fails has none.
+	detail := fmt.Sprintf("dataset batch: %d nodes, %d relationships", stats.Nodes, stats.Relationships)
+	return stats, moved, audit(ctx, tx, castgraph.AuditLoad, touched, detail)
 }
 
 func nodeRow(n *castgraph.DatasetNode) map[string]any {

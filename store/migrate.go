@@ -72,7 +72,15 @@ func migrations() []migration {
 	v3.statements = append(v3.statements,
 		"CREATE CONSTRAINT "+tokenLabel+"_name IF NOT EXISTS FOR (t:"+tokenLabel+") REQUIRE t.name IS UNIQUE",
 		"CREATE CONSTRAINT "+tokenLabel+"_hash IF NOT EXISTS FOR (t:"+tokenLabel+") REQUIRE t.hash IS UNIQUE")
-	return []migration{v1, v2, v3}
+	// The audit log (audit.go) is outside the entity graph too. Admins ask
+	// for it newest first, by actor, action or node, within a time range.
+	v4 := migration{version: 4, description: "audit log: entries by time, actor and action; node references"}
+	v4.statements = append(v4.statements,
+		"CREATE INDEX "+auditLabel+"_at IF NOT EXISTS FOR (a:"+auditLabel+") ON (a.at)",
+		"CREATE INDEX "+auditLabel+"_actor IF NOT EXISTS FOR (a:"+auditLabel+") ON (a.actor, a.at)",
+		"CREATE INDEX "+auditLabel+"_action IF NOT EXISTS FOR (a:"+auditLabel+") ON (a.action, a.at)",
+		"CREATE INDEX "+auditRefLabel+"_node IF NOT EXISTS FOR (r:"+auditRefLabel+") ON (r.node)")
+	return []migration{v1, v2, v3, v4}
 }
 
 // snake turns a property name into the snake case of index names: creditCode → credit_code.

@@ -91,6 +91,7 @@ func (s *Store) Create(ctx context.Context, kind castgraph.Kind, in castgraph.No
 	props[propAliases] = nonNil(in.Aliases)
 	props[propAliasText] = aliasText(in.Aliases)
 	props[propSources] = []string{sourceOr(in.Source)}
+	props[propAssertions] = []string{sourceOr(in.Source) + assertedBy(ctx)}
 	if in.Description != nil {
 		props[propDescription] = *in.Description
 	}
@@ -104,7 +105,8 @@ func (s *Store) Create(ctx context.Context, kind castgraph.Kind, in castgraph.No
 			return nil, err
 		}
 		v, _ := recs[0].Get("n")
-		return toNode(v.(dbtype.Node)), nil
+		n := toNode(v.(dbtype.Node))
+		return n, audit(ctx, tx, castgraph.AuditCreate, []string{n.ID}, string(kind))
 	})
 }
 
@@ -195,8 +197,9 @@ func (s *Store) Update(ctx context.Context, kind castgraph.Kind, id string, in c
 		set[propKey] = key
 		recs, err := collect(ctx, tx, `MATCH (n:Entity {id: $id})
 			SET n += $set, n.updatedAt = datetime(),
-			    n.sources = CASE WHEN $source IN n.sources THEN n.sources ELSE n.sources + $source END
-			RETURN n`, map[string]any{"id": id, "set": set, "source": sourceOr(in.Source)})
+			    n.sources = CASE WHEN $source IN n.sources THEN n.sources ELSE n.sources + $source END,
+			    n.assertions = `+addAssertion("n", "$assertion")+`
+			RETURN n`, map[string]any{"id": id, "set": set, "source": sourceOr(in.Source), "assertion": sourceOr(in.Source) + assertedBy(ctx)})
 		if err != nil {
 			return nil, err
 		}
@@ -204,7 +207,7 @@ func (s *Store) Update(ctx context.Context, kind castgraph.Kind, id string, in c
 			return nil, castgraph.Errorf(castgraph.ENOTFOUND, "id", "no node has id %q", id)
 		}
 		v, _ := recs[0].Get("n")
-		return toNode(v.(dbtype.Node)), nil
+		return toNode(v.(dbtype.Node)), audit(ctx, tx, castgraph.AuditUpdate, []string{id}, string(kind))
 	})
 }
 
@@ -214,8 +217,10 @@ func (s *Store) Delete(ctx context.Context, kind castgraph.Kind, id string) erro
 		if _, err := mustNodeOfKind(ctx, tx, kind, id, "id"); err != nil {
 			return 0, err
 		}
-		_, err := tx.Run(ctx, "MATCH (n:Entity {id: $id}) DETACH DELETE n", map[string]any{"id": id})
-		return 0, err
+		if _, err := collect(ctx, tx, "MATCH (n:Entity {id: $id}) DETACH DELETE n", map[string]any{"id": id}); err != nil {
+			return 0, err
+		}
+		return 0, audit(ctx, tx, castgraph.AuditDelete, []string{id}, string(kind))
 	})
 	return err
 }

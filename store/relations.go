@@ -166,8 +166,10 @@ func (s *Store) Link(ctx context.Context, l Link) (*LinkResult, error) {
 			MERGE (a)-[r:`+string(l.Type)+`]->(b)
 			ON CREATE SET r.createdAt = datetime(), r.sources = []
 			SET r += $props, r.updatedAt = datetime(),
-			    r.sources = CASE WHEN $source IN r.sources THEN r.sources ELSE r.sources + $source END
-			RETURN r`, map[string]any{"from": l.From, "to": l.To, "props": paramsOf(l.Props), "source": sourceOr(l.Source)})
+			    r.sources = CASE WHEN $source IN r.sources THEN r.sources ELSE r.sources + $source END,
+			    r.assertions = `+addAssertion("r", "$assertion")+`
+			RETURN r`, map[string]any{"from": l.From, "to": l.To, "props": paramsOf(l.Props), "source": sourceOr(l.Source),
+			"assertion": sourceOr(l.Source) + assertedBy(ctx)})
 		if err != nil {
 			return nil, err
 		}
@@ -181,6 +183,9 @@ func (s *Store) Link(ctx context.Context, l Link) (*LinkResult, error) {
 		// so the order of since and until is checked on the result; the
 		// error rolls the transaction back.
 		if err := castgraph.CheckDateOrder(props, "input.props"); err != nil {
+			return nil, err
+		}
+		if err := audit(ctx, tx, castgraph.AuditLink, []string{l.From, l.To}, string(l.Type)); err != nil {
 			return nil, err
 		}
 		return &LinkResult{From: from, To: to, Props: props, Provenance: toProvenance(r.Props)}, nil
@@ -204,7 +209,10 @@ func (s *Store) Unlink(ctx context.Context, rel castgraph.RelType, fromID, toID 
 			return false, err
 		}
 		n, _ := recs[0].Get("n")
-		return n.(int64) > 0, nil
+		if n.(int64) == 0 {
+			return false, nil // nothing changed, nothing to record
+		}
+		return true, audit(ctx, tx, castgraph.AuditUnlink, []string{fromID, toID}, string(rel))
 	})
 }
 

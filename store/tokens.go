@@ -43,8 +43,10 @@ func (s *Store) CreateToken(ctx context.Context, t Token) error {
 		if !t.ExpiresAt.IsZero() {
 			params["expires"] = t.ExpiresAt.UTC()
 		}
-		_, err := collect(ctx, tx, "CREATE (t:"+tokenLabel+" {name: $name, hash: $hash, role: $role, createdAt: $created, expiresAt: $expires})", params)
-		return struct{}{}, err
+		if _, err := collect(ctx, tx, "CREATE (t:"+tokenLabel+" {name: $name, hash: $hash, role: $role, createdAt: $created, expiresAt: $expires})", params); err != nil {
+			return struct{}{}, err
+		}
+		return struct{}{}, audit(ctx, tx, castgraph.AuditTokenCreate, nil, "token "+t.Name+", role "+string(t.Role))
 	})
 	if castgraph.ErrorCode(err) == castgraph.ECONFLICT {
 		return castgraph.Errorf(castgraph.ECONFLICT, "name", "a token named %q exists already (revoked tokens keep their names)", t.Name)
@@ -81,7 +83,10 @@ func (s *Store) RevokeToken(ctx context.Context, name string, at time.Time) erro
 	found, err := write(ctx, s, func(tx neo4j.ManagedTransaction) (bool, error) {
 		recs, err := collect(ctx, tx, "MATCH (t:"+tokenLabel+" {name: $name}) SET t.revokedAt = coalesce(t.revokedAt, $at) RETURN t.name",
 			map[string]any{"name": name, "at": at.UTC()})
-		return len(recs) > 0, err
+		if err != nil || len(recs) == 0 {
+			return false, err
+		}
+		return true, audit(ctx, tx, castgraph.AuditTokenRevoke, nil, "token "+name)
 	})
 	if err == nil && !found {
 		return castgraph.Errorf(castgraph.ENOTFOUND, "name", "no token is named %q", name)
@@ -89,7 +94,8 @@ func (s *Store) RevokeToken(ctx context.Context, name string, at time.Time) erro
 	return err
 }
 
-// TouchToken records that the token was used at at.
+// TouchToken records that the token was used at at. It is not audited: it
+// changes no permission, and an entry for every request would drown the log.
 func (s *Store) TouchToken(ctx context.Context, hash string, at time.Time) error {
 	_, err := write(ctx, s, func(tx neo4j.ManagedTransaction) (struct{}, error) {
 		_, err := collect(ctx, tx, "MATCH (t:"+tokenLabel+" {hash: $hash}) SET t.lastUsedAt = $at", map[string]any{"hash": hash, "at": at.UTC()})

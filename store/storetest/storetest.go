@@ -105,9 +105,9 @@ func Forget(t testing.TB, tag string) {
 	defer driver.Close(ctx)
 	for _, cypher := range []string{
 		`MATCH ()-[r]->() WHERE all(s IN r.sources WHERE s CONTAINS $tag) AND size(r.sources) > 0 DELETE r`,
-		`MATCH ()-[r]->() WHERE any(s IN r.sources WHERE s CONTAINS $tag) SET r.sources = [s IN r.sources WHERE NOT s CONTAINS $tag]`,
+		`MATCH ()-[r]->() WHERE any(s IN r.sources WHERE s CONTAINS $tag) SET r.sources = [s IN r.sources WHERE NOT s CONTAINS $tag], r.assertions = [s IN coalesce(r.assertions, []) WHERE NOT s CONTAINS $tag]`,
 		`MATCH (n:Entity) WHERE all(s IN n.sources WHERE s CONTAINS $tag) AND size(n.sources) > 0 DETACH DELETE n`,
-		`MATCH (n:Entity) WHERE any(s IN n.sources WHERE s CONTAINS $tag) SET n.sources = [s IN n.sources WHERE NOT s CONTAINS $tag]`,
+		`MATCH (n:Entity) WHERE any(s IN n.sources WHERE s CONTAINS $tag) SET n.sources = [s IN n.sources WHERE NOT s CONTAINS $tag], n.assertions = [s IN coalesce(n.assertions, []) WHERE NOT s CONTAINS $tag]`,
 	} {
 		if _, err := neo4j.ExecuteQuery(ctx, driver, cypher, map[string]any{"tag": tag}, neo4j.EagerResultTransformer,
 			neo4j.ExecuteQueryWithDatabase(c.Database)); err != nil {
