@@ -106,7 +106,7 @@ func fieldsOf(op *graphql.OperationContext, kind castgraph.Kind, connType string
 			out.Props = append(out.Props, p.Name)
 		}
 	}
-	for _, p := range []string{"aliases", "description", "sources", "createdAt", "updatedAt"} {
+	for _, p := range []string{"aliases", "description", "sources", "assertions", "createdAt", "updatedAt"} {
 		if want.props[p] {
 			out.Props = append(out.Props, p)
 		}
@@ -126,7 +126,7 @@ func anyKindFields(op *graphql.OperationContext, sel ast.SelectionSet) store.Fie
 		}
 	}
 	out := store.Fields{Partial: true}
-	for _, p := range []string{"aliases", "description", "sources", "createdAt", "updatedAt"} {
+	for _, p := range []string{"aliases", "description", "sources", "assertions", "createdAt", "updatedAt"} {
 		if want.props[p] {
 			out.Props = append(out.Props, p)
 		}
@@ -156,7 +156,7 @@ func (w *fieldSet) node(op *graphql.OperationContext, spec *castgraph.KindSpec, 
 		case "aliases", "description":
 			w.props[f.Name] = true
 		case "provenance":
-			w.props["sources"], w.props["createdAt"], w.props["updatedAt"] = true, true, true
+			w.props["sources"], w.props["assertions"], w.props["createdAt"], w.props["updatedAt"] = true, true, true, true
 		default:
 			if _, ok := spec.Prop(f.Name); ok {
 				w.props[f.Name] = true

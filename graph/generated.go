@@ -43,6 +43,7 @@ type ResolverRoot interface {
 	PlanItem() PlanItemResolver
 	PlanSection() PlanSectionResolver
 	Program() ProgramResolver
+	Provenance() ProvenanceResolver
 	Query() QueryResolver
 	Region() RegionResolver
 	Society() SocietyResolver
@@ -85,6 +86,11 @@ type ComplexityRoot struct {
 		Until      func(childComplexity int) int
 	}
 
+	Assertion struct {
+		Actor  func(childComplexity int) int
+		Source func(childComplexity int) int
+	}
+
 	Association struct {
 		Aliases        func(childComplexity int) int
 		ConcernedBy    func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
@@ -110,6 +116,27 @@ type ComplexityRoot struct {
 	AssociationEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	AuditConnection struct {
+		Edges    func(childComplexity int) int
+		Nodes    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	AuditEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	AuditEntry struct {
+		Action    func(childComplexity int) int
+		Actor     func(childComplexity int) int
+		At        func(childComplexity int) int
+		Detail    func(childComplexity int) int
+		ID        func(childComplexity int) int
+		NodeCount func(childComplexity int) int
+		Nodes     func(childComplexity int) int
 	}
 
 	AwardedNodeConnection struct {
@@ -249,20 +276,16 @@ type ComplexityRoot struct {
 		Affiliations   func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
 		Aliases        func(childComplexity int) int
 		Awards         func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
-		BirthMonth     func(childComplexity int) int
 		ConcernedBy    func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
 		Description    func(childComplexity int) int
 		Disambiguation func(childComplexity int) int
-		Email          func(childComplexity int) int
 		Field          func(childComplexity int) int
-		Gender         func(childComplexity int) int
 		ID             func(childComplexity int) int
 		LiaisonOf      func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
 		LocatedIn      func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
 		MemberOf       func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
 		Name           func(childComplexity int) int
 		ParticipatesIn func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
-		Phone          func(childComplexity int) int
 		Provenance     func(childComplexity int) int
 		Serves         func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
 		Title          func(childComplexity int) int
@@ -939,13 +962,15 @@ type ComplexityRoot struct {
 	}
 
 	Provenance struct {
-		CreatedAt func(childComplexity int) int
-		Sources   func(childComplexity int) int
-		UpdatedAt func(childComplexity int) int
+		AssertedBy func(childComplexity int) int
+		CreatedAt  func(childComplexity int) int
+		Sources    func(childComplexity int) int
+		UpdatedAt  func(childComplexity int) int
 	}
 
 	Query struct {
 		Associations           func(childComplexity int, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
+		AuditLog               func(childComplexity int, actor *string, nodeID *string, action *string, since *time.Time, until *time.Time, first *int, after *string) int
 		Enterprises            func(childComplexity int, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
 		EnterprisesPerCity     func(childComplexity int, source *string, first *int) int
 		Experts                func(childComplexity int, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
@@ -1249,6 +1274,9 @@ type ProgramResolver interface {
 	Awardees(ctx context.Context, obj *model.Program, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.AwardedNodeConnection, error)
 	ConcernedBy(ctx context.Context, obj *model.Program, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.ConcernsPlanItemConnection, error)
 }
+type ProvenanceResolver interface {
+	AssertedBy(ctx context.Context, obj *castgraph.Provenance) ([]*model.Assertion, error)
+}
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
 	ExpertsServingCluster(ctx context.Context, clusterID string, first *int) ([]*model.ClusterExpert, error)
@@ -1262,6 +1290,7 @@ type QueryResolver interface {
 	EnterprisesPerCity(ctx context.Context, source *string, first *int) ([]*model.Breakdown, error)
 	ProgrammesPerSection(ctx context.Context, year *int, source *string, first *int) ([]*model.Breakdown, error)
 	NodeCounts(ctx context.Context, source *string) ([]*model.KindCount, error)
+	AuditLog(ctx context.Context, actor *string, nodeID *string, action *string, since *time.Time, until *time.Time, first *int, after *string) (*model.AuditConnection, error)
 	Plans(ctx context.Context, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.PlanConnection, error)
 	PlanSections(ctx context.Context, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.PlanSectionConnection, error)
 	PlanItems(ctx context.Context, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.PlanItemConnection, error)
@@ -1438,6 +1467,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AffiliatedWithNodeEdge.Until(childComplexity), true
 
+	case "Assertion.actor":
+		if e.ComplexityRoot.Assertion.Actor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Assertion.Actor(childComplexity), true
+	case "Assertion.source":
+		if e.ComplexityRoot.Assertion.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Assertion.Source(childComplexity), true
+
 	case "Association.aliases":
 		if e.ComplexityRoot.Association.Aliases == nil {
 			break
@@ -1578,6 +1620,81 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AssociationEdge.Node(childComplexity), true
+
+	case "AuditConnection.edges":
+		if e.ComplexityRoot.AuditConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditConnection.Edges(childComplexity), true
+	case "AuditConnection.nodes":
+		if e.ComplexityRoot.AuditConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditConnection.Nodes(childComplexity), true
+	case "AuditConnection.pageInfo":
+		if e.ComplexityRoot.AuditConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditConnection.PageInfo(childComplexity), true
+
+	case "AuditEdge.cursor":
+		if e.ComplexityRoot.AuditEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEdge.Cursor(childComplexity), true
+	case "AuditEdge.node":
+		if e.ComplexityRoot.AuditEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEdge.Node(childComplexity), true
+
+	case "AuditEntry.action":
+		if e.ComplexityRoot.AuditEntry.Action == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.Action(childComplexity), true
+	case "AuditEntry.actor":
+		if e.ComplexityRoot.AuditEntry.Actor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.Actor(childComplexity), true
+	case "AuditEntry.at":
+		if e.ComplexityRoot.AuditEntry.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.At(childComplexity), true
+	case "AuditEntry.detail":
+		if e.ComplexityRoot.AuditEntry.Detail == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.Detail(childComplexity), true
+	case "AuditEntry.id":
+		if e.ComplexityRoot.AuditEntry.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.ID(childComplexity), true
+	case "AuditEntry.nodeCount":
+		if e.ComplexityRoot.AuditEntry.NodeCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.NodeCount(childComplexity), true
+	case "AuditEntry.nodes":
+		if e.ComplexityRoot.AuditEntry.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.Nodes(childComplexity), true
 
 	case "AwardedNodeConnection.edges":
 		if e.ComplexityRoot.AwardedNodeConnection.Edges == nil {
@@ -2156,12 +2273,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Expert.Awards(childComplexity, args["where"].(map[string]any), args["orderBy"].([]map[string]any), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
-	case "Expert.birthMonth":
-		if e.ComplexityRoot.Expert.BirthMonth == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Expert.BirthMonth(childComplexity), true
 	case "Expert.concernedBy":
 		if e.ComplexityRoot.Expert.ConcernedBy == nil {
 			break
@@ -2185,24 +2296,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Expert.Disambiguation(childComplexity), true
-	case "Expert.email":
-		if e.ComplexityRoot.Expert.Email == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Expert.Email(childComplexity), true
 	case "Expert.field":
 		if e.ComplexityRoot.Expert.Field == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Expert.Field(childComplexity), true
-	case "Expert.gender":
-		if e.ComplexityRoot.Expert.Gender == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Expert.Gender(childComplexity), true
 	case "Expert.id":
 		if e.ComplexityRoot.Expert.ID == nil {
 			break
@@ -2259,12 +2358,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Expert.ParticipatesIn(childComplexity, args["where"].(map[string]any), args["orderBy"].([]map[string]any), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
-	case "Expert.phone":
-		if e.ComplexityRoot.Expert.Phone == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Expert.Phone(childComplexity), true
 	case "Expert.provenance":
 		if e.ComplexityRoot.Expert.Provenance == nil {
 			break
@@ -5344,6 +5437,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ProgrammeTie.Year(childComplexity), true
 
+	case "Provenance.assertedBy":
+		if e.ComplexityRoot.Provenance.AssertedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Provenance.AssertedBy(childComplexity), true
 	case "Provenance.createdAt":
 		if e.ComplexityRoot.Provenance.CreatedAt == nil {
 			break
@@ -5374,6 +5473,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Associations(childComplexity, args["name"].(*string), args["where"].(map[string]any), args["orderBy"].([]map[string]any), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+	case "Query.auditLog":
+		if e.ComplexityRoot.Query.AuditLog == nil {
+			break
+		}
+
+		args, err := ec.field_Query_auditLog_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.AuditLog(childComplexity, args["actor"].(*string), args["nodeId"].(*string), args["action"].(*string), args["since"].(*time.Time), args["until"].(*time.Time), args["first"].(*int), args["after"].(*string)), true
 	case "Query.enterprises":
 		if e.ComplexityRoot.Query.Enterprises == nil {
 			break
@@ -6331,7 +6441,6 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ExpertFilter", ec.unmarshalInputExpertFilter),
 			graphql.NewInputUnmarshaler("ExpertOrder", ec.unmarshalInputExpertOrder),
 			graphql.NewInputUnmarshaler("ExpertQuantifier", ec.unmarshalInputExpertQuantifier),
-			graphql.NewInputUnmarshaler("GenderFilter", ec.unmarshalInputGenderFilter),
 			graphql.NewInputUnmarshaler("IDFilter", ec.unmarshalInputIDFilter),
 			graphql.NewInputUnmarshaler("ImportOptions", ec.unmarshalInputImportOptions),
 			graphql.NewInputUnmarshaler("IndustryChainFilter", ec.unmarshalInputIndustryChainFilter),
@@ -6395,7 +6504,6 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("UpdateProgramInput", ec.unmarshalInputUpdateProgramInput),
 			graphql.NewInputUnmarshaler("UpdateRegionInput", ec.unmarshalInputUpdateRegionInput),
 			graphql.NewInputUnmarshaler("UpdateSocietyInput", ec.unmarshalInputUpdateSocietyInput),
-			graphql.NewInputUnmarshaler("YearMonthFilter", ec.unmarshalInputYearMonthFilter),
 		)
 	}
 	first := true
@@ -6723,6 +6831,53 @@ type KindCount {
   count: Int!
 }
 `, BuiltIn: false},
+	{Name: "../schema/audit.graphqls", Input: `# The audit log (store/audit.go): every write to the graph, token change and
+# read of personal fields, with its actor. Admins read it here; nothing in the
+# API writes, changes or deletes an entry.
+
+extend type Query {
+  """
+  Entries of the audit log, newest first, that match every filter given: ` + "`" + `actor` + "`" + ` as the log names
+  it (` + "`" + `token:ci` + "`" + `, ` + "`" + `oidc:<subject>` + "`" + `, ` + "`" + `cli:<os user>` + "`" + `), a node id the entry lists, an action
+  (create, update, delete, link, unlink, import, load, read-personal, token-create, token-revoke),
+  ` + "`" + `since` + "`" + ` (inclusive) and ` + "`" + `until` + "`" + ` (exclusive). ` + "`" + `first` + "`" + ` ≤ 500; pass ` + "`" + `pageInfo.endCursor` + "`" + ` as
+  ` + "`" + `after` + "`" + ` for the next page. Admins only.
+  """
+  auditLog(actor: String, nodeId: ID, action: String, since: DateTime, until: DateTime, first: Int = 50, after: String): AuditConnection! @requires(permission: ADMIN)
+}
+
+"""One recorded action."""
+type AuditEntry {
+  id: ID!
+  at: DateTime!
+  """Who acted: ` + "`" + `token:<name>` + "`" + `, ` + "`" + `oidc:<subject>` + "`" + `, ` + "`" + `cli:<os user>` + "`" + `."""
+  actor: String!
+  action: String!
+  """The ids of the nodes touched (at most 1 000; ` + "`" + `nodeCount` + "`" + ` says how many in all)."""
+  nodes: [ID!]!
+  nodeCount: Int!
+  """A few words more (a kind, a relationship type, a token's name); never a personal value."""
+  detail: String!
+}
+
+type AuditEdge {
+  cursor: String!
+  node: AuditEntry!
+}
+
+type AuditConnection {
+  edges: [AuditEdge!]!
+  nodes: [AuditEntry!]!
+  pageInfo: PageInfo!
+}
+
+"""A source of a node or relationship and the actor who asserted it."""
+type Assertion {
+  source: String!
+  """` + "`" + `token:<name>` + "`" + `, ` + "`" + `oidc:<subject>` + "`" + `, ` + "`" + `cli:<os user>` + "`" + `."""
+  actor: String!
+}
+`, BuiltIn: false},
 	{Name: "../schema/import.graphqls", Input: `# Roster import (package roster): the GraphQL twin of ` + "`" + `castgraph import` + "`" + `.
 # Upload the file with the GraphQL multipart request spec (a multipart/form-data
 # POST with the parts operations, map and the file) and the header
@@ -6869,17 +7024,6 @@ input SocietyScopeFilter {
   in: [SocietyScope!]
 }
 
-enum Gender {
-  MALE
-  FEMALE
-  OTHER
-}
-
-input GenderFilter {
-  eq: Gender
-  in: [Gender!]
-}
-
 enum StationType {
   OVERSEAS_BASE
   LIAISON_STATION
@@ -6948,18 +7092,6 @@ enum ProgramKind {
 input ProgramKindFilter {
   eq: ProgramKind
   in: [ProgramKind!]
-}
-
-"""A year and month, YYYY-MM (e.g. 1988-04); filters compare it in calendar order."""
-scalar YearMonth
-
-input YearMonthFilter {
-  eq: YearMonth
-  in: [YearMonth!]
-  gt: YearMonth
-  gte: YearMonth
-  lt: YearMonth
-  lte: YearMonth
 }
 
 """The kinds of relationship between nodes."""
@@ -7507,14 +7639,6 @@ type Expert implements Node {
   field: String
   """Tells apart people of the same name, e.g. their employer; part of the natural key."""
   disambiguation: String
-  """Gender (性别). Personal (PIPL): only callers with READ_PERSONAL read it (FORBIDDEN otherwise); reads are recorded."""
-  gender: Gender @requires(permission: READ_PERSONAL)
-  """Year and month of birth (出生年月), YYYY-MM, e.g. 1988-04. Personal (PIPL): only callers with READ_PERSONAL read it (FORBIDDEN otherwise); reads are recorded."""
-  birthMonth: YearMonth @requires(permission: READ_PERSONAL)
-  """Phone number (手机, 联系电话): a mobile 13812345678, or a landline 025-83456789, with 转 and an extension. Personal (PIPL): only callers with READ_PERSONAL read it (FORBIDDEN otherwise); reads are recorded."""
-  phone: String @requires(permission: READ_PERSONAL)
-  """E-mail address (电子邮箱). Personal (PIPL): only callers with READ_PERSONAL read it (FORBIDDEN otherwise); reads are recorded."""
-  email: String @requires(permission: READ_PERSONAL)
   """MEMBER_OF (outgoing): An expert is a member of a society; a society belongs to a consortium. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
   memberOf(where: SocietyFilter, orderBy: [SocietyOrder!], first: Int, after: String, last: Int, before: String): MemberOfSocietyConnection!
   """AFFILIATED_WITH (outgoing): An expert works for or belongs to an organisation. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
@@ -7558,14 +7682,6 @@ input ExpertFilter {
   academician: BooleanFilter
   field: StringFilter
   disambiguation: StringFilter
-  """Gender (性别). Personal: filtering on it needs READ_PERSONAL (FORBIDDEN otherwise)."""
-  gender: GenderFilter
-  """Year and month of birth (出生年月), YYYY-MM, e.g. 1988-04. Personal: filtering on it needs READ_PERSONAL (FORBIDDEN otherwise)."""
-  birthMonth: YearMonthFilter
-  """Phone number (手机, 联系电话): a mobile 13812345678, or a landline 025-83456789, with 转 and an extension. Personal: filtering on it needs READ_PERSONAL (FORBIDDEN otherwise)."""
-  phone: StringFilter
-  """E-mail address (电子邮箱). Personal: filtering on it needs READ_PERSONAL (FORBIDDEN otherwise)."""
-  email: StringFilter
   """Conditions on the nodes related by MEMBER_OF."""
   memberOf: SocietyQuantifier
   """Conditions on the nodes related by AFFILIATED_WITH."""
@@ -7592,7 +7708,6 @@ input ExpertQuantifier {
   single: ExpertFilter
 }
 
-"""What Expert lists sort by. Personal fields (gender, birthMonth, phone, email) are not offered: a cursor carries the value it sorts by."""
 enum ExpertSortField {
   NAME
   ID
@@ -7619,14 +7734,6 @@ input CreateExpertInput {
   academician: Boolean
   field: String
   disambiguation: String
-  """Gender (性别). Personal: writing it needs READ_PERSONAL besides WRITE."""
-  gender: Gender
-  """Year and month of birth (出生年月), YYYY-MM, e.g. 1988-04. Personal: writing it needs READ_PERSONAL besides WRITE."""
-  birthMonth: YearMonth
-  """Phone number (手机, 联系电话): a mobile 13812345678, or a landline 025-83456789, with 转 and an extension. Personal: writing it needs READ_PERSONAL besides WRITE."""
-  phone: String
-  """E-mail address (电子邮箱). Personal: writing it needs READ_PERSONAL besides WRITE."""
-  email: String
 }
 
 input UpdateExpertInput {
@@ -7639,14 +7746,6 @@ input UpdateExpertInput {
   academician: Boolean
   field: String
   disambiguation: String
-  """Gender (性别). Personal: writing it needs READ_PERSONAL besides WRITE."""
-  gender: Gender
-  """Year and month of birth (出生年月), YYYY-MM, e.g. 1988-04. Personal: writing it needs READ_PERSONAL besides WRITE."""
-  birthMonth: YearMonth
-  """Phone number (手机, 联系电话): a mobile 13812345678, or a landline 025-83456789, with 转 and an extension. Personal: writing it needs READ_PERSONAL besides WRITE."""
-  phone: String
-  """E-mail address (电子邮箱). Personal: writing it needs READ_PERSONAL besides WRITE."""
-  email: String
 }
 
 """An overseas-talent station: 海智基地, 海外联络站 or 离岸创新中心."""
@@ -9096,6 +9195,8 @@ interface Node {
 type Provenance {
   """Every source that asserted it: "plan 2024, item 5", a roster file and row, "api"."""
   sources: [String!]!
+  """Each source with the actor who wrote it (schema/audit.graphqls); none for data written before actors were recorded."""
+  assertedBy: [Assertion!]!
   createdAt: DateTime!
   updatedAt: DateTime!
 }
@@ -9290,6 +9391,16 @@ func (ec *executionContext) childFields_AffiliatedWithNodeEdge(ctx context.Conte
 	return nil, fmt.Errorf("no field named %q was found under type AffiliatedWithNodeEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_Assertion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "source":
+		return ec.fieldContext_Assertion_source(ctx, field)
+	case "actor":
+		return ec.fieldContext_Assertion_actor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Assertion", field.Name)
+}
+
 func (ec *executionContext) childFields_Association(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -9342,6 +9453,48 @@ func (ec *executionContext) childFields_AssociationEdge(ctx context.Context, fie
 		return ec.fieldContext_AssociationEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AssociationEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_AuditConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_AuditConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_AuditConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_AuditConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AuditConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_AuditEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_AuditEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_AuditEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AuditEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_AuditEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_AuditEntry_id(ctx, field)
+	case "at":
+		return ec.fieldContext_AuditEntry_at(ctx, field)
+	case "actor":
+		return ec.fieldContext_AuditEntry_actor(ctx, field)
+	case "action":
+		return ec.fieldContext_AuditEntry_action(ctx, field)
+	case "nodes":
+		return ec.fieldContext_AuditEntry_nodes(ctx, field)
+	case "nodeCount":
+		return ec.fieldContext_AuditEntry_nodeCount(ctx, field)
+	case "detail":
+		return ec.fieldContext_AuditEntry_detail(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AuditEntry", field.Name)
 }
 
 func (ec *executionContext) childFields_AwardedNodeConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -9628,14 +9781,6 @@ func (ec *executionContext) childFields_Expert(ctx context.Context, field graphq
 		return ec.fieldContext_Expert_field(ctx, field)
 	case "disambiguation":
 		return ec.fieldContext_Expert_disambiguation(ctx, field)
-	case "gender":
-		return ec.fieldContext_Expert_gender(ctx, field)
-	case "birthMonth":
-		return ec.fieldContext_Expert_birthMonth(ctx, field)
-	case "phone":
-		return ec.fieldContext_Expert_phone(ctx, field)
-	case "email":
-		return ec.fieldContext_Expert_email(ctx, field)
 	case "memberOf":
 		return ec.fieldContext_Expert_memberOf(ctx, field)
 	case "affiliations":
@@ -10904,6 +11049,8 @@ func (ec *executionContext) childFields_Provenance(ctx context.Context, field gr
 	switch field.Name {
 	case "sources":
 		return ec.fieldContext_Provenance_sources(ctx, field)
+	case "assertedBy":
+		return ec.fieldContext_Provenance_assertedBy(ctx, field)
 	case "createdAt":
 		return ec.fieldContext_Provenance_createdAt(ctx, field)
 	case "updatedAt":
@@ -15180,6 +15327,68 @@ func (ec *executionContext) field_Query_associations_args(ctx context.Context, r
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_auditLog_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "actor",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["actor"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "nodeId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["nodeId"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "action",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["action"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "since",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["since"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "until",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["until"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg6
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_enterprisesPerCity_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -17678,6 +17887,52 @@ func (ec *executionContext) fieldContext_AffiliatedWithNodeEdge_provenance(_ con
 	return fc, nil
 }
 
+func (ec *executionContext) _Assertion_source(ctx context.Context, field graphql.CollectedField, obj *model.Assertion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Assertion_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Assertion_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Assertion", field, false, false, "String")
+}
+
+func (ec *executionContext) _Assertion_actor(ctx context.Context, field graphql.CollectedField, obj *model.Assertion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Assertion_actor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Actor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Assertion_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Assertion", field, false, false, "String")
+}
+
 func (ec *executionContext) _Association_id(ctx context.Context, field graphql.CollectedField, obj *model.Association) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -18261,6 +18516,318 @@ func (ec *executionContext) fieldContext_AssociationEdge_node(_ context.Context,
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _AuditConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.AuditConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.AuditEdge) graphql.Marshaler {
+			return ec.marshalNAuditEdge2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐAuditEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AuditConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AuditEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AuditConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.AuditConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.AuditEntry) graphql.Marshaler {
+			return ec.marshalNAuditEntry2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐAuditEntryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AuditConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AuditEntry(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AuditConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.AuditConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AuditConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AuditEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.AuditEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuditEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.AuditEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AuditEntry) graphql.Marshaler {
+			return ec.marshalNAuditEntry2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐAuditEntry(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AuditEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AuditEntry(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AuditEntry_id(ctx context.Context, field graphql.CollectedField, obj *model.AuditEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntry_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntry_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "ID")
+}
+
+func (ec *executionContext) _AuditEntry_at(ctx context.Context, field graphql.CollectedField, obj *model.AuditEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntry_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntry_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _AuditEntry_actor(ctx context.Context, field graphql.CollectedField, obj *model.AuditEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntry_actor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Actor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntry_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuditEntry_action(ctx context.Context, field graphql.CollectedField, obj *model.AuditEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntry_action(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Action, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntry_action(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuditEntry_nodes(ctx context.Context, field graphql.CollectedField, obj *model.AuditEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntry_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntry_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "ID")
+}
+
+func (ec *executionContext) _AuditEntry_nodeCount(ctx context.Context, field graphql.CollectedField, obj *model.AuditEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntry_nodeCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NodeCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntry_nodeCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AuditEntry_detail(ctx context.Context, field graphql.CollectedField, obj *model.AuditEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntry_detail(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Detail, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntry_detail(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "String")
 }
 
 func (ec *executionContext) _AwardedNodeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.AwardedNodeConnection) (ret graphql.Marshaler) {
@@ -20858,170 +21425,6 @@ func (ec *executionContext) _Expert_disambiguation(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_Expert_disambiguation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Expert", field, true, false, "String")
-}
-
-func (ec *executionContext) _Expert_gender(ctx context.Context, field graphql.CollectedField, obj *model.Expert) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Expert_gender(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Gender(), nil
-		},
-		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
-			directive0 := next
-
-			directive1 := func(ctx context.Context) (any, error) {
-				permission, err := ec.unmarshalNPermission2githubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐPermission(ctx, "READ_PERSONAL")
-				if err != nil {
-					var zeroVal *string
-					return zeroVal, err
-				}
-				if ec.Directives.Requires == nil {
-					var zeroVal *string
-					return zeroVal, errors.New("directive requires is not implemented")
-				}
-				return ec.Directives.Requires(ctx, obj, directive0, permission)
-			}
-
-			next = directive1
-			return next
-		},
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOGender2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_Expert_gender(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Expert", field, true, false, "Gender")
-}
-
-func (ec *executionContext) _Expert_birthMonth(ctx context.Context, field graphql.CollectedField, obj *model.Expert) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Expert_birthMonth(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.BirthMonth(), nil
-		},
-		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
-			directive0 := next
-
-			directive1 := func(ctx context.Context) (any, error) {
-				permission, err := ec.unmarshalNPermission2githubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐPermission(ctx, "READ_PERSONAL")
-				if err != nil {
-					var zeroVal *string
-					return zeroVal, err
-				}
-				if ec.Directives.Requires == nil {
-					var zeroVal *string
-					return zeroVal, errors.New("directive requires is not implemented")
-				}
-				return ec.Directives.Requires(ctx, obj, directive0, permission)
-			}
-
-			next = directive1
-			return next
-		},
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOYearMonth2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_Expert_birthMonth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Expert", field, true, false, "YearMonth")
-}
-
-func (ec *executionContext) _Expert_phone(ctx context.Context, field graphql.CollectedField, obj *model.Expert) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Expert_phone(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Phone(), nil
-		},
-		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
-			directive0 := next
-
-			directive1 := func(ctx context.Context) (any, error) {
-				permission, err := ec.unmarshalNPermission2githubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐPermission(ctx, "READ_PERSONAL")
-				if err != nil {
-					var zeroVal *string
-					return zeroVal, err
-				}
-				if ec.Directives.Requires == nil {
-					var zeroVal *string
-					return zeroVal, errors.New("directive requires is not implemented")
-				}
-				return ec.Directives.Requires(ctx, obj, directive0, permission)
-			}
-
-			next = directive1
-			return next
-		},
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_Expert_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Expert", field, true, false, "String")
-}
-
-func (ec *executionContext) _Expert_email(ctx context.Context, field graphql.CollectedField, obj *model.Expert) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Expert_email(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Email(), nil
-		},
-		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
-			directive0 := next
-
-			directive1 := func(ctx context.Context) (any, error) {
-				permission, err := ec.unmarshalNPermission2githubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐPermission(ctx, "READ_PERSONAL")
-				if err != nil {
-					var zeroVal *string
-					return zeroVal, err
-				}
-				if ec.Directives.Requires == nil {
-					var zeroVal *string
-					return zeroVal, errors.New("directive requires is not implemented")
-				}
-				return ec.Directives.Requires(ctx, obj, directive0, permission)
-			}
-
-			next = directive1
-			return next
-		},
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_Expert_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Expert", field, true, false, "String")
 }
 
@@ -35172,6 +35575,38 @@ func (ec *executionContext) fieldContext_Provenance_sources(_ context.Context, f
 	return graphql.NewScalarFieldContext("Provenance", field, false, false, "String")
 }
 
+func (ec *executionContext) _Provenance_assertedBy(ctx context.Context, field graphql.CollectedField, obj *castgraph.Provenance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Provenance_assertedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Provenance().AssertedBy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Assertion) graphql.Marshaler {
+			return ec.marshalNAssertion2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐAssertionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Provenance_assertedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Provenance",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Assertion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Provenance_createdAt(ctx context.Context, field graphql.CollectedField, obj *castgraph.Provenance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -35740,6 +36175,68 @@ func (ec *executionContext) fieldContext_Query_nodeCounts(ctx context.Context, f
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_nodeCounts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_auditLog(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_auditLog(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().AuditLog(ctx, fc.Args["actor"].(*string), fc.Args["nodeId"].(*string), fc.Args["action"].(*string), fc.Args["since"].(*time.Time), fc.Args["until"].(*time.Time), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				permission, err := ec.unmarshalNPermission2githubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐPermission(ctx, "ADMIN")
+				if err != nil {
+					var zeroVal *model.AuditConnection
+					return zeroVal, err
+				}
+				if ec.Directives.Requires == nil {
+					var zeroVal *model.AuditConnection
+					return zeroVal, errors.New("directive requires is not implemented")
+				}
+				return ec.Directives.Requires(ctx, nil, directive0, permission)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AuditConnection) graphql.Marshaler {
+			return ec.marshalNAuditConnection2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐAuditConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_auditLog(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AuditConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_auditLog_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -40768,7 +41265,7 @@ func (ec *executionContext) unmarshalInputCreateExpertInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "aliases", "description", "source", "title", "academician", "field", "disambiguation", "gender", "birthMonth", "phone", "email"}
+	fieldsInOrder := [...]string{"name", "aliases", "description", "source", "title", "academician", "field", "disambiguation"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -40832,34 +41329,6 @@ func (ec *executionContext) unmarshalInputCreateExpertInput(ctx context.Context,
 				return it, err
 			}
 			it["disambiguation"] = data
-		case "gender":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gender"))
-			data, err := ec.unmarshalOGender2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it["gender"] = data
-		case "birthMonth":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthMonth"))
-			data, err := ec.unmarshalOYearMonth2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it["birthMonth"] = data
-		case "phone":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phone"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it["phone"] = data
-		case "email":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it["email"] = data
 		}
 	}
 	return it, nil
@@ -42048,7 +42517,7 @@ func (ec *executionContext) unmarshalInputExpertFilter(ctx context.Context, obj 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "title", "academician", "field", "disambiguation", "gender", "birthMonth", "phone", "email", "memberOf", "affiliations", "serves", "liaisonOf", "locatedIn", "participatesIn", "awards", "concernedBy"}
+	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "title", "academician", "field", "disambiguation", "memberOf", "affiliations", "serves", "liaisonOf", "locatedIn", "participatesIn", "awards", "concernedBy"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -42119,34 +42588,6 @@ func (ec *executionContext) unmarshalInputExpertFilter(ctx context.Context, obj 
 				return it, err
 			}
 			it["disambiguation"] = data
-		case "gender":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gender"))
-			data, err := ec.unmarshalOGenderFilter2map(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it["gender"] = data
-		case "birthMonth":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthMonth"))
-			data, err := ec.unmarshalOYearMonthFilter2map(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it["birthMonth"] = data
-		case "phone":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phone"))
-			data, err := ec.unmarshalOStringFilter2map(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it["phone"] = data
-		case "email":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
-			data, err := ec.unmarshalOStringFilter2map(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it["email"] = data
 		case "memberOf":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberOf"))
 			data, err := ec.unmarshalOSocietyQuantifier2map(ctx, v)
@@ -42335,56 +42776,6 @@ func (ec *executionContext) unmarshalInputExpertQuantifier(ctx context.Context, 
 func UnmarshalExpertQuantifier(ctx context.Context, raw any) (map[string]any, error) {
 	var out map[string]any
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ExpertQuantifier", raw, &out)
-	return out, err
-}
-
-func (ec *executionContext) unmarshalInputGenderFilter(ctx context.Context, obj any) (map[string]any, error) {
-	var it map[string]any
-	if obj == nil {
-		return it, nil
-	}
-
-	asMap := map[string]any{}
-	for k, v := range obj.(map[string]any) {
-		asMap[k] = v
-	}
-
-	fieldsInOrder := [...]string{"eq", "in"}
-	it = make(map[string]any, len(asMap))
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
-		switch k {
-		case "eq":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
-			data, err := ec.unmarshalOGender2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it["eq"] = data
-		case "in":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("in"))
-			data, err := ec.unmarshalOGender2ᚕstringᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it["in"] = data
-		}
-	}
-	return it, nil
-}
-
-// UnmarshalGenderFilter unmarshals raw into the GenderFilter input type, using the
-// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
-// object that was not passed as a field argument.
-//
-// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
-// and the returned error says so.
-func UnmarshalGenderFilter(ctx context.Context, raw any) (map[string]any, error) {
-	var out map[string]any
-	err := graphql.UnmarshalNamedInputFromContext(ctx, "GenderFilter", raw, &out)
 	return out, err
 }
 
@@ -46074,7 +46465,7 @@ func (ec *executionContext) unmarshalInputUpdateExpertInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "aliases", "description", "source", "title", "academician", "field", "disambiguation", "gender", "birthMonth", "phone", "email"}
+	fieldsInOrder := [...]string{"name", "aliases", "description", "source", "title", "academician", "field", "disambiguation"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -46138,34 +46529,6 @@ func (ec *executionContext) unmarshalInputUpdateExpertInput(ctx context.Context,
 				return it, err
 			}
 			it["disambiguation"] = data
-		case "gender":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gender"))
-			data, err := ec.unmarshalOGender2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it["gender"] = data
-		case "birthMonth":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthMonth"))
-			data, err := ec.unmarshalOYearMonth2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it["birthMonth"] = data
-		case "phone":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phone"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it["phone"] = data
-		case "email":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it["email"] = data
 		}
 	}
 	return it, nil
@@ -47006,84 +47369,6 @@ func UnmarshalUpdateSocietyInput(ctx context.Context, raw any) (map[string]any, 
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputYearMonthFilter(ctx context.Context, obj any) (map[string]any, error) {
-	var it map[string]any
-	if obj == nil {
-		return it, nil
-	}
-
-	asMap := map[string]any{}
-	for k, v := range obj.(map[string]any) {
-		asMap[k] = v
-	}
-
-	fieldsInOrder := [...]string{"eq", "in", "gt", "gte", "lt", "lte"}
-	it = make(map[string]any, len(asMap))
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
-		switch k {
-		case "eq":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
-			data, err := ec.unmarshalOYearMonth2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it["eq"] = data
-		case "in":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("in"))
-			data, err := ec.unmarshalOYearMonth2ᚕstringᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it["in"] = data
-		case "gt":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gt"))
-			data, err := ec.unmarshalOYearMonth2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it["gt"] = data
-		case "gte":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gte"))
-			data, err := ec.unmarshalOYearMonth2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it["gte"] = data
-		case "lt":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lt"))
-			data, err := ec.unmarshalOYearMonth2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it["lt"] = data
-		case "lte":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lte"))
-			data, err := ec.unmarshalOYearMonth2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it["lte"] = data
-		}
-	}
-	return it, nil
-}
-
-// UnmarshalYearMonthFilter unmarshals raw into the YearMonthFilter input type, using the
-// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
-// object that was not passed as a field argument.
-//
-// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
-// and the returned error says so.
-func UnmarshalYearMonthFilter(ctx context.Context, raw any) (map[string]any, error) {
-	var out map[string]any
-	err := graphql.UnmarshalNamedInputFromContext(ctx, "YearMonthFilter", raw, &out)
-	return out, err
-}
-
 // endregion **************************** input.gotpl *****************************
 
 // region    ************************** interface.gotpl ***************************
@@ -47389,6 +47674,44 @@ func (ec *executionContext) _AffiliatedWithNodeEdge(ctx context.Context, sel ast
 	return out
 }
 
+var assertionImplementors = []string{"Assertion"}
+
+func (ec *executionContext) _Assertion(ctx context.Context, sel ast.SelectionSet, obj *model.Assertion) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, assertionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Assertion")
+		case "source":
+			out.Values[i] = ec._Assertion_source(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "actor":
+			out.Values[i] = ec._Assertion_actor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var associationImplementors = []string{"Association", "Node"}
 
 func (ec *executionContext) _Association(ctx context.Context, sel ast.SelectionSet, obj *model.Association) graphql.Marshaler {
@@ -47550,6 +47873,150 @@ func (ec *executionContext) _AssociationEdge(ctx context.Context, sel ast.Select
 			}
 		case "node":
 			out.Values[i] = ec._AssociationEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var auditConnectionImplementors = []string{"AuditConnection"}
+
+func (ec *executionContext) _AuditConnection(ctx context.Context, sel ast.SelectionSet, obj *model.AuditConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, auditConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AuditConnection")
+		case "edges":
+			out.Values[i] = ec._AuditConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._AuditConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._AuditConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var auditEdgeImplementors = []string{"AuditEdge"}
+
+func (ec *executionContext) _AuditEdge(ctx context.Context, sel ast.SelectionSet, obj *model.AuditEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, auditEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AuditEdge")
+		case "cursor":
+			out.Values[i] = ec._AuditEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._AuditEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var auditEntryImplementors = []string{"AuditEntry"}
+
+func (ec *executionContext) _AuditEntry(ctx context.Context, sel ast.SelectionSet, obj *model.AuditEntry) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, auditEntryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AuditEntry")
+		case "id":
+			out.Values[i] = ec._AuditEntry_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "at":
+			out.Values[i] = ec._AuditEntry_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "actor":
+			out.Values[i] = ec._AuditEntry_actor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "action":
+			out.Values[i] = ec._AuditEntry_action(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._AuditEntry_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodeCount":
+			out.Values[i] = ec._AuditEntry_nodeCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "detail":
+			out.Values[i] = ec._AuditEntry_detail(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -48519,26 +48986,6 @@ func (ec *executionContext) _Expert(ctx context.Context, sel ast.SelectionSet, o
 			}
 		case "disambiguation":
 			out.Values[i] = ec._Expert_disambiguation(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
-		case "gender":
-			out.Values[i] = ec._Expert_gender(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
-		case "birthMonth":
-			out.Values[i] = ec._Expert_birthMonth(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
-		case "phone":
-			out.Values[i] = ec._Expert_phone(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
-		case "email":
-			out.Values[i] = ec._Expert_email(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -53171,17 +53618,23 @@ func (ec *executionContext) _Provenance(ctx context.Context, sel ast.SelectionSe
 		case "sources":
 			out.Values[i] = ec._Provenance_sources(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "assertedBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Provenance_assertedBy(ctx, field, obj)
+				})
 		case "createdAt":
 			out.Values[i] = ec._Provenance_createdAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "updatedAt":
 			out.Values[i] = ec._Provenance_updatedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -53290,6 +53743,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_nodeCounts(ctx, field)
+				})
+		case "auditLog":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_auditLog(ctx, field)
 				})
 		case "plans":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -54792,6 +55251,30 @@ func (ec *executionContext) marshalNAffiliatedWithNodeEdge2ᚖgithubᚗcomᚋcas
 	return ec._AffiliatedWithNodeEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNAssertion2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐAssertionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Assertion) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAssertion2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐAssertion(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAssertion2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐAssertion(ctx context.Context, sel ast.SelectionSet, v *model.Assertion) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Assertion!")
+		return graphql.Null
+	}
+	return ec._Assertion(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNAssociation2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐAssociationᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Association) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -54884,6 +55367,62 @@ func (ec *executionContext) marshalNAssociationSortField2string(ctx context.Cont
 		graphql.AddInvalidNullFromMarshaler(ctx, "AssociationSortField!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNAuditConnection2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐAuditConnection(ctx context.Context, sel ast.SelectionSet, v *model.AuditConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AuditConnection!")
+		return graphql.Null
+	}
+	return ec._AuditConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNAuditEdge2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐAuditEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AuditEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAuditEdge2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐAuditEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAuditEdge2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐAuditEdge(ctx context.Context, sel ast.SelectionSet, v *model.AuditEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AuditEdge!")
+		return graphql.Null
+	}
+	return ec._AuditEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNAuditEntry2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐAuditEntryᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AuditEntry) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAuditEntry2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐAuditEntry(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAuditEntry2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐAuditEntry(ctx context.Context, sel ast.SelectionSet, v *model.AuditEntry) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AuditEntry!")
+		return graphql.Null
+	}
+	return ec._AuditEntry(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNAwardedNodeConnection2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐAwardedNodeConnection(ctx context.Context, sel ast.SelectionSet, v *model.AwardedNodeConnection) graphql.Marshaler {
@@ -55412,20 +55951,6 @@ func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.S
 	return graphql.WrapContextMarshaler(ctx, res)
 }
 
-func (ec *executionContext) unmarshalNGender2string(ctx context.Context, v any) (string, error) {
-	res, err := graphql.UnmarshalString(v)
-	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalNGender2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
-	_ = sel
-	res := graphql.MarshalString(v)
-	if res == graphql.Null {
-		graphql.AddInvalidNullFromMarshaler(ctx, "Gender!")
-	}
-	return res
-}
-
 func (ec *executionContext) marshalNGraphEdge2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐGraphEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.GraphEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -55550,6 +56075,35 @@ func (ec *executionContext) marshalNID2string(ctx context.Context, sel ast.Selec
 		graphql.AddInvalidNullFromMarshaler(ctx, "ID!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNID2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNID2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNID2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNID2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNImportColumn2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐImportColumnᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ImportColumn) graphql.Marshaler {
@@ -57681,20 +58235,6 @@ func (ec *executionContext) marshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋg
 	return res
 }
 
-func (ec *executionContext) unmarshalNYearMonth2string(ctx context.Context, v any) (string, error) {
-	res, err := graphql.UnmarshalString(v)
-	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalNYearMonth2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
-	_ = sel
-	res := graphql.MarshalString(v)
-	if res == graphql.Null {
-		graphql.AddInvalidNullFromMarshaler(ctx, "YearMonth!")
-	}
-	return res
-}
-
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {
 	return ec.___Directive(ctx, sel, &v)
 }
@@ -58046,6 +58586,24 @@ func (ec *executionContext) unmarshalODateFilter2map(ctx context.Context, v any)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalODateTime2ᚖtimeᚐTime(ctx context.Context, v any) (*time.Time, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalTime(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODateTime2ᚖtimeᚐTime(ctx context.Context, sel ast.SelectionSet, v *time.Time) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalTime(*v)
+	return res
+}
+
 func (ec *executionContext) unmarshalOEnterpriseFilter2map(ctx context.Context, v any) (map[string]any, error) {
 	if v == nil {
 		return nil, nil
@@ -58143,68 +58701,6 @@ func (ec *executionContext) unmarshalOExpertQuantifier2map(ctx context.Context, 
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputExpertQuantifier(ctx, v)
-	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) unmarshalOGender2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
-	if v == nil {
-		return nil, nil
-	}
-	vSlice := graphql.CoerceList(v)
-	var err error
-	res := make([]string, len(vSlice))
-	for i := range vSlice {
-		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNGender2string(ctx, vSlice[i])
-		if err != nil {
-			return nil, err
-		}
-	}
-	return res, nil
-}
-
-func (ec *executionContext) marshalOGender2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalNGender2string(ctx, sel, v[i])
-	})
-
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
-
-	return ret
-}
-
-func (ec *executionContext) unmarshalOGender2ᚖstring(ctx context.Context, v any) (*string, error) {
-	if v == nil {
-		return nil, nil
-	}
-	res, err := graphql.UnmarshalString(v)
-	return &res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalOGender2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	_ = sel
-	_ = ctx
-	res := graphql.MarshalString(*v)
-	return res
-}
-
-func (ec *executionContext) unmarshalOGenderFilter2map(ctx context.Context, v any) (map[string]any, error) {
-	if v == nil {
-		return nil, nil
-	}
-	res, err := ec.unmarshalInputGenderFilter(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -59453,67 +59949,6 @@ func (ec *executionContext) unmarshalOStringFilter2map(ctx context.Context, v an
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputStringFilter(ctx, v)
-	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) unmarshalOYearMonth2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
-	if v == nil {
-		return nil, nil
-	}
-	vSlice := graphql.CoerceList(v)
-	var err error
-	res := make([]string, len(vSlice))
-	for i := range vSlice {
-		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNYearMonth2string(ctx, vSlice[i])
-		if err != nil {
-			return nil, err
-		}
-	}
-	return res, nil
-}
-
-func (ec *executionContext) marshalOYearMonth2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	ret := make(graphql.Array, len(v))
-	for i := range v {
-		ret[i] = ec.marshalNYearMonth2string(ctx, sel, v[i])
-	}
-
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
-
-	return ret
-}
-
-func (ec *executionContext) unmarshalOYearMonth2ᚖstring(ctx context.Context, v any) (*string, error) {
-	if v == nil {
-		return nil, nil
-	}
-	res, err := graphql.UnmarshalString(v)
-	return &res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalOYearMonth2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	_ = sel
-	_ = ctx
-	res := graphql.MarshalString(*v)
-	return res
-}
-
-func (ec *executionContext) unmarshalOYearMonthFilter2map(ctx context.Context, v any) (map[string]any, error) {
-	if v == nil {
-		return nil, nil
-	}
-	res, err := ec.unmarshalInputYearMonthFilter(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 

@@ -118,6 +118,7 @@ func newGraphQLHandler(s *store.Store, opts Options) http.Handler {
 	srv.Use(limitsExtension{limits: opts.Limits, schema: schema.Schema()})
 	srv.SetParserTokenLimit(opts.Limits.MaxTokens)
 	srv.Use(&rowsInFlight{sem: semaphore.NewWeighted(opts.Bounds.RowsInFlight), limit: opts.Bounds.RowsInFlight, wait: opts.Bounds.QueueWait})
+	srv.Use(personalReads{store: s, log: opts.Log}) // records reads of personal fields: personalreads.go
 	srv.SetErrorPresenter(func(ctx context.Context, err error) *gqlerror.Error {
 		return presentError(ctx, err, opts.Log)
 	})

@@ -7,9 +7,42 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"time"
 
 	"github.com/castgraph/castgraph"
 )
+
+// A source of a node or relationship and the actor who asserted it.
+type Assertion struct {
+	Source string `json:"source"`
+	// `token:<name>`, `oidc:<subject>`, `cli:<os user>`.
+	Actor string `json:"actor"`
+}
+
+type AuditConnection struct {
+	Edges    []*AuditEdge  `json:"edges"`
+	Nodes    []*AuditEntry `json:"nodes"`
+	PageInfo *PageInfo     `json:"pageInfo"`
+}
+
+type AuditEdge struct {
+	Cursor string      `json:"cursor"`
+	Node   *AuditEntry `json:"node"`
+}
+
+// One recorded action.
+type AuditEntry struct {
+	ID string    `json:"id"`
+	At time.Time `json:"at"`
+	// Who acted: `token:<name>`, `oidc:<subject>`, `cli:<os user>`.
+	Actor  string `json:"actor"`
+	Action string `json:"action"`
+	// The ids of the nodes touched (at most 1 000; `nodeCount` says how many in all).
+	Nodes     []string `json:"nodes"`
+	NodeCount int      `json:"nodeCount"`
+	// A few words more (a kind, a relationship type, a token's name); never a personal value.
+	Detail string `json:"detail"`
+}
 
 // One group of a count: the node the group is about and how many it has.
 type Breakdown struct {
