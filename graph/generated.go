@@ -276,16 +276,20 @@ type ComplexityRoot struct {
 		Affiliations   func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
 		Aliases        func(childComplexity int) int
 		Awards         func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
+		BirthMonth     func(childComplexity int) int
 		ConcernedBy    func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
 		Description    func(childComplexity int) int
 		Disambiguation func(childComplexity int) int
+		Email          func(childComplexity int) int
 		Field          func(childComplexity int) int
+		Gender         func(childComplexity int) int
 		ID             func(childComplexity int) int
 		LiaisonOf      func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
 		LocatedIn      func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
 		MemberOf       func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
 		Name           func(childComplexity int) int
 		ParticipatesIn func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
+		Phone          func(childComplexity int) int
 		Provenance     func(childComplexity int) int
 		Serves         func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
 		Title          func(childComplexity int) int
@@ -2273,6 +2277,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Expert.Awards(childComplexity, args["where"].(map[string]any), args["orderBy"].([]map[string]any), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+	case "Expert.birthMonth":
+		if e.ComplexityRoot.Expert.BirthMonth == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Expert.BirthMonth(childComplexity), true
 	case "Expert.concernedBy":
 		if e.ComplexityRoot.Expert.ConcernedBy == nil {
 			break
@@ -2296,12 +2306,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Expert.Disambiguation(childComplexity), true
+	case "Expert.email":
+		if e.ComplexityRoot.Expert.Email == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Expert.Email(childComplexity), true
 	case "Expert.field":
 		if e.ComplexityRoot.Expert.Field == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Expert.Field(childComplexity), true
+	case "Expert.gender":
+		if e.ComplexityRoot.Expert.Gender == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Expert.Gender(childComplexity), true
 	case "Expert.id":
 		if e.ComplexityRoot.Expert.ID == nil {
 			break
@@ -2358,6 +2380,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Expert.ParticipatesIn(childComplexity, args["where"].(map[string]any), args["orderBy"].([]map[string]any), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+	case "Expert.phone":
+		if e.ComplexityRoot.Expert.Phone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Expert.Phone(childComplexity), true
 	case "Expert.provenance":
 		if e.ComplexityRoot.Expert.Provenance == nil {
 			break
@@ -6441,6 +6469,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ExpertFilter", ec.unmarshalInputExpertFilter),
 			graphql.NewInputUnmarshaler("ExpertOrder", ec.unmarshalInputExpertOrder),
 			graphql.NewInputUnmarshaler("ExpertQuantifier", ec.unmarshalInputExpertQuantifier),
+			graphql.NewInputUnmarshaler("GenderFilter", ec.unmarshalInputGenderFilter),
 			graphql.NewInputUnmarshaler("IDFilter", ec.unmarshalInputIDFilter),
 			graphql.NewInputUnmarshaler("ImportOptions", ec.unmarshalInputImportOptions),
 			graphql.NewInputUnmarshaler("IndustryChainFilter", ec.unmarshalInputIndustryChainFilter),
@@ -6504,6 +6533,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("UpdateProgramInput", ec.unmarshalInputUpdateProgramInput),
 			graphql.NewInputUnmarshaler("UpdateRegionInput", ec.unmarshalInputUpdateRegionInput),
 			graphql.NewInputUnmarshaler("UpdateSocietyInput", ec.unmarshalInputUpdateSocietyInput),
+			graphql.NewInputUnmarshaler("YearMonthFilter", ec.unmarshalInputYearMonthFilter),
 		)
 	}
 	first := true
@@ -7024,6 +7054,17 @@ input SocietyScopeFilter {
   in: [SocietyScope!]
 }
 
+enum Gender {
+  MALE
+  FEMALE
+  OTHER
+}
+
+input GenderFilter {
+  eq: Gender
+  in: [Gender!]
+}
+
 enum StationType {
   OVERSEAS_BASE
   LIAISON_STATION
@@ -7092,6 +7133,18 @@ enum ProgramKind {
 input ProgramKindFilter {
   eq: ProgramKind
   in: [ProgramKind!]
+}
+
+"""A year and month, YYYY-MM (e.g. 1988-04); filters compare it in calendar order."""
+scalar YearMonth
+
+input YearMonthFilter {
+  eq: YearMonth
+  in: [YearMonth!]
+  gt: YearMonth
+  gte: YearMonth
+  lt: YearMonth
+  lte: YearMonth
 }
 
 """The kinds of relationship between nodes."""
@@ -7639,6 +7692,14 @@ type Expert implements Node {
   field: String
   """Tells apart people of the same name, e.g. their employer; part of the natural key."""
   disambiguation: String
+  """Gender (性别). Personal (PIPL): only callers with READ_PERSONAL read it (FORBIDDEN otherwise); reads are recorded."""
+  gender: Gender @requires(permission: READ_PERSONAL)
+  """Year and month of birth (出生年月), YYYY-MM, e.g. 1988-04. Personal (PIPL): only callers with READ_PERSONAL read it (FORBIDDEN otherwise); reads are recorded."""
+  birthMonth: YearMonth @requires(permission: READ_PERSONAL)
+  """Phone number (手机, 联系电话): a mobile 13812345678, or a landline 025-83456789, with 转 and an extension. Personal (PIPL): only callers with READ_PERSONAL read it (FORBIDDEN otherwise); reads are recorded."""
+  phone: String @requires(permission: READ_PERSONAL)
+  """E-mail address (电子邮箱). Personal (PIPL): only callers with READ_PERSONAL read it (FORBIDDEN otherwise); reads are recorded."""
+  email: String @requires(permission: READ_PERSONAL)
   """MEMBER_OF (outgoing): An expert is a member of a society; a society belongs to a consortium. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
   memberOf(where: SocietyFilter, orderBy: [SocietyOrder!], first: Int, after: String, last: Int, before: String): MemberOfSocietyConnection!
   """AFFILIATED_WITH (outgoing): An expert works for or belongs to an organisation. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
@@ -7682,6 +7743,14 @@ input ExpertFilter {
   academician: BooleanFilter
   field: StringFilter
   disambiguation: StringFilter
+  """Gender (性别). Personal: filtering on it needs READ_PERSONAL (FORBIDDEN otherwise)."""
+  gender: GenderFilter
+  """Year and month of birth (出生年月), YYYY-MM, e.g. 1988-04. Personal: filtering on it needs READ_PERSONAL (FORBIDDEN otherwise)."""
+  birthMonth: YearMonthFilter
+  """Phone number (手机, 联系电话): a mobile 13812345678, or a landline 025-83456789, with 转 and an extension. Personal: filtering on it needs READ_PERSONAL (FORBIDDEN otherwise)."""
+  phone: StringFilter
+  """E-mail address (电子邮箱). Personal: filtering on it needs READ_PERSONAL (FORBIDDEN otherwise)."""
+  email: StringFilter
   """Conditions on the nodes related by MEMBER_OF."""
   memberOf: SocietyQuantifier
   """Conditions on the nodes related by AFFILIATED_WITH."""
@@ -7708,6 +7777,7 @@ input ExpertQuantifier {
   single: ExpertFilter
 }
 
+"""What Expert lists sort by. Personal fields (gender, birthMonth, phone, email) are not offered: a cursor carries the value it sorts by."""
 enum ExpertSortField {
   NAME
   ID
@@ -7734,6 +7804,14 @@ input CreateExpertInput {
   academician: Boolean
   field: String
   disambiguation: String
+  """Gender (性别). Personal: writing it needs READ_PERSONAL besides WRITE."""
+  gender: Gender
+  """Year and month of birth (出生年月), YYYY-MM, e.g. 1988-04. Personal: writing it needs READ_PERSONAL besides WRITE."""
+  birthMonth: YearMonth
+  """Phone number (手机, 联系电话): a mobile 13812345678, or a landline 025-83456789, with 转 and an extension. Personal: writing it needs READ_PERSONAL besides WRITE."""
+  phone: String
+  """E-mail address (电子邮箱). Personal: writing it needs READ_PERSONAL besides WRITE."""
+  email: String
 }
 
 input UpdateExpertInput {
@@ -7746,6 +7824,14 @@ input UpdateExpertInput {
   academician: Boolean
   field: String
   disambiguation: String
+  """Gender (性别). Personal: writing it needs READ_PERSONAL besides WRITE."""
+  gender: Gender
+  """Year and month of birth (出生年月), YYYY-MM, e.g. 1988-04. Personal: writing it needs READ_PERSONAL besides WRITE."""
+  birthMonth: YearMonth
+  """Phone number (手机, 联系电话): a mobile 13812345678, or a landline 025-83456789, with 转 and an extension. Personal: writing it needs READ_PERSONAL besides WRITE."""
+  phone: String
+  """E-mail address (电子邮箱). Personal: writing it needs READ_PERSONAL besides WRITE."""
+  email: String
 }
 
 """An overseas-talent station: 海智基地, 海外联络站 or 离岸创新中心."""
@@ -9781,6 +9867,14 @@ func (ec *executionContext) childFields_Expert(ctx context.Context, field graphq
 		return ec.fieldContext_Expert_field(ctx, field)
 	case "disambiguation":
 		return ec.fieldContext_Expert_disambiguation(ctx, field)
+	case "gender":
+		return ec.fieldContext_Expert_gender(ctx, field)
+	case "birthMonth":
+		return ec.fieldContext_Expert_birthMonth(ctx, field)
+	case "phone":
+		return ec.fieldContext_Expert_phone(ctx, field)
+	case "email":
+		return ec.fieldContext_Expert_email(ctx, field)
 	case "memberOf":
 		return ec.fieldContext_Expert_memberOf(ctx, field)
 	case "affiliations":
@@ -21425,6 +21519,170 @@ func (ec *executionContext) _Expert_disambiguation(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_Expert_disambiguation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Expert", field, true, false, "String")
+}
+
+func (ec *executionContext) _Expert_gender(ctx context.Context, field graphql.CollectedField, obj *model.Expert) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Expert_gender(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Gender(), nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				permission, err := ec.unmarshalNPermission2githubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐPermission(ctx, "READ_PERSONAL")
+				if err != nil {
+					var zeroVal *string
+					return zeroVal, err
+				}
+				if ec.Directives.Requires == nil {
+					var zeroVal *string
+					return zeroVal, errors.New("directive requires is not implemented")
+				}
+				return ec.Directives.Requires(ctx, obj, directive0, permission)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOGender2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Expert_gender(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Expert", field, true, false, "Gender")
+}
+
+func (ec *executionContext) _Expert_birthMonth(ctx context.Context, field graphql.CollectedField, obj *model.Expert) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Expert_birthMonth(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BirthMonth(), nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				permission, err := ec.unmarshalNPermission2githubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐPermission(ctx, "READ_PERSONAL")
+				if err != nil {
+					var zeroVal *string
+					return zeroVal, err
+				}
+				if ec.Directives.Requires == nil {
+					var zeroVal *string
+					return zeroVal, errors.New("directive requires is not implemented")
+				}
+				return ec.Directives.Requires(ctx, obj, directive0, permission)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOYearMonth2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Expert_birthMonth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Expert", field, true, false, "YearMonth")
+}
+
+func (ec *executionContext) _Expert_phone(ctx context.Context, field graphql.CollectedField, obj *model.Expert) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Expert_phone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Phone(), nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				permission, err := ec.unmarshalNPermission2githubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐPermission(ctx, "READ_PERSONAL")
+				if err != nil {
+					var zeroVal *string
+					return zeroVal, err
+				}
+				if ec.Directives.Requires == nil {
+					var zeroVal *string
+					return zeroVal, errors.New("directive requires is not implemented")
+				}
+				return ec.Directives.Requires(ctx, obj, directive0, permission)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Expert_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Expert", field, true, false, "String")
+}
+
+func (ec *executionContext) _Expert_email(ctx context.Context, field graphql.CollectedField, obj *model.Expert) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Expert_email(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Email(), nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				permission, err := ec.unmarshalNPermission2githubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐPermission(ctx, "READ_PERSONAL")
+				if err != nil {
+					var zeroVal *string
+					return zeroVal, err
+				}
+				if ec.Directives.Requires == nil {
+					var zeroVal *string
+					return zeroVal, errors.New("directive requires is not implemented")
+				}
+				return ec.Directives.Requires(ctx, obj, directive0, permission)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Expert_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Expert", field, true, false, "String")
 }
 
@@ -41265,7 +41523,7 @@ func (ec *executionContext) unmarshalInputCreateExpertInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "aliases", "description", "source", "title", "academician", "field", "disambiguation"}
+	fieldsInOrder := [...]string{"name", "aliases", "description", "source", "title", "academician", "field", "disambiguation", "gender", "birthMonth", "phone", "email"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -41329,6 +41587,34 @@ func (ec *executionContext) unmarshalInputCreateExpertInput(ctx context.Context,
 				return it, err
 			}
 			it["disambiguation"] = data
+		case "gender":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gender"))
+			data, err := ec.unmarshalOGender2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["gender"] = data
+		case "birthMonth":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthMonth"))
+			data, err := ec.unmarshalOYearMonth2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["birthMonth"] = data
+		case "phone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phone"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["phone"] = data
+		case "email":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["email"] = data
 		}
 	}
 	return it, nil
@@ -42517,7 +42803,7 @@ func (ec *executionContext) unmarshalInputExpertFilter(ctx context.Context, obj 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "title", "academician", "field", "disambiguation", "memberOf", "affiliations", "serves", "liaisonOf", "locatedIn", "participatesIn", "awards", "concernedBy"}
+	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "title", "academician", "field", "disambiguation", "gender", "birthMonth", "phone", "email", "memberOf", "affiliations", "serves", "liaisonOf", "locatedIn", "participatesIn", "awards", "concernedBy"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -42588,6 +42874,34 @@ func (ec *executionContext) unmarshalInputExpertFilter(ctx context.Context, obj 
 				return it, err
 			}
 			it["disambiguation"] = data
+		case "gender":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gender"))
+			data, err := ec.unmarshalOGenderFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["gender"] = data
+		case "birthMonth":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthMonth"))
+			data, err := ec.unmarshalOYearMonthFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["birthMonth"] = data
+		case "phone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phone"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["phone"] = data
+		case "email":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["email"] = data
 		case "memberOf":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberOf"))
 			data, err := ec.unmarshalOSocietyQuantifier2map(ctx, v)
@@ -42776,6 +43090,56 @@ func (ec *executionContext) unmarshalInputExpertQuantifier(ctx context.Context, 
 func UnmarshalExpertQuantifier(ctx context.Context, raw any) (map[string]any, error) {
 	var out map[string]any
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ExpertQuantifier", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputGenderFilter(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"eq", "in"}
+	it = make(map[string]any, len(asMap))
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOGender2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["eq"] = data
+		case "in":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("in"))
+			data, err := ec.unmarshalOGender2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["in"] = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalGenderFilter unmarshals raw into the GenderFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalGenderFilter(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "GenderFilter", raw, &out)
 	return out, err
 }
 
@@ -46465,7 +46829,7 @@ func (ec *executionContext) unmarshalInputUpdateExpertInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "aliases", "description", "source", "title", "academician", "field", "disambiguation"}
+	fieldsInOrder := [...]string{"name", "aliases", "description", "source", "title", "academician", "field", "disambiguation", "gender", "birthMonth", "phone", "email"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -46529,6 +46893,34 @@ func (ec *executionContext) unmarshalInputUpdateExpertInput(ctx context.Context,
 				return it, err
 			}
 			it["disambiguation"] = data
+		case "gender":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gender"))
+			data, err := ec.unmarshalOGender2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["gender"] = data
+		case "birthMonth":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthMonth"))
+			data, err := ec.unmarshalOYearMonth2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["birthMonth"] = data
+		case "phone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phone"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["phone"] = data
+		case "email":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["email"] = data
 		}
 	}
 	return it, nil
@@ -47366,6 +47758,84 @@ func (ec *executionContext) unmarshalInputUpdateSocietyInput(ctx context.Context
 func UnmarshalUpdateSocietyInput(ctx context.Context, raw any) (map[string]any, error) {
 	var out map[string]any
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateSocietyInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputYearMonthFilter(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"eq", "in", "gt", "gte", "lt", "lte"}
+	it = make(map[string]any, len(asMap))
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOYearMonth2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["eq"] = data
+		case "in":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("in"))
+			data, err := ec.unmarshalOYearMonth2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["in"] = data
+		case "gt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gt"))
+			data, err := ec.unmarshalOYearMonth2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["gt"] = data
+		case "gte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gte"))
+			data, err := ec.unmarshalOYearMonth2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["gte"] = data
+		case "lt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lt"))
+			data, err := ec.unmarshalOYearMonth2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["lt"] = data
+		case "lte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lte"))
+			data, err := ec.unmarshalOYearMonth2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["lte"] = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalYearMonthFilter unmarshals raw into the YearMonthFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalYearMonthFilter(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "YearMonthFilter", raw, &out)
 	return out, err
 }
 
@@ -48986,6 +49456,26 @@ func (ec *executionContext) _Expert(ctx context.Context, sel ast.SelectionSet, o
 			}
 		case "disambiguation":
 			out.Values[i] = ec._Expert_disambiguation(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "gender":
+			out.Values[i] = ec._Expert_gender(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "birthMonth":
+			out.Values[i] = ec._Expert_birthMonth(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "phone":
+			out.Values[i] = ec._Expert_phone(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "email":
+			out.Values[i] = ec._Expert_email(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -55951,6 +56441,20 @@ func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.S
 	return graphql.WrapContextMarshaler(ctx, res)
 }
 
+func (ec *executionContext) unmarshalNGender2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNGender2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Gender!")
+	}
+	return res
+}
+
 func (ec *executionContext) marshalNGraphEdge2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐGraphEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.GraphEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -58235,6 +58739,20 @@ func (ec *executionContext) marshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋg
 	return res
 }
 
+func (ec *executionContext) unmarshalNYearMonth2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNYearMonth2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "YearMonth!")
+	}
+	return res
+}
+
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {
 	return ec.___Directive(ctx, sel, &v)
 }
@@ -58701,6 +59219,68 @@ func (ec *executionContext) unmarshalOExpertQuantifier2map(ctx context.Context, 
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputExpertQuantifier(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOGender2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNGender2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOGender2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNGender2string(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOGender2ᚖstring(ctx context.Context, v any) (*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalString(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOGender2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(*v)
+	return res
+}
+
+func (ec *executionContext) unmarshalOGenderFilter2map(ctx context.Context, v any) (map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputGenderFilter(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -59949,6 +60529,67 @@ func (ec *executionContext) unmarshalOStringFilter2map(ctx context.Context, v an
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputStringFilter(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOYearMonth2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNYearMonth2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOYearMonth2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNYearMonth2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOYearMonth2ᚖstring(ctx context.Context, v any) (*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalString(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOYearMonth2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(*v)
+	return res
+}
+
+func (ec *executionContext) unmarshalOYearMonthFilter2map(ctx context.Context, v any) (map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputYearMonthFilter(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
