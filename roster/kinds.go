@@ -82,6 +82,12 @@ const (
 	FieldCountry        Field = "country"        // 国家
 	FieldEnterprise     Field = "enterprise"     // 服务企业
 	FieldVia            Field = "via"            // 服务方式/服务团
+	// The person's personal information (castgraph's personal properties):
+	// read only from rosters of people, validated by the registry's rules.
+	FieldGender     Field = "gender"     // 性别: 男 / 女
+	FieldBirthMonth Field = "birthMonth" // 出生年月 (a full 出生日期 gives its month)
+	FieldPhone      Field = "phone"      // 手机 / 联系电话
+	FieldEmail      Field = "email"      // 电子邮箱
 	// FieldIgnore drops a column (mapping files: "-" or "").
 	FieldIgnore Field = "-"
 )
@@ -89,7 +95,8 @@ const (
 // Fields lists every field a mapping may name.
 var Fields = []Field{FieldName, FieldDisambiguation, FieldTitle, FieldAcademician, FieldField, FieldEmployer,
 	FieldEmployerType, FieldSociety, FieldRole, FieldSince, FieldUntil, FieldCity, FieldCreditCode, FieldCategory,
-	FieldPark, FieldChain, FieldStation, FieldCountry, FieldEnterprise, FieldVia}
+	FieldPark, FieldChain, FieldStation, FieldCountry, FieldEnterprise, FieldVia,
+	FieldGender, FieldBirthMonth, FieldPhone, FieldEmail}
 
 // aliases are the built-in headers of each field, compared after
 // normaliseHeader. Headers that mean different things in different rosters
@@ -116,6 +123,10 @@ var aliases = map[Field][]string{
 	FieldCountry:        {"country", "国家", "所在国家", "国别", "国家/地区", "国家地区"},
 	FieldEnterprise:     {"enterprise", "服务企业", "受服务企业", "服务对象", "对接企业", "企业"},
 	FieldVia:            {"via", "服务方式", "服务团", "服务方式/服务团", "服务途径", "服务渠道", "服务项目", "所属服务团"},
+	FieldGender:         {"gender", "性别", "sex"},
+	FieldBirthMonth:     {"birthmonth", "出生年月", "出生日期", "出生年月日", "出生时间", "生日", "birthdate", "dateofbirth", "birthday", "dob"},
+	FieldPhone:          {"phone", "手机", "手机号", "手机号码", "联系电话", "电话", "电话号码", "移动电话", "办公电话", "mobile", "telephone", "tel", "phonenumber"},
+	FieldEmail:          {"email", "电子邮箱", "邮箱", "电子邮件", "电子信箱", "邮件", "邮箱地址", "e-mail", "mail", "emailaddress"},
 }
 
 // kindAliases are headers whose field depends on the roster kind.
@@ -177,20 +188,23 @@ type kindSpec struct {
 	main castgraph.RelType
 }
 
+// personalFields are the personal columns every roster of people may have.
+var personalFields = []Field{FieldGender, FieldBirthMonth, FieldPhone, FieldEmail}
+
 var kindSpecs = map[Kind]kindSpec{
 	Experts: {required: []Field{FieldName},
-		allowed: []Field{FieldDisambiguation, FieldTitle, FieldAcademician, FieldField, FieldEmployer, FieldEmployerType, FieldSociety, FieldRole, FieldSince, FieldUntil, FieldCity},
+		allowed: append([]Field{FieldDisambiguation, FieldTitle, FieldAcademician, FieldField, FieldEmployer, FieldEmployerType, FieldSociety, FieldRole, FieldSince, FieldUntil, FieldCity}, personalFields...),
 		main:    castgraph.RelMemberOf},
 	Members: {required: []Field{FieldName, FieldSociety},
-		allowed: []Field{FieldDisambiguation, FieldTitle, FieldAcademician, FieldField, FieldEmployer, FieldEmployerType, FieldRole, FieldSince, FieldUntil, FieldCity},
+		allowed: append([]Field{FieldDisambiguation, FieldTitle, FieldAcademician, FieldField, FieldEmployer, FieldEmployerType, FieldRole, FieldSince, FieldUntil, FieldCity}, personalFields...),
 		main:    castgraph.RelMemberOf},
 	Enterprises: {required: []Field{FieldName},
 		allowed: []Field{FieldCreditCode, FieldCategory, FieldCity, FieldPark, FieldChain}},
 	Liaisons: {required: []Field{FieldName, FieldStation},
-		allowed: []Field{FieldDisambiguation, FieldTitle, FieldAcademician, FieldField, FieldEmployer, FieldEmployerType, FieldRole, FieldSince, FieldUntil, FieldCountry},
+		allowed: append([]Field{FieldDisambiguation, FieldTitle, FieldAcademician, FieldField, FieldEmployer, FieldEmployerType, FieldRole, FieldSince, FieldUntil, FieldCountry}, personalFields...),
 		main:    castgraph.RelLiaisonOf},
 	Services: {required: []Field{FieldName, FieldEnterprise},
-		allowed: []Field{FieldDisambiguation, FieldTitle, FieldAcademician, FieldField, FieldEmployer, FieldEmployerType, FieldCreditCode, FieldRole, FieldVia, FieldSince, FieldUntil},
+		allowed: append([]Field{FieldDisambiguation, FieldTitle, FieldAcademician, FieldField, FieldEmployer, FieldEmployerType, FieldCreditCode, FieldRole, FieldVia, FieldSince, FieldUntil}, personalFields...),
 		main:    castgraph.RelServes},
 }
 

@@ -169,6 +169,7 @@ func (p *planner) plan(row int, cells []string) *plan {
 				props["academician"] = b
 			}
 		}
+		personalProps(ri, get, props)
 		dis, _ := get(FieldDisambiguation)
 		pl.subject = subject{kind: castgraph.KindExpert, name: name, column: col, dis: dis, props: props}
 		if emp, empCol := get(FieldEmployer); emp != "" {
@@ -328,4 +329,44 @@ func containsAny(s string, subs ...string) bool {
 		}
 	}
 	return false
+}
+
+// personalProps reads a person's personal columns (gender, birth month,
+// phone, e-mail) into props: the roster's spellings first (男, 1988年4月),
+// then the registry's rules, the ones the API applies (PropSpec.Clean), so
+// that a value one refuses the other refuses too. A bad cell is an error of
+// the row about its column – never dropped – and the message does not quote
+// it: the report may travel further than the roster.
+func personalProps(ri *rowIssues, get func(Field) (string, string), props map[string]any) {
+	spec, _ := castgraph.SpecOf(castgraph.KindExpert)
+	set := func(prop, col, code string, v any) {
+		p, _ := spec.Prop(prop)
+		c, err := p.Clean(v)
+		if err != nil {
+			ri.errorf(col, code, "%v", err)
+			return
+		}
+		props[prop] = c
+	}
+	if v, col := get(FieldGender); v != "" {
+		switch g, ok, err := ParseGender(v); {
+		case err != nil:
+			ri.errorf(col, CodeBadValue, "gender: %v", err)
+		case ok:
+			set("gender", col, CodeBadValue, g)
+		}
+	}
+	if v, col := get(FieldBirthMonth); v != "" {
+		if ym, err := ParseBirthMonth(v); err != nil {
+			ri.errorf(col, CodeBadDate, "birthMonth: %v", err)
+		} else {
+			set("birthMonth", col, CodeBadDate, ym)
+		}
+	}
+	if v, col := get(FieldPhone); v != "" {
+		set("phone", col, CodeBadValue, v)
+	}
+	if v, col := get(FieldEmail); v != "" {
+		set("email", col, CodeBadValue, v)
+	}
 }

@@ -141,3 +141,50 @@ func splitList(s string) []string {
 	}
 	return out
 }
+
+var monthPattern = regexp.MustCompile(`^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$`)
+
+// ParseBirthMonth reads a 出生年月 cell as castgraph's year and month
+// (YYYY-MM): 1988-04, 1988-4, 1988/4, 1988.04, 1988年4月, 198804, or a full
+// date in any form ParseDate reads (1988-04-12, 1988年4月12日, an Excel
+// date), of which the month is kept. Whether the month is plausible is the
+// registry's rule (castgraph.CheckBirthMonth), applied by the caller. The
+// error does not quote the cell: a birth date is personal.
+func ParseBirthMonth(s string) (string, error) {
+	s = strings.TrimSpace(norm.NFKC.String(s))
+	var y, m int
+	if p := monthPattern.FindStringSubmatch(s); p != nil {
+		y, _ = strconv.Atoi(p[1])
+		m, _ = strconv.Atoi(p[2])
+	} else if len(s) == 6 && compactMonth.MatchString(s) {
+		y, _ = strconv.Atoi(s[:4])
+		m, _ = strconv.Atoi(s[4:])
+	} else if d, err := ParseDate(s); err == nil {
+		y, m = d.Year, int(d.Month)
+	} else {
+		return "", fmt.Errorf("not a year and month: write 1988-04, 1988.4 or 1988年4月 (a full date gives its month)")
+	}
+	if m < 1 || m > 12 {
+		return "", fmt.Errorf("not a year and month: the month must be 1 to 12")
+	}
+	return fmt.Sprintf("%04d-%02d", y, m), nil
+}
+
+var compactMonth = regexp.MustCompile(`^(19|20)\d{2}(0[1-9]|1[0-2])$`)
+
+// ParseGender reads a 性别 cell as castgraph's gender: 男 (男性, M, male)
+// is MALE, 女 (女性, F, female) FEMALE, 其他 OTHER. A cell that declines to
+// say (保密, 未知, 不详, -, /) gives no value, ok false, and no error.
+func ParseGender(s string) (gender string, ok bool, err error) {
+	switch strings.ToLower(strings.TrimSpace(norm.NFKC.String(s))) {
+	case "男", "男性", "m", "male", "man":
+		return "MALE", true, nil
+	case "女", "女性", "f", "female", "woman":
+		return "FEMALE", true, nil
+	case "其他", "其它", "other":
+		return "OTHER", true, nil
+	case "", "保密", "未知", "不详", "未填", "-", "/":
+		return "", false, nil
+	}
+	return "", false, fmt.Errorf("not a gender: write 男 or 女")
+}
