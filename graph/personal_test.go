@@ -67,6 +67,9 @@ func refused(t *testing.T, r response, code, field string, values ...string) {
 const personalQuery = `query($id: ID!) { node(id: $id) { id name ... on Expert { title gender birthMonth phone email } } }`
 
 func TestPersonal_Fields(t *testing.T) {
+	if testing.Short() {
+		t.Skip("needs Neo4j")
+	}
 	a := newAPI(t)
 	p := newPersonal(t, a)
 	vars := map[string]any{"id": p.expert}
@@ -129,6 +132,9 @@ func TestPersonal_Fields(t *testing.T) {
 }
 
 func TestPersonal_Filters(t *testing.T) {
+	if testing.Short() {
+		t.Skip("needs Neo4j")
+	}
 	a := newAPI(t)
 	p := newPersonal(t, a)
 	viewer, anonymous, analyst := a.as(t, castgraph.RoleViewer), a.as(t, castgraph.RoleAnonymous), a.as(t, castgraph.RoleAnalyst)
@@ -185,6 +191,9 @@ func TestPersonal_Filters(t *testing.T) {
 }
 
 func TestPersonal_Writes(t *testing.T) {
+	if testing.Short() {
+		t.Skip("needs Neo4j")
+	}
 	a := newAPI(t)
 	p := newPersonal(t, a)
 	const update = `mutation($id: ID!, $in: UpdateExpertInput!) { updateExpert(id: $id, input: $in) { id } }`
@@ -226,6 +235,9 @@ func TestPersonal_Writes(t *testing.T) {
 // TestPersonal_NotElsewhere: search, name matching, neighbourhood labels,
 // error messages and the log never hold a personal value.
 func TestPersonal_NotElsewhere(t *testing.T) {
+	if testing.Short() {
+		t.Skip("needs Neo4j")
+	}
 	var logs syncBuffer
 	a := newAPIWith(t, graph.Options{Log: slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
 	p := newPersonal(t, a)
