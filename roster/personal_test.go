@@ -75,14 +75,14 @@ func TestPersonalImport(t *testing.T) {
 	path := w.file("experts.csv", csvText(
 		[]string{"姓名", "工作单位", "性别", "出生年月", "手机号码", "电子邮箱"},
 		[]string{w.n("周敏"), w.n("测试大学"), "女", "1988.4", "138 1234 5678", "ZhouMin@Example.EDU.CN"}, // 2: good
-		[]string{w.n("吴刚"), w.n("测试大学"), "男", "1975年11月3日", "025-8345 6789转801", ""},             // 3: good, a full date
-		[]string{w.n("郑洁"), w.n("测试大学"), "保密", "", "", ""},                                      // 4: good, nothing personal
-		[]string{w.n("钱一"), w.n("测试大学"), "", "1988-13", "", ""},                                 // 5: no such month
-		[]string{w.n("钱二"), w.n("测试大学"), "", "昨天", "", ""},                                      // 6: not a month
-		[]string{w.n("钱三"), w.n("测试大学"), "", future, "", ""},                                    // 7: not born yet
-		[]string{w.n("钱四"), w.n("测试大学"), "男女", "", "", ""},                                      // 8: not a gender
-		[]string{w.n("钱五"), w.n("测试大学"), "", "", "1381234567", ""},                              // 9: 10 digits
-		[]string{w.n("钱六"), w.n("测试大学"), "", "", "", "qian6#example.cn"},                        // 10: no @
+		[]string{w.n("吴刚"), w.n("测试大学"), "男", "1975年11月3日", "025-8345 6789转801", ""},               // 3: good, a full date
+		[]string{w.n("郑洁"), w.n("测试大学"), "保密", "", "", ""},                                         // 4: good, nothing personal
+		[]string{w.n("钱一"), w.n("测试大学"), "", "1988-13", "", ""},                                    // 5: no such month
+		[]string{w.n("钱二"), w.n("测试大学"), "", "昨天", "", ""},                                         // 6: not a month
+		[]string{w.n("钱三"), w.n("测试大学"), "", future, "", ""},                                       // 7: not born yet
+		[]string{w.n("钱四"), w.n("测试大学"), "男女", "", "", ""},                                         // 8: not a gender
+		[]string{w.n("钱五"), w.n("测试大学"), "", "", "1381234567", ""},                                 // 9: 10 digits
+		[]string{w.n("钱六"), w.n("测试大学"), "", "", "", "qian6#example.cn"},                           // 10: no @
 	))
 	rep := w.run(path, roster.Options{})
 	if rep.RowsOK != 3 || rep.RowsRejected != 6 {
