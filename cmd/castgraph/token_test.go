@@ -14,13 +14,15 @@ import (
 
 	"github.com/castgraph/castgraph"
 	"github.com/castgraph/castgraph/graph"
+	"github.com/castgraph/castgraph/store"
 	"github.com/castgraph/castgraph/store/storetest"
 )
 
 // TestToken_CreateUseListRevoke walks the life of an API token as an
 // operator and a batch loader see it: an anonymous write is refused and
 // writes nothing; `token create -role editor` prints a secret with which the
-// same write succeeds; `token list` shows it used; after `token revoke` it is
+// same write succeeds and the audit log names the token; `token list` shows
+// it; after `token revoke` it is
 // refused within a second.
 func TestToken_CreateUseListRevoke(t *testing.T) {
 	s := storetest.MustOpen(t)
@@ -89,6 +91,10 @@ func TestToken_CreateUseListRevoke(t *testing.T) {
 			_ = s.Delete(context.Background(), castgraph.KindSociety, r["id"].(string))
 		}
 	})
+	log, err := s.AuditLog(context.Background(), store.AuditQuery{Actor: "token:" + name, Action: castgraph.AuditCreate, First: 10})
+	if err != nil || len(log.Entries) != 1 {
+		t.Errorf("the audit log of token:%s: %+v %v", name, log, err)
+	}
 	if code := create("cgt_" + strings.Repeat("x", 43)); code != "UNAUTHENTICATED" {
 		t.Errorf("an unknown token: %q", code)
 	}
