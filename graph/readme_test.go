@@ -4,9 +4,12 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/castgraph/castgraph"
 )
 
-// The query the README's quick start offers must run on the schema as it is.
+// The query the README's quick start offers must run on the schema as it
+// is, and without signing in, as a new user first runs it.
 func TestReadme_QuickStartQueryRuns(t *testing.T) {
 	raw, err := os.ReadFile("../README.md")
 	if err != nil {
@@ -17,7 +20,7 @@ func TestReadme_QuickStartQueryRuns(t *testing.T) {
 	if !ok || !closed {
 		t.Fatal("README.md has no ```graphql block")
 	}
-	a := newAPI(t)
+	a := newAPI(t).as(t, castgraph.RoleAnonymous)
 	d := a.ok(t, query, nil)
 	if get(d, "planItems", "totalCount") != float64(21) || len(list(d, "planItems", "nodes")) != 21 {
 		t.Errorf("the quick start query found %v plan items", get(d, "planItems", "totalCount"))
