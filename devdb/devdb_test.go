@@ -25,6 +25,9 @@ func (w logWriter) Write(p []byte) (int, error) {
 // TestEnsureShared uses the default-home server that other packages' tests
 // share, so it never stops it.
 func TestEnsureShared(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts Neo4j (skipped under -short)")
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 
@@ -107,6 +110,9 @@ func TestPortInUse(t *testing.T) {
 
 // TestStop runs a second, short-lived server in its own home and port.
 func TestStop(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts Neo4j (skipped under -short)")
+	}
 	// Smaller than the default, which also shows the sizes are configurable.
 	opts := devdb.Options{Home: t.TempDir(), BoltPort: freePort(t), Log: logWriter{t}, HeapSize: "768m", PageCacheSize: "64m"}
 	t.Cleanup(func() { _ = devdb.Stop(opts) }) // if the test fails half way

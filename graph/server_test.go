@@ -109,6 +109,9 @@ func TestDeadDatabase_IsUnavailableNotAPanic(t *testing.T) {
 	})
 
 	t.Run("the database dies under a running server", func(t *testing.T) {
+		if testing.Short() {
+			t.Skip("starts Neo4j (skipped under -short)")
+		}
 		// A Neo4j of this test's own, so that stopping it disturbs no other test.
 		opts := devdb.Options{Home: filepath.Join(t.TempDir(), "neo4j"), BoltPort: freePort(t)}
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)

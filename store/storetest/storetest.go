@@ -23,9 +23,15 @@ var (
 	cfgErr error
 )
 
-// Config returns the connection settings, starting the local Neo4j once per test binary.
+// Config returns the connection settings, starting the local Neo4j once per
+// test binary. Under -short it skips the test: every test that needs Neo4j
+// comes here (or through MustOpen), so `go test -short ./...` runs exactly the
+// tests that need no database.
 func Config(t testing.TB) store.Config {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("needs Neo4j (skipped under -short)")
+	}
 	once.Do(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 		defer cancel()
