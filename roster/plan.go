@@ -86,7 +86,9 @@ func (p *planner) plan(row int, cells []string) *plan {
 	for i, v := range cells {
 		if i >= len(c.fields) {
 			if strings.TrimSpace(v) != "" {
-				p.rep.warnf(row, "", CodeExtraCells, "the row has a value in column %d, right of the last header (%q); it is ignored", i+1, v)
+				// The value is not quoted: an unlabelled column may hold a
+				// phone number or a birth date, and reports are shared.
+				p.rep.warnf(row, "", CodeExtraCells, "the row has a value (%d characters) in column %d, right of the last header; it is ignored", utf8.RuneCountInString(v), i+1)
 				break
 			}
 			continue
