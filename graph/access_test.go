@@ -5,10 +5,12 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/castgraph/castgraph"
 	"github.com/castgraph/castgraph/auth"
 	"github.com/castgraph/castgraph/graph"
+	"github.com/castgraph/castgraph/store"
 	"github.com/castgraph/castgraph/store/storetest"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -167,5 +169,32 @@ func TestAccess_CredentialsThatDoNotHoldAre401(t *testing.T) {
 	b.token = a.token
 	if r := b.post(t, `{ __typename }`, nil); len(r.Errors) > 0 {
 		t.Errorf("signed in: %+v", r.Errors)
+	}
+}
+
+// TestAccess_TokensAndTheAuditLogAreOutsideTheGraph: a token's name, and the
+// audit entries its writes leave, are found by no read of the entity graph.
+func TestAccess_TokensAndTheAuditLogAreOutsideTheGraph(t *testing.T) {
+	a := newAPI(t)
+	name := unique("隐形令牌")
+	_, hash := auth.NewToken()
+	if err := a.store.CreateToken(t.Context(), store.Token{Name: name, Hash: hash, Role: castgraph.RoleEditor, CreatedAt: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { storetest.ForgetToken(t, name) })
+	d := a.ok(t, `query($q: String!) { search(text: $q) { node { id } } societies(name: $q) { totalCount } nodeCounts { kind count } }`, map[string]any{"q": name})
+	if hits := list(d, "search"); len(hits) != 0 {
+		t.Errorf("search found the token: %v", hits)
+	}
+	if n := get(d, "societies", "totalCount"); n != float64(0) {
+		t.Errorf("a list found %v", n)
+	}
+	for _, k := range list(d, "nodeCounts") {
+		if kind := str(k, "kind"); strings.Contains(kind, "Token") || strings.Contains(kind, "Audit") {
+			t.Errorf("nodeCounts counts %s", kind)
+		}
+	}
+	if r := a.post(t, `{ node(id: "`+hash+`") { id } }`, nil); get(r.Data, "node") != nil {
+		t.Errorf("node(id) found %v", r.Data)
 	}
 }
