@@ -10,13 +10,12 @@ import (
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 )
 
-// migration is one versioned step of the database schema. Its statements
-// must be idempotent (IF NOT EXISTS), so that servers starting together may
-// both apply it.
-type migration struct {
-	version     int
-	description string
-	statements  []string
+// schemaItem is one constraint or index the database must have: its name,
+// as SHOW CONSTRAINTS and SHOW INDEXES list it, and the statement that
+// creates it (IF NOT EXISTS, so that servers starting together may both
+// run it).
+type schemaItem struct {
+	name, create string
 }
 
 // metaLabel marks the single node that records the applied schema version.
@@ -25,28 +24,28 @@ const metaLabel = "CastgraphSchema"
 // FullTextIndex is the name of the full-text index over names and aliases.
 const FullTextIndex = "entity_names"
 
-func migrations() []migration {
-	v1 := migration{version: 1, description: "ids, natural keys, name indexes, cjk full-text index"}
-	v1.statements = append(v1.statements,
-		"CREATE CONSTRAINT entity_id IF NOT EXISTS FOR (n:Entity) REQUIRE n.id IS UNIQUE")
+// schemaVersion is recorded once the schema is in sync; /readyz waits for
+// it. Raise it with any change to schema() or a new data migration.
+const schemaVersion = 4
+
+// schema lists every constraint and index castgraph needs, derived from the
+// registry: a kind added to the registry gets its key constraint and name
+// index on the next start of any database, however old.
+func schema() []schemaItem {
+	items := []schemaItem{{"entity_id", "CREATE CONSTRAINT entity_id IF NOT EXISTS FOR (n:Entity) REQUIRE n.id IS UNIQUE"}}
 	for _, ks := range castgraph.Kinds {
 		slug := strings.ReplaceAll(KindSlug(ks.Kind), "-", "_")
-		v1.statements = append(v1.statements,
-			fmt.Sprintf("CREATE CONSTRAINT %s_key IF NOT EXISTS FOR (n:%s) REQUIRE n.key IS UNIQUE", slug, ks.Kind),
-			fmt.Sprintf("CREATE INDEX %s_name IF NOT EXISTS FOR (n:%s) ON (n.name, n.id)", slug, ks.Kind))
+		items = append(items,
+			schemaItem{slug + "_key", fmt.Sprintf("CREATE CONSTRAINT %s_key IF NOT EXISTS FOR (n:%s) REQUIRE n.key IS UNIQUE", slug, ks.Kind)},
+			schemaItem{slug + "_name", fmt.Sprintf("CREATE INDEX %s_name IF NOT EXISTS FOR (n:%s) ON (n.name, n.id)", slug, ks.Kind)})
 	}
-	v1.statements = append(v1.statements,
-		"CREATE FULLTEXT INDEX "+FullTextIndex+" IF NOT EXISTS FOR (n:Entity) ON EACH [n.name, n.aliasText] "+
-			"OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk'}}")
-	// Filters on the properties of the two big kinds (100 000 experts and
-	// 30 000 enterprises on the benchmark graph) scanned every node of the
-	// kind: experts(where: {field: {in: …}, title: {eq: …}}) cost 214 000 db
-	// hits, 44 ms per statement; with an index, 27 000 and 5 ms. The
-	// smaller kinds (a thousand nodes at most) scan in well under a
-	// millisecond. Range indexes serve eq, in, gt/gte/lt/lte and sorting
-	// after them; the filters' contains and startsWith compare lower-cased
-	// text, which no index holds.
-	v2 := migration{version: 2, description: "indexes on the filterable properties of experts and enterprises"}
+	items = append(items, schemaItem{FullTextIndex, "CREATE FULLTEXT INDEX " + FullTextIndex + " IF NOT EXISTS FOR (n:Entity) ON EACH [n.name, n.aliasText] " +
+		"OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk'}}"})
+	// Filters on the properties of the two big kinds scanned every node of
+	// the kind without these (bench/README.md has the figures); the
+	// smaller kinds scan in well under a millisecond. Range indexes serve
+	// eq, in, gt/gte/lt/lte and sorting after them; the filters' contains
+	// and startsWith compare lower-cased text, which no index holds.
 	for _, ip := range []struct {
 		kind castgraph.Kind
 		prop string
@@ -60,27 +59,24 @@ func migrations() []migration {
 		}
 		if !ok {
 			// A renamed property must not leave an index on nothing; every test that migrates fails here.
-			panic(fmt.Sprintf("store: migration 2 indexes %s.%s, which the registry does not have", ip.kind, ip.prop))
+			panic(fmt.Sprintf("store: an index on %s.%s, which the registry does not have", ip.kind, ip.prop))
 		}
-		slug := strings.ReplaceAll(KindSlug(ip.kind), "-", "_")
-		v2.statements = append(v2.statements, fmt.Sprintf("CREATE INDEX %s_%s IF NOT EXISTS FOR (n:%s) ON (n.%s)",
-			slug, snake(ip.prop), ip.kind, ip.prop))
+		name := strings.ReplaceAll(KindSlug(ip.kind), "-", "_") + "_" + snake(ip.prop)
+		items = append(items, schemaItem{name, fmt.Sprintf("CREATE INDEX %s IF NOT EXISTS FOR (n:%s) ON (n.%s)", name, ip.kind, ip.prop)})
 	}
 	// API tokens live outside the entity graph (no Entity label), so no
 	// list, search, node(id), neighbourhood or path can reach them.
-	v3 := migration{version: 3, description: "API tokens: unique names and hashes"}
-	v3.statements = append(v3.statements,
-		"CREATE CONSTRAINT "+tokenLabel+"_name IF NOT EXISTS FOR (t:"+tokenLabel+") REQUIRE t.name IS UNIQUE",
-		"CREATE CONSTRAINT "+tokenLabel+"_hash IF NOT EXISTS FOR (t:"+tokenLabel+") REQUIRE t.hash IS UNIQUE")
+	items = append(items,
+		schemaItem{tokenLabel + "_name", "CREATE CONSTRAINT " + tokenLabel + "_name IF NOT EXISTS FOR (t:" + tokenLabel + ") REQUIRE t.name IS UNIQUE"},
+		schemaItem{tokenLabel + "_hash", "CREATE CONSTRAINT " + tokenLabel + "_hash IF NOT EXISTS FOR (t:" + tokenLabel + ") REQUIRE t.hash IS UNIQUE"})
 	// The audit log (audit.go) is outside the entity graph too. Admins ask
 	// for it newest first, by actor, action or node, within a time range.
-	v4 := migration{version: 4, description: "audit log: entries by time, actor and action; node references"}
-	v4.statements = append(v4.statements,
-		"CREATE INDEX "+auditLabel+"_at IF NOT EXISTS FOR (a:"+auditLabel+") ON (a.at)",
-		"CREATE INDEX "+auditLabel+"_actor IF NOT EXISTS FOR (a:"+auditLabel+") ON (a.actor, a.at)",
-		"CREATE INDEX "+auditLabel+"_action IF NOT EXISTS FOR (a:"+auditLabel+") ON (a.action, a.at)",
-		"CREATE INDEX "+auditRefLabel+"_node IF NOT EXISTS FOR (r:"+auditRefLabel+") ON (r.node)")
-	return []migration{v1, v2, v3, v4}
+	items = append(items,
+		schemaItem{auditLabel + "_at", "CREATE INDEX " + auditLabel + "_at IF NOT EXISTS FOR (a:" + auditLabel + ") ON (a.at)"},
+		schemaItem{auditLabel + "_actor", "CREATE INDEX " + auditLabel + "_actor IF NOT EXISTS FOR (a:" + auditLabel + ") ON (a.actor, a.at)"},
+		schemaItem{auditLabel + "_action", "CREATE INDEX " + auditLabel + "_action IF NOT EXISTS FOR (a:" + auditLabel + ") ON (a.action, a.at)"},
+		schemaItem{auditRefLabel + "_node", "CREATE INDEX " + auditRefLabel + "_node IF NOT EXISTS FOR (r:" + auditRefLabel + ") ON (r.node)"})
+	return items
 }
 
 // snake turns a property name into the snake case of index names: creditCode → credit_code.
@@ -97,41 +93,61 @@ func snake(s string) string {
 }
 
 // LatestVersion is the schema version this build expects.
-func LatestVersion() int {
-	all := migrations()
-	return all[len(all)-1].version
-}
+func LatestVersion() int { return schemaVersion }
 
-// Migrate applies the migrations newer than the recorded version, records
-// each one, and waits for the indexes to come online.
+// Migrate brings the database's schema in sync with schema(): it creates
+// every constraint and index that is missing (whatever version the database
+// records, so a kind added since, or an index dropped by hand, is made
+// again), waits for new indexes to come online, and records schemaVersion.
+// With everything in place it costs two reads.
 func (s *Store) Migrate(ctx context.Context) error {
-	current, err := s.SchemaVersion(ctx)
+	existing, err := read(ctx, s, func(tx neo4j.ManagedTransaction) (map[string]bool, error) {
+		names := map[string]bool{}
+		for _, show := range []string{"SHOW CONSTRAINTS YIELD name", "SHOW INDEXES YIELD name"} {
+			recs, err := collect(ctx, tx, show, nil)
+			if err != nil {
+				return nil, err
+			}
+			for _, r := range recs {
+				n, _ := r.Get("name")
+				name, _ := n.(string)
+				names[name] = true
+			}
+		}
+		return names, nil
+	})
 	if err != nil {
 		return err
 	}
-	for _, m := range migrations() {
-		if m.version <= current {
+	created := 0
+	for _, item := range schema() {
+		if existing[item.name] {
 			continue
 		}
-		s.log.Info("applying migration", "version", m.version, "description", m.description)
-		for _, stmt := range m.statements {
-			// Schema statements cannot share a transaction with data writes.
-			if _, err := write(ctx, s, func(tx neo4j.ManagedTransaction) (int, error) {
-				_, err := tx.Run(ctx, stmt, nil)
-				return 0, err
-			}); err != nil {
-				return fmt.Errorf("migration %d: %w", m.version, err)
-			}
-		}
+		s.log.Info("creating", "schema", item.name)
+		// Schema statements cannot share a transaction with data writes.
 		if _, err := write(ctx, s, func(tx neo4j.ManagedTransaction) (int, error) {
-			_, err := tx.Run(ctx, "MERGE (m:"+metaLabel+" {name: 'castgraph'}) SET m.version = $v, m.appliedAt = datetime()",
-				map[string]any{"v": m.version})
+			_, err := tx.Run(ctx, item.create, nil)
 			return 0, err
 		}); err != nil {
+			return fmt.Errorf("schema %s: %w", item.name, err)
+		}
+		created++
+	}
+	if created > 0 {
+		if err := s.awaitIndexes(ctx); err != nil {
 			return err
 		}
 	}
-	return s.awaitIndexes(ctx)
+	if version, err := s.SchemaVersion(ctx); err != nil || version == schemaVersion {
+		return err
+	}
+	_, err = write(ctx, s, func(tx neo4j.ManagedTransaction) (int, error) {
+		_, err := tx.Run(ctx, "MERGE (m:"+metaLabel+" {name: 'castgraph'}) SET m.version = $v, m.appliedAt = datetime()",
+			map[string]any{"v": schemaVersion})
+		return 0, err
+	})
+	return err
 }
 
 func (s *Store) awaitIndexes(ctx context.Context) error {

@@ -139,3 +139,21 @@ func ForgetToken(t testing.TB, name string) {
 		t.Errorf("forget token %q: %v", name, err)
 	}
 }
+
+// Exec runs Cypher that changes the database straight through the driver,
+// for tests that shape the database beneath the store (such as dropping a
+// constraint to see the store make it again).
+func Exec(t testing.TB, cypher string, params map[string]any) {
+	t.Helper()
+	c := Config(t)
+	ctx := context.Background()
+	driver, err := neo4j.NewDriverWithContext(c.URI, neo4j.BasicAuth(c.User, c.Password, ""))
+	if err != nil {
+		t.Fatalf("driver: %v", err)
+	}
+	defer driver.Close(ctx)
+	if _, err := neo4j.ExecuteQuery(ctx, driver, cypher, params, neo4j.EagerResultTransformer,
+		neo4j.ExecuteQueryWithDatabase(c.Database)); err != nil {
+		t.Fatalf("%q: %v", cypher, err)
+	}
+}
