@@ -13,7 +13,7 @@ import (
 // Kind is the kind of a node; its name is both the GraphQL type and the Neo4j label.
 type Kind string
 
-// The node kinds of the graph (GUIDE.md §1).
+// The node kinds of the graph.
 const (
 	KindPlan            Kind = "Plan"
 	KindPlanSection     Kind = "PlanSection"

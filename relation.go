@@ -3,8 +3,8 @@ package castgraph
 // RelType is the type of a relationship; its name is the Neo4j relationship type.
 type RelType string
 
-// The relationship types of the graph (GUIDE.md §1, plus CONCERNS for what a
-// plan item names without launching it).
+// The relationship types of the graph (CONCERNS is for what a plan item names
+// without launching it).
 const (
 	RelMemberOf       RelType = "MEMBER_OF"
 	RelAffiliatedWith RelType = "AFFILIATED_WITH"

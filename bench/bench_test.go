@@ -348,7 +348,7 @@ func vars(kv ...any) func(picks) map[string]any {
 	}
 }
 
-// Question 1: which experts serve enterprises in cluster C, through which
+// Q1 (README.md, Analyst questions): which experts serve enterprises in cluster C, through which
 // enterprises and chains.
 func BenchmarkQ1_ExpertsServingCluster(b *testing.B) {
 	const q = `query($id: ID!) {
@@ -365,7 +365,7 @@ func BenchmarkQ1_ExpertsServingCluster(b *testing.B) {
 	)
 }
 
-// Question 2: which societies cooperate with which parks, and which clusters
+// Q2 (README.md, Analyst questions): which societies cooperate with which parks, and which clusters
 // those parks' enterprises belong to.
 func BenchmarkQ2_SocietyParkCooperation(b *testing.B) {
 	const q = `query($first: Int) {
@@ -382,7 +382,7 @@ func BenchmarkQ2_SocietyParkCooperation(b *testing.B) {
 	)
 }
 
-// Question 3: what plan item N launches, who runs it, who takes part.
+// Q3 (README.md, Analyst questions): what plan item N launches, who runs it, who takes part.
 func BenchmarkQ3_PlanItemReport(b *testing.B) {
 	const byNumber = `query($year: Int, $number: Int) {
   planItemReport(year: $year, number: $number) {
@@ -409,7 +409,7 @@ func BenchmarkQ3_PlanItemReport(b *testing.B) {
 	)
 }
 
-// Question 4: the overseas stations in country X, who liaises through them,
+// Q4 (README.md, Analyst questions): the overseas stations in country X, who liaises through them,
 // which enterprises they reached.
 func BenchmarkQ4_OverseasStationsIn(b *testing.B) {
 	const byID = `query($id: ID) {
@@ -432,7 +432,7 @@ func BenchmarkQ4_OverseasStationsIn(b *testing.B) {
 	)
 }
 
-// Question 5: how two entities are connected: shortest paths up to 4 hops.
+// Q5 (README.md, Analyst questions): how two entities are connected: shortest paths up to 4 hops.
 func BenchmarkQ5_Paths(b *testing.B) {
 	const q = `query($from: ID!, $to: ID!) {
   paths(from: $from, to: $to, maxHops: 4, first: 10) {
@@ -451,7 +451,7 @@ func BenchmarkQ5_Paths(b *testing.B) {
 	)
 }
 
-// Question 6: Chinese full-text search across all kinds, partial names included.
+// Q6 (README.md, Analyst questions): Chinese full-text search across all kinds, partial names included.
 func BenchmarkQ6_Search(b *testing.B) {
 	const q = `query($text: String!, $kinds: [String!]) {
   search(text: $text, kinds: $kinds, first: 20) { node { id name } score matchedField }
@@ -464,7 +464,7 @@ func BenchmarkQ6_Search(b *testing.B) {
 	)
 }
 
-// Question 7: counts and breakdowns.
+// Q7 (README.md, Analyst questions): counts and breakdowns.
 func BenchmarkQ7_Breakdowns(b *testing.B) {
 	run(b,
 		benchCase{"experts-per-cluster", `{ expertsPerCluster { key { id name } count } }`, vars(), []string{"expertsPerCluster"}},
@@ -473,7 +473,7 @@ func BenchmarkQ7_Breakdowns(b *testing.B) {
 	)
 }
 
-// Question 8: the neighbourhood of an entity, depth 1–2, shaped for drawing.
+// Q8 (README.md, Analyst questions): the neighbourhood of an entity, depth 1–2, shaped for drawing.
 func BenchmarkQ8_Neighborhood(b *testing.B) {
 	const q = `query($id: ID!, $depth: Int) {
   neighborhood(id: $id, depth: $depth, limit: 100) {

@@ -6610,13 +6610,13 @@ func newExecutionContext(
 }
 
 var sources = []*ast.Source{
-	{Name: "../schema/analytics.graphqls", Input: `# Analyst queries (GUIDE.md §1, questions 1–8): named questions, paths, the
+	{Name: "../schema/analytics.graphqls", Input: `# Analyst queries (the table "Analyst questions" in README.md): named questions, paths, the
 # neighbourhood of a node, full-text search, and counts. Each field is answered
 # by one bounded Cypher statement in store/analytics*.go, paths*.go, search*.go.
 
 extend type Query {
   """
-  Question 1: the experts who serve (SERVES) enterprises that are IN_CHAIN a chain PART_OF the
+  The experts who serve (SERVES) enterprises that are IN_CHAIN a chain PART_OF the
   cluster, in name order, each with those enterprises, their chains and the ` + "`" + `via` + "`" + ` of the SERVES.
   At most ` + "`" + `first` + "`" + ` (≤ 500) experts and 100 enterprises, chains and vias each.
   NOT_FOUND (clusterId) when no node has the id; INVALID_ARGUMENT (clusterId) when it is not an IndustryCluster.
@@ -6624,21 +6624,21 @@ extend type Query {
   expertsServingCluster(clusterId: ID!, first: Int = 50): [ClusterExpert!]!
 
   """
-  Question 2: every society that COOPERATES_WITH a park, in (society name, park name) order, with the
+  Every society that COOPERATES_WITH a park, in (society name, park name) order, with the
   industry clusters that the park's enterprises (Enterprise LOCATED_IN the park) belong to through
   IN_CHAIN → PART_OF. At most ` + "`" + `first` + "`" + ` (≤ 500) pairs and 100 clusters per park.
   """
   societyParkCooperation(first: Int = 100): [SocietyParkCooperation!]!
 
   """
-  Question 3: what a plan item launches, who runs it and who takes part. Give either ` + "`" + `planItemId` + "`" + `
+  What a plan item launches, who runs it and who takes part. Give either ` + "`" + `planItemId` + "`" + `
   or both ` + "`" + `year` + "`" + ` and ` + "`" + `number` + "`" + ` (e.g. 2024 and 9). NOT_FOUND (planItemId, or number) when there is no such
   item; INVALID_ARGUMENT (planItemId) when the id is not a PlanItem's.
   """
   planItemReport(planItemId: ID, year: Int, number: Int): PlanItemReport!
 
   """
-  Question 4: the overseas stations LOCATED_IN a country (directly, or in a region LOCATED_IN it), the
+  The overseas stations LOCATED_IN a country (directly, or in a region LOCATED_IN it), the
   experts who are LIAISON_OF each, and the enterprises those experts SERVE. Give ` + "`" + `countryId` + "`" + `, or
   ` + "`" + `countryName` + "`" + `: the region's exact name (full-width forms, spaces and Latin case do not matter).
   Any Region is accepted. At most ` + "`" + `first` + "`" + ` (≤ 500) stations, 100 liaisons per station, 100 enterprises per liaison.
@@ -6646,7 +6646,7 @@ extend type Query {
   overseasStationsIn(countryId: ID, countryName: String, first: Int = 50): OverseasStationsReport!
 
   """
-  Question 5: all shortest paths between two nodes (all of the same, minimal length), ignoring the
+  All shortest paths between two nodes (all of the same, minimal length), ignoring the
   direction of relationships; each step says which way its relationship really points. At most
   ` + "`" + `maxHops` + "`" + ` (1–6) relationships long, only through ` + "`" + `relationshipTypes` + "`" + ` (all types when omitted or
   empty), at most ` + "`" + `first` + "`" + ` (≤ 50) paths (which ones, when there are more, is unspecified). An empty list
@@ -6656,7 +6656,7 @@ extend type Query {
   paths(from: ID!, to: ID!, maxHops: Int = 4, relationshipTypes: [RelationType!], first: Int = 10): [Path!]!
 
   """
-  Question 8: the nodes and relationships within ` + "`" + `depth` + "`" + ` (1 or 2) relationships of a node, shaped for
+  The nodes and relationships within ` + "`" + `depth` + "`" + ` (1 or 2) relationships of a node, shaped for
   drawing. ` + "`" + `limit` + "`" + ` (1–500) caps the nodes returned (the node itself included) and the relationships read
   per ring, so a hub costs no more than a small node; when it cuts, ` + "`" + `truncated` + "`" + ` is true and which
   neighbours are kept is unspecified.
@@ -6664,7 +6664,7 @@ extend type Query {
   neighborhood(id: ID!, depth: Int = 1, limit: Int = 100): Neighborhood!
 
   """
-  Question 6: full-text search over names and aliases of every kind, best first. The text is split at
+  Full-text search over names and aliases of every kind, best first. The text is split at
   white space into terms and every term must match; Chinese terms match anywhere inside a name
   (生命健康 finds 无锡马山生命健康论坛), Latin terms match whole words, and a single Chinese character
   matches names that contain it. Query syntax is not interpreted: quotes, brackets, *, :, AND, OR, NOT
@@ -6676,7 +6676,7 @@ extend type Query {
   search(text: String!, kinds: [String!], first: Int = 20): [SearchHit!]!
 
   """
-  Question 7: experts per industry cluster, largest first. An expert counts for a cluster, once, when
+  Experts per industry cluster, largest first. An expert counts for a cluster, once, when
   they SERVE — or, with ` + "`" + `includeAffiliated` + "`" + ` (the default), are AFFILIATED_WITH — an enterprise that is
   IN_CHAIN a chain PART_OF the cluster. Every cluster is listed, with 0 when it has none. ` + "`" + `source` + "`" + `
   counts only experts whose provenance has a source starting with it (e.g. "synthetic demo roster").
@@ -6684,14 +6684,14 @@ extend type Query {
   expertsPerCluster(includeAffiliated: Boolean = true, source: String, first: Int = 100): [Breakdown!]!
 
   """
-  Question 7: enterprises per city (Region of type CITY), largest first. An enterprise counts for a city
+  Enterprises per city (Region of type CITY), largest first. An enterprise counts for a city
   when it is LOCATED_IN the city, or LOCATED_IN a park or region that is LOCATED_IN the city; once per city.
   Every city is listed. ` + "`" + `source` + "`" + ` counts only enterprises with a provenance source starting with it.
   """
   enterprisesPerCity(source: String, first: Int = 100): [Breakdown!]!
 
   """
-  Question 7: programmes per plan section, in (year, number) order: the distinct programmes that the
+  Programmes per plan section, in (year, number) order: the distinct programmes that the
   section's items (PlanItem PART_OF the section) LAUNCH. ` + "`" + `year` + "`" + ` picks one plan's sections; ` + "`" + `source` + "`" + `
   counts only programmes with a provenance source starting with it (e.g. "plan 2024").
   """

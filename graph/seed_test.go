@@ -181,7 +181,7 @@ func TestSeed_ProvenanceSaysWhereEachNodeComesFrom(t *testing.T) {
 
 func TestDemo_ExpertsServeEnterprisesInClusters(t *testing.T) {
 	a := newAPI(t)
-	// Question 1 of the guide, walked through the API: cluster → chains → enterprises → serving experts.
+	// Question 1 of README.md's analyst questions, walked through the relationship fields: cluster → chains → enterprises → serving experts.
 	d := a.ok(t, `{ industryClusters(first: 50) { nodes { name parts(first: 20) { edges { node { ... on IndustryChain { name enterprises(first: 20) { edges { node { name servedBy(first: 20) { edges { node { name } via } } } } } } } } } } } }`, nil)
 	served := 0
 	for _, c := range list(d, "industryClusters", "nodes") {

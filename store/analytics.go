@@ -12,7 +12,7 @@ import (
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j/dbtype"
 )
 
-// The analyst queries of GUIDE.md §1 (questions 1–4 and 7). Each is one
+// The analyst queries (questions 1–4 and 7 of README.md's table). Each is one
 // Cypher statement that starts from an index lookup where it has an anchor
 // (`MATCH (n:Entity {id: $id})` uses the entity_id constraint), caps every
 // list it collects, and tells "no such node" from "a node of the wrong kind"
