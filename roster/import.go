@@ -16,9 +16,9 @@ import (
 // DefaultBatchSize is Options.BatchSize when none is given: roster rows per
 // transaction. On the benchmark roster (one node and three relationships a
 // row, bench/import_bench_test.go) 500, 1 000 and 2 000 rows ran at the same
-// speed within the noise of a shared 2-core machine, and 5 000 and 10 000
-// 15–30 % slower; 1 000 is the middle of the fast range, and a failed or
-// retried batch costs little.
+// speed within noise, and 5 000 and 10 000 slower (roster/README.md has the
+// figures); 1 000 is the middle of the fast range, and a failed or retried
+// batch costs little.
 const DefaultBatchSize = 1000
 
 // Options tune an import.

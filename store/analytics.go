@@ -36,9 +36,9 @@ type ClusterExpert struct {
 }
 
 // Experts come in name order, and a hub cluster is served by a third of all
-// experts: finding them all from the cluster side and sorting them (44 000
-// SERVES rows, 300 000 db hits, 140 ms on the benchmark graph) to keep 50
-// is mostly wasted. Walking the Expert name index in order and keeping the
+// experts: finding them all from the cluster side and sorting them (tens of
+// thousands of SERVES rows; bench/README.md has the figures) to keep 50 is
+// mostly wasted. Walking the Expert name index in order and keeping the
 // experts who serve the cluster finds the first 50 after a few hundred
 // checks – but for a cluster served by few experts that walk would go
 // through them all. So the statement estimates, from degrees and the count

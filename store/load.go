@@ -51,11 +51,11 @@ func (s *Store) Load(ctx context.Context, d *castgraph.Dataset) (LoadStats, erro
 }
 
 // DefaultBatchSize is LoadOptions.BatchSize when none is given. Loading the
-// default synthetic graph (1.13M rows) into a fresh Neo4j with a 4g heap on
-// a 2-core machine ran at 14 500 rows/s with 1 000 rows per transaction and
-// at 18 100–18 700 rows/s with 5 000, 10 000 and 20 000 (the same within
-// noise); 5 000 is the smallest of those, so a failed or retried batch
-// costs least and the server holds the least per transaction.
+// default synthetic graph was markedly slower with 1 000 rows per
+// transaction than with 5 000, 10 000 or 20 000, which ran the same within
+// noise (bench/README.md has the figures); 5 000 is the smallest of those,
+// so a failed or retried batch costs least and the server holds the least
+// per transaction.
 const DefaultBatchSize = 5000
 
 // LoadOptions tunes LoadBatches.

@@ -16,10 +16,11 @@ import (
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j/dbtype"
 )
 
-// Page-size caps: asking for more is an INVALID_ARGUMENT error, never a silent cut.
+// Page-size caps (castgraph's page.go has them all): asking for more is an
+// INVALID_ARGUMENT error, never a silent cut.
 const (
-	MaxPageSize = 500  // lists of a kind
-	MaxRelated  = 1000 // relationships of one node
+	MaxPageSize = castgraph.MaxListPage    // lists of a kind
+	MaxRelated  = castgraph.MaxRelatedPage // relationships of one node
 )
 
 // PageQuery asks for one window of an ordered, filtered list of nodes: the
@@ -518,8 +519,9 @@ func (s *Store) ListWith(ctx context.Context, kind castgraph.Kind, q PageQuery, 
 // nodeReturn is how a list statement returns its node n: whole, or
 // projected to the fields asked (then read as a node of the kind). The
 // statements sort and cut before they project: sorting the projection would
-// both lose the index order the planner can stream (a 12 ms sort instead of
-// a 1 ms walk) and sort by fields the projection left out.
+// both lose the index order the planner can stream (a sort of every match
+// instead of a walk that stops at the page) and sort by fields the
+// projection left out.
 type nodeReturn struct {
 	expr    string
 	kind    castgraph.Kind
@@ -591,7 +593,7 @@ func (r listReturn) read(recs []*neo4j.Record, w *window) (*Page, map[*castgraph
 // condition out of q.Where.
 func (b *cypherBuilder) compileList(kind castgraph.Kind, q *PageQuery) (*anchored, *window, error) {
 	anch := b.listMatch(kind, q)
-	w, err := b.compileWindow(target{kind: kind}, "n", "list:"+string(kind), *q, 20, MaxPageSize)
+	w, err := b.compileWindow(target{kind: kind}, "n", "list:"+string(kind), *q, castgraph.DefaultListPage, MaxPageSize)
 	return anch, w, err
 }
 

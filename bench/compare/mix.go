@@ -135,11 +135,12 @@ const first = 20
 // The floor of the relationship filter picks its plan by the size of the
 // cluster, as a person who knows the graph would. Walking experts in name
 // order and stopping at the 20th that serves the cluster is cheap when many
-// experts do (4 ms against 20 to 60 ms for the synthetic clusters, which
-// hold 877 enterprises and more in their chains) and hopeless when almost
-// none do (630 ms for a cluster with 2 enterprises, which the walk from the
-// cluster answers in 1.5 ms). No single statement gets both: the planner does not choose
-// between the branches of a UNION by a count. Both statements run in one
+// experts do (several times faster than the walk from the cluster for the
+// synthetic clusters) and hopeless when almost none do (it reads the whole
+// index for a cluster with 2 enterprises, which the walk from the cluster
+// answers at once); README.md has the figures. No single statement gets
+// both: the planner does not choose between the branches of a UNION by a
+// count. Both statements run in one
 // read transaction.
 const relWalkFrom = 500
 
@@ -148,8 +149,8 @@ const (
 MATCH (c)<-[:PART_OF]-(ch:IndustryChain)
 RETURN sum(COUNT { (ch)<-[:IN_CHAIN]-() }) AS reach`
 	// Without the hint the planner may scan every expert, test each and sort
-	// (530 ms for the biggest cluster instead of 4 ms), depending on how the
-	// rows are returned.
+	// (two orders of magnitude slower for the biggest cluster), depending on
+	// how the rows are returned.
 	relWalk = `MATCH (x:Expert) USING INDEX x:Expert(name, id)
 WHERE x.name IS NOT NULL AND x.id IS NOT NULL
   AND EXISTS { (x)-[:SERVES]->(:Enterprise)-[:IN_CHAIN]->(:IndustryChain)-[:PART_OF]->(c:IndustryCluster {id: $c}) }

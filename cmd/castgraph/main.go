@@ -188,7 +188,7 @@ func load(ctx context.Context, args []string, log *slog.Logger) error {
 // serverGCPercent is the garbage collector's target for the server when
 // GOGC does not set one: its live heap is small (tens of MB) and every
 // request allocates afresh, so collecting a quarter as often trades a little
-// memory for CPU (10 to 15% more requests a second under load, bench/compare).
+// memory for CPU (more requests a second under load: bench/compare/README.md).
 const serverGCPercent = 400
 
 func serve(ctx context.Context, args []string, log *slog.Logger) error {
