@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/castgraph/castgraph"
 	"github.com/castgraph/castgraph/store"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -105,14 +106,14 @@ func (c *coster) field(f *ast.Field, at costCtx) int {
 			page, ok = argInt(args, "last")
 		}
 		if !ok {
-			page = defaultRelatedPage
+			page = castgraph.DefaultRelatedPage
 			if at.root {
-				page = defaultListPage
+				page = castgraph.DefaultListPage
 			}
 		}
-		maxPage := store.MaxRelated
+		maxPage := castgraph.MaxRelatedPage
 		if at.root {
-			maxPage = store.MaxPageSize
+			maxPage = castgraph.MaxListPage
 		}
 		switch {
 		case page < 0 || page > maxPage:

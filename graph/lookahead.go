@@ -36,9 +36,6 @@ func readAhead(ctx context.Context, op *graphql.OperationContext, kind castgraph
 // 500 × 1000 × 1000 do not (their levels go one statement each).
 const maxTreeRows = 200_000
 
-// defaultRelatedPage is a relationship field's page size when the query
-// gives neither first nor last (store.RelatedPages' default).
-const defaultRelatedPage = 100
 
 // lookAhead reads ahead for nodes a root field already has (node(id)): the
 // branches below them in one statement.
@@ -112,7 +109,7 @@ func branchesOf(ctx context.Context, op *graphql.OperationContext, kind castgrap
 		if !ok {
 			continue
 		}
-		below := rows * args.pageSize(defaultRelatedPage)
+		below := rows * args.pageSize(castgraph.DefaultRelatedPage)
 		if below > maxTreeRows {
 			continue
 		}

@@ -106,10 +106,6 @@ func pageInfo(p *store.Page) *model.PageInfo {
 	return info
 }
 
-// defaultListPage is a list's page size when the query gives neither first
-// nor last (store.List's default).
-const defaultListPage = 20
-
 // list answers a Query list field, reading only the fields asked of its
 // nodes; totalCount is counted only when asked (in the page's transaction).
 // The relationship fields asked of the page's nodes, and theirs below, are
@@ -130,7 +126,7 @@ func (r *Resolver) list(ctx context.Context, kind castgraph.Kind, args pageArgs)
 		return store.EmptyPage(), count, store.CheckList(kind, q)
 	}
 	q.Fields = fieldsOf(conn.op, kind, conn.typeName, conn.sel)
-	branches := readAhead(ctx, conn.op, kind, nodeSelections(conn.op, conn.typeName, conn.sel), args.pageSize(defaultListPage))
+	branches := readAhead(ctx, conn.op, kind, nodeSelections(conn.op, conn.typeName, conn.sel), args.pageSize(castgraph.DefaultListPage))
 	res, err := r.Store.ListWith(ctx, kind, q, store.ListOptions{Count: conn.asksCount(), Branches: branches})
 	if err != nil {
 		return nil, nil, err

@@ -257,7 +257,7 @@ func schema() string {
 			if !e.outgoing {
 				dir = "incoming"
 			}
-			fmt.Fprintf(&b, "  %s%s(%s): %s!\n", indentDoc(fmt.Sprintf("%s (%s): %s "+windowDoc, e.spec.Type, dir, e.spec.Doc, 100, 1000)),
+			fmt.Fprintf(&b, "  %s%s(%s): %s!\n", indentDoc(fmt.Sprintf("%s (%s): %s "+windowDoc, e.spec.Type, dir, e.spec.Doc, castgraph.DefaultRelatedPage, castgraph.MaxRelatedPage)),
 				e.field, windowArgs(e.other), e.connectionType())
 		}
 		b.WriteString("}\n\n")
@@ -330,7 +330,7 @@ func schema() string {
 	b.WriteString("extend type Query {\n")
 	for _, ks := range castgraph.Kinds {
 		fmt.Fprintf(&b, "  %s%s(%s%s): %sConnection!\n",
-			indentDoc(fmt.Sprintf("%s nodes, by %s unless orderBy says otherwise; name matches names and aliases containing it. "+windowDoc, ks.Kind, strings.Join(ks.OrderFields(), ", "), 20, 500)),
+			indentDoc(fmt.Sprintf("%s nodes, by %s unless orderBy says otherwise; name matches names and aliases containing it. "+windowDoc, ks.Kind, strings.Join(ks.OrderFields(), ", "), castgraph.DefaultListPage, castgraph.MaxListPage)),
 			listField(ks.Kind), "name: String, ", windowArgs(string(ks.Kind)), ks.Kind)
 	}
 	b.WriteString("}\n\nextend type Mutation {\n")
