@@ -23,7 +23,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"math"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -34,6 +33,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/castgraph/castgraph/bench"
 	"github.com/castgraph/castgraph/devdb"
 	"github.com/castgraph/castgraph/graph"
 	"github.com/castgraph/castgraph/neo4jenv"
@@ -289,8 +289,8 @@ func run(b *testing.B, cases ...benchCase) {
 			}
 			b.StopTimer()
 			slices.Sort(lat)
-			b.ReportMetric(ms(percentile(lat, 50)), "p50-ms")
-			b.ReportMetric(ms(percentile(lat, 99)), "p99-ms")
+			b.ReportMetric(ms(bench.Percentile(lat, 50)), "p50-ms")
+			b.ReportMetric(ms(bench.Percentile(lat, 99)), "p99-ms")
 		})
 	}
 }
@@ -325,15 +325,6 @@ func (e *env) do(body []byte, nonEmpty []string) error {
 		return fmt.Errorf("empty answer at %s: %.500s", strings.Join(nonEmpty, "."), raw)
 	}
 	return nil
-}
-
-// percentile is the nearest-rank percentile of sorted latencies.
-func percentile(sorted []time.Duration, p float64) time.Duration {
-	if len(sorted) == 0 {
-		return 0
-	}
-	i := int(math.Ceil(p/100*float64(len(sorted)))) - 1
-	return sorted[max(0, min(i, len(sorted)-1))]
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

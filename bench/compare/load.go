@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"net"
 	"net/http"
 	"net/url"
@@ -15,6 +14,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/castgraph/castgraph/bench"
 )
 
 // The systems, in the order of the table and chart.
@@ -235,21 +236,12 @@ func load(ctx context.Context, t target, q *query, c int, d time.Duration, maxRe
 		}
 		res.mean = sum / time.Duration(len(all))
 		res.min, res.max = all[0], all[len(all)-1]
-		res.p50, res.p90, res.p99 = percentile(all, 50), percentile(all, 90), percentile(all, 99)
+		res.p50, res.p90, res.p99 = bench.Percentile(all, 50), bench.Percentile(all, 90), bench.Percentile(all, 99)
 	}
 	if res.firstError != "" {
 		logf("%s %s c=%d: %d errors, the first: %s", q.name, t.name(), c, res.errors, res.firstError)
 	}
 	return res
-}
-
-// percentile is the nearest-rank percentile of sorted latencies.
-func percentile(sorted []time.Duration, p float64) time.Duration {
-	if len(sorted) == 0 {
-		return 0
-	}
-	i := int(math.Ceil(p/100*float64(len(sorted)))) - 1
-	return sorted[max(0, min(i, len(sorted)-1))]
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
