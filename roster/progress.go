@@ -12,7 +12,9 @@ import (
 // ProgressPrinter shows an import's progress on w: a bar with rows, rows/s
 // and the time left when w is a terminal, otherwise a plain line every
 // interval (for logs). The total is estimated from the share of the input
-// read so far (bytes of a text file, rows of a sheet's dimension).
+// read so far (bytes of a text file, rows of a sheet's dimension). It is the
+// project's one progress printer: `castgraph generate` shows its batched
+// load with it too.
 type ProgressPrinter struct {
 	w        io.Writer
 	bar      *progressbar.ProgressBar

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -13,6 +12,7 @@ import (
 	"time"
 
 	"github.com/castgraph/castgraph/devdb"
+	"github.com/castgraph/castgraph/roster"
 	"github.com/castgraph/castgraph/store"
 	"github.com/castgraph/castgraph/synth"
 )
@@ -86,10 +86,14 @@ func generate(ctx context.Context, args []string, log *slog.Logger) error {
 	}
 	defer s.Close(context.Background())
 
-	p := newProgress(os.Stderr, nodes+rels)
+	p := roster.NewProgressPrinter(os.Stderr, "generate", 0)
 	start := time.Now()
-	stats, err := s.LoadBatches(ctx, g.Datasets(*batch), store.LoadOptions{BatchSize: *batch, Progress: p.update})
-	p.done()
+	total := nodes + rels
+	progress := func(st store.LoadStats) {
+		p.Update(roster.Progress{Rows: st.Rows(), OK: st.Rows(), Fraction: float64(st.Rows()) / float64(max(total, 1)), Elapsed: time.Since(start), Pass: 1})
+	}
+	stats, err := s.LoadBatches(ctx, g.Datasets(*batch), store.LoadOptions{BatchSize: *batch, Progress: progress})
+	p.Done()
 	if err != nil {
 		return err
 	}
@@ -121,51 +125,4 @@ func useBenchDB() error {
 		}
 	}
 	return nil
-}
-
-// progress writes rows, rows/s and the time left: on a terminal one line
-// rewritten after every batch, otherwise a line every 10 seconds.
-type progress struct {
-	w         io.Writer
-	total     int
-	start     time.Time
-	last      time.Time
-	tty       bool
-	wroteLine bool
-}
-
-func newProgress(w *os.File, total int) *progress {
-	fi, err := w.Stat()
-	tty := err == nil && fi.Mode()&os.ModeCharDevice != 0
-	now := time.Now()
-	return &progress{w: w, total: total, start: now, last: now, tty: tty}
-}
-
-func (p *progress) update(st store.LoadStats) {
-	now := time.Now()
-	if !p.tty && now.Sub(p.last) < 10*time.Second && st.Rows() < p.total {
-		return
-	}
-	p.last = now
-	elapsed := now.Sub(p.start).Seconds()
-	rate := float64(st.Rows()) / max(elapsed, 1e-9)
-	eta := "?"
-	if rate > 0 {
-		eta = (time.Duration(float64(p.total-st.Rows())/rate) * time.Second).Round(time.Second).String()
-	}
-	line := fmt.Sprintf("%d/%d rows (%.1f%%), %.0f rows/s, %s elapsed, ETA %s",
-		st.Rows(), p.total, 100*float64(st.Rows())/float64(max(p.total, 1)), rate,
-		(time.Duration(elapsed) * time.Second).Round(time.Second), eta)
-	if p.tty {
-		fmt.Fprintf(p.w, "\r\033[K%s", line)
-		p.wroteLine = true
-	} else {
-		fmt.Fprintln(p.w, line)
-	}
-}
-
-func (p *progress) done() {
-	if p.wroteLine {
-		fmt.Fprintln(p.w)
-	}
 }
