@@ -36,7 +36,6 @@ func readAhead(ctx context.Context, op *graphql.OperationContext, kind castgraph
 // 500 × 1000 × 1000 do not (their levels go one statement each).
 const maxTreeRows = 200_000
 
-
 // lookAhead reads ahead for nodes a root field already has (node(id)): the
 // branches below them in one statement.
 func (r *Resolver) lookAhead(ctx context.Context, kind castgraph.Kind, nodes []*castgraph.Node, nodeSel ast.SelectionSet) {
