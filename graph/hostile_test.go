@@ -9,38 +9,8 @@ import (
 	"testing"
 
 	"github.com/castgraph/castgraph/graph"
+	"github.com/castgraph/castgraph/hostile"
 )
-
-// nested asks relationship fields levels deep, page each (0: the default).
-func nested(levels, page int) string {
-	arg := ""
-	if page > 0 {
-		arg = fmt.Sprintf("(first: %d)", page)
-	}
-	open := strings.Repeat("memberOf"+arg+" { nodes { members"+arg+" { nodes { ... on Expert { ", levels/2)
-	return "{ experts" + arg + " { nodes { " + open + "name" + strings.Repeat(" } } } } }", levels/2) + " } } }"
-}
-
-// fragmentBomb is a document of fragments that each spread the one below
-// twice: 2^levels fields from a few kilobytes.
-func fragmentBomb(levels int) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "{ ...F%d }\nfragment F0 on Query { experts { totalCount } }\n", levels)
-	for i := 1; i <= levels; i++ {
-		fmt.Fprintf(&b, "fragment F%d on Query { ...F%d ...F%d }\n", i, i-1, i-1)
-	}
-	return b.String()
-}
-
-func aliased(n int, field string) string {
-	var b strings.Builder
-	b.WriteString("{")
-	for i := range n {
-		fmt.Fprintf(&b, " a%d: %s", i, field)
-	}
-	b.WriteString(" }")
-	return b.String()
-}
 
 // TestHostile_RefusedBeforeAnyStatementRuns sends the attacks of the
 // hostile-traffic review: each is refused with LIMIT_EXCEEDED naming its
@@ -50,17 +20,17 @@ func TestHostile_RefusedBeforeAnyStatementRuns(t *testing.T) {
 	for _, tc := range []struct {
 		name, query, limit string
 	}{
-		{"relationships nested 8 deep at the default page", nested(8, 0), "depth"},
-		{"relationships nested 6 deep at the default page", nested(6, 0), "cost"},
-		{"first: 500 over 4 levels", nested(4, 500), "cost"},
-		{"50 levels", nested(50, 0), "depth"},
-		{"200 levels of first: 1", nested(200, 1), "depth"},
-		{"30 levels of first: 1", nested(30, 1), "depth"},
-		{"fragments doubling 40 times", fragmentBomb(40), "rootFields"},
+		{"relationships nested 8 deep at the default page", hostile.Nested(8, 0), "depth"},
+		{"relationships nested 6 deep at the default page", hostile.Nested(6, 0), "cost"},
+		{"first: 500 over 4 levels", hostile.Nested(4, 500), "cost"},
+		{"50 levels", hostile.Nested(50, 0), "depth"},
+		{"200 levels of first: 1", hostile.Nested(200, 1), "depth"},
+		{"30 levels of first: 1", hostile.Nested(30, 1), "depth"},
+		{"fragments doubling 40 times", hostile.FragmentBomb(40), "rootFields"},
 		{"10 000 copies of a root field", "{" + strings.Repeat(" experts { totalCount }", 10_000) + " }", "documentBytes"},
-		{"1 000 aliased root fields", aliased(1000, "experts { totalCount }"), "tokens"},
-		{"1 000 aliased root fields, small", aliased(1000, "__typename"), "rootFields"},
-		{"100 aliased node lookups", aliased(100, `node(id: "x") { id }`), "rootFields"},
+		{"1 000 aliased root fields", hostile.Aliased(1000, "experts { totalCount }"), "tokens"},
+		{"1 000 aliased root fields, small", hostile.Aliased(1000, "__typename"), "rootFields"},
+		{"100 aliased node lookups", hostile.Aliased(100, `node(id: "x") { id }`), "rootFields"},
 		{"500 aliases in one node", "{ node(id: \"x\") {" + strings.Repeat(" n: id", 500) + " } }", "aliases"},
 		{"a relationship field asked 1 000 times", "{ experts(first: 1) { nodes {" + strings.Repeat(" memberOf { totalCount }", 1000) + " } } }", "fields"},
 	} {

@@ -1,14 +1,9 @@
 package hostile_test
 
 import (
-	"archive/zip"
 	"bytes"
-	"compress/flate"
-	"context"
 	"encoding/json"
 	"fmt"
-	"hash/crc32"
-	"io"
 	"net/http"
 	"strings"
 	"sync"
@@ -16,6 +11,7 @@ import (
 	"time"
 
 	"github.com/castgraph/castgraph"
+	"github.com/castgraph/castgraph/hostile"
 	"github.com/castgraph/castgraph/store/storetest"
 )
 
@@ -45,14 +41,14 @@ func TestHostile_TheServerStandsUp(t *testing.T) {
 	orDoc := "{ experts(where: {OR: " + strings.ReplaceAll(strings.ReplaceAll(string(orText), `"name"`, "name"), `"eq"`, "eq") + "}) { totalCount } }"
 
 	attacks := []attack{
-		{"relationships 8 deep at the default page", post(nested(8, 0), nil), 200, castgraph.ELIMIT},
-		{"relationships 6 deep at the default page", post(nested(6, 0), nil), 200, castgraph.ELIMIT},
-		{"first: 500 over 4 levels", post(nested(4, 500), nil), 200, castgraph.ELIMIT},
-		{"50 levels", post(nested(50, 0), nil), 200, castgraph.ELIMIT},
-		{"200 levels of first: 1", post(nested(200, 1), nil), 200, castgraph.ELIMIT},
-		{"fragments doubling 60 times", post(fragmentBomb(60), nil), 200, castgraph.ELIMIT},
+		{"relationships 8 deep at the default page", post(hostile.Nested(8, 0), nil), 200, castgraph.ELIMIT},
+		{"relationships 6 deep at the default page", post(hostile.Nested(6, 0), nil), 200, castgraph.ELIMIT},
+		{"first: 500 over 4 levels", post(hostile.Nested(4, 500), nil), 200, castgraph.ELIMIT},
+		{"50 levels", post(hostile.Nested(50, 0), nil), 200, castgraph.ELIMIT},
+		{"200 levels of first: 1", post(hostile.Nested(200, 1), nil), 200, castgraph.ELIMIT},
+		{"fragments doubling 60 times", post(hostile.FragmentBomb(60), nil), 200, castgraph.ELIMIT},
 		{"10 000 copies of a root field", post("{"+strings.Repeat(" experts { totalCount }", 10_000)+" }", nil), 200, castgraph.ELIMIT},
-		{"1 000 aliased root fields", post(aliased(1000, "experts { totalCount }"), nil), 200, castgraph.ELIMIT},
+		{"1 000 aliased root fields", post(hostile.Aliased(1000, "experts { totalCount }"), nil), 200, castgraph.ELIMIT},
 		{"100 000 aliases", post("{ node(id: \"x\") {"+strings.Repeat(" a: id", 100_000)+" } }", nil), 200, castgraph.ELIMIT},
 		{"a 10 000-branch OR in the document", post(orDoc, nil), 200, castgraph.ELIMIT},
 		{"a 10 000-branch OR in a variable", post(`query($w: ExpertFilter) { experts(where: $w) { totalCount } }`, map[string]any{"w": map[string]any{"OR": or}}), 200, castgraph.EINVALID},
@@ -76,8 +72,8 @@ func TestHostile_TheServerStandsUp(t *testing.T) {
 			return s.send(t, req)
 		}, 401, castgraph.EUNAUTHENTICATED},
 		{"an anonymous write", post(`mutation { createSociety(input: {name: "匿名写入"}) { id } }`, nil), 200, castgraph.EUNAUTHENTICATED},
-		{"an XLSX declaring 15 GiB", func() answer { return s.upload(t, "bomb.xlsx", xlsxBomb(t, 15<<30, 0), true) }, 200, castgraph.EINVALID},
-		{"an XLSX inflating to 256 MiB", func() answer { return s.upload(t, "zeros.xlsx", xlsxBomb(t, 0, 256<<20), true) }, 200, castgraph.EINVALID},
+		{"an XLSX declaring 15 GiB", func() answer { return s.upload(t, "bomb.xlsx", xlsx(t, 15<<30, 0), true) }, 200, castgraph.EINVALID},
+		{"an XLSX inflating to 256 MiB", func() answer { return s.upload(t, "zeros.xlsx", xlsx(t, 0, 256<<20), true) }, 200, castgraph.EINVALID},
 	}
 	for _, a := range attacks {
 		t.Run(a.name, func(t *testing.T) {
@@ -93,15 +89,10 @@ func TestHostile_TheServerStandsUp(t *testing.T) {
 	}
 
 	t.Run("a client that leaves stops its work on Neo4j", func(t *testing.T) {
-		enterprise := slowWorld(t)
-		nowhere := map[string]any{"name": map[string]any{"eq": "no such name"}}
-		fellows := func(inner map[string]any) map[string]any {
-			return map[string]any{"serves": map[string]any{"some": map[string]any{
-				"id": map[string]any{"eq": enterprise}, "servedBy": map[string]any{"some": inner}}}}
-		}
+		slow := storetest.SlowFilter(t, storetest.MustOpen(t))
 		body, _ := json.Marshal(map[string]any{
 			"query":     `query($w: ExpertFilter) { experts(where: $w) { totalCount } }`,
-			"variables": map[string]any{"w": fellows(fellows(nowhere))},
+			"variables": map[string]any{"w": slow},
 		})
 		ctx, cancel := withTimeout(2 * time.Second)
 		defer cancel()
@@ -167,98 +158,11 @@ func TestHostile_TheServerStandsUp(t *testing.T) {
 	})
 }
 
-// slowWorld loads an enterprise served by 2 000 experts (taken out when the
-// test ends) and returns its id: a filter through it that matches nothing
-// walks 2 000³ paths.
-func slowWorld(t *testing.T) string {
+func xlsx(t *testing.T, declared, real uint64) []byte {
 	t.Helper()
-	s := storetest.MustOpen(t)
-	tag := fmt.Sprintf("hostile-test-%d", time.Now().UnixNano())
-	d := &castgraph.Dataset{Source: tag}
-	enterprise := "enterprise/" + tag
-	d.Nodes = append(d.Nodes, castgraph.DatasetNode{ID: enterprise, Kind: "Enterprise", Name: "攻击测试企业 " + tag, Source: tag})
-	for i := range 2000 {
-		id := fmt.Sprintf("expert/%s-%d", tag, i)
-		d.Nodes = append(d.Nodes, castgraph.DatasetNode{ID: id, Kind: "Expert", Name: fmt.Sprintf("攻击专家 %s %d", tag, i), Source: tag})
-		d.Relationships = append(d.Relationships, castgraph.DatasetRelship{Type: "SERVES", From: id, To: enterprise, Source: tag})
-	}
-	if _, err := s.Load(context.Background(), d); err != nil {
-		t.Fatalf("load: %v", err)
-	}
-	t.Cleanup(func() { storetest.Forget(t, tag) })
-	return enterprise
-}
-
-// nested asks relationship fields levels deep, page each (0: the default).
-func nested(levels, page int) string {
-	arg := ""
-	if page > 0 {
-		arg = fmt.Sprintf("(first: %d)", page)
-	}
-	open := strings.Repeat("memberOf"+arg+" { nodes { members"+arg+" { nodes { ... on Expert { ", levels/2)
-	return "{ experts" + arg + " { nodes { " + open + "name" + strings.Repeat(" } } } } }", levels/2) + " } } }"
-}
-
-// fragmentBomb is fragments that each spread the one below twice.
-func fragmentBomb(levels int) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "{ ...F%d }\nfragment F0 on Query { experts { totalCount } }\n", levels)
-	for i := 1; i <= levels; i++ {
-		fmt.Fprintf(&b, "fragment F%d on Query { ...F%d ...F%d }\n", i, i-1, i-1)
-	}
-	return b.String()
-}
-
-func aliased(n int, field string) string {
-	var b strings.Builder
-	b.WriteString("{")
-	for i := range n {
-		fmt.Fprintf(&b, " a%d: %s", i, field)
-	}
-	b.WriteString(" }")
-	return b.String()
-}
-
-// xlsxBomb is a workbook whose sheet either declares `declared` bytes
-// (holding a few) or truly inflates to `real` bytes of zeros.
-func xlsxBomb(t *testing.T, declared, real uint64) []byte {
-	t.Helper()
-	var sheet bytes.Buffer
-	fw, _ := flate.NewWriter(&sheet, flate.BestCompression)
-	crc := crc32.NewIEEE()
-	var size uint64
-	write := func(p []byte) {
-		_, _ = fw.Write(p)
-		_, _ = crc.Write(p)
-		size += uint64(len(p))
-	}
-	write([]byte(`<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>`))
-	zeros := make([]byte, 1<<20)
-	for written := uint64(0); written < real; written += uint64(len(zeros)) {
-		write(zeros)
-	}
-	write([]byte(`</sheetData></worksheet>`))
-	_ = fw.Close()
-	if declared == 0 {
-		declared = size
-	}
-	var out bytes.Buffer
-	zw := zip.NewWriter(&out)
-	for name, text := range map[string]string{
-		"[Content_Types].xml": `<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/></Types>`,
-		"xl/workbook.xml":     `<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheets><sheet name="Sheet1" sheetId="1"/></sheets></workbook>`,
-	} {
-		w, _ := zw.Create(name)
-		_, _ = io.WriteString(w, text)
-	}
-	w, err := zw.CreateRaw(&zip.FileHeader{Name: "xl/worksheets/sheet1.xml", Method: zip.Deflate, CRC32: crc.Sum32(),
-		CompressedSize64: uint64(sheet.Len()), UncompressedSize64: declared})
+	b, err := hostile.XLSXBomb(declared, real)
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, _ = w.Write(sheet.Bytes())
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return out.Bytes()
+	return b
 }

@@ -5,5 +5,6 @@
 // oversized and malformed bodies, cross-site uploads, zip bombs, clients that
 // leave, crowds. The suite checks each is refused with its code, that the
 // server keeps answering within its memory bound, and that Neo4j is left
-// with nothing running. The package has no code of its own.
+// with nothing running. The package's own code builds the hostile documents
+// and files, which graph's in-process tests send too.
 package hostile

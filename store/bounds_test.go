@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"context"
-	"fmt"
 	"testing"
 	"time"
 
@@ -11,46 +10,8 @@ import (
 	"github.com/castgraph/castgraph/store/storetest"
 )
 
-// slowWorld is an enterprise served by 2 000 experts: the filter below asks,
-// for each expert, whether an expert serving an enterprise that an expert
-// serving their enterprise serves has a name that nobody has, so Neo4j walks
-// 2 000³ paths — minutes of work unless something stops it.
-type slowWorld struct {
-	enterprise string
-}
-
-func newSlowWorld(t *testing.T) slowWorld {
-	t.Helper()
-	s := storetest.MustOpen(t)
-	tag := fmt.Sprintf("bounds-test-%d", time.Now().UnixNano())
-	d := &castgraph.Dataset{Source: tag}
-	enterprise := "enterprise/" + tag
-	d.Nodes = append(d.Nodes, castgraph.DatasetNode{ID: enterprise, Kind: "Enterprise", Name: "界限测试企业 " + tag, Source: tag})
-	for i := range 2000 {
-		id := fmt.Sprintf("expert/%s-%d", tag, i)
-		d.Nodes = append(d.Nodes, castgraph.DatasetNode{ID: id, Kind: "Expert", Name: fmt.Sprintf("界限专家 %s %d", tag, i), Source: tag})
-		d.Relationships = append(d.Relationships, castgraph.DatasetRelship{Type: "SERVES", From: id, To: enterprise, Source: tag})
-	}
-	if _, err := s.Load(context.Background(), d); err != nil {
-		t.Fatalf("load: %v", err)
-	}
-	t.Cleanup(func() { storetest.Forget(t, tag) })
-	return slowWorld{enterprise: enterprise}
-}
-
-// slowQuery is a page of experts behind a filter that Neo4j takes minutes to
-// answer on the slow world.
-func slowQuery(w slowWorld) store.PageQuery {
-	nowhere := map[string]any{"name": map[string]any{"eq": "no such name"}}
-	fellows := func(inner map[string]any) map[string]any {
-		return map[string]any{"serves": map[string]any{"some": map[string]any{
-			"id": map[string]any{"eq": w.enterprise}, "servedBy": map[string]any{"some": inner}}}}
-	}
-	return store.PageQuery{Where: fellows(fellows(nowhere))}
-}
-
 // running counts the transactions on Neo4j that run a relationship filter
-// like slowQuery's.
+// like storetest.SlowFilter's.
 func running(t *testing.T) int {
 	t.Helper()
 	rows := storetest.Query(t, `SHOW TRANSACTIONS YIELD currentQuery WHERE currentQuery CONTAINS 'EXISTS { MATCH' AND NOT currentQuery STARTS WITH 'SHOW' RETURN count(*) AS n`, nil)
@@ -68,12 +29,12 @@ func eventually(limit time.Duration, cond func() bool) bool {
 }
 
 func TestBounds_TransactionTimeoutStopsTheWorkOnNeo4j(t *testing.T) {
-	w := newSlowWorld(t)
 	c := storetest.Config(t)
 	c.ReadTimeout = 2 * time.Second
 	s := storetest.MustOpenWith(t, c)
+	slow := store.PageQuery{Where: storetest.SlowFilter(t, s)}
 
-	_, err := s.List(context.Background(), "Expert", slowQuery(w))
+	_, err := s.List(context.Background(), "Expert", slow)
 	if code := castgraph.ErrorCode(err); code != castgraph.ETIMEOUT {
 		t.Fatalf("got %v (%s), want TIMEOUT", err, code)
 	}
@@ -83,14 +44,14 @@ func TestBounds_TransactionTimeoutStopsTheWorkOnNeo4j(t *testing.T) {
 }
 
 func TestBounds_CancellingTheContextStopsTheWorkOnNeo4j(t *testing.T) {
-	w := newSlowWorld(t)
 	s := storetest.MustOpen(t)
+	slow := store.PageQuery{Where: storetest.SlowFilter(t, s)}
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	done := make(chan error, 1)
 	go func() {
-		_, err := s.List(ctx, "Expert", slowQuery(w))
+		_, err := s.List(ctx, "Expert", slow)
 		done <- err
 	}()
 	if !eventually(10*time.Second, func() bool { return running(t) > 0 }) {
@@ -106,16 +67,16 @@ func TestBounds_CancellingTheContextStopsTheWorkOnNeo4j(t *testing.T) {
 }
 
 func TestBounds_OverloadedWhenEverySlotIsTaken(t *testing.T) {
-	w := newSlowWorld(t)
 	c := storetest.Config(t)
 	c.MaxInFlight, c.QueueWait = 1, 200*time.Millisecond
 	s := storetest.MustOpenWith(t, c)
+	slow := store.PageQuery{Where: storetest.SlowFilter(t, s)}
 
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		_, _ = s.List(ctx, "Expert", slowQuery(w))
+		_, _ = s.List(ctx, "Expert", slow)
 	}()
 	t.Cleanup(func() { cancel(); <-done })
 	if !eventually(10*time.Second, func() bool { return running(t) > 0 }) {
@@ -128,14 +89,14 @@ func TestBounds_OverloadedWhenEverySlotIsTaken(t *testing.T) {
 }
 
 func TestBounds_ARequestsStatementsQueueBehindItsGate(t *testing.T) {
-	w := newSlowWorld(t)
 	s := storetest.MustOpen(t)
+	slow := store.PageQuery{Where: storetest.SlowFilter(t, s)}
 
 	ctx, cancel := context.WithCancel(store.WithRequestGate(context.Background(), 1))
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		_, _ = s.List(ctx, "Expert", slowQuery(w))
+		_, _ = s.List(ctx, "Expert", slow)
 	}()
 	t.Cleanup(func() { cancel(); <-done })
 	if !eventually(10*time.Second, func() bool { return running(t) > 0 }) {

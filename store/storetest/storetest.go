@@ -5,6 +5,7 @@ package storetest
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -12,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/castgraph/castgraph"
 	"github.com/castgraph/castgraph/neo4jenv"
 	"github.com/castgraph/castgraph/store"
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -72,19 +74,29 @@ func Logger() *slog.Logger {
 	return slog.New(slog.NewTextHandler(io.Discard, nil))
 }
 
-// Query runs read-only Cypher straight through the driver, for tests that
-// check what the database holds beneath the API.
-func Query(t testing.TB, cypher string, params map[string]any) []map[string]any {
+// run runs statements straight through a driver of their own, beneath
+// the store: reads routed to readers, writes to the leader.
+func run(t testing.TB, write bool, cypher string, params map[string]any) (*neo4j.EagerResult, error) {
 	t.Helper()
 	c := Config(t)
 	ctx := context.Background()
 	driver, err := neo4j.NewDriverWithContext(c.URI, neo4j.BasicAuth(c.User, c.Password, ""))
 	if err != nil {
-		t.Fatalf("driver: %v", err)
+		return nil, err
 	}
 	defer driver.Close(ctx)
-	res, err := neo4j.ExecuteQuery(ctx, driver, cypher, params, neo4j.EagerResultTransformer,
-		neo4j.ExecuteQueryWithDatabase(c.Database), neo4j.ExecuteQueryWithReadersRouting())
+	opts := []neo4j.ExecuteQueryConfigurationOption{neo4j.ExecuteQueryWithDatabase(c.Database)}
+	if !write {
+		opts = append(opts, neo4j.ExecuteQueryWithReadersRouting())
+	}
+	return neo4j.ExecuteQuery(ctx, driver, cypher, params, neo4j.EagerResultTransformer, opts...)
+}
+
+// Query runs read-only Cypher straight through the driver, for tests that
+// check what the database holds beneath the API.
+func Query(t testing.TB, cypher string, params map[string]any) []map[string]any {
+	t.Helper()
+	res, err := run(t, false, cypher, params)
 	if err != nil {
 		t.Fatalf("query %q: %v", cypher, err)
 	}
@@ -101,22 +113,13 @@ func Query(t testing.TB, cypher string, params map[string]any) []map[string]any 
 // that they can clean up after themselves without touching anyone else's.
 func Forget(t testing.TB, tag string) {
 	t.Helper()
-	c := Config(t)
-	ctx := context.Background()
-	driver, err := neo4j.NewDriverWithContext(c.URI, neo4j.BasicAuth(c.User, c.Password, ""))
-	if err != nil {
-		t.Errorf("driver: %v", err)
-		return
-	}
-	defer driver.Close(ctx)
 	for _, cypher := range []string{
 		`MATCH ()-[r]->() WHERE all(s IN r.sources WHERE s CONTAINS $tag) AND size(r.sources) > 0 DELETE r`,
 		`MATCH ()-[r]->() WHERE any(s IN r.sources WHERE s CONTAINS $tag) SET r.sources = [s IN r.sources WHERE NOT s CONTAINS $tag], r.assertions = [s IN coalesce(r.assertions, []) WHERE NOT s CONTAINS $tag]`,
 		`MATCH (n:Entity) WHERE all(s IN n.sources WHERE s CONTAINS $tag) AND size(n.sources) > 0 DETACH DELETE n`,
 		`MATCH (n:Entity) WHERE any(s IN n.sources WHERE s CONTAINS $tag) SET n.sources = [s IN n.sources WHERE NOT s CONTAINS $tag], n.assertions = [s IN coalesce(n.assertions, []) WHERE NOT s CONTAINS $tag]`,
 	} {
-		if _, err := neo4j.ExecuteQuery(ctx, driver, cypher, map[string]any{"tag": tag}, neo4j.EagerResultTransformer,
-			neo4j.ExecuteQueryWithDatabase(c.Database)); err != nil {
+		if _, err := run(t, true, cypher, map[string]any{"tag": tag}); err != nil {
 			t.Errorf("cleanup %q: %v", tag, err)
 		}
 	}
@@ -126,16 +129,7 @@ func Forget(t testing.TB, tag string) {
 // graph, which Forget cleans).
 func ForgetToken(t testing.TB, name string) {
 	t.Helper()
-	c := Config(t)
-	ctx := context.Background()
-	driver, err := neo4j.NewDriverWithContext(c.URI, neo4j.BasicAuth(c.User, c.Password, ""))
-	if err != nil {
-		t.Errorf("driver: %v", err)
-		return
-	}
-	defer driver.Close(ctx)
-	if _, err := neo4j.ExecuteQuery(ctx, driver, "MATCH (t:CastgraphToken {name: $name}) DELETE t", map[string]any{"name": name},
-		neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(c.Database)); err != nil {
+	if _, err := run(t, true, "MATCH (t:CastgraphToken {name: $name}) DELETE t", map[string]any{"name": name}); err != nil {
 		t.Errorf("forget token %q: %v", name, err)
 	}
 }
@@ -145,15 +139,35 @@ func ForgetToken(t testing.TB, name string) {
 // constraint to see the store make it again).
 func Exec(t testing.TB, cypher string, params map[string]any) {
 	t.Helper()
-	c := Config(t)
-	ctx := context.Background()
-	driver, err := neo4j.NewDriverWithContext(c.URI, neo4j.BasicAuth(c.User, c.Password, ""))
-	if err != nil {
-		t.Fatalf("driver: %v", err)
-	}
-	defer driver.Close(ctx)
-	if _, err := neo4j.ExecuteQuery(ctx, driver, cypher, params, neo4j.EagerResultTransformer,
-		neo4j.ExecuteQueryWithDatabase(c.Database)); err != nil {
+	if _, err := run(t, true, cypher, params); err != nil {
 		t.Fatalf("%q: %v", cypher, err)
 	}
+}
+
+// SlowFilter loads an enterprise served by 2 000 experts (taken out when the
+// test ends) and returns a filter on experts that matches nothing and that
+// Neo4j takes minutes to answer there: for each expert, whether an expert
+// serving an enterprise served by an expert serving its enterprise has a name
+// nobody has — 2 000³ paths. Tests of timeouts and cancellation run it.
+func SlowFilter(t testing.TB, s *store.Store) map[string]any {
+	t.Helper()
+	tag := fmt.Sprintf("slow-filter-test-%d", time.Now().UnixNano())
+	d := &castgraph.Dataset{Source: tag}
+	enterprise := "enterprise/" + tag
+	d.Nodes = append(d.Nodes, castgraph.DatasetNode{ID: enterprise, Kind: castgraph.KindEnterprise, Name: "慢查询测试企业 " + tag, Source: tag})
+	for i := range 2000 {
+		id := fmt.Sprintf("expert/%s-%d", tag, i)
+		d.Nodes = append(d.Nodes, castgraph.DatasetNode{ID: id, Kind: castgraph.KindExpert, Name: fmt.Sprintf("慢查询专家 %s %d", tag, i), Source: tag})
+		d.Relationships = append(d.Relationships, castgraph.DatasetRelship{Type: castgraph.RelServes, From: id, To: enterprise, Source: tag})
+	}
+	if _, err := s.Load(context.Background(), d); err != nil {
+		t.Fatalf("load the slow world: %v", err)
+	}
+	t.Cleanup(func() { Forget(t, tag) })
+	nowhere := map[string]any{"name": map[string]any{"eq": "no such name"}}
+	fellows := func(inner map[string]any) map[string]any {
+		return map[string]any{"serves": map[string]any{"some": map[string]any{
+			"id": map[string]any{"eq": enterprise}, "servedBy": map[string]any{"some": inner}}}}
+	}
+	return fellows(fellows(nowhere))
 }
