@@ -115,7 +115,7 @@ func newGraphQLHandler(s *store.Store, opts Options) http.Handler {
 		srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
 	}
 	// After the persisted-query extensions, which turn a hash into its document.
-	srv.Use(limitsExtension{limits: opts.Limits, schema: schema.Schema()})
+	srv.Use(newLimitsExtension(opts.Limits, schema.Schema()))
 	srv.SetParserTokenLimit(opts.Limits.MaxTokens)
 	srv.Use(&rowsInFlight{sem: semaphore.NewWeighted(opts.Bounds.RowsInFlight), limit: opts.Bounds.RowsInFlight, wait: opts.Bounds.QueueWait})
 	srv.Use(personalReads{store: s, log: opts.Log}) // records reads of personal fields: personalreads.go

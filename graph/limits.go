@@ -7,6 +7,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/castgraph/castgraph"
+	lru "github.com/hashicorp/golang-lru/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vektah/gqlparser/v2/parser"
@@ -86,6 +87,18 @@ func limitError(limit string, max, got int, hint string) *gqlerror.Error {
 type limitsExtension struct {
 	limits Limits
 	schema *ast.Schema
+	// passed remembers documents whose shape passed, so that a client's
+	// repeated query is not parsed a second time on every request (gqlgen
+	// caches its own parse). Bounded: passedDocuments entries of at most
+	// MaxDocumentBytes each.
+	passed *lru.Cache[string, struct{}]
+}
+
+const passedDocuments = 500
+
+func newLimitsExtension(l Limits, schema *ast.Schema) limitsExtension {
+	passed, _ := lru.New[string, struct{}](passedDocuments)
+	return limitsExtension{limits: l, schema: schema, passed: passed}
 }
 
 var (
@@ -105,6 +118,19 @@ func (e limitsExtension) MutateOperationParameters(ctx context.Context, params *
 	if n := len(params.Query); n > e.limits.MaxDocumentBytes {
 		return limitError("documentBytes", e.limits.MaxDocumentBytes, n, "")
 	}
+	key := params.OperationName + "\x00" + params.Query
+	if _, ok := e.passed.Get(key); ok {
+		return nil
+	}
+	if err := e.checkShape(params); err != nil {
+		return err
+	}
+	e.passed.Add(key, struct{}{})
+	return nil
+}
+
+// checkShape parses the document with the token limit and measures it.
+func (e limitsExtension) checkShape(params *graphql.RawParams) *gqlerror.Error {
 	doc, err := parser.ParseQueryWithTokenLimit(&ast.Source{Input: params.Query}, e.limits.MaxTokens)
 	if err != nil {
 		if strings.Contains(err.Error(), "token limit") {

@@ -110,7 +110,7 @@ func TestShape_CyclicFragmentsEnd(t *testing.T) {
 }
 
 func TestLimits_RefusedWithTheLimitAndBy_HowMuch(t *testing.T) {
-	e := limitsExtension{limits: Limits{MaxRootFields: 2}.withDefaults(), schema: testSchema}
+	e := newLimitsExtension(Limits{MaxRootFields: 2}.withDefaults(), testSchema)
 	for _, tc := range []struct {
 		query, limit string
 	}{
@@ -137,7 +137,7 @@ func TestLimits_RefusedWithTheLimitAndBy_HowMuch(t *testing.T) {
 }
 
 func TestLimits_CostRefusedBeforeWork(t *testing.T) {
-	e := limitsExtension{limits: DefaultLimits, schema: testSchema}
+	e := newLimitsExtension(DefaultLimits, testSchema)
 	op := operation(t, `{ experts(first: 500) { nodes { memberOf(first: 1000) { nodes { members(first: 10) { nodes { id } } } } } } }`, nil)
 	const want = 500 * (1 + 1000*(1+10))
 	err := e.MutateOperationContext(t.Context(), op)
@@ -157,7 +157,7 @@ func BenchmarkLimits_FragmentBomb(b *testing.B) {
 	for i := 1; i <= 60; i++ {
 		fmt.Fprintf(&sb, "fragment F%d on Query { ...F%d ...F%d }\n", i, i-1, i-1)
 	}
-	e := limitsExtension{limits: DefaultLimits, schema: testSchema}
+	e := newLimitsExtension(DefaultLimits, testSchema)
 	params := &graphql.RawParams{Query: sb.String()}
 	for b.Loop() {
 		if e.MutateOperationParameters(b.Context(), params) == nil {
@@ -207,7 +207,7 @@ func BenchmarkLimits_NestedQuery(b *testing.B) {
 	const query = `query Nested($c: ID!) { industryClusters(where: {id: {eq: $c}}, first: 20) { nodes { id name
   parts(first: 20) { nodes { ... on IndustryChain { id name enterprises(first: 20) { nodes { id name
   servedBy(first: 20) { nodes { id name } } } } } } } } } }`
-	e := limitsExtension{limits: DefaultLimits, schema: testSchema}
+	e := newLimitsExtension(DefaultLimits, testSchema)
 	op := operation(b, query, map[string]any{"c": "industry-cluster/x"})
 	params := &graphql.RawParams{Query: query}
 	for b.Loop() {
