@@ -50,19 +50,25 @@ func CheckCreditCode(code string) error {
 		}
 		return fmt.Errorf("a unified social credit code has 18 characters, %q has %d", code, n)
 	}
-	sum := 0
-	for i, r := range code {
-		v := strings.IndexRune(creditCodeChars, r)
-		if v < 0 {
+	for _, r := range code {
+		if !strings.ContainsRune(creditCodeChars, r) {
 			return fmt.Errorf("%q holds %q, which no unified social credit code has (they use 0-9 and A-Y without I, O, S, V, Z)", code, r)
 		}
-		if i < 17 {
-			sum += v * creditCodeWeights[i]
-		}
 	}
-	want := creditCodeChars[(31-sum%31)%31]
+	want := CreditCodeCheckChar(code[:17])
 	if code[17] != want {
 		return fmt.Errorf("%q fails the GB 32100-2015 check: its last character should be %c", code, want)
 	}
 	return nil
+}
+
+// CreditCodeCheckChar is the GB 32100-2015 check character of the first 17
+// characters of a code, which must be of the code's alphabet: what
+// CheckCreditCode compares, and what generators of synthetic codes append.
+func CreditCodeCheckChar(code17 string) byte {
+	sum := 0
+	for i := range 17 {
+		sum += strings.IndexByte(creditCodeChars, code17[i]) * creditCodeWeights[i]
+	}
+	return creditCodeChars[(31-sum%31)%31]
 }

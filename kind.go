@@ -13,6 +13,22 @@ import (
 // Kind is the kind of a node; its name is both the GraphQL type and the Neo4j label.
 type Kind string
 
+// Slug is the kind in kebab case, the prefix of ids: IndustryCluster →
+// industry-cluster. Every id of a node of the kind starts with it and "/".
+func (k Kind) Slug() string {
+	var b strings.Builder
+	for i, r := range string(k) {
+		if r >= 'A' && r <= 'Z' {
+			if i > 0 {
+				b.WriteByte('-')
+			}
+			r += 'a' - 'A'
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
 // The node kinds of the graph.
 const (
 	KindPlan            Kind = "Plan"

@@ -42,7 +42,7 @@ func newWorld(t *testing.T) *world {
 	t.Cleanup(func() { storetest.Forget(t, w.tag) })
 	src := "roster test " + w.tag
 	node := func(kind castgraph.Kind, slug, name string, aliases []string, props map[string]any) castgraph.DatasetNode {
-		return castgraph.DatasetNode{ID: store.KindSlug(kind) + "/" + w.tag + "-" + slug, Kind: kind, Name: name, Aliases: aliases, Props: props, Source: src}
+		return castgraph.DatasetNode{ID: kind.Slug() + "/" + w.tag + "-" + slug, Kind: kind, Name: name, Aliases: aliases, Props: props, Source: src}
 	}
 	d := &castgraph.Dataset{Source: src, Nodes: []castgraph.DatasetNode{
 		node(castgraph.KindSociety, "soc", w.n("测试学会"), []string{w.n("测学")}, map[string]any{"scope": "PROVINCIAL"}),

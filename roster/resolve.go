@@ -49,7 +49,7 @@ var referenceKinds = []castgraph.Kind{castgraph.KindSociety, castgraph.KindRegio
 // a hash of its natural key, so that every run makes the same id.
 func RosterID(kind castgraph.Kind, key string) string {
 	sum := sha256.Sum256([]byte(string(kind) + "\x00" + key))
-	return store.KindSlug(kind) + "/r-" + hex.EncodeToString(sum[:8])
+	return kind.Slug() + "/r-" + hex.EncodeToString(sum[:8])
 }
 
 // looseName folds the legal forms that may or may not name one company.

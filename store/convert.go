@@ -150,22 +150,7 @@ func paramsOf(props map[string]any) map[string]any {
 func newID(k castgraph.Kind) string {
 	b := make([]byte, 8)
 	_, _ = rand.Read(b)
-	return KindSlug(k) + "/" + hex.EncodeToString(b)
-}
-
-// KindSlug is the kind in kebab case, the prefix of generated ids: IndustryCluster → industry-cluster.
-func KindSlug(k castgraph.Kind) string {
-	var b strings.Builder
-	for i, r := range string(k) {
-		if r >= 'A' && r <= 'Z' {
-			if i > 0 {
-				b.WriteByte('-')
-			}
-			r += 'a' - 'A'
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
+	return k.Slug() + "/" + hex.EncodeToString(b)
 }
 
 func aliasText(aliases []string) string { return strings.Join(aliases, " ") }

@@ -34,7 +34,7 @@ const schemaVersion = 4
 func schema() []schemaItem {
 	items := []schemaItem{{"entity_id", "CREATE CONSTRAINT entity_id IF NOT EXISTS FOR (n:Entity) REQUIRE n.id IS UNIQUE"}}
 	for _, ks := range castgraph.Kinds {
-		slug := strings.ReplaceAll(KindSlug(ks.Kind), "-", "_")
+		slug := strings.ReplaceAll(ks.Kind.Slug(), "-", "_")
 		items = append(items,
 			schemaItem{slug + "_key", fmt.Sprintf("CREATE CONSTRAINT %s_key IF NOT EXISTS FOR (n:%s) REQUIRE n.key IS UNIQUE", slug, ks.Kind)},
 			schemaItem{slug + "_name", fmt.Sprintf("CREATE INDEX %s_name IF NOT EXISTS FOR (n:%s) ON (n.name, n.id)", slug, ks.Kind)})
@@ -61,7 +61,7 @@ func schema() []schemaItem {
 			// A renamed property must not leave an index on nothing; every test that migrates fails here.
 			panic(fmt.Sprintf("store: an index on %s.%s, which the registry does not have", ip.kind, ip.prop))
 		}
-		name := strings.ReplaceAll(KindSlug(ip.kind), "-", "_") + "_" + snake(ip.prop)
+		name := strings.ReplaceAll(ip.kind.Slug(), "-", "_") + "_" + snake(ip.prop)
 		items = append(items, schemaItem{name, fmt.Sprintf("CREATE INDEX %s IF NOT EXISTS FOR (n:%s) ON (n.%s)", name, ip.kind, ip.prop)})
 	}
 	// API tokens live outside the entity graph (no Entity label), so no

@@ -3,13 +3,15 @@ package synth
 import (
 	"fmt"
 	"strings"
+
+	"github.com/castgraph/castgraph"
 )
 
 // Unified social credit codes (统一社会信用代码, GB 32100-2015): 18 characters,
 // "91" (registered by the market regulator, an enterprise), a 6-digit
 // division code, a 9-character organisation code (8 characters and a GB 11714
-// check character) and a check character over the first 17. Same algorithm
-// as data/tools/build_demo.py.
+// check character) and a check character over the first 17, which
+// castgraph.CreditCodeCheckChar computes (the one place of the algorithm).
 const uccChars = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 
 var orgWeights = [8]int{3, 7, 9, 10, 5, 8, 4, 2}
@@ -39,17 +41,7 @@ func orgCheck(body string) byte {
 // organisation code body.
 func creditCodeOf(division, body string) string {
 	code17 := "91" + division + body + string(orgCheck(body))
-	return code17 + string(uccCheck(code17))
-}
-
-// uccCheck is the GB 32100 check character over the first 17 characters.
-func uccCheck(code17 string) byte {
-	s, w := 0, 1 // weights are 3^i mod 31
-	for i := 0; i < 17; i++ {
-		s += strings.IndexByte(uccChars, code17[i]) * w
-		w = w * 3 % 31
-	}
-	return uccChars[(31-s%31)%31]
+	return code17 + string(castgraph.CreditCodeCheckChar(code17))
 }
 
 // creditCode is the synthetic code of enterprise serial (from 1) in city
@@ -71,5 +63,5 @@ func ValidCreditCode(s string) bool {
 			return false
 		}
 	}
-	return orgCheck(s[8:16]) == s[16] && uccCheck(s[:17]) == s[17]
+	return orgCheck(s[8:16]) == s[16] && castgraph.CreditCodeCheckChar(s[:17]) == s[17]
 }

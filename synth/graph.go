@@ -85,18 +85,18 @@ func newRun(o Options, yield func(Row) bool) *run {
 	}
 }
 
-// Prefixes of ids, as store.KindSlug makes them.
-const (
-	slugRegion      = "region"
-	slugCluster     = "industry-cluster"
-	slugChain       = "industry-chain"
-	slugPark        = "park"
-	slugSociety     = "society"
-	slugInstitution = "institution"
-	slugProgramme   = "program"
-	slugStation     = "overseas-station"
-	slugEnterprise  = "enterprise"
-	slugExpert      = "expert"
+// Prefixes of ids: the registry's slugs.
+var (
+	slugRegion      = castgraph.KindRegion.Slug()
+	slugCluster     = castgraph.KindIndustryCluster.Slug()
+	slugChain       = castgraph.KindIndustryChain.Slug()
+	slugPark        = castgraph.KindPark.Slug()
+	slugSociety     = castgraph.KindSociety.Slug()
+	slugInstitution = castgraph.KindInstitution.Slug()
+	slugProgramme   = castgraph.KindProgram.Slug()
+	slugStation     = castgraph.KindOverseasStation.Slug()
+	slugEnterprise  = castgraph.KindEnterprise.Slug()
+	slugExpert      = castgraph.KindExpert.Slug()
 )
 
 func (s *run) id(slug string, i int) string {

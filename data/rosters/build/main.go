@@ -17,8 +17,8 @@ import (
 	"log"
 	"os"
 	"path/filepath"
-	"strings"
 
+	"github.com/castgraph/castgraph"
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/simplifiedchinese"
 )
@@ -49,7 +49,6 @@ func main() {
 // organisation code D3M0nnnn with its GB 11714 check digit, and the check
 // character – the same recipe as data/tools/build_demo.py.
 func creditCode(division string, seq int) string {
-	const chars = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 	body := fmt.Sprintf("D3M0%04d", seq)
 	weights := []int{3, 7, 9, 10, 5, 8, 4, 2}
 	s := 0
@@ -66,12 +65,7 @@ func creditCode(division string, seq int) string {
 		org = fmt.Sprint(check)
 	}
 	code17 := "91" + division + body + org
-	sum, w := 0, 1
-	for _, c := range code17 {
-		sum += strings.IndexRune(chars, c) * w
-		w = w * 3 % 31
-	}
-	return code17 + string(chars[(31-sum%31)%31])
+	return code17 + string(castgraph.CreditCodeCheckChar(code17))
 }
 
 func csvBytes(comma rune, rows [][]string) []byte {
