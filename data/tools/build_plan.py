@@ -14,7 +14,9 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DATA = os.path.dirname(HERE)
-SRC_DEFAULT = "/work/shared/seeds/000_0496eaa8364a019a.txt"
+# The public source document, kept in the repository so the checks need
+# nothing beside the checkout.
+SRC_DEFAULT = os.path.join(DATA, "source", "plan2024.txt")
 
 SRC = sys.argv[1] if len(sys.argv) > 1 else SRC_DEFAULT
 OUT = sys.argv[2] if len(sys.argv) > 2 else os.path.join(DATA, "plan2024.json")

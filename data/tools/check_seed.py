@@ -37,7 +37,9 @@ import unicodedata
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DATA = os.path.dirname(HERE)
-DOC_DEFAULT = "/work/shared/seeds/000_0496eaa8364a019a.txt"
+# The public source document, kept in the repository so the checks need
+# nothing beside the checkout.
+DOC_DEFAULT = os.path.join(DATA, "source", "plan2024.txt")
 DEMO_SOURCE = "synthetic demo roster"
 DEMO_MARK = "【合成数据】"
 
@@ -130,7 +132,7 @@ PUBLIC_SRC = re.compile(r"^public record: \S.*$")
 SECTION_OF = {1: 1, 2: 1, 3: 1, 4: 2, 5: 2, 6: 2, 7: 3, 8: 3, 9: 3, 10: 3, 11: 3, 12: 3,
               13: 4, 14: 4, 15: 4, 16: 5, 17: 5, 18: 5, 19: 6, 20: 6, 21: 6}
 
-# unquoted names the plan must carry (brief + document); each must be a node name or alias
+# unquoted names the plan must carry (from the document); each must be a node name or alias
 EXPECTED_NAMES = [
     "江苏省科学技术协会", "中国科协", "省委", "省政府", "党中央",
     "省级学会", "高校科协", "省部属科研院所科协", "省部属企业科协", "设区市科协", "县(市、区)科协",
