@@ -2,7 +2,8 @@ package castgraph
 
 // Page sizes: one place for the defaults and caps of every list and
 // relationship field, which the schema's descriptions, the store's windows
-// and the cost model all read.
+// and the cost model all read. Asking for more than a cap is an
+// INVALID_ARGUMENT error, never a silent cut.
 const (
 	// DefaultListPage is a list's page when a query gives neither first nor last.
 	DefaultListPage = 20

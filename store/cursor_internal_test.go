@@ -91,7 +91,7 @@ func TestCursor_RefusedOnAnotherListOrOrder(t *testing.T) {
 	}
 	cur := encodeCursor(signature("list:Expert", fields), []any{"教授", "expert/1"})
 	window := func(t target, scope string, q PageQuery) error {
-		_, err := newBuilder().compileWindow(t, "n", scope, q, 20, MaxPageSize)
+		_, err := newBuilder().compileWindow(t, "n", scope, q, castgraph.DefaultListPage, castgraph.MaxListPage)
 		return err
 	}
 	if err := window(expert, "list:Expert", PageQuery{OrderBy: []Order{{Field: "title"}}, After: cur}); err != nil {

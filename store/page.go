@@ -16,13 +16,6 @@ import (
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j/dbtype"
 )
 
-// Page-size caps (castgraph's page.go has them all): asking for more is an
-// INVALID_ARGUMENT error, never a silent cut.
-const (
-	MaxPageSize = castgraph.MaxListPage    // lists of a kind
-	MaxRelated  = castgraph.MaxRelatedPage // relationships of one node
-)
-
 // PageQuery asks for one window of an ordered, filtered list of nodes: the
 // nodes of a kind, or the far ends of one node's relationships of a type.
 type PageQuery struct {
@@ -593,7 +586,7 @@ func (r listReturn) read(recs []*neo4j.Record, w *window) (*Page, map[*castgraph
 // condition out of q.Where.
 func (b *cypherBuilder) compileList(kind castgraph.Kind, q *PageQuery) (*anchored, *window, error) {
 	anch := b.listMatch(kind, q)
-	w, err := b.compileWindow(target{kind: kind}, "n", "list:"+string(kind), *q, castgraph.DefaultListPage, MaxPageSize)
+	w, err := b.compileWindow(target{kind: kind}, "n", "list:"+string(kind), *q, castgraph.DefaultListPage, castgraph.MaxListPage)
 	return anch, w, err
 }
 
@@ -721,7 +714,7 @@ func compileCount(kind castgraph.Kind, q PageQuery) (*countStatement, error) {
 	b := newBuilder()
 	q = PageQuery{Where: q.Where, NameContains: q.NameContains}
 	match := b.listMatch(kind, &q).match
-	w, err := b.compileWindow(target{kind: kind}, "n", "list:"+string(kind), q, 0, MaxPageSize)
+	w, err := b.compileWindow(target{kind: kind}, "n", "list:"+string(kind), q, 0, castgraph.MaxListPage)
 	if err != nil {
 		return nil, err
 	}

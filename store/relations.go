@@ -86,7 +86,7 @@ func (b *cypherBuilder) compileRelated(near castgraph.Kind, field string, q Page
 		return end, target{}, nil, castgraph.Errorf(castgraph.EINVALID, "field", "%s has no relationship field %q", near, field)
 	}
 	t := end.farTarget()
-	w, err := b.compileWindow(t, "b", "rel:"+string(near)+"."+field, q, castgraph.DefaultRelatedPage, MaxRelated)
+	w, err := b.compileWindow(t, "b", "rel:"+string(near)+"."+field, q, castgraph.DefaultRelatedPage, castgraph.MaxRelatedPage)
 	return end, t, w, err
 }
 

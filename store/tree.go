@@ -103,7 +103,7 @@ func (b *cypherBuilder) compileTree(near castgraph.Kind, v string, branches []Br
 			return nil, castgraph.Errorf(castgraph.EINVALID, "field", "%s has no relationship field %q", near, br.Field)
 		}
 		l := &treeLevel{branch: br, end: end, t: end.farTarget(), rel: b.variable(), node: b.variable(), result: b.variable()}
-		w, err := b.compileWindow(l.t, l.node, "rel:"+string(near)+"."+br.Field, br.Query, castgraph.DefaultRelatedPage, MaxRelated)
+		w, err := b.compileWindow(l.t, l.node, "rel:"+string(near)+"."+br.Field, br.Query, castgraph.DefaultRelatedPage, castgraph.MaxRelatedPage)
 		if err != nil {
 			return nil, err
 		}
