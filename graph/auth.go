@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/castgraph/castgraph"
@@ -19,9 +20,9 @@ func authenticated(a *auth.Authenticator, next http.Handler) http.Handler {
 			var err error
 			header := r.Header.Get("Authorization")
 			if actor, err = a.Authenticate(r.Context(), header); err != nil {
-				code := castgraph.ErrorCode(err)
-				if code != castgraph.EUNAUTHENTICATED {
-					refuse(w, http.StatusServiceUnavailable, code, "cannot check the credentials now; retry in a moment")
+				var e *castgraph.Error
+				if !errors.As(err, &e) || e.Code != castgraph.EUNAUTHENTICATED {
+					refuse(w, http.StatusServiceUnavailable, castgraph.ErrorCode(err), "cannot check the credentials now; retry in a moment")
 					return
 				}
 				challenge := `Bearer realm="castgraph"`
@@ -29,7 +30,7 @@ func authenticated(a *auth.Authenticator, next http.Handler) http.Handler {
 					challenge += `, error="invalid_token"`
 				}
 				w.Header().Set("WWW-Authenticate", challenge)
-				refuse(w, http.StatusUnauthorized, code, err.(*castgraph.Error).Message)
+				refuse(w, http.StatusUnauthorized, e.Code, e.Message)
 				return
 			}
 		}
