@@ -141,3 +141,56 @@ func (r *RelSpec) Ends(k Kind, outgoing bool) []Kind {
 	}
 	return out
 }
+
+// RelEnd is one end of a relationship type as a field of a kind: Expert's
+// field serves is SERVES, outgoing, reaching enterprises. The schema's
+// relationship fields, the filters' quantifiers and the reads all find the
+// relationship behind a field here.
+type RelEnd struct {
+	Spec     *RelSpec
+	Outgoing bool
+	// Field is the field's name on the near kind (OutField or InField).
+	Field string
+	// Far lists the kinds at the other end; one, or several (then the
+	// field's nodes are Nodes, and only id and name are common to them).
+	Far []Kind
+}
+
+// FarKind is the one kind at the far end, or "" when there are several.
+func (e RelEnd) FarKind() Kind {
+	if len(e.Far) == 1 {
+		return e.Far[0]
+	}
+	return ""
+}
+
+// RelEnds lists the relationship fields of a kind, in the registry's order
+// (outgoing before incoming for each type).
+func RelEnds(k Kind) []RelEnd {
+	var out []RelEnd
+	for i := range Relations {
+		r := &Relations[i]
+		for _, outgoing := range []bool{true, false} {
+			far := r.Ends(k, outgoing)
+			if len(far) == 0 {
+				continue
+			}
+			field := r.InField
+			if outgoing {
+				field = r.OutField
+			}
+			out = append(out, RelEnd{Spec: r, Outgoing: outgoing, Field: field, Far: far})
+		}
+	}
+	return out
+}
+
+// RelationField finds the relationship end that a kind exposes as the field.
+func RelationField(k Kind, field string) (RelEnd, bool) {
+	for _, e := range RelEnds(k) {
+		if e.Field == field {
+			return e, true
+		}
+	}
+	return RelEnd{}, false
+}

@@ -160,7 +160,7 @@ func (w *fieldSet) node(op *graphql.OperationContext, spec *castgraph.KindSpec, 
 		default:
 			if _, ok := spec.Prop(f.Name); ok {
 				w.props[f.Name] = true
-			} else if _, ok := store.RelationField(spec.Kind, f.Name); !ok {
+			} else if _, ok := castgraph.RelationField(spec.Kind, f.Name); !ok {
 				return false
 			}
 		}

@@ -9,13 +9,17 @@ import (
 	"github.com/castgraph/castgraph/graph/model"
 )
 
+// The connection fields' arguments, as gqlgen passes them, are not read
+// here: relatedPage and list get each field's plan (graph/plan.go), which
+// reads them once per place in the query.
+
 type planResolver struct{ *Resolver }
 
 // Plan returns the resolver of Plan's fields.
 func (r *Resolver) Plan() PlanResolver { return &planResolver{r} }
 
 func (r *planResolver) Parts(ctx context.Context, obj *model.Plan, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.PartOfPlanSectionConnection, error) {
-	page, count, err := r.relatedPage(ctx, obj.Node, "parts", pageArgs{nil, where, orderBy, first, after, last, before})
+	page, count, err := r.relatedPage(ctx, obj.Node, "parts")
 	if err != nil {
 		return nil, err
 	}
@@ -33,7 +37,7 @@ func (r *planResolver) Parts(ctx context.Context, obj *model.Plan, where map[str
 }
 
 func (r *planResolver) RunBy(ctx context.Context, obj *model.Plan, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.RunByNodeConnection, error) {
-	page, count, err := r.relatedPage(ctx, obj.Node, "runBy", pageArgs{nil, where, orderBy, first, after, last, before})
+	page, count, err := r.relatedPage(ctx, obj.Node, "runBy")
 	if err != nil {
 		return nil, err
 	}
@@ -52,7 +56,7 @@ func (r *planResolver) RunBy(ctx context.Context, obj *model.Plan, where map[str
 }
 
 func (r *queryResolver) Plans(ctx context.Context, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.PlanConnection, error) {
-	page, count, err := r.list(ctx, castgraph.KindPlan, pageArgs{name, where, orderBy, first, after, last, before})
+	page, count, err := r.list(ctx, castgraph.KindPlan)
 	if err != nil {
 		return nil, err
 	}
@@ -91,7 +95,7 @@ type planSectionResolver struct{ *Resolver }
 func (r *Resolver) PlanSection() PlanSectionResolver { return &planSectionResolver{r} }
 
 func (r *planSectionResolver) PartOf(ctx context.Context, obj *model.PlanSection, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.PartOfPlanConnection, error) {
-	page, count, err := r.relatedPage(ctx, obj.Node, "partOf", pageArgs{nil, where, orderBy, first, after, last, before})
+	page, count, err := r.relatedPage(ctx, obj.Node, "partOf")
 	if err != nil {
 		return nil, err
 	}
@@ -109,7 +113,7 @@ func (r *planSectionResolver) PartOf(ctx context.Context, obj *model.PlanSection
 }
 
 func (r *planSectionResolver) Parts(ctx context.Context, obj *model.PlanSection, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.PartOfPlanItemConnection, error) {
-	page, count, err := r.relatedPage(ctx, obj.Node, "parts", pageArgs{nil, where, orderBy, first, after, last, before})
+	page, count, err := r.relatedPage(ctx, obj.Node, "parts")
 	if err != nil {
 		return nil, err
 	}
@@ -127,7 +131,7 @@ func (r *planSectionResolver) Parts(ctx context.Context, obj *model.PlanSection,
 }
 
 func (r *queryResolver) PlanSections(ctx context.Context, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.PlanSectionConnection, error) {
-	page, count, err := r.list(ctx, castgraph.KindPlanSection, pageArgs{name, where, orderBy, first, after, last, before})
+	page, count, err := r.list(ctx, castgraph.KindPlanSection)
 	if err != nil {
 		return nil, err
 	}
@@ -166,7 +170,7 @@ type planItemResolver struct{ *Resolver }
 func (r *Resolver) PlanItem() PlanItemResolver { return &planItemResolver{r} }
 
 func (r *planItemResolver) PartOf(ctx context.Context, obj *model.PlanItem, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.PartOfPlanSectionConnection, error) {
-	page, count, err := r.relatedPage(ctx, obj.Node, "partOf", pageArgs{nil, where, orderBy, first, after, last, before})
+	page, count, err := r.relatedPage(ctx, obj.Node, "partOf")
 	if err != nil {
 		return nil, err
 	}
@@ -184,7 +188,7 @@ func (r *planItemResolver) PartOf(ctx context.Context, obj *model.PlanItem, wher
 }
 
 func (r *planItemResolver) Launches(ctx context.Context, obj *model.PlanItem, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.LaunchesProgramConnection, error) {
-	page, count, err := r.relatedPage(ctx, obj.Node, "launches", pageArgs{nil, where, orderBy, first, after, last, before})
+	page, count, err := r.relatedPage(ctx, obj.Node, "launches")
 	if err != nil {
 		return nil, err
 	}
@@ -203,7 +207,7 @@ func (r *planItemResolver) Launches(ctx context.Context, obj *model.PlanItem, wh
 }
 
 func (r *planItemResolver) Concerns(ctx context.Context, obj *model.PlanItem, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.ConcernsNodeConnection, error) {
-	page, count, err := r.relatedPage(ctx, obj.Node, "concerns", pageArgs{nil, where, orderBy, first, after, last, before})
+	page, count, err := r.relatedPage(ctx, obj.Node, "concerns")
 	if err != nil {
 		return nil, err
 	}
@@ -222,7 +226,7 @@ func (r *planItemResolver) Concerns(ctx context.Context, obj *model.PlanItem, wh
 }
 
 func (r *queryResolver) PlanItems(ctx context.Context, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.PlanItemConnection, error) {
-	page, count, err := r.list(ctx, castgraph.KindPlanItem, pageArgs{name, where, orderBy, first, after, last, before})
+	page, count, err := r.list(ctx, castgraph.KindPlanItem)
 	if err != nil {
 		return nil, err
 	}
@@ -261,7 +265,7 @@ type associationResolver struct{ *Resolver }
 func (r *Resolver) Association() AssociationResolver { return &associationResolver{r} }
 
 func (r *associationResolver) LocatedIn(ctx context.Context, obj *model.Association, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.LocatedInNodeConnection, error) {
-	page, count, err := r.relatedPage(ctx, obj.Node, "locatedIn", pageArgs{nil, where, orderBy, first, after, last, before})
+	page, count, err := r.relatedPage(ctx, obj.Node, "locatedIn")
 	if err != nil {
 		return nil, err
 	}
@@ -280,7 +284,7 @@ func (r *associationResolver) LocatedIn(ctx context.Context, obj *model.Associat
 }
 
 func (r *associationResolver) Runs(ctx context.Context, obj *model.Association, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.RunByNodeConnection, error) {
-	page, count, err := r.relatedPage(ctx, obj.Node, "runs", pageArgs{nil, where, orderBy, first, after, last, before})
+	page, count, err := r.relatedPage(ctx, obj.Node, "runs")
 	if err != nil {
 		return nil, err
 	}
@@ -299,7 +303,7 @@ func (r *associationResolver) Runs(ctx context.Context, obj *model.Association, 
 }
 
 func (r *associationResolver) ParticipatesIn(ctx context.Context, obj *model.Association, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.ParticipatesInProgramConnection, error) {
-	page, count, err := r.relatedPage(ctx, obj.Node, "participatesIn", pageArgs{nil, where, orderBy, first, after, last, before})
+	page, count, err := r.relatedPage(ctx, obj.Node, "participatesIn")
 	if err != nil {
 		return nil, err
 	}
@@ -319,7 +323,7 @@ func (r *associationResolver) ParticipatesIn(ctx context.Context, obj *model.Ass
 }
 
 func (r *associationResolver) Guides(ctx context.Context, obj *model.Association, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.GuidesNodeConnection, error) {
-	page, count, err := r.relatedPage(ctx, obj.Node, "guides", pageArgs{nil, where, orderBy, first, after, last, before})
+	page, count, err := r.relatedPage(ctx, obj.Node, "guides")
 	if err != nil {
 		return nil, err
 	}
@@ -338,7 +342,7 @@ func (r *associationResolver) Guides(ctx context.Context, obj *model.Association
 }
 
 func (r *associationResolver) GuidedBy(ctx context.Context, obj *model.Association, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.GuidesAssociationConnection, error) {
-	page, count, err := r.relatedPage(ctx, obj.Node, "guidedBy", pageArgs{nil, where, orderBy, first, after, last, before})
+	page, count, err := r.relatedPage(ctx, obj.Node, "guidedBy")
 	if err != nil {
 		return nil, err
 	}
@@ -357,7 +361,7 @@ func (r *associationResolver) GuidedBy(ctx context.Context, obj *model.Associati
 }
 
 func (r *associationResolver) ConcernedBy(ctx context.Context, obj *model.Association, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.ConcernsPlanItemConnection, error) {
-	page, count, err := r.relatedPage(ctx, obj.Node, "concernedBy", pageArgs{nil, where, orderBy, first, after, last, before})
+	page, count, err := r.relatedPage(ctx, obj.Node, "concernedBy")
 	if err != nil {
 		return nil, err
 	}
@@ -376,7 +380,7 @@ func (r *associationResolver) ConcernedBy(ctx context.Context, obj *model.Associ
 }
 
 func (r *queryResolver) Associations(ctx context.Context, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.AssociationConnection, error) {
-	page, count, err := r.list(ctx, castgraph.KindAssociation, pageArgs{name, where, orderBy, first, after, last, before})
+	page, count, err := r.list(ctx, castgraph.KindAssociation)
 	if err != nil {
 		return nil, err
 	}
@@ -415,7 +419,7 @@ type societyResolver struct{ *Resolver }
 func (r *Resolver) Society() SocietyResolver { return &societyResolver{r} }
 
 func (r *societyResolver) MemberOf(ctx context.Context, obj *model.Society, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.MemberOfSocietyConnection, error) {
-	page, count, err := r.relatedPage(ctx, obj.Node, "memberOf", pageArgs{nil, where, orderBy, first, after, last, before})
+	page, count, err := r.relatedPage(ctx, obj.Node, "memberOf")
 	if err != nil {
 		return nil, err
 	}
@@ -436,7 +440,7 @@ func (r *societyResolver) MemberOf(ctx context.Context, obj *model.Society, wher
 }
 
 func (r *societyResolver) Members(ctx context.Context, obj *model.Society, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.MemberOfNodeConnection, error) {
-	page, count, err := r.relatedPage(ctx, obj.Node, "members", pageArgs{nil, where, orderBy, first, after, last, before})
+	page, count, err := r.relatedPage(ctx, obj.Node, "members")
 	if err != nil {
 		return nil, err
 	}
@@ -457,7 +461,7 @@ func (r *societyResolver) Members(ctx context.Context, obj *model.Society, where
 }
 
 func (r *societyResolver) AffiliatedExperts(ctx context.Context, obj *model.Society, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.AffiliatedWithExpertConnection, error) {
-	page, count, err := r.relatedPage(ctx, obj.Node, "affiliatedExperts", pageArgs{nil, where, orderBy, first, after, last, before})
+	page, count, err := r.relatedPage(ctx, obj.Node, "affiliatedExperts")
 	if err != nil {
 		return nil, err
 	}
@@ -478,7 +482,7 @@ func (r *societyResolver) AffiliatedExperts(ctx context.Context, obj *model.Soci
 }
 
 func (r *societyResolver) LocatedIn(ctx context.Context, obj *model.Society, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.LocatedInNodeConnection, error) {
-	page, count, err := r.relatedPage(ctx, obj.Node, "locatedIn", pageArgs{nil, where, orderBy, first, after, last, before})
+	page, count, err := r.relatedPage(ctx, obj.Node, "locatedIn")
 	if err != nil {
 		return nil, err
 	}
@@ -497,7 +501,7 @@ func (r *societyResolver) LocatedIn(ctx context.Context, obj *model.Society, whe
 }
 
 func (r *societyResolver) CooperatesWith(ctx context.Context, obj *model.Society, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.CooperatesWithParkConnection, error) {
-	page, count, err := r.relatedPage(ctx, obj.Node, "cooperatesWith", pageArgs{nil, where, orderBy, first, after, last, before})
+	page, count, err := r.relatedPage(ctx, obj.Node, "cooperatesWith")
 	if err != nil {
 		return nil, err
 	}
@@ -518,7 +522,7 @@ func (r *societyResolver) CooperatesWith(ctx context.Context, obj *model.Society
 }
 
 func (r *societyResolver) Runs(ctx context.Context, obj *model.Society, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.RunByNodeConnection, error) {
-	page, count, err := r.relatedPage(ctx, obj.Node, "runs", pageArgs{nil, where, orderBy, first, after, last, before})
+	page, count, err := r.relatedPage(ctx, obj.Node, "runs")
 	if err != nil {
 		return nil, err
 	}
@@ -537,7 +541,7 @@ func (r *societyResolver) Runs(ctx context.Context, obj *model.Society, where ma
 }
 
 func (r *societyResolver) ParticipatesIn(ctx context.Context, obj *model.Society, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.ParticipatesInProgramConnection, error) {
-	page, count, err := r.relatedPage(ctx, obj.Node, "participatesIn", pageArgs{nil, where, orderBy, first, after, last, before})
+	page, count, err := r.relatedPage(ctx, obj.Node, "participatesIn")
 	if err != nil {
 		return nil, err
 	}
@@ -557,7 +561,7 @@ func (r *societyResolver) ParticipatesIn(ctx context.Context, obj *model.Society
 }
 
 func (r *societyResolver) Awards(ctx context.Context, obj *model.Society, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.AwardedProgramConnection, error) {
-	page, count, err := r.relatedPage(ctx, obj.Node, "awards", pageArgs{nil, where, orderBy, first, after, last, before})
+	page, count, err := r.relatedPage(ctx, obj.Node, "awards")
 	if err != nil {
 		return nil, err
 	}
@@ -577,7 +581,7 @@ func (r *societyResolver) Awards(ctx context.Context, obj *model.Society, where 
 }
 
 func (r *societyResolver) GuidedBy(ctx context.Context, obj *model.Society, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.GuidesAssociationConnection, error) {
-	page, count, err := r.relatedPage(ctx, obj.Node, "guidedBy", pageArgs{nil, where, orderBy, first, after, last, before})
+	page, count, err := r.relatedPage(ctx, obj.Node, "guidedBy")
 	if err != nil {
 		return nil, err
 	}
@@ -596,7 +600,7 @@ func (r *societyResolver) GuidedBy(ctx context.Context, obj *model.Society, wher
 }
 
 func (r *societyResolver) ConcernedBy(ctx context.Context, obj *model.Society, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.ConcernsPlanItemConnection, error) {
-	page, count, err := r.relatedPage(ctx, obj.Node, "concernedBy", pageArgs{nil, where, orderBy, first, after, last, before})
+	page, count, err := r.relatedPage(ctx, obj.Node, "concernedBy")
 	if err != nil {
 		return nil, err
 	}
@@ -615,7 +619,7 @@ func (r *societyResolver) ConcernedBy(ctx context.Context, obj *model.Society, w
 }
 
 func (r *queryResolver) Societies(ctx context.Context, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.SocietyConnection, error) {
-	page, count, err := r.list(ctx, castgraph.KindSociety, pageArgs{name, where, orderBy, first, after, last, before})
+	page, count, err := r.list(ctx, castgraph.KindSociety)
 	if err != nil {
 		return nil, err
 	}
@@ -654,7 +658,7 @@ type expertResolver struct{ *Resolver }
 func (r *Resolver) Expert() ExpertResolver { return &expertResolver{r} }
 
 func (r *expertResolver) MemberOf(ctx context.Context, obj *model.Expert, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.MemberOfSocietyConnection, error) {
-	page, count, err := r.relatedPage(ctx, obj.Node, "memberOf", pageArgs{nil, where, orderBy, first, after, last, before})
+	page, count, err := r.relatedPage(ctx, obj.Node, "memberOf")
 	if err != nil {
 		return nil, err
 	}
@@ -675,7 +679,7 @@ func (r *expertResolver) MemberOf(ctx context.Context, obj *model.Expert, where 
 }
 
 func (r *expertResolver) Affiliations(ctx context.Context, obj *model.Expert, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.AffiliatedWithNodeConnection, error) {
-	page, count, err := r.relatedPage(ctx, obj.Node, "affiliations", pageArgs{nil, where, orderBy, first, after, last, before})
+	page, count, err := r.relatedPage(ctx, obj.Node, "affiliations")
 	if err != nil {
 		return nil, err
 	}
@@ -696,7 +700,7 @@ func (r *expertResolver) Affiliations(ctx context.Context, obj *model.Expert, wh
 }
 
 func (r *expertResolver) Serves(ctx context.Context, obj *model.Expert, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.ServesEnterpriseConnection, error) {
-	page, count, err := r.relatedPage(ctx, obj.Node, "serves", pageArgs{nil, where, orderBy, first, after, last, before})
+	page, count, err := r.relatedPage(ctx, obj.Node, "serves")
 	if err != nil {
 		return nil, err
 	}
@@ -718,7 +722,7 @@ func (r *expertResolver) Serves(ctx context.Context, obj *model.Expert, where ma
 }
 
 func (r *expertResolver) LiaisonOf(ctx context.Context, obj *model.Expert, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.LiaisonOfOverseasStationConnection, error) {
-	page, count, err := r.relatedPage(ctx, obj.Node, "liaisonOf", pageArgs{nil, where, orderBy, first, after, last, before})
+	page, count, err := r.relatedPage(ctx, obj.Node, "liaisonOf")
 	if err != nil {
 		return nil, err
 	}
@@ -739,7 +743,7 @@ func (r *expertResolver) LiaisonOf(ctx context.Context, obj *model.Expert, where
 }
 
 func (r *expertResolver) LocatedIn(ctx context.Context, obj *model.Expert, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.LocatedInNodeConnection, error) {
-	page, count, err := r.relatedPage(ctx, obj.Node, "locatedIn", pageArgs{nil, where, orderBy, first, after, last, before})
+	page, count, err := r.relatedPage(ctx, obj.Node, "locatedIn")
 	if err != nil {
 		return nil, err
 	}
@@ -758,7 +762,7 @@ func (r *expertResolver) LocatedIn(ctx context.Context, obj *model.Expert, where
 }
 
 func (r *expertResolver) ParticipatesIn(ctx context.Context, obj *model.Expert, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.ParticipatesInProgramConnection, error) {
-	page, count, err := r.relatedPage(ctx, obj.Node, "participatesIn", pageArgs{nil, where, orderBy, first, after, last, before})
+	page, count, err := r.relatedPage(ctx, obj.Node, "participatesIn")
 	if err != nil {
 		return nil, err
 	}
@@ -778,7 +782,7 @@ func (r *expertResolver) ParticipatesIn(ctx context.Context, obj *model.Expert, 
 }
 
 func (r *expertResolver) Awards(ctx context.Context, obj *model.Expert, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.AwardedProgramConnection, error) {
-	page, count, err := r.relatedPage(ctx, obj.Node, "awards", pageArgs{nil, where, orderBy, first, after, last, before})
+	page, count, err := r.relatedPage(ctx, obj.Node, "awards")
 	if err != nil {
 		return nil, err
 	}
@@ -798,7 +802,7 @@ func (r *expertResolver) Awards(ctx context.Context, obj *model.Expert, where ma
 }
 
 func (r *expertResolver) ConcernedBy(ctx context.Context, obj *model.Expert, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.ConcernsPlanItemConnection, error) {
-	page, count, err := r.relatedPage(ctx, obj.Node, "concernedBy", pageArgs{nil, where, orderBy, first, after, last, before})
+	page, count, err := r.relatedPage(ctx, obj.Node, "concernedBy")
 	if err != nil {
 		return nil, err
 	}
@@ -817,7 +821,7 @@ func (r *expertResolver) ConcernedBy(ctx context.Context, obj *model.Expert, whe
 }
 
 func (r *queryResolver) Experts(ctx context.Context, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.ExpertConnection, error) {
-	page, count, err := r.list(ctx, castgraph.KindExpert, pageArgs{name, where, orderBy, first, after, last, before})
+	page, count, err := r.list(ctx, castgraph.KindExpert)
 	if err != nil {
 		return nil, err
 	}
@@ -856,7 +860,7 @@ type overseasStationResolver struct{ *Resolver }
 func (r *Resolver) OverseasStation() OverseasStationResolver { return &overseasStationResolver{r} }
 
 func (r *overseasStationResolver) Liaisons(ctx context.Context, obj *model.OverseasStation, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.LiaisonOfExpertConnection, error) {
-	page, count, err := r.relatedPage(ctx, obj.Node, "liaisons", pageArgs{nil, where, orderBy, first, after, last, before})
+	page, count, err := r.relatedPage(ctx, obj.Node, "liaisons")
 	if err != nil {
 		return nil, err
 	}
@@ -877,7 +881,7 @@ func (r *overseasStationResolver) Liaisons(ctx context.Context, obj *model.Overs
 }
 
 func (r *overseasStationResolver) LocatedIn(ctx context.Context, obj *model.OverseasStation, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.LocatedInNodeConnection, error) {
-	page, count, err := r.relatedPage(ctx, obj.Node, "locatedIn", pageArgs{nil, where, orderBy, first, after, last, before})
+	page, count, err := r.relatedPage(ctx, obj.Node, "locatedIn")
 	if err != nil {
 		return nil, err
 	}
@@ -896,7 +900,7 @@ func (r *overseasStationResolver) LocatedIn(ctx context.Context, obj *model.Over
 }
 
 func (r *overseasStationResolver) ConcernedBy(ctx context.Context, obj *model.OverseasStation, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.ConcernsPlanItemConnection, error) {
-	page, count, err := r.relatedPage(ctx, obj.Node, "concernedBy", pageArgs{nil, where, orderBy, first, after, last, before})
+	page, count, err := r.relatedPage(ctx, obj.Node, "concernedBy")
 	if err != nil {
 		return nil, err
 	}
@@ -915,7 +919,7 @@ func (r *overseasStationResolver) ConcernedBy(ctx context.Context, obj *model.Ov
 }
 
 func (r *queryResolver) OverseasStations(ctx context.Context, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.OverseasStationConnection, error) {
-	page, count, err := r.list(ctx, castgraph.KindOverseasStation, pageArgs{name, where, orderBy, first, after, last, before})
+	page, count, err := r.list(ctx, castgraph.KindOverseasStation)
 	if err != nil {
 		return nil, err
 	}
@@ -954,7 +958,7 @@ type enterpriseResolver struct{ *Resolver }
 func (r *Resolver) Enterprise() EnterpriseResolver { return &enterpriseResolver{r} }
 
 func (r *enterpriseResolver) AffiliatedExperts(ctx context.Context, obj *model.Enterprise, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.AffiliatedWithExpertConnection, error) {
-	page, count, err := r.relatedPage(ctx, obj.Node, "affiliatedExperts", pageArgs{nil, where, orderBy, first, after, last, before})
+	page, count, err := r.relatedPage(ctx, obj.Node, "affiliatedExperts")
 	if err != nil {
 		return nil, err
 	}
@@ -975,7 +979,7 @@ func (r *enterpriseResolver) AffiliatedExperts(ctx context.Context, obj *model.E
 }
 
 func (r *enterpriseResolver) ServedBy(ctx context.Context, obj *model.Enterprise, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.ServesExpertConnection, error) {
-	page, count, err := r.relatedPage(ctx, obj.Node, "servedBy", pageArgs{nil, where, orderBy, first, after, last, before})
+	page, count, err := r.relatedPage(ctx, obj.Node, "servedBy")
 	if err != nil {
 		return nil, err
 	}
@@ -997,7 +1001,7 @@ func (r *enterpriseResolver) ServedBy(ctx context.Context, obj *model.Enterprise
 }
 
 func (r *enterpriseResolver) Chains(ctx context.Context, obj *model.Enterprise, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.InChainIndustryChainConnection, error) {
-	page, count, err := r.relatedPage(ctx, obj.Node, "chains", pageArgs{nil, where, orderBy, first, after, last, before})
+	page, count, err := r.relatedPage(ctx, obj.Node, "chains")
 	if err != nil {
 		return nil, err
 	}
@@ -1016,7 +1020,7 @@ func (r *enterpriseResolver) Chains(ctx context.Context, obj *model.Enterprise, 
 }
 
 func (r *enterpriseResolver) LocatedIn(ctx context.Context, obj *model.Enterprise, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.LocatedInNodeConnection, error) {
-	page, count, err := r.relatedPage(ctx, obj.Node, "locatedIn", pageArgs{nil, where, orderBy, first, after, last, before})
+	page, count, err := r.relatedPage(ctx, obj.Node, "locatedIn")
 	if err != nil {
 		return nil, err
 	}
@@ -1035,7 +1039,7 @@ func (r *enterpriseResolver) LocatedIn(ctx context.Context, obj *model.Enterpris
 }
 
 func (r *enterpriseResolver) Runs(ctx context.Context, obj *model.Enterprise, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.RunByNodeConnection, error) {
-	page, count, err := r.relatedPage(ctx, obj.Node, "runs", pageArgs{nil, where, orderBy, first, after, last, before})
+	page, count, err := r.relatedPage(ctx, obj.Node, "runs")
 	if err != nil {
 		return nil, err
 	}
@@ -1054,7 +1058,7 @@ func (r *enterpriseResolver) Runs(ctx context.Context, obj *model.Enterprise, wh
 }
 
 func (r *enterpriseResolver) ParticipatesIn(ctx context.Context, obj *model.Enterprise, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.ParticipatesInProgramConnection, error) {
-	page, count, err := r.relatedPage(ctx, obj.Node, "participatesIn", pageArgs{nil, where, orderBy, first, after, last, before})
+	page, count, err := r.relatedPage(ctx, obj.Node, "participatesIn")
 	if err != nil {
 		return nil, err
 	}
@@ -1074,7 +1078,7 @@ func (r *enterpriseResolver) ParticipatesIn(ctx context.Context, obj *model.Ente
 }
 
 func (r *enterpriseResolver) Awards(ctx context.Context, obj *model.Enterprise, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.AwardedProgramConnection, error) {
-	page, count, err := r.relatedPage(ctx, obj.Node, "awards", pageArgs{nil, where, orderBy, first, after, last, before})
+	page, count, err := r.relatedPage(ctx, obj.Node, "awards")
 	if err != nil {
 		return nil, err
 	}
@@ -1094,7 +1098,7 @@ func (r *enterpriseResolver) Awards(ctx context.Context, obj *model.Enterprise, 
 }
 
 func (r *enterpriseResolver) ConcernedBy(ctx context.Context, obj *model.Enterprise, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.ConcernsPlanItemConnection, error) {
-	page, count, err := r.relatedPage(ctx, obj.Node, "concernedBy", pageArgs{nil, where, orderBy, first, after, last, before})
+	page, count, err := r.relatedPage(ctx, obj.Node, "concernedBy")
 	if err != nil {
 		return nil, err
 	}
@@ -1113,7 +1117,7 @@ func (r *enterpriseResolver) ConcernedBy(ctx context.Context, obj *model.Enterpr
 }
 
 func (r *queryResolver) Enterprises(ctx context.Context, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.EnterpriseConnection, error) {
-	page, count, err := r.list(ctx, castgraph.KindEnterprise, pageArgs{name, where, orderBy, first, after, last, before})
+	page, count, err := r.list(ctx, castgraph.KindEnterprise)
 	if err != nil {
 		return nil, err
 	}
@@ -1152,7 +1156,7 @@ type parkResolver struct{ *Resolver }
 func (r *Resolver) Park() ParkResolver { return &parkResolver{r} }
 
 func (r *parkResolver) LocatedIn(ctx context.Context, obj *model.Park, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.LocatedInNodeConnection, error) {
-	page, count, err := r.relatedPage(ctx, obj.Node, "locatedIn", pageArgs{nil, where, orderBy, first, after, last, before})
+	page, count, err := r.relatedPage(ctx, obj.Node, "locatedIn")
 	if err != nil {
 		return nil, err
 	}
@@ -1171,7 +1175,7 @@ func (r *parkResolver) LocatedIn(ctx context.Context, obj *model.Park, where map
 }
 
 func (r *parkResolver) LocatedHere(ctx context.Context, obj *model.Park, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.LocatedInNodeConnection, error) {
-	page, count, err := r.relatedPage(ctx, obj.Node, "locatedHere", pageArgs{nil, where, orderBy, first, after, last, before})
+	page, count, err := r.relatedPage(ctx, obj.Node, "locatedHere")
 	if err != nil {
 		return nil, err
 	}
@@ -1190,7 +1194,7 @@ func (r *parkResolver) LocatedHere(ctx context.Context, obj *model.Park, where m
 }
 
 func (r *parkResolver) CooperatingSocieties(ctx context.Context, obj *model.Park, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.CooperatesWithSocietyConnection, error) {
-	page, count, err := r.relatedPage(ctx, obj.Node, "cooperatingSocieties", pageArgs{nil, where, orderBy, first, after, last, before})
+	page, count, err := r.relatedPage(ctx, obj.Node, "cooperatingSocieties")
 	if err != nil {
 		return nil, err
 	}
@@ -1211,7 +1215,7 @@ func (r *parkResolver) CooperatingSocieties(ctx context.Context, obj *model.Park
 }
 
 func (r *parkResolver) ParticipatesIn(ctx context.Context, obj *model.Park, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.ParticipatesInProgramConnection, error) {
-	page, count, err := r.relatedPage(ctx, obj.Node, "participatesIn", pageArgs{nil, where, orderBy, first, after, last, before})
+	page, count, err := r.relatedPage(ctx, obj.Node, "participatesIn")
 	if err != nil {
 		return nil, err
 	}
@@ -1231,7 +1235,7 @@ func (r *parkResolver) ParticipatesIn(ctx context.Context, obj *model.Park, wher
 }
 
 func (r *parkResolver) ConcernedBy(ctx context.Context, obj *model.Park, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.ConcernsPlanItemConnection, error) {
-	page, count, err := r.relatedPage(ctx, obj.Node, "concernedBy", pageArgs{nil, where, orderBy, first, after, last, before})
+	page, count, err := r.relatedPage(ctx, obj.Node, "concernedBy")
 	if err != nil {
 		return nil, err
 	}
@@ -1250,7 +1254,7 @@ func (r *parkResolver) ConcernedBy(ctx context.Context, obj *model.Park, where m
 }
 
 func (r *queryResolver) Parks(ctx context.Context, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.ParkConnection, error) {
-	page, count, err := r.list(ctx, castgraph.KindPark, pageArgs{name, where, orderBy, first, after, last, before})
+	page, count, err := r.list(ctx, castgraph.KindPark)
 	if err != nil {
 		return nil, err
 	}
@@ -1289,7 +1293,7 @@ type institutionResolver struct{ *Resolver }
 func (r *Resolver) Institution() InstitutionResolver { return &institutionResolver{r} }
 
 func (r *institutionResolver) AffiliatedExperts(ctx context.Context, obj *model.Institution, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.AffiliatedWithExpertConnection, error) {
-	page, count, err := r.relatedPage(ctx, obj.Node, "affiliatedExperts", pageArgs{nil, where, orderBy, first, after, last, before})
+	page, count, err := r.relatedPage(ctx, obj.Node, "affiliatedExperts")
 	if err != nil {
 		return nil, err
 	}
@@ -1310,7 +1314,7 @@ func (r *institutionResolver) AffiliatedExperts(ctx context.Context, obj *model.
 }
 
 func (r *institutionResolver) LocatedIn(ctx context.Context, obj *model.Institution, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.LocatedInNodeConnection, error) {
-	page, count, err := r.relatedPage(ctx, obj.Node, "locatedIn", pageArgs{nil, where, orderBy, first, after, last, before})
+	page, count, err := r.relatedPage(ctx, obj.Node, "locatedIn")
 	if err != nil {
 		return nil, err
 	}
@@ -1329,7 +1333,7 @@ func (r *institutionResolver) LocatedIn(ctx context.Context, obj *model.Institut
 }
 
 func (r *institutionResolver) Runs(ctx context.Context, obj *model.Institution, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.RunByNodeConnection, error) {
-	page, count, err := r.relatedPage(ctx, obj.Node, "runs", pageArgs{nil, where, orderBy, first, after, last, before})
+	page, count, err := r.relatedPage(ctx, obj.Node, "runs")
 	if err != nil {
 		return nil, err
 	}
@@ -1348,7 +1352,7 @@ func (r *institutionResolver) Runs(ctx context.Context, obj *model.Institution, 
 }
 
 func (r *institutionResolver) ParticipatesIn(ctx context.Context, obj *model.Institution, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.ParticipatesInProgramConnection, error) {
-	page, count, err := r.relatedPage(ctx, obj.Node, "participatesIn", pageArgs{nil, where, orderBy, first, after, last, before})
+	page, count, err := r.relatedPage(ctx, obj.Node, "participatesIn")
 	if err != nil {
 		return nil, err
 	}
@@ -1368,7 +1372,7 @@ func (r *institutionResolver) ParticipatesIn(ctx context.Context, obj *model.Ins
 }
 
 func (r *institutionResolver) Awards(ctx context.Context, obj *model.Institution, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.AwardedProgramConnection, error) {
-	page, count, err := r.relatedPage(ctx, obj.Node, "awards", pageArgs{nil, where, orderBy, first, after, last, before})
+	page, count, err := r.relatedPage(ctx, obj.Node, "awards")
 	if err != nil {
 		return nil, err
 	}
@@ -1388,7 +1392,7 @@ func (r *institutionResolver) Awards(ctx context.Context, obj *model.Institution
 }
 
 func (r *institutionResolver) GuidedBy(ctx context.Context, obj *model.Institution, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.GuidesAssociationConnection, error) {
-	page, count, err := r.relatedPage(ctx, obj.Node, "guidedBy", pageArgs{nil, where, orderBy, first, after, last, before})
+	page, count, err := r.relatedPage(ctx, obj.Node, "guidedBy")
 	if err != nil {
 		return nil, err
 	}
@@ -1407,7 +1411,7 @@ func (r *institutionResolver) GuidedBy(ctx context.Context, obj *model.Instituti
 }
 
 func (r *institutionResolver) ConcernedBy(ctx context.Context, obj *model.Institution, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.ConcernsPlanItemConnection, error) {
-	page, count, err := r.relatedPage(ctx, obj.Node, "concernedBy", pageArgs{nil, where, orderBy, first, after, last, before})
+	page, count, err := r.relatedPage(ctx, obj.Node, "concernedBy")
 	if err != nil {
 		return nil, err
 	}
@@ -1426,7 +1430,7 @@ func (r *institutionResolver) ConcernedBy(ctx context.Context, obj *model.Instit
 }
 
 func (r *queryResolver) Institutions(ctx context.Context, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.InstitutionConnection, error) {
-	page, count, err := r.list(ctx, castgraph.KindInstitution, pageArgs{name, where, orderBy, first, after, last, before})
+	page, count, err := r.list(ctx, castgraph.KindInstitution)
 	if err != nil {
 		return nil, err
 	}
@@ -1465,7 +1469,7 @@ type industryClusterResolver struct{ *Resolver }
 func (r *Resolver) IndustryCluster() IndustryClusterResolver { return &industryClusterResolver{r} }
 
 func (r *industryClusterResolver) Parts(ctx context.Context, obj *model.IndustryCluster, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.PartOfIndustryChainConnection, error) {
-	page, count, err := r.relatedPage(ctx, obj.Node, "parts", pageArgs{nil, where, orderBy, first, after, last, before})
+	page, count, err := r.relatedPage(ctx, obj.Node, "parts")
 	if err != nil {
 		return nil, err
 	}
@@ -1483,7 +1487,7 @@ func (r *industryClusterResolver) Parts(ctx context.Context, obj *model.Industry
 }
 
 func (r *industryClusterResolver) LocatedIn(ctx context.Context, obj *model.IndustryCluster, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.LocatedInNodeConnection, error) {
-	page, count, err := r.relatedPage(ctx, obj.Node, "locatedIn", pageArgs{nil, where, orderBy, first, after, last, before})
+	page, count, err := r.relatedPage(ctx, obj.Node, "locatedIn")
 	if err != nil {
 		return nil, err
 	}
@@ -1502,7 +1506,7 @@ func (r *industryClusterResolver) LocatedIn(ctx context.Context, obj *model.Indu
 }
 
 func (r *industryClusterResolver) ConcernedBy(ctx context.Context, obj *model.IndustryCluster, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.ConcernsPlanItemConnection, error) {
-	page, count, err := r.relatedPage(ctx, obj.Node, "concernedBy", pageArgs{nil, where, orderBy, first, after, last, before})
+	page, count, err := r.relatedPage(ctx, obj.Node, "concernedBy")
 	if err != nil {
 		return nil, err
 	}
@@ -1521,7 +1525,7 @@ func (r *industryClusterResolver) ConcernedBy(ctx context.Context, obj *model.In
 }
 
 func (r *queryResolver) IndustryClusters(ctx context.Context, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.IndustryClusterConnection, error) {
-	page, count, err := r.list(ctx, castgraph.KindIndustryCluster, pageArgs{name, where, orderBy, first, after, last, before})
+	page, count, err := r.list(ctx, castgraph.KindIndustryCluster)
 	if err != nil {
 		return nil, err
 	}
@@ -1560,7 +1564,7 @@ type industryChainResolver struct{ *Resolver }
 func (r *Resolver) IndustryChain() IndustryChainResolver { return &industryChainResolver{r} }
 
 func (r *industryChainResolver) Enterprises(ctx context.Context, obj *model.IndustryChain, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.InChainEnterpriseConnection, error) {
-	page, count, err := r.relatedPage(ctx, obj.Node, "enterprises", pageArgs{nil, where, orderBy, first, after, last, before})
+	page, count, err := r.relatedPage(ctx, obj.Node, "enterprises")
 	if err != nil {
 		return nil, err
 	}
@@ -1579,7 +1583,7 @@ func (r *industryChainResolver) Enterprises(ctx context.Context, obj *model.Indu
 }
 
 func (r *industryChainResolver) PartOf(ctx context.Context, obj *model.IndustryChain, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.PartOfIndustryClusterConnection, error) {
-	page, count, err := r.relatedPage(ctx, obj.Node, "partOf", pageArgs{nil, where, orderBy, first, after, last, before})
+	page, count, err := r.relatedPage(ctx, obj.Node, "partOf")
 	if err != nil {
 		return nil, err
 	}
@@ -1597,7 +1601,7 @@ func (r *industryChainResolver) PartOf(ctx context.Context, obj *model.IndustryC
 }
 
 func (r *industryChainResolver) ConcernedBy(ctx context.Context, obj *model.IndustryChain, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.ConcernsPlanItemConnection, error) {
-	page, count, err := r.relatedPage(ctx, obj.Node, "concernedBy", pageArgs{nil, where, orderBy, first, after, last, before})
+	page, count, err := r.relatedPage(ctx, obj.Node, "concernedBy")
 	if err != nil {
 		return nil, err
 	}
@@ -1616,7 +1620,7 @@ func (r *industryChainResolver) ConcernedBy(ctx context.Context, obj *model.Indu
 }
 
 func (r *queryResolver) IndustryChains(ctx context.Context, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.IndustryChainConnection, error) {
-	page, count, err := r.list(ctx, castgraph.KindIndustryChain, pageArgs{name, where, orderBy, first, after, last, before})
+	page, count, err := r.list(ctx, castgraph.KindIndustryChain)
 	if err != nil {
 		return nil, err
 	}
@@ -1655,7 +1659,7 @@ type regionResolver struct{ *Resolver }
 func (r *Resolver) Region() RegionResolver { return &regionResolver{r} }
 
 func (r *regionResolver) LocatedIn(ctx context.Context, obj *model.Region, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.LocatedInNodeConnection, error) {
-	page, count, err := r.relatedPage(ctx, obj.Node, "locatedIn", pageArgs{nil, where, orderBy, first, after, last, before})
+	page, count, err := r.relatedPage(ctx, obj.Node, "locatedIn")
 	if err != nil {
 		return nil, err
 	}
@@ -1674,7 +1678,7 @@ func (r *regionResolver) LocatedIn(ctx context.Context, obj *model.Region, where
 }
 
 func (r *regionResolver) LocatedHere(ctx context.Context, obj *model.Region, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.LocatedInNodeConnection, error) {
-	page, count, err := r.relatedPage(ctx, obj.Node, "locatedHere", pageArgs{nil, where, orderBy, first, after, last, before})
+	page, count, err := r.relatedPage(ctx, obj.Node, "locatedHere")
 	if err != nil {
 		return nil, err
 	}
@@ -1693,7 +1697,7 @@ func (r *regionResolver) LocatedHere(ctx context.Context, obj *model.Region, whe
 }
 
 func (r *regionResolver) ParticipatesIn(ctx context.Context, obj *model.Region, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.ParticipatesInProgramConnection, error) {
-	page, count, err := r.relatedPage(ctx, obj.Node, "participatesIn", pageArgs{nil, where, orderBy, first, after, last, before})
+	page, count, err := r.relatedPage(ctx, obj.Node, "participatesIn")
 	if err != nil {
 		return nil, err
 	}
@@ -1713,7 +1717,7 @@ func (r *regionResolver) ParticipatesIn(ctx context.Context, obj *model.Region, 
 }
 
 func (r *regionResolver) ConcernedBy(ctx context.Context, obj *model.Region, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.ConcernsPlanItemConnection, error) {
-	page, count, err := r.relatedPage(ctx, obj.Node, "concernedBy", pageArgs{nil, where, orderBy, first, after, last, before})
+	page, count, err := r.relatedPage(ctx, obj.Node, "concernedBy")
 	if err != nil {
 		return nil, err
 	}
@@ -1732,7 +1736,7 @@ func (r *regionResolver) ConcernedBy(ctx context.Context, obj *model.Region, whe
 }
 
 func (r *queryResolver) Regions(ctx context.Context, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.RegionConnection, error) {
-	page, count, err := r.list(ctx, castgraph.KindRegion, pageArgs{name, where, orderBy, first, after, last, before})
+	page, count, err := r.list(ctx, castgraph.KindRegion)
 	if err != nil {
 		return nil, err
 	}
@@ -1771,7 +1775,7 @@ type programResolver struct{ *Resolver }
 func (r *Resolver) Program() ProgramResolver { return &programResolver{r} }
 
 func (r *programResolver) LocatedIn(ctx context.Context, obj *model.Program, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.LocatedInNodeConnection, error) {
-	page, count, err := r.relatedPage(ctx, obj.Node, "locatedIn", pageArgs{nil, where, orderBy, first, after, last, before})
+	page, count, err := r.relatedPage(ctx, obj.Node, "locatedIn")
 	if err != nil {
 		return nil, err
 	}
@@ -1790,7 +1794,7 @@ func (r *programResolver) LocatedIn(ctx context.Context, obj *model.Program, whe
 }
 
 func (r *programResolver) LaunchedBy(ctx context.Context, obj *model.Program, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.LaunchesPlanItemConnection, error) {
-	page, count, err := r.relatedPage(ctx, obj.Node, "launchedBy", pageArgs{nil, where, orderBy, first, after, last, before})
+	page, count, err := r.relatedPage(ctx, obj.Node, "launchedBy")
 	if err != nil {
 		return nil, err
 	}
@@ -1809,7 +1813,7 @@ func (r *programResolver) LaunchedBy(ctx context.Context, obj *model.Program, wh
 }
 
 func (r *programResolver) RunBy(ctx context.Context, obj *model.Program, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.RunByNodeConnection, error) {
-	page, count, err := r.relatedPage(ctx, obj.Node, "runBy", pageArgs{nil, where, orderBy, first, after, last, before})
+	page, count, err := r.relatedPage(ctx, obj.Node, "runBy")
 	if err != nil {
 		return nil, err
 	}
@@ -1828,7 +1832,7 @@ func (r *programResolver) RunBy(ctx context.Context, obj *model.Program, where m
 }
 
 func (r *programResolver) Participants(ctx context.Context, obj *model.Program, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.ParticipatesInNodeConnection, error) {
-	page, count, err := r.relatedPage(ctx, obj.Node, "participants", pageArgs{nil, where, orderBy, first, after, last, before})
+	page, count, err := r.relatedPage(ctx, obj.Node, "participants")
 	if err != nil {
 		return nil, err
 	}
@@ -1848,7 +1852,7 @@ func (r *programResolver) Participants(ctx context.Context, obj *model.Program, 
 }
 
 func (r *programResolver) Awardees(ctx context.Context, obj *model.Program, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.AwardedNodeConnection, error) {
-	page, count, err := r.relatedPage(ctx, obj.Node, "awardees", pageArgs{nil, where, orderBy, first, after, last, before})
+	page, count, err := r.relatedPage(ctx, obj.Node, "awardees")
 	if err != nil {
 		return nil, err
 	}
@@ -1868,7 +1872,7 @@ func (r *programResolver) Awardees(ctx context.Context, obj *model.Program, wher
 }
 
 func (r *programResolver) ConcernedBy(ctx context.Context, obj *model.Program, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.ConcernsPlanItemConnection, error) {
-	page, count, err := r.relatedPage(ctx, obj.Node, "concernedBy", pageArgs{nil, where, orderBy, first, after, last, before})
+	page, count, err := r.relatedPage(ctx, obj.Node, "concernedBy")
 	if err != nil {
 		return nil, err
 	}
@@ -1887,7 +1891,7 @@ func (r *programResolver) ConcernedBy(ctx context.Context, obj *model.Program, w
 }
 
 func (r *queryResolver) Programs(ctx context.Context, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.ProgramConnection, error) {
-	page, count, err := r.list(ctx, castgraph.KindProgram, pageArgs{name, where, orderBy, first, after, last, before})
+	page, count, err := r.list(ctx, castgraph.KindProgram)
 	if err != nil {
 		return nil, err
 	}

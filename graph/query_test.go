@@ -352,7 +352,7 @@ func TestLookAhead_SameAnswersAsEachFieldAlone(t *testing.T) {
 		for _, ch := range list(c, "parts", "nodes") {
 			for _, e := range list(ch, "enterprises", "nodes") {
 				id := str(e, "id")
-				alone, err := a.store.RelatedPages(ctx, castgraph.KindEnterprise, "servedBy", []string{id}, store.PageQuery{First: &two})
+				alone, err := a.store.RelatedPages(ctx, castgraph.KindEnterprise, "servedBy", []string{id}, &store.Plan{Window: store.Window{First: &two}})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -378,7 +378,7 @@ func TestLookAhead_SameAnswersAsEachFieldAlone(t *testing.T) {
 					t.Errorf("%s: totalCount %v, alone %d", id, get(e, "a", "totalCount"), count[id])
 				}
 				back, err := a.store.RelatedPages(ctx, castgraph.KindEnterprise, "servedBy", []string{id},
-					store.PageQuery{Last: &two, OrderBy: []store.Order{{Field: "name", Desc: true}}})
+					&store.Plan{Window: store.Window{Last: &two}, Order: []store.Order{{Field: "name", Desc: true}}})
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -8,7 +8,6 @@ import (
 	"context"
 	"fmt"
 	"reflect"
-	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/castgraph/castgraph"
@@ -44,58 +43,8 @@ func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error)
 		return nil, err
 	}
 	loaders.For(ctx, r.Store).Adopt([]*castgraph.Node{n})
-	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Field != nil {
-		r.lookAhead(ctx, n.Kind, []*castgraph.Node{n}, fc.Field.Selections)
-	}
+	r.lookAhead(ctx, n.Kind, []*castgraph.Node{n})
 	return model.Wrap(n), nil
-}
-
-// pageArgs are the arguments of a connection field as gqlgen passes them.
-type pageArgs struct {
-	name    *string
-	where   map[string]any
-	orderBy []map[string]any
-	first   *int
-	after   *string
-	last    *int
-	before  *string
-}
-
-// query turns connection arguments into a store query for nodes of kind
-// (empty when the nodes may be of several kinds). It is the only way
-// connection arguments reach the store, so it is where a filter or order on
-// a personal field is refused (checkPersonal).
-func (a pageArgs) query(ctx context.Context, kind castgraph.Kind) (store.PageQuery, error) {
-	q := store.PageQuery{First: a.first, Last: a.last}
-	if a.where != nil {
-		q.Where, _ = plain(a.where).(map[string]any)
-	}
-	if a.name != nil {
-		q.NameContains = *a.name
-	}
-	if a.after != nil {
-		q.After = *a.after
-	}
-	if a.before != nil {
-		q.Before = *a.before
-	}
-	for _, o := range a.orderBy {
-		o, _ := plain(o).(map[string]any)
-		field, _ := o["field"].(string)
-		q.OrderBy = append(q.OrderBy, store.Order{Field: camel(field), Desc: o["direction"] == "DESC"})
-	}
-	return q, checkPersonal(ctx, kind, q)
-}
-
-// camel turns a sort-field enum value into its property name: CREDIT_CODE → creditCode.
-func camel(upperSnake string) string {
-	words := strings.Split(strings.ToLower(upperSnake), "_")
-	for i := 1; i < len(words); i++ {
-		if words[i] != "" {
-			words[i] = strings.ToUpper(words[i][:1]) + words[i][1:]
-		}
-	}
-	return strings.Join(words, "")
 }
 
 func pageInfo(p *store.Page) *model.PageInfo {
@@ -111,33 +60,26 @@ func pageInfo(p *store.Page) *model.PageInfo {
 // The relationship fields asked of the page's nodes, and theirs below, are
 // read ahead in the page's own statement (see readAhead); the nodes become
 // one family of the request's loaders for whatever was not.
-func (r *Resolver) list(ctx context.Context, kind castgraph.Kind, args pageArgs) (*store.Page, func(context.Context) (int, error), error) {
-	q, err := args.query(ctx, kind)
-	if err != nil {
-		return nil, nil, err
-	}
-	conn, inRequest := selectionOf(ctx)
-	if !inRequest {
-		page, err := r.Store.List(ctx, kind, q)
-		return page, func(ctx context.Context) (int, error) { return r.Store.Count(ctx, kind, q) }, err
-	}
-	if conn.countOnly() {
-		count := func(ctx context.Context) (int, error) { return r.Store.Count(ctx, kind, q) }
-		return store.EmptyPage(), count, store.CheckList(kind, q)
-	}
-	q.Fields = fieldsOf(conn.op, kind, conn.typeName, conn.sel)
-	branches := readAhead(ctx, conn.op, kind, nodeSelections(conn.op, conn.typeName, conn.sel), args.pageSize(castgraph.DefaultListPage))
-	res, err := r.Store.ListWith(ctx, kind, q, store.ListOptions{Count: conn.asksCount(), Branches: branches})
-	if err != nil {
-		return nil, nil, err
-	}
+func (r *Resolver) list(ctx context.Context, kind castgraph.Kind) (*store.Page, func(context.Context) (int, error), error) {
 	l := loaders.For(ctx, r.Store)
+	plan, err := planField(ctx, l, kind, kind, true)
+	if err != nil {
+		return nil, nil, err
+	}
+	count := func(ctx context.Context) (int, error) { return r.Store.Count(ctx, kind, plan) }
+	conn, _ := selectionOf(ctx)
+	if conn.countOnly() {
+		return store.EmptyPage(), count, store.CheckList(kind, plan)
+	}
+	res, err := r.Store.ListWith(ctx, kind, plan)
+	if err != nil {
+		return nil, nil, err
+	}
 	l.Adopt(res.Page.Nodes)
 	if res.Under != nil {
-		preload(l, branches, res.Under)
+		preload(l, plan.Branches, res.Under)
 	}
-	count := func(ctx context.Context) (int, error) { return r.Store.Count(ctx, kind, q) }
-	if conn.asksCount() {
+	if plan.Count {
 		count = func(context.Context) (int, error) { return res.Count, nil }
 	}
 	return res.Page, count, nil
@@ -147,24 +89,18 @@ func (r *Resolver) list(ctx context.Context, kind castgraph.Kind, args pageArgs)
 // from what a root field read ahead, or in one statement shared by the
 // sibling nodes asking for the same field, which reads only the fields the
 // client asked of the far nodes.
-func (r *Resolver) relatedPage(ctx context.Context, near *castgraph.Node, field string, args pageArgs) (*store.Page, func(context.Context) (int, error), error) {
-	var far castgraph.Kind
-	if end, ok := store.RelationField(near.Kind, field); ok && len(end.Far) == 1 {
-		far = end.Far[0]
+func (r *Resolver) relatedPage(ctx context.Context, near *castgraph.Node, field string) (*store.Page, func(context.Context) (int, error), error) {
+	end, ok := castgraph.RelationField(near.Kind, field)
+	if !ok {
+		return nil, nil, castgraph.Errorf(castgraph.EINTERNAL, "", "%s has no relationship field %q", near.Kind, field)
 	}
-	q, err := args.query(ctx, far)
+	l := loaders.For(ctx, r.Store)
+	plan, err := planField(ctx, l, near.Kind, end.FarKind(), false)
 	if err != nil {
 		return nil, nil, err
 	}
-	if far != "" {
-		q.Fields = wantedFields(ctx, far)
-	}
-	key := field
-	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Field != nil {
-		key = fc.Field.Alias
-	}
-	conn, inRequest := selectionOf(ctx)
-	return loaders.For(ctx, r.Store).Related(ctx, near, key, field, q, inRequest && conn.countOnly())
+	conn, _ := selectionOf(ctx)
+	return l.Related(ctx, near, field, plan, conn.countOnly())
 }
 
 func (r *Resolver) createNode(ctx context.Context, kind castgraph.Kind, input map[string]any) (*castgraph.Node, error) {

@@ -78,7 +78,7 @@ func TestSchemes_BoltAndNeo4j(t *testing.T) {
 			c := base
 			c.URI = scheme + "://" + strings.SplitN(base.URI, "://", 2)[1]
 			s := storetest.MustOpenWith(t, c)
-			page, err := s.List(context.Background(), "PlanItem", store.PageQuery{First: &fifty})
+			page, err := s.List(context.Background(), "PlanItem", &store.Plan{Window: store.Window{First: &fifty}})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -4,9 +4,13 @@
 // Middleware and live only as long as it; they must not outlive it or be
 // shared, so no request sees another's cache.
 //
-// Three ways lead there, tried in this order. A root field may have read
+// Every connection field is planned once per request and place in the query
+// (graph builds the plans; Plan keeps them here), and the loaders key
+// everything by the plan: sibling nodes asking for the same field share it.
+//
+// Three ways lead to an answer, tried in this order. A root field may have read
 // ahead (graph's lookAhead: a whole nested selection in one statement) and
-// preloaded the answers for each node and response key. Nodes that one
+// preloaded the answers for each node and plan. Nodes that one
 // statement returned (a list field's page, or every page of one batched
 // relationship field) form a family: the first of them to ask for a
 // relationship field fetches it for the whole family at once, and the others
@@ -18,7 +22,6 @@ package loaders
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 	"sync"
 	"time"
@@ -28,13 +31,12 @@ import (
 	"github.com/vikstrous/dataloadgen"
 )
 
-// key names one node's relationship field with one set of arguments; the
-// arguments are kept as JSON so that keys are comparable.
+// key names one node's relationship field under one plan.
 type key struct {
 	Near  castgraph.Kind
 	Field string
 	ID    string
-	Args  string
+	Plan  *store.Plan
 }
 
 // family is the nodes one statement returned, by kind, each id once.
@@ -42,13 +44,13 @@ type family struct {
 	ids map[castgraph.Kind][]string
 }
 
-// familyFetch is one relationship field (with its arguments) fetched for a
+// familyFetch is one relationship field (under one plan) fetched for a
 // whole family: pages, or counts when count is set.
 type familyFetch struct {
 	fam   *family
 	near  castgraph.Kind
 	field string
-	args  string
+	plan  *store.Plan
 	count bool
 }
 
@@ -67,22 +69,30 @@ type Loaders struct {
 	counts *dataloadgen.Loader[key, int]
 
 	mu       sync.Mutex
-	queries  map[string]store.PageQuery // Args JSON → the query it stands for
+	plans    map[placeKey]*planned
 	families map[*castgraph.Node]*family
 	fetches  map[familyFetch]*fetched
-	preloads map[preloadKey]preloaded
+	preloads map[preloadKey]*store.Fetched
 }
 
-// preloadKey names a relationship field asked of one node under a response key.
+// placeKey names a connection field at one place in a query, asked of
+// nodes of one kind.
+type placeKey struct {
+	near  castgraph.Kind
+	place string
+}
+
+// planned is a place's plan, built once.
+type planned struct {
+	once sync.Once
+	plan *store.Plan
+	err  error
+}
+
+// preloadKey names a relationship field asked of one node under a plan.
 type preloadKey struct {
 	near *castgraph.Node
-	key  string
-}
-
-// preloaded is an answer read ahead, with the query it answers (as JSON).
-type preloaded struct {
-	args    string
-	fetched *store.Fetched
+	plan *store.Plan
 }
 
 // batchWait is how long the fallback loader waits for sibling fields before
@@ -93,18 +103,18 @@ const batchWait = 5 * time.Millisecond
 
 // New builds a request's loaders over the store.
 func New(s *store.Store) *Loaders {
-	l := &Loaders{store: s, queries: map[string]store.PageQuery{},
-		families: map[*castgraph.Node]*family{}, fetches: map[familyFetch]*fetched{}, preloads: map[preloadKey]preloaded{}}
+	l := &Loaders{store: s, plans: map[placeKey]*planned{},
+		families: map[*castgraph.Node]*family{}, fetches: map[familyFetch]*fetched{}, preloads: map[preloadKey]*store.Fetched{}}
 	l.pages = dataloadgen.NewMappedLoader(func(ctx context.Context, keys []key) (map[key]*store.Page, error) {
 		out := map[key]*store.Page{}
 		for g, ids := range l.group(keys) {
-			pages, err := s.RelatedPages(ctx, g.Near, g.Field, ids, l.query(g.Args))
+			pages, err := s.RelatedPages(ctx, g.Near, g.Field, ids, g.Plan)
 			if err != nil {
 				return nil, err
 			}
 			l.adoptPages(pages)
 			for _, id := range ids {
-				out[key{g.Near, g.Field, id, g.Args}] = pages[id]
+				out[key{g.Near, g.Field, id, g.Plan}] = pages[id]
 			}
 		}
 		return out, nil
@@ -112,12 +122,12 @@ func New(s *store.Store) *Loaders {
 	l.counts = dataloadgen.NewMappedLoader(func(ctx context.Context, keys []key) (map[key]int, error) {
 		out := map[key]int{}
 		for g, ids := range l.group(keys) {
-			counts, err := s.RelatedCounts(ctx, g.Near, g.Field, ids, l.query(g.Args).Where)
+			counts, err := s.RelatedCounts(ctx, g.Near, g.Field, ids, g.Plan.Where)
 			if err != nil {
 				return nil, err
 			}
 			for _, id := range ids {
-				out[key{g.Near, g.Field, id, g.Args}] = counts[id]
+				out[key{g.Near, g.Field, id, g.Plan}] = counts[id]
 			}
 		}
 		return out, nil
@@ -156,36 +166,39 @@ func (l *Loaders) adoptPages(pages map[string]*store.Page) {
 func (l *Loaders) group(keys []key) map[key][]string {
 	groups := map[key][]string{}
 	for _, k := range keys {
-		g := key{Near: k.Near, Field: k.Field, Args: k.Args}
+		g := key{Near: k.Near, Field: k.Field, Plan: k.Plan}
 		groups[g] = append(groups[g], k.ID)
 	}
 	return groups
 }
 
-func (l *Loaders) remember(q store.PageQuery) string {
-	b, _ := json.Marshal(q)
+// Plan returns the plan of the connection field at a place in the query
+// (graph's placeOf), asked of nodes of kind near, building it the first time.
+// Every node asking for the field there gets the same plan, and so the same
+// batch and the same answers read ahead.
+func (l *Loaders) Plan(near castgraph.Kind, place string, build func() (*store.Plan, error)) (*store.Plan, error) {
+	k := placeKey{near, place}
 	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.queries[string(b)] = q
-	return string(b)
-}
-
-func (l *Loaders) query(args string) store.PageQuery {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.queries[args]
+	p := l.plans[k]
+	if p == nil {
+		p = &planned{}
+		l.plans[k] = p
+	}
+	l.mu.Unlock()
+	p.once.Do(func() { p.plan, p.err = build() })
+	return p.plan, p.err
 }
 
 // forFamily returns the shared answer of a field for near's family, or nil
 // when near belongs to none.
-func (l *Loaders) forFamily(near *castgraph.Node, field, args string, count bool) (*familyFetch, *fetched) {
+func (l *Loaders) forFamily(near *castgraph.Node, field string, p *store.Plan, count bool) (*familyFetch, *fetched) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	fam := l.families[near]
 	if fam == nil {
 		return nil, nil
 	}
-	ff := familyFetch{fam: fam, near: near.Kind, field: field, args: args, count: count}
+	ff := familyFetch{fam: fam, near: near.Kind, field: field, plan: p, count: count}
 	f := l.fetches[ff]
 	if f == nil {
 		f = &fetched{}
@@ -194,54 +207,46 @@ func (l *Loaders) forFamily(near *castgraph.Node, field, args string, count bool
 	return &ff, f
 }
 
-// Preload leaves an answer read ahead for a node's relationship field asked
-// under the response key with the query.
-func (l *Loaders) Preload(near *castgraph.Node, key string, q store.PageQuery, f *store.Fetched) {
-	b, _ := json.Marshal(q)
+// Preload leaves an answer read ahead for a node's relationship field
+// under the plan.
+func (l *Loaders) Preload(near *castgraph.Node, p *store.Plan, f *store.Fetched) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.preloads[preloadKey{near, key}] = preloaded{args: string(b), fetched: f}
+	l.preloads[preloadKey{near, p}] = f
 }
 
-// preloaded returns the answer read ahead for the field under the key, if
-// it answers the same query.
-func (l *Loaders) preloaded(near *castgraph.Node, key, args string) *store.Fetched {
+// preloaded returns the answer read ahead for the node's field under the plan.
+func (l *Loaders) preloaded(near *castgraph.Node, p *store.Plan) *store.Fetched {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	p, ok := l.preloads[preloadKey{near, key}]
-	if !ok || p.args != args {
-		return nil
-	}
-	return p.fetched
+	return l.preloads[preloadKey{near, p}]
 }
 
-// Related returns one page of a node's relationship field, asked under the
-// response key, and a counter of all its matches (for totalCount). With
-// countOnly (the client asked for totalCount alone) the page is left empty
-// and unread.
-func (l *Loaders) Related(ctx context.Context, near *castgraph.Node, key, field string, q store.PageQuery, countOnly bool) (*store.Page, func(context.Context) (int, error), error) {
-	count := func(ctx context.Context) (int, error) { return l.relatedCount(ctx, near, field, q.Where) }
-	args := l.remember(q)
-	if f := l.preloaded(near, key, args); f != nil {
+// Related returns one page of a node's relationship field under the plan,
+// and a counter of all its matches (for totalCount). With countOnly (the
+// client asked for totalCount alone) the page is left empty and unread.
+func (l *Loaders) Related(ctx context.Context, near *castgraph.Node, field string, p *store.Plan, countOnly bool) (*store.Page, func(context.Context) (int, error), error) {
+	count := func(ctx context.Context) (int, error) { return l.relatedCount(ctx, near, field, p) }
+	if f := l.preloaded(near, p); f != nil {
 		if f.Counted {
 			count = func(context.Context) (int, error) { return f.Count, nil }
 		}
 		return f.Page, count, nil
 	}
 	if countOnly {
-		return store.EmptyPage(), count, store.CheckRelated(near.Kind, field, q)
+		return store.EmptyPage(), count, store.CheckRelated(near.Kind, field, p)
 	}
-	page, err := l.related(ctx, near, field, q, args)
+	page, err := l.related(ctx, near, field, p)
 	return page, count, err
 }
 
-func (l *Loaders) related(ctx context.Context, near *castgraph.Node, field string, q store.PageQuery, args string) (*store.Page, error) {
-	ff, f := l.forFamily(near, field, args, false)
+func (l *Loaders) related(ctx context.Context, near *castgraph.Node, field string, p *store.Plan) (*store.Page, error) {
+	ff, f := l.forFamily(near, field, p, false)
 	if f == nil {
-		return l.pages.Load(ctx, key{near.Kind, field, near.ID, args})
+		return l.pages.Load(ctx, key{near.Kind, field, near.ID, p})
 	}
 	f.once.Do(func() {
-		f.pages, f.err = l.store.RelatedPages(ctx, ff.near, field, ff.fam.ids[ff.near], q)
+		f.pages, f.err = l.store.RelatedPages(ctx, ff.near, field, ff.fam.ids[ff.near], p)
 		if f.err == nil {
 			l.adoptPages(f.pages)
 		}
@@ -249,16 +254,15 @@ func (l *Loaders) related(ctx context.Context, near *castgraph.Node, field strin
 	return f.pages[near.ID], f.err
 }
 
-// relatedCount counts a node's relationships of a field that match the filter.
-func (l *Loaders) relatedCount(ctx context.Context, near *castgraph.Node, field string, where map[string]any) (int, error) {
-	q := store.PageQuery{Where: where}
-	args := l.remember(q)
-	ff, f := l.forFamily(near, field, args, true)
+// relatedCount counts a node's relationships of a field whose far nodes
+// match the plan's filter.
+func (l *Loaders) relatedCount(ctx context.Context, near *castgraph.Node, field string, p *store.Plan) (int, error) {
+	ff, f := l.forFamily(near, field, p, true)
 	if f == nil {
-		return l.counts.Load(ctx, key{near.Kind, field, near.ID, args})
+		return l.counts.Load(ctx, key{near.Kind, field, near.ID, p})
 	}
 	f.once.Do(func() {
-		f.counts, f.err = l.store.RelatedCounts(ctx, ff.near, field, ff.fam.ids[ff.near], where)
+		f.counts, f.err = l.store.RelatedCounts(ctx, ff.near, field, ff.fam.ids[ff.near], p.Where)
 	})
 	return f.counts[near.ID], f.err
 }

@@ -15,8 +15,8 @@ const maxAnchorHops = MaxFilterDepth
 // that ends at nodes named by id: the MATCH that walks from those ids, the
 // rest of the filter, and what an estimate of the walk's size needs.
 type anchored struct {
-	match   string         // MATCH … WITH DISTINCT v, starting from the ids
-	rest    map[string]any // the filter without the chain
+	match   string // MATCH … WITH DISTINCT v, starting from the ids
+	rest    Cond   // the filter without the chain
 	hops    []anchorHop
 	ids     string // the parameter holding the ids
 	farKind castgraph.Kind
@@ -25,25 +25,25 @@ type anchored struct {
 // anchor looks, among the conditions that a list's filter ANDs together, for
 // a chain of `some` relationship filters that ends at nodes named by id:
 // "experts who serve an enterprise in a chain of cluster X" is
-// {serves: {some: {chains: {some: {partOf: {some: {id: {eq: X}}}}}}}}.
+// serves some (chains some (partOf some (id = X))).
 // Testing that condition on every expert means scanning them all; walking
 // from X to the experts touches only what is connected. When it finds one,
 // anchor returns the walk and the rest of the filter; the answers are the
 // same either way.
-func (b *cypherBuilder) anchor(kind castgraph.Kind, v string, where map[string]any) (*anchored, bool) {
+func (b *cypherBuilder) anchor(kind castgraph.Kind, v string, where Cond) (*anchored, bool) {
 	conds := conjuncts(where)
 	for i, c := range conds {
 		hops, ids, farKind, ok := anchorChain(kind, c)
 		if !ok {
 			continue
 		}
-		var rest []any
+		var rest All
 		for j, other := range conds {
 			if j != i {
 				rest = append(rest, other)
 			}
 		}
-		a := &anchored{rest: map[string]any{"AND": rest}, hops: hops, ids: b.param(ids), farKind: farKind}
+		a := &anchored{rest: rest, hops: hops, ids: b.param(ids), farKind: farKind}
 		var match strings.Builder
 		fmt.Fprintf(&match, "MATCH (a:Entity) WHERE a.id IN %s", a.ids)
 		if farKind != "" {
@@ -107,7 +107,7 @@ func (a *anchored) estimate(kind castgraph.Kind) string {
 }
 
 type anchorHop struct {
-	end   RelEnd
+	end   castgraph.RelEnd
 	label string // label of the node this hop starts from
 }
 
@@ -119,69 +119,59 @@ func (h anchorHop) back(near string) string {
 	return fmt.Sprintf("-[:%s]->%s", h.end.Spec.Type, near)
 }
 
-// anchorChain follows {rel: {some: {rel: {some: … {id: {eq|in}}}}}} from kind.
-func anchorChain(kind castgraph.Kind, cond map[string]any) ([]anchorHop, []any, castgraph.Kind, bool) {
+// anchorChain follows a chain of `some` relationship conditions from kind
+// to a comparison of the id with one value or a list.
+func anchorChain(kind castgraph.Kind, c Cond) ([]anchorHop, []any, castgraph.Kind, bool) {
 	var hops []anchorHop
 	near := target{kind: kind}
 	for len(hops) <= maxAnchorHops {
-		if len(cond) != 1 {
-			return nil, nil, "", false
+		if one, ok := c.(All); ok && len(one) == 1 {
+			c = one[0]
 		}
-		for field, value := range cond {
-			ops, _ := value.(map[string]any)
-			if field == "id" && len(hops) > 0 {
-				if ids := idsOf(ops); ids != nil {
-					return hops, ids, near.kind, true
+		switch x := c.(type) {
+		case Compare:
+			if x.Prop != propID || len(hops) == 0 {
+				return nil, nil, "", false
+			}
+			switch x.Op {
+			case OpEq:
+				return hops, []any{x.Value}, near.kind, true
+			case OpIn:
+				if list, ok := x.Value.([]any); ok {
+					return hops, list, near.kind, true
 				}
+			}
+			return nil, nil, "", false
+		case Related:
+			if near.kind == "" || x.Quant != Some {
 				return nil, nil, "", false
 			}
-			if near.kind == "" {
-				return nil, nil, "", false
-			}
-			end, ok := RelationField(near.kind, field)
-			sub, isMap := ops["some"].(map[string]any)
-			if !ok || len(ops) != 1 || !isMap {
+			end, ok := castgraph.RelationField(near.kind, x.Field)
+			if !ok {
 				return nil, nil, "", false
 			}
 			hops = append(hops, anchorHop{end: end, label: near.label()})
-			near, cond = end.farTarget(), sub
+			near, c = farTarget(end), x.Where
+		default:
+			return nil, nil, "", false
 		}
 	}
 	return nil, nil, "", false
 }
 
-// idsOf reads {eq: id} or {in: [ids]}; nil when the operators say anything else.
-func idsOf(ops map[string]any) []any {
-	if len(ops) != 1 {
-		return nil
-	}
-	if id, ok := ops["eq"].(string); ok {
-		return []any{id}
-	}
-	if list, ok := ops["in"].([]any); ok {
-		return list
-	}
-	return nil
-}
-
-// conjuncts splits a filter into conditions that must all hold, one field
-// each, flattening AND lists.
-func conjuncts(where map[string]any) []map[string]any {
-	var out []map[string]any
-	for _, k := range sortedKeys(where) {
-		if where[k] == nil {
-			continue
+// conjuncts splits a condition into conditions that must all hold,
+// flattening nested Alls.
+func conjuncts(c Cond) []Cond {
+	all, ok := c.(All)
+	if !ok {
+		if c == nil {
+			return nil
 		}
-		if k == "AND" {
-			list, _ := where[k].([]any)
-			for _, item := range list {
-				if m, ok := item.(map[string]any); ok {
-					out = append(out, conjuncts(m)...)
-				}
-			}
-			continue
-		}
-		out = append(out, map[string]any{k: where[k]})
+		return []Cond{c}
+	}
+	var out []Cond
+	for _, item := range all {
+		out = append(out, conjuncts(item)...)
 	}
 	return out
 }

@@ -32,7 +32,7 @@ func TestBounds_TransactionTimeoutStopsTheWorkOnNeo4j(t *testing.T) {
 	c := storetest.Config(t)
 	c.ReadTimeout = 2 * time.Second
 	s := storetest.MustOpenWith(t, c)
-	slow := store.PageQuery{Where: storetest.SlowFilter(t, s)}
+	slow := &store.Plan{Where: storetest.SlowCond(t, s)}
 
 	_, err := s.List(context.Background(), "Expert", slow)
 	if code := castgraph.ErrorCode(err); code != castgraph.ETIMEOUT {
@@ -45,7 +45,7 @@ func TestBounds_TransactionTimeoutStopsTheWorkOnNeo4j(t *testing.T) {
 
 func TestBounds_CancellingTheContextStopsTheWorkOnNeo4j(t *testing.T) {
 	s := storetest.MustOpen(t)
-	slow := store.PageQuery{Where: storetest.SlowFilter(t, s)}
+	slow := &store.Plan{Where: storetest.SlowCond(t, s)}
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -70,7 +70,7 @@ func TestBounds_OverloadedWhenEverySlotIsTaken(t *testing.T) {
 	c := storetest.Config(t)
 	c.MaxInFlight, c.QueueWait = 1, 200*time.Millisecond
 	s := storetest.MustOpenWith(t, c)
-	slow := store.PageQuery{Where: storetest.SlowFilter(t, s)}
+	slow := &store.Plan{Where: storetest.SlowCond(t, s)}
 
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
@@ -82,7 +82,7 @@ func TestBounds_OverloadedWhenEverySlotIsTaken(t *testing.T) {
 	if !eventually(10*time.Second, func() bool { return running(t) > 0 }) {
 		t.Fatal("the slow statement never started")
 	}
-	_, err := s.List(context.Background(), "Society", store.PageQuery{})
+	_, err := s.List(context.Background(), "Society", &store.Plan{})
 	if code := castgraph.ErrorCode(err); code != castgraph.EOVERLOADED {
 		t.Fatalf("got %v (%s), want OVERLOADED", err, code)
 	}
@@ -90,7 +90,7 @@ func TestBounds_OverloadedWhenEverySlotIsTaken(t *testing.T) {
 
 func TestBounds_ARequestsStatementsQueueBehindItsGate(t *testing.T) {
 	s := storetest.MustOpen(t)
-	slow := store.PageQuery{Where: storetest.SlowFilter(t, s)}
+	slow := &store.Plan{Where: storetest.SlowCond(t, s)}
 
 	ctx, cancel := context.WithCancel(store.WithRequestGate(context.Background(), 1))
 	done := make(chan struct{})
@@ -107,7 +107,7 @@ func TestBounds_ARequestsStatementsQueueBehindItsGate(t *testing.T) {
 	second := make(chan error, 1)
 	before := s.Statements()
 	go func() {
-		_, err := s.List(ctx, "Society", store.PageQuery{})
+		_, err := s.List(ctx, "Society", &store.Plan{})
 		second <- err
 	}()
 	time.Sleep(500 * time.Millisecond)

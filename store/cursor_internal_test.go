@@ -90,26 +90,26 @@ func TestCursor_RefusedOnAnotherListOrOrder(t *testing.T) {
 		t.Fatal(err)
 	}
 	cur := encodeCursor(signature("list:Expert", fields), []any{"教授", "expert/1"})
-	window := func(t target, scope string, q PageQuery) error {
-		_, err := newBuilder().compileWindow(t, "n", scope, q, castgraph.DefaultListPage, castgraph.MaxListPage)
+	window := func(t target, scope string, q Plan) error {
+		_, err := newBuilder().compileWindow(t, "n", scope, &q, castgraph.DefaultListPage, castgraph.MaxListPage)
 		return err
 	}
-	if err := window(expert, "list:Expert", PageQuery{OrderBy: []Order{{Field: "title"}}, After: cur}); err != nil {
+	if err := window(expert, "list:Expert", Plan{Order: []Order{{Field: "title"}}, Window: Window{After: cur}}); err != nil {
 		t.Fatalf("the cursor on its own list: %v", err)
 	}
 	for name, c := range map[string]struct {
 		t     target
 		scope string
-		q     PageQuery
+		q     Plan
 		arg   string
 	}{
-		"another order":           {expert, "list:Expert", PageQuery{OrderBy: []Order{{Field: "field"}}, After: cur}, "after"},
-		"the order reversed":      {expert, "list:Expert", PageQuery{OrderBy: []Order{{Field: "title", Desc: true}}, After: cur}, "after"},
-		"the default order":       {expert, "list:Expert", PageQuery{After: cur}, "after"},
-		"another kind":            {target{kind: castgraph.KindSociety}, "list:Society", PageQuery{OrderBy: []Order{{Field: "field"}}, After: cur}, "after"},
-		"a relationship list":     {expert, "rel:Society.members", PageQuery{OrderBy: []Order{{Field: "title"}}, After: cur}, "after"},
-		"another list, as before": {expert, "list:Society", PageQuery{OrderBy: []Order{{Field: "title"}}, Before: cur}, "before"},
-		"an order with a field":   {expert, "list:Expert", PageQuery{OrderBy: []Order{{Field: "title"}, {Field: "field"}}, After: cur}, "after"},
+		"another order":           {expert, "list:Expert", Plan{Order: []Order{{Field: "field"}}, Window: Window{After: cur}}, "after"},
+		"the order reversed":      {expert, "list:Expert", Plan{Order: []Order{{Field: "title", Desc: true}}, Window: Window{After: cur}}, "after"},
+		"the default order":       {expert, "list:Expert", Plan{Window: Window{After: cur}}, "after"},
+		"another kind":            {target{kind: castgraph.KindSociety}, "list:Society", Plan{Order: []Order{{Field: "field"}}, Window: Window{After: cur}}, "after"},
+		"a relationship list":     {expert, "rel:Society.members", Plan{Order: []Order{{Field: "title"}}, Window: Window{After: cur}}, "after"},
+		"another list, as before": {expert, "list:Society", Plan{Order: []Order{{Field: "title"}}, Window: Window{Before: cur}}, "before"},
+		"an order with a field":   {expert, "list:Expert", Plan{Order: []Order{{Field: "title"}, {Field: "field"}}, Window: Window{After: cur}}, "after"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			checkBadCursor(t, window(c.t, c.scope, c.q), c.arg)

@@ -51,261 +51,175 @@ func (b *cypherBuilder) variable() string {
 	return fmt.Sprintf("m%d", b.vars)
 }
 
-// target says what a filter applies to: one kind, or any of several (then
-// only the fields every node has may be filtered).
-type target struct {
-	kind castgraph.Kind // empty when several kinds are possible
-}
-
-func (t target) label() string {
-	if t.kind == "" {
-		return castgraph.EntityLabel
-	}
-	return string(t.kind)
-}
-
-// filter compiles a GraphQL filter object (KindFilter or NodeFilter) on the
-// node variable v into a Cypher predicate. Field names are checked against
-// the registry; unknown ones are errors (GraphQL has normally rejected them).
-func (b *cypherBuilder) filter(t target, v string, f map[string]any, depth int, at string) (string, error) {
+// filter compiles a condition on the node variable v into a Cypher
+// predicate. Property and relationship fields are checked against the
+// registry and values against their properties' types; the caller (graph,
+// building plans from arguments) has normally refused what does not fit
+// already, with the argument's path. at names where the condition sits, for
+// the errors that remain.
+func (b *cypherBuilder) filter(t target, v string, c Cond, depth int, at string) (string, error) {
 	if depth > MaxFilterDepth {
 		return "", castgraph.Errorf(castgraph.EINVALID, at, "relationship filters nest deeper than %d levels", MaxFilterDepth)
 	}
-	var parts []string
-	for _, field := range sortedKeys(f) {
-		value := f[field]
-		if value == nil {
-			continue
-		}
-		path := at + "." + field
-		var (
-			part string
-			err  error
-		)
-		switch field {
-		case "AND", "OR":
-			part, err = b.combine(t, v, value, field, depth, path)
-		case "NOT":
-			sub, ok := value.(map[string]any)
-			if !ok {
-				return "", castgraph.Errorf(castgraph.EINVALID, path, "NOT takes a filter")
-			}
-			part, err = b.filter(t, v, sub, depth, path)
-			part = "NOT (" + part + ")"
-		case "id", "name":
-			part, err = b.scalar(v+"."+field, castgraph.PropSpec{Name: field, Type: castgraph.PropString}, value, path)
-		default:
-			part, err = b.fieldFilter(t, v, field, value, depth, path)
-		}
-		if err != nil {
-			return "", err
-		}
-		parts = append(parts, part)
-	}
-	if len(parts) == 0 {
+	switch c := c.(type) {
+	case nil:
 		return "true", nil
+	case All:
+		return b.combine(t, v, c, "AND", "true", depth, at)
+	case Any:
+		return b.combine(t, v, c, "OR", "false", depth, at)
+	case Not:
+		part, err := b.filter(t, v, c.Cond, depth, at)
+		return "NOT (" + part + ")", err
+	case Compare:
+		return b.compare(t, v, c, at)
+	case Related:
+		return b.related(t, v, c, depth, at)
 	}
-	return strings.Join(parts, " AND "), nil
+	return "", castgraph.Errorf(castgraph.EINVALID, at, "unknown condition %T", c)
 }
 
-func (b *cypherBuilder) combine(t target, v string, value any, op string, depth int, at string) (string, error) {
-	list, ok := value.([]any)
-	if !ok {
-		return "", castgraph.Errorf(castgraph.EINVALID, at, "%s takes a list of filters", op)
-	}
+// combine joins conditions with AND or OR; none gives empty. Each
+// condition counts as a term, so that a list of ten thousand empty filters
+// is refused like ten thousand conditions. Under AND the parts need no
+// parentheses (comparisons and subqueries are atoms, an OR comes
+// parenthesised, a NOT brings its own).
+func (b *cypherBuilder) combine(t target, v string, list []Cond, op, empty string, depth int, at string) (string, error) {
 	if len(list) == 0 {
-		return map[string]string{"AND": "true", "OR": "false"}[op], nil
+		return empty, nil
 	}
-	var parts []string
-	for i, item := range list {
-		if err := b.term(fmt.Sprintf("%s[%d]", at, i)); err != nil {
+	parts := make([]string, 0, len(list))
+	for _, c := range list {
+		if err := b.term(at); err != nil {
 			return "", err
 		}
-		sub, ok := item.(map[string]any)
-		if !ok {
-			return "", castgraph.Errorf(castgraph.EINVALID, fmt.Sprintf("%s[%d]", at, i), "%s takes a list of filters", op)
-		}
-		p, err := b.filter(t, v, sub, depth, fmt.Sprintf("%s[%d]", at, i))
+		p, err := b.filter(t, v, c, depth, at)
 		if err != nil {
 			return "", err
 		}
-		parts = append(parts, "("+p+")")
+		if op == "OR" {
+			p = "(" + p + ")"
+		}
+		parts = append(parts, p)
 	}
-	return "(" + strings.Join(parts, " "+op+" ") + ")", nil
+	if op == "AND" {
+		return strings.Join(parts, " AND "), nil
+	}
+	return "(" + strings.Join(parts, " OR ") + ")", nil
 }
 
-// fieldFilter compiles a filter on a kind's property or relationship field.
-func (b *cypherBuilder) fieldFilter(t target, v, field string, value any, depth int, at string) (string, error) {
+// propOf finds the property a comparison names on the target.
+func propOf(t target, name, at string) (castgraph.PropSpec, error) {
+	if name == propID || name == propName {
+		return castgraph.PropSpec{Name: name, Type: castgraph.PropString}, nil
+	}
 	if t.kind == "" {
-		return "", castgraph.Errorf(castgraph.EINVALID, at, "only id and name can be filtered on nodes of several kinds")
+		return castgraph.PropSpec{}, castgraph.Errorf(castgraph.EINVALID, at, "only id and name can be filtered on nodes of several kinds")
 	}
 	spec, _ := castgraph.SpecOf(t.kind)
-	if p, ok := spec.Prop(field); ok {
-		return b.scalar(v+"."+p.Name, *p, value, at)
+	if p, ok := spec.Prop(name); ok {
+		return *p, nil
 	}
-	if end, ok := RelationField(t.kind, field); ok {
-		q, ok := value.(map[string]any)
-		if !ok {
-			return "", castgraph.Errorf(castgraph.EINVALID, at, "%s takes some, none, all or single", field)
-		}
-		return b.quantifier(v, end, q, depth, at)
-	}
-	return "", castgraph.Errorf(castgraph.EINVALID, at, "%s has no field %q to filter on", t.kind, field)
+	return castgraph.PropSpec{}, castgraph.Errorf(castgraph.EINVALID, at, "%s has no field %q to filter on", t.kind, name)
 }
 
-// RelEnd is one end of a relationship type as a field of a kind.
-type RelEnd struct {
-	Spec     *castgraph.RelSpec
-	Outgoing bool
-	Far      []castgraph.Kind // the kinds at the other end
-}
-
-// Pattern is the Cypher relationship pattern from near to far.
-func (e RelEnd) Pattern(near, rel, far, farLabel string) string {
+// pattern is the Cypher relationship pattern from near to far along e.
+func pattern(e castgraph.RelEnd, near, rel, far, farLabel string) string {
 	if e.Outgoing {
 		return fmt.Sprintf("(%s)-[%s:%s]->(%s:%s)", near, rel, e.Spec.Type, far, farLabel)
 	}
 	return fmt.Sprintf("(%s)<-[%s:%s]-(%s:%s)", near, rel, e.Spec.Type, far, farLabel)
 }
 
-// FarTarget is what filters on the far end apply to.
-func (e RelEnd) farTarget() target {
-	if len(e.Far) == 1 {
-		return target{kind: e.Far[0]}
+// relationField finds the relationship field a condition or read names.
+func relationField(near castgraph.Kind, field, at string) (castgraph.RelEnd, error) {
+	if near == "" {
+		return castgraph.RelEnd{}, castgraph.Errorf(castgraph.EINVALID, at, "only id and name can be filtered on nodes of several kinds")
 	}
-	return target{}
-}
-
-// RelationField finds the relationship end that a kind exposes as the GraphQL field.
-func RelationField(k castgraph.Kind, field string) (RelEnd, bool) {
-	for i := range castgraph.Relations {
-		r := &castgraph.Relations[i]
-		for _, outgoing := range []bool{true, false} {
-			name := r.InField
-			if outgoing {
-				name = r.OutField
-			}
-			if name != field {
-				continue
-			}
-			if far := r.Ends(k, outgoing); len(far) > 0 {
-				return RelEnd{Spec: r, Outgoing: outgoing, Far: far}, true
-			}
-		}
-	}
-	return RelEnd{}, false
-}
-
-// quantifier compiles {some|none|all|single: filter} over a relationship.
-func (b *cypherBuilder) quantifier(v string, end RelEnd, q map[string]any, depth int, at string) (string, error) {
-	var parts []string
-	for _, op := range sortedKeys(q) {
-		sub, ok := q[op].(map[string]any)
-		if q[op] == nil {
-			continue
-		}
-		if !ok {
-			return "", castgraph.Errorf(castgraph.EINVALID, at+"."+op, "%s takes a filter", op)
-		}
-		if err := b.term(at + "." + op); err != nil {
-			return "", err
-		}
-		far := b.variable()
-		t := end.farTarget()
-		cond, err := b.filter(t, far, sub, depth+1, at+"."+op)
-		if err != nil {
-			return "", err
-		}
-		pattern := end.Pattern(v, "", far, t.label())
-		switch op {
-		case "some":
-			parts = append(parts, fmt.Sprintf("EXISTS { MATCH %s WHERE %s }", pattern, cond))
-		case "none":
-			parts = append(parts, fmt.Sprintf("NOT EXISTS { MATCH %s WHERE %s }", pattern, cond))
-		case "all":
-			parts = append(parts, fmt.Sprintf("NOT EXISTS { MATCH %s WHERE NOT (%s) }", pattern, cond))
-		case "single":
-			parts = append(parts, fmt.Sprintf("COUNT { MATCH %s WHERE %s } = 1", pattern, cond))
-		default:
-			return "", castgraph.Errorf(castgraph.EINVALID, at+"."+op, "unknown quantifier %q", op)
-		}
-	}
-	if len(parts) == 0 {
-		return "true", nil
-	}
-	return strings.Join(parts, " AND "), nil
-}
-
-// scalar compiles {eq, in, contains, startsWith, gt, gte, lt, lte} on one property.
-func (b *cypherBuilder) scalar(expr string, p castgraph.PropSpec, value any, at string) (string, error) {
-	ops, ok := value.(map[string]any)
+	end, ok := castgraph.RelationField(near, field)
 	if !ok {
-		return "", castgraph.Errorf(castgraph.EINVALID, at, "takes an object of operators")
+		return end, castgraph.Errorf(castgraph.EINVALID, at, "%s has no relationship field %q", near, field)
 	}
-	var parts []string
-	for _, op := range sortedKeys(ops) {
-		arg := ops[op]
-		if arg == nil {
-			continue
-		}
-		path := at + "." + op
-		if err := b.term(path); err != nil {
-			return "", err
-		}
-		coerce := func(v any) (any, error) {
-			if p.Type == castgraph.PropString {
-				if s, ok := v.(string); ok {
-					return s, nil // filters compare as given; trimming is for writes
-				}
-			}
-			c, err := p.Coerce(v)
-			if err != nil {
-				return nil, castgraph.Errorf(castgraph.EINVALID, path, "%v", err)
-			}
-			return c, nil
-		}
-		switch op {
-		case "eq", "gt", "gte", "lt", "lte":
-			c, err := coerce(arg)
-			if err != nil {
-				return "", err
-			}
-			if op != "eq" && (p.Type == castgraph.PropBool || p.Type == castgraph.PropEnum) {
-				return "", castgraph.Errorf(castgraph.EINVALID, path, "%s cannot be compared by order", p.Name)
-			}
-			cmp := map[string]string{"eq": "=", "gt": ">", "gte": ">=", "lt": "<", "lte": "<="}[op]
-			parts = append(parts, fmt.Sprintf("%s %s %s", expr, cmp, b.param(c)))
-		case "in":
-			list, ok := arg.([]any)
-			if !ok {
-				return "", castgraph.Errorf(castgraph.EINVALID, path, "in takes a list")
-			}
-			if len(list) > MaxInValues {
-				return "", castgraph.Errorf(castgraph.EINVALID, path, "in takes at most %d values, got %d", MaxInValues, len(list))
-			}
-			values := make([]any, 0, len(list))
-			for _, item := range list {
-				c, err := coerce(item)
-				if err != nil {
-					return "", err
-				}
-				values = append(values, toNeo4j(c))
-			}
-			parts = append(parts, fmt.Sprintf("%s IN %s", expr, b.param(values)))
-		case "contains", "startsWith":
-			s, ok := arg.(string)
-			if !ok || p.Type != castgraph.PropString {
-				return "", castgraph.Errorf(castgraph.EINVALID, path, "%s applies to text", op)
-			}
-			cmp := map[string]string{"contains": "CONTAINS", "startsWith": "STARTS WITH"}[op]
-			// Case-insensitive for Latin text; Chinese has no case.
-			parts = append(parts, fmt.Sprintf("toLower(%s) %s %s", expr, cmp, b.param(strings.ToLower(s))))
-		default:
-			return "", castgraph.Errorf(castgraph.EINVALID, path, "unknown operator %q", op)
-		}
+	return end, nil
+}
+
+// related compiles a quantifier over a relationship's far nodes.
+func (b *cypherBuilder) related(t target, v string, r Related, depth int, at string) (string, error) {
+	if err := b.term(at); err != nil {
+		return "", err
 	}
-	if len(parts) == 0 {
-		return "true", nil
+	end, err := relationField(t.kind, r.Field, at)
+	if err != nil {
+		return "", err
 	}
-	return strings.Join(parts, " AND "), nil
+	far := b.variable()
+	ft := farTarget(end)
+	cond, err := b.filter(ft, far, r.Where, depth+1, at)
+	if err != nil {
+		return "", err
+	}
+	p := pattern(end, v, "", far, ft.label())
+	switch r.Quant {
+	case Some:
+		return fmt.Sprintf("EXISTS { MATCH %s WHERE %s }", p, cond), nil
+	case None:
+		return fmt.Sprintf("NOT EXISTS { MATCH %s WHERE %s }", p, cond), nil
+	case Every:
+		return fmt.Sprintf("NOT EXISTS { MATCH %s WHERE NOT (%s) }", p, cond), nil
+	case Single:
+		return fmt.Sprintf("COUNT { MATCH %s WHERE %s } = 1", p, cond), nil
+	}
+	return "", castgraph.Errorf(castgraph.EINVALID, at, "unknown quantifier %q", r.Quant)
+}
+
+// compare compiles one comparison of a property with a value.
+func (b *cypherBuilder) compare(t target, v string, c Compare, at string) (string, error) {
+	if err := b.term(at); err != nil {
+		return "", err
+	}
+	p, err := propOf(t, c.Prop, at)
+	if err != nil {
+		return "", err
+	}
+	expr := v + "." + p.Name
+	switch c.Op {
+	case OpEq, OpGt, OpGte, OpLt, OpLte:
+		if c.Op != OpEq && (p.Type == castgraph.PropBool || p.Type == castgraph.PropEnum) {
+			return "", castgraph.Errorf(castgraph.EINVALID, at, "%s cannot be compared by order", p.Name)
+		}
+		cmp := map[Op]string{OpEq: "=", OpGt: ">", OpGte: ">=", OpLt: "<", OpLte: "<="}[c.Op]
+		return fmt.Sprintf("%s %s %s", expr, cmp, b.param(c.Value)), nil
+	case OpIn:
+		list, ok := c.Value.([]any)
+		if !ok {
+			return "", castgraph.Errorf(castgraph.EINVALID, at, "in takes a list")
+		}
+		if len(list) > MaxInValues {
+			return "", castgraph.Errorf(castgraph.EINVALID, at, "in takes at most %d values, got %d", MaxInValues, len(list))
+		}
+		values := make([]any, len(list))
+		for i, item := range list {
+			values[i] = toNeo4j(item)
+		}
+		return fmt.Sprintf("%s IN %s", expr, b.param(values)), nil
+	case OpContains, OpStartsWith:
+		s, ok := c.Value.(string)
+		if !ok || p.Type != castgraph.PropString {
+			return "", castgraph.Errorf(castgraph.EINVALID, at, "%s applies to text", c.Op)
+		}
+		cmp := map[Op]string{OpContains: "CONTAINS", OpStartsWith: "STARTS WITH"}[c.Op]
+		// Case-insensitive for Latin text; Chinese has no case.
+		return fmt.Sprintf("toLower(%s) %s %s", expr, cmp, b.param(strings.ToLower(s))), nil
+	}
+	return "", castgraph.Errorf(castgraph.EINVALID, at, "unknown operator %q", c.Op)
+}
+
+// CheckFilter compiles a condition on nodes of the kind (empty: of several
+// kinds) without running it, and returns the Cypher predicate on the node
+// variable n with its parameters: for tests and tools that show what a
+// filter becomes.
+func CheckFilter(kind castgraph.Kind, c Cond) (cypher string, params map[string]any, err error) {
+	b := newBuilder()
+	cypher, err = b.filter(target{kind: kind}, "n", c, 0, "where")
+	return cypher, b.params, err
 }

@@ -80,25 +80,26 @@ func TestList_AnchoredFilterGivesTheSameAnswersWithEitherPlan(t *testing.T) {
 		})
 		return out
 	}
-	inCluster := map[string]any{"serves": map[string]any{"some": map[string]any{"chains": map[string]any{"some": map[string]any{
-		"partOf": map[string]any{"some": map[string]any{"id": map[string]any{"eq": cluster}}}}}}}}
+	inCluster := store.Related{Field: "serves", Quant: store.Some, Where: store.Related{Field: "chains", Quant: store.Some,
+		Where: store.Related{Field: "partOf", Quant: store.Some, Where: store.Compare{Prop: "id", Op: store.OpEq, Value: cluster}}}}
 
 	// walkAll pages through the list, five at a time, with the enterprises
 	// each expert serves read ahead, and counts statements.
 	two := 2
-	serves := []store.Branch{{Key: "serves", Field: "serves", Query: store.PageQuery{First: &two}, Count: true}}
-	walkAll := func(t *testing.T, where map[string]any) (ids, cursors []string, statements int64) {
+	serves := &store.Plan{Window: store.Window{First: &two}, Count: true}
+	walkAll := func(t *testing.T, where store.Cond) (ids, cursors []string, statements int64) {
 		t.Helper()
 		first, after := 5, ""
 		before := s.Statements()
 		for {
-			res, err := s.ListWith(ctx, castgraph.KindExpert, store.PageQuery{Where: where, First: &first, After: after}, store.ListOptions{Branches: serves})
+			res, err := s.ListWith(ctx, castgraph.KindExpert, &store.Plan{Where: where, Window: store.Window{First: &first, After: after},
+				Branches: []store.Branch{{Field: "serves", Plan: serves}}})
 			if err != nil {
 				t.Fatal(err)
 			}
 			p := res.Page
 			for i, n := range p.Nodes {
-				f := res.Under[n]["serves"]
+				f := res.Under[n][serves]
 				var far []string
 				for _, e := range f.Page.Nodes {
 					far = append(far, e.ID)
@@ -115,11 +116,11 @@ func TestList_AnchoredFilterGivesTheSameAnswersWithEitherPlan(t *testing.T) {
 	}
 	for _, c := range []struct {
 		name  string
-		where map[string]any
+		where store.Cond
 		want  []string
 	}{
 		{"chain only", inCluster, byName(want)},
-		{"chain and a title", map[string]any{"AND": []any{inCluster, map[string]any{"title": map[string]any{"eq": "教授"}}}}, byName(wantProfessors)},
+		{"chain and a title", store.All{inCluster, store.Compare{Prop: "title", Op: store.OpEq, Value: "教授"}}, byName(wantProfessors)},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			restore := store.ForceListPlan("anchor")

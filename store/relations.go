@@ -10,16 +10,17 @@ import (
 
 // RelatedPages returns, for each id, one page of its relationships of the
 // type in the direction, with the node at the far end; the query's filter,
-// order and window apply to the far nodes. One statement answers all ids, so
+// order and window apply to the far nodes (its Count and Branches do not:
+// see RelatedCounts and RelatedTree). One statement answers all ids, so
 // that callers can batch sibling fields.
-func (s *Store) RelatedPages(ctx context.Context, near castgraph.Kind, field string, ids []string, q PageQuery) (map[string]*Page, error) {
+func (s *Store) RelatedPages(ctx context.Context, near castgraph.Kind, field string, ids []string, p *Plan) (map[string]*Page, error) {
 	b := newBuilder()
-	end, t, w, err := b.compileRelated(near, field, q)
+	end, t, w, err := b.compileRelated(near, field, p)
 	if err != nil {
 		return nil, err
 	}
 	b.params["ids"], b.params["limit"] = ids, w.limit
-	nodeExpr, relExpr, partial := q.Fields.projection(t, "b", "r")
+	nodeExpr, relExpr, partial := p.Fields.projection(t, "b", "r")
 	if !partial {
 		nodeExpr, relExpr = "b", "r"
 	}
@@ -27,7 +28,7 @@ func (s *Store) RelatedPages(ctx context.Context, near castgraph.Kind, field str
 		MATCH (a:Entity {id: id})
 		CALL {
 			WITH a
-			MATCH ` + end.Pattern("a", "r", "b", t.label()) + `
+			MATCH ` + pattern(end, "a", "r", "b", t.label()) + `
 			WHERE ` + w.where + `
 			WITH r, b ORDER BY ` + w.order + ` LIMIT $limit
 			RETURN ` + relExpr + ` AS r, ` + nodeExpr + ` AS b, ` + w.sortKey + ` AS k
@@ -48,7 +49,7 @@ func (s *Store) RelatedPages(ctx context.Context, near castgraph.Kind, field str
 			var keys [][]any
 			for _, row := range rows.([]any) {
 				cols := row.([]any)
-				edge := end.edgeOf(id, cols, t.kind, partial)
+				edge := edgeOf(end, id, cols, t.kind, partial)
 				nodes, edges, keys = append(nodes, edge.Other), append(edges, edge), append(keys, cols[2].([]any))
 			}
 			out[id] = w.finish(nodes, edges, keys)
@@ -65,7 +66,7 @@ func (s *Store) RelatedPages(ctx context.Context, near castgraph.Kind, field str
 // edgeOf reads a row's relationship (cols[0]) and far node (cols[1]) as
 // the edge from nearID: whole entities, or, when partial, the projections
 // Fields made of them (the far node then of kind far).
-func (e RelEnd) edgeOf(nearID string, cols []any, far castgraph.Kind, partial bool) castgraph.Edge {
+func edgeOf(e castgraph.RelEnd, nearID string, cols []any, far castgraph.Kind, partial bool) castgraph.Edge {
 	var other *castgraph.Node
 	var rel map[string]any
 	if partial {
@@ -80,43 +81,40 @@ func (e RelEnd) edgeOf(nearID string, cols []any, far castgraph.Kind, partial bo
 }
 
 // compileRelated compiles the window of a relationship field's pages.
-func (b *cypherBuilder) compileRelated(near castgraph.Kind, field string, q PageQuery) (RelEnd, target, *window, error) {
-	end, ok := RelationField(near, field)
-	if !ok {
-		return end, target{}, nil, castgraph.Errorf(castgraph.EINVALID, "field", "%s has no relationship field %q", near, field)
+func (b *cypherBuilder) compileRelated(near castgraph.Kind, field string, p *Plan) (castgraph.RelEnd, target, *window, error) {
+	end, err := relationField(near, field, "field")
+	if err != nil {
+		return end, target{}, nil, err
 	}
-	t := end.farTarget()
-	w, err := b.compileWindow(t, "b", "rel:"+string(near)+"."+field, q, castgraph.DefaultRelatedPage, castgraph.MaxRelatedPage)
+	t := farTarget(end)
+	w, err := b.compileWindow(t, "b", "rel:"+string(near)+"."+field, p, castgraph.DefaultRelatedPage, castgraph.MaxRelatedPage)
 	return end, t, w, err
 }
 
-// CheckRelated reports what RelatedPages would reject in the query, without
+// CheckRelated reports what RelatedPages would reject in the plan, without
 // reading anything (see CheckList).
-func CheckRelated(near castgraph.Kind, field string, q PageQuery) error {
-	_, _, _, err := newBuilder().compileRelated(near, field, q)
+func CheckRelated(near castgraph.Kind, field string, p *Plan) error {
+	_, _, _, err := newBuilder().compileRelated(near, field, p)
 	return err
 }
 
 // RelatedCounts counts, for each id, its relationships of the field's type
 // whose far node matches the filter.
-func (s *Store) RelatedCounts(ctx context.Context, near castgraph.Kind, field string, ids []string, where map[string]any) (map[string]int, error) {
-	end, ok := RelationField(near, field)
-	if !ok {
-		return nil, castgraph.Errorf(castgraph.EINVALID, "field", "%s has no relationship field %q", near, field)
+func (s *Store) RelatedCounts(ctx context.Context, near castgraph.Kind, field string, ids []string, where Cond) (map[string]int, error) {
+	end, err := relationField(near, field, "field")
+	if err != nil {
+		return nil, err
 	}
 	b := newBuilder()
-	t := end.farTarget()
-	cond := "true"
-	if where != nil {
-		var err error
-		if cond, err = b.filter(t, "b", where, 0, "where"); err != nil {
-			return nil, err
-		}
+	t := farTarget(end)
+	cond, err := b.filter(t, "b", where, 0, "where")
+	if err != nil {
+		return nil, err
 	}
 	b.params["ids"] = ids
 	cypher := `UNWIND $ids AS id
 		MATCH (a:Entity {id: id})
-		RETURN id, COUNT { MATCH ` + end.Pattern("a", "r", "b", t.label()) + ` WHERE ` + cond + ` } AS c`
+		RETURN id, COUNT { MATCH ` + pattern(end, "a", "r", "b", t.label()) + ` WHERE ` + cond + ` } AS c`
 	return read(ctx, s, func(tx neo4j.ManagedTransaction) (map[string]int, error) {
 		recs, err := collect(ctx, tx, cypher, b.params)
 		if err != nil {

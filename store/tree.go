@@ -16,35 +16,22 @@ const (
 	MaxTreeBranches = 24
 )
 
-// Branch asks for one relationship field of every node at a level of a
-// nested read, and for what to read under the far nodes: a GraphQL
-// selection such as clusters → parts → enterprises → servedBy is a tree of
-// branches, and RelatedTree answers all of it in one statement.
-type Branch struct {
-	// Key names the branch among its siblings (the GraphQL response key), so
-	// that one field asked twice with different arguments stays apart.
-	Key   string
-	Field string
-	Query PageQuery
-	// Count asks for the number of all matches too (totalCount).
-	Count bool
-	// Branches are read under each far node; only where the far end is one kind.
-	Branches []Branch
-}
-
-// Fetched is a branch's answer for one node: the page, the count when asked,
-// and the answers of the sub-branches for each node of the page.
+// Fetched is a branch's answer for one node: the page, the count when its
+// plan asked, and the answers of the sub-branches (by their plans) for each
+// node of the page. A nested read such as clusters → parts → enterprises →
+// servedBy is a tree of branches, and RelatedTree answers all of it in one
+// statement.
 type Fetched struct {
 	Page    *Page
 	Count   int
 	Counted bool
-	Under   map[*castgraph.Node]map[string]*Fetched
+	Under   map[*castgraph.Node]map[*Plan]*Fetched
 }
 
 // treeLevel is a compiled branch.
 type treeLevel struct {
 	branch            Branch
-	end               RelEnd
+	end               castgraph.RelEnd
 	t                 target
 	w                 *window
 	rel, node, result string // Cypher variables
@@ -57,9 +44,9 @@ type treeLevel struct {
 
 // RelatedTree reads the branches under each of the ids (nodes of kind near)
 // in one statement: every level's window, filter and order as RelatedPages
-// applies them, nested in CALL subqueries. The answer maps id → branch key
+// applies them, nested in CALL subqueries. The answer maps id → branch plan
 // → what was fetched.
-func (s *Store) RelatedTree(ctx context.Context, near castgraph.Kind, ids []string, branches []Branch) (map[string]map[string]*Fetched, error) {
+func (s *Store) RelatedTree(ctx context.Context, near castgraph.Kind, ids []string, branches []Branch) (map[string]map[*Plan]*Fetched, error) {
 	b := newBuilder()
 	n := 0
 	levels, err := b.compileTree(near, "a", branches, 1, &n)
@@ -72,12 +59,12 @@ func (s *Store) RelatedTree(ctx context.Context, near castgraph.Kind, ids []stri
 	writeCalls(&q, "a", levels)
 	fmt.Fprintf(&q, "RETURN id, %s AS under", underList(levels))
 	cypher := q.String()
-	return read(ctx, s, func(tx neo4j.ManagedTransaction) (map[string]map[string]*Fetched, error) {
+	return read(ctx, s, func(tx neo4j.ManagedTransaction) (map[string]map[*Plan]*Fetched, error) {
 		recs, err := collect(ctx, tx, cypher, b.params)
 		if err != nil {
 			return nil, err
 		}
-		out := make(map[string]map[string]*Fetched, len(ids))
+		out := make(map[string]map[*Plan]*Fetched, len(ids))
 		for _, rec := range recs {
 			id, _ := rec.Get("id")
 			under, _ := rec.Get("under")
@@ -98,36 +85,34 @@ func (b *cypherBuilder) compileTree(near castgraph.Kind, v string, branches []Br
 		if *count > MaxTreeBranches {
 			return nil, castgraph.Errorf(castgraph.EINVALID, "", "a tree read has more than %d branches", MaxTreeBranches)
 		}
-		end, ok := RelationField(near, br.Field)
-		if !ok {
-			return nil, castgraph.Errorf(castgraph.EINVALID, "field", "%s has no relationship field %q", near, br.Field)
+		end, err := relationField(near, br.Field, "field")
+		if err != nil {
+			return nil, err
 		}
-		l := &treeLevel{branch: br, end: end, t: end.farTarget(), rel: b.variable(), node: b.variable(), result: b.variable()}
-		w, err := b.compileWindow(l.t, l.node, "rel:"+string(near)+"."+br.Field, br.Query, castgraph.DefaultRelatedPage, castgraph.MaxRelatedPage)
+		l := &treeLevel{branch: br, end: end, t: farTarget(end), rel: b.variable(), node: b.variable(), result: b.variable()}
+		w, err := b.compileWindow(l.t, l.node, "rel:"+string(near)+"."+br.Field, br.Plan, castgraph.DefaultRelatedPage, castgraph.MaxRelatedPage)
 		if err != nil {
 			return nil, err
 		}
 		l.w, l.limit = w, b.param(w.limit)
-		l.nodeExpr, l.relExpr, l.partial = br.Query.Fields.projection(l.t, l.node, l.rel)
+		l.nodeExpr, l.relExpr, l.partial = br.Plan.Fields.projection(l.t, l.node, l.rel)
 		if !l.partial {
 			l.nodeExpr, l.relExpr = l.node, l.rel
 		}
 		l.count = "null"
-		if br.Count {
+		if br.Plan.Count {
 			m, r := b.variable(), b.variable()
-			cond := "true"
-			if br.Query.Where != nil {
-				if cond, err = b.filter(l.t, m, br.Query.Where, 0, "where"); err != nil {
-					return nil, err
-				}
+			cond, err := b.filter(l.t, m, br.Plan.Where, 0, "where")
+			if err != nil {
+				return nil, err
 			}
-			l.count = "COUNT { MATCH " + end.Pattern(v, r, m, l.t.label()) + " WHERE " + cond + " }"
+			l.count = "COUNT { MATCH " + pattern(end, v, r, m, l.t.label()) + " WHERE " + cond + " }"
 		}
-		if len(br.Branches) > 0 {
+		if len(br.Plan.Branches) > 0 {
 			if l.t.kind == "" {
 				return nil, castgraph.Errorf(castgraph.EINVALID, "", "%s.%s reaches several kinds; a tree read cannot go below it", near, br.Field)
 			}
-			if l.children, err = b.compileTree(l.t.kind, l.node, br.Branches, depth+1, count); err != nil {
+			if l.children, err = b.compileTree(l.t.kind, l.node, br.Plan.Branches, depth+1, count); err != nil {
 				return nil, err
 			}
 		}
@@ -141,7 +126,7 @@ func (b *cypherBuilder) compileTree(near castgraph.Kind, v string, branches []Br
 func writeCalls(q *strings.Builder, v string, levels []*treeLevel) {
 	for _, l := range levels {
 		fmt.Fprintf(q, "CALL (%s) {\n", v)
-		fmt.Fprintf(q, "MATCH %s WHERE %s\n", l.end.Pattern(v, l.rel, l.node, l.t.label()), l.w.where)
+		fmt.Fprintf(q, "MATCH %s WHERE %s\n", pattern(l.end, v, l.rel, l.node, l.t.label()), l.w.where)
 		fmt.Fprintf(q, "WITH %s, %s ORDER BY %s LIMIT %s\n", l.rel, l.node, l.w.order, l.limit)
 		writeCalls(q, l.node, l.children)
 		kept := []string{l.rel, l.node}
@@ -164,10 +149,10 @@ func underList(levels []*treeLevel) string {
 }
 
 // readUnder turns a node's list of level results and counts into answers.
-func readUnder(nearID string, levels []*treeLevel, under []any) map[string]*Fetched {
-	out := make(map[string]*Fetched, len(levels))
+func readUnder(nearID string, levels []*treeLevel, under []any) map[*Plan]*Fetched {
+	out := make(map[*Plan]*Fetched, len(levels))
 	for i, l := range levels {
-		f := &Fetched{Under: map[*castgraph.Node]map[string]*Fetched{}}
+		f := &Fetched{Under: map[*castgraph.Node]map[*Plan]*Fetched{}}
 		if c, ok := under[2*i+1].(int64); ok {
 			f.Count, f.Counted = int(c), true
 		}
@@ -176,14 +161,14 @@ func readUnder(nearID string, levels []*treeLevel, under []any) map[string]*Fetc
 		var keys [][]any
 		for _, row := range under[2*i].([]any) {
 			cols := row.([]any)
-			edge := l.end.edgeOf(nearID, cols, l.t.kind, l.partial)
+			edge := edgeOf(l.end, nearID, cols, l.t.kind, l.partial)
 			nodes, edges, keys = append(nodes, edge.Other), append(edges, edge), append(keys, cols[2].([]any))
 			if len(l.children) > 0 {
 				f.Under[edge.Other] = readUnder(edge.Other.ID, l.children, cols[3].([]any))
 			}
 		}
 		f.Page = l.w.finish(nodes, edges, keys)
-		out[l.branch.Key] = f
+		out[l.branch.Plan] = f
 	}
 	return out
 }

@@ -27,29 +27,29 @@ func TestRelatedTree_SameAnswersAsLevelByLevel(t *testing.T) {
 		branches []store.Branch
 	}{
 		{"clusters → chains → enterprises → experts", castgraph.KindIndustryCluster, []store.Branch{{
-			Key: "parts", Field: "parts", Query: store.PageQuery{First: n(3)}, Count: true,
-			Branches: []store.Branch{{
-				Key: "enterprises", Field: "enterprises", Query: store.PageQuery{First: n(2), Fields: store.Fields{Partial: true, Props: []string{"creditCode"}}},
-				Branches: []store.Branch{
-					{Key: "servedBy", Field: "servedBy", Count: true,
-						Query: store.PageQuery{Last: n(2), Fields: store.Fields{Partial: true, Props: []string{"title", "sources"}, Edges: true}}},
-					{Key: "professors", Field: "servedBy",
-						Query: store.PageQuery{Where: map[string]any{"title": map[string]any{"eq": "教授"}}, OrderBy: []store.Order{{Field: "name", Desc: true}}}},
-				},
-			}},
+			Field: "parts", Plan: &store.Plan{Window: store.Window{First: n(3)}, Count: true,
+				Branches: []store.Branch{{
+					Field: "enterprises", Plan: &store.Plan{Window: store.Window{First: n(2)}, Fields: store.Fields{Partial: true, Props: []string{"creditCode"}},
+						Branches: []store.Branch{
+							{Field: "servedBy", Plan: &store.Plan{Count: true, Window: store.Window{Last: n(2)},
+								Fields: store.Fields{Partial: true, Props: []string{"title", "sources"}, Edges: true}}},
+							{Field: "servedBy", Plan: &store.Plan{Where: store.Compare{Prop: "title", Op: store.OpEq, Value: "教授"},
+								Order: []store.Order{{Field: "name", Desc: true}}}},
+						}},
+				}}},
 		}}},
 		{"sections → items → programmes → who runs them (several kinds)", castgraph.KindPlanSection, []store.Branch{{
-			Key: "parts", Field: "parts", Query: store.PageQuery{First: n(4)},
-			Branches: []store.Branch{{
-				Key: "launches", Field: "launches", Query: store.PageQuery{First: n(5)}, Count: true,
-				Branches: []store.Branch{{Key: "runBy", Field: "runBy", Count: true,
-					Query: store.PageQuery{Where: map[string]any{"name": map[string]any{"contains": "协会"}}}}},
-			}},
+			Field: "parts", Plan: &store.Plan{Window: store.Window{First: n(4)},
+				Branches: []store.Branch{{
+					Field: "launches", Plan: &store.Plan{Window: store.Window{First: n(5)}, Count: true,
+						Branches: []store.Branch{{Field: "runBy", Plan: &store.Plan{Count: true,
+							Where: store.Compare{Prop: "name", Op: store.OpContains, Value: "协会"}}}}},
+				}}},
 		}}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			roots, err := s.List(ctx, c.kind, store.PageQuery{First: n(50)})
+			roots, err := s.List(ctx, c.kind, &store.Plan{Window: store.Window{First: n(50)}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -62,7 +62,7 @@ func TestRelatedTree_SameAnswersAsLevelByLevel(t *testing.T) {
 			if used := s.Statements() - before; used != 1 {
 				t.Errorf("the tree took %d statements", used)
 			}
-			seen := compareLevel(t, s, c.kind, ids, c.branches, func(id string) map[string]*store.Fetched { return tree[id] })
+			seen := compareLevel(t, s, c.kind, ids, c.branches, func(id string) map[*store.Plan]*store.Fetched { return tree[id] })
 			if seen < 5 {
 				t.Errorf("only %d nodes compared: the data proves too little", seen)
 			}
@@ -72,34 +72,34 @@ func TestRelatedTree_SameAnswersAsLevelByLevel(t *testing.T) {
 
 // compareLevel asks the branches of the nodes level by level and compares
 // with the tree's answers; it returns how many far nodes it compared.
-func compareLevel(t *testing.T, s *store.Store, kind castgraph.Kind, ids []string, branches []store.Branch, tree func(id string) map[string]*store.Fetched) int {
+func compareLevel(t *testing.T, s *store.Store, kind castgraph.Kind, ids []string, branches []store.Branch, tree func(id string) map[*store.Plan]*store.Fetched) int {
 	t.Helper()
 	ctx := context.Background()
 	seen := 0
 	for _, br := range branches {
-		pages, err := s.RelatedPages(ctx, kind, br.Field, ids, br.Query)
+		pages, err := s.RelatedPages(ctx, kind, br.Field, ids, br.Plan)
 		if err != nil {
 			t.Fatal(err)
 		}
 		var counts map[string]int
-		if br.Count {
-			if counts, err = s.RelatedCounts(ctx, kind, br.Field, ids, br.Query.Where); err != nil {
+		if br.Plan.Count {
+			if counts, err = s.RelatedCounts(ctx, kind, br.Field, ids, br.Plan.Where); err != nil {
 				t.Fatal(err)
 			}
 		}
-		under := map[string]map[string]*store.Fetched{} // far id → its sub-answers in the tree
+		under := map[string]map[*store.Plan]*store.Fetched{} // far id → its sub-answers in the tree
 		var next []string
 		for _, id := range ids {
-			got := tree(id)[br.Key]
+			got := tree(id)[br.Plan]
 			if got == nil {
-				t.Fatalf("%s %s: no %s in the tree", kind, id, br.Key)
+				t.Fatalf("%s %s: no %s in the tree", kind, id, br.Field)
 			}
 			want := pages[id]
 			if !reflect.DeepEqual(got.Page, want) {
-				t.Errorf("%s %s.%s:\n tree  %+v\n level %+v", kind, id, br.Key, pageSummary(got.Page), pageSummary(want))
+				t.Errorf("%s %s.%s:\n tree  %+v\n level %+v", kind, id, br.Field, pageSummary(got.Page), pageSummary(want))
 			}
-			if br.Count && (!got.Counted || got.Count != counts[id]) {
-				t.Errorf("%s %s.%s: tree counts %d (%v), level %d", kind, id, br.Key, got.Count, got.Counted, counts[id])
+			if br.Plan.Count && (!got.Counted || got.Count != counts[id]) {
+				t.Errorf("%s %s.%s: tree counts %d (%v), level %d", kind, id, br.Field, got.Count, got.Counted, counts[id])
 			}
 			for _, far := range got.Page.Nodes {
 				seen++
@@ -109,9 +109,9 @@ func compareLevel(t *testing.T, s *store.Store, kind castgraph.Kind, ids []strin
 				under[far.ID] = got.Under[far]
 			}
 		}
-		if len(br.Branches) > 0 && len(next) > 0 {
-			end, _ := store.RelationField(kind, br.Field)
-			seen += compareLevel(t, s, end.Far[0], next, br.Branches, func(id string) map[string]*store.Fetched { return under[id] })
+		if len(br.Plan.Branches) > 0 && len(next) > 0 {
+			end, _ := castgraph.RelationField(kind, br.Field)
+			seen += compareLevel(t, s, end.Far[0], next, br.Plan.Branches, func(id string) map[*store.Plan]*store.Fetched { return under[id] })
 		}
 	}
 	return seen

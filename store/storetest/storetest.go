@@ -145,11 +145,36 @@ func Exec(t testing.TB, cypher string, params map[string]any) {
 }
 
 // SlowFilter loads an enterprise served by 2 000 experts (taken out when the
-// test ends) and returns a filter on experts that matches nothing and that
-// Neo4j takes minutes to answer there: for each expert, whether an expert
-// serving an enterprise served by an expert serving its enterprise has a name
-// nobody has — 2 000³ paths. Tests of timeouts and cancellation run it.
+// test ends) and returns a filter on experts, as a GraphQL variable, that
+// matches nothing and that Neo4j takes minutes to answer there: for each
+// expert, whether an expert serving an enterprise served by an expert
+// serving its enterprise has a name nobody has — 2 000³ paths. Tests of
+// timeouts and cancellation run it.
 func SlowFilter(t testing.TB, s *store.Store) map[string]any {
+	t.Helper()
+	enterprise := slowWorld(t, s)
+	fellows := func(inner map[string]any) map[string]any {
+		return map[string]any{"serves": map[string]any{"some": map[string]any{
+			"id": map[string]any{"eq": enterprise}, "servedBy": map[string]any{"some": inner}}}}
+	}
+	return fellows(fellows(map[string]any{"name": map[string]any{"eq": "no such name"}}))
+}
+
+// SlowCond is SlowFilter as the store's condition.
+func SlowCond(t testing.TB, s *store.Store) store.Cond {
+	t.Helper()
+	enterprise := slowWorld(t, s)
+	fellows := func(inner store.Cond) store.Cond {
+		return store.Related{Field: "serves", Quant: store.Some, Where: store.All{
+			store.Compare{Prop: "id", Op: store.OpEq, Value: enterprise},
+			store.Related{Field: "servedBy", Quant: store.Some, Where: inner}}}
+	}
+	return fellows(fellows(store.Compare{Prop: "name", Op: store.OpEq, Value: "no such name"}))
+}
+
+// slowWorld loads SlowFilter's enterprise and experts and returns the
+// enterprise's id.
+func slowWorld(t testing.TB, s *store.Store) string {
 	t.Helper()
 	tag := fmt.Sprintf("slow-filter-test-%d", time.Now().UnixNano())
 	d := &castgraph.Dataset{Source: tag}
@@ -164,10 +189,5 @@ func SlowFilter(t testing.TB, s *store.Store) map[string]any {
 		t.Fatalf("load the slow world: %v", err)
 	}
 	t.Cleanup(func() { Forget(t, tag) })
-	nowhere := map[string]any{"name": map[string]any{"eq": "no such name"}}
-	fellows := func(inner map[string]any) map[string]any {
-		return map[string]any{"serves": map[string]any{"some": map[string]any{
-			"id": map[string]any{"eq": enterprise}, "servedBy": map[string]any{"some": inner}}}}
-	}
-	return fellows(fellows(nowhere))
+	return enterprise
 }

@@ -1,18 +1,23 @@
-package store
+package graph
 
 import (
 	"strings"
 	"testing"
 
 	"github.com/castgraph/castgraph"
+	"github.com/castgraph/castgraph/store"
 )
 
-// The filter compiler is pure: these tests need no database.
+// Filters are parsed (filterParser) and compiled (store.CheckFilter)
+// without a database: these tests need none.
 
 func compileFilter(f map[string]any) (string, map[string]any, error) {
-	b := newBuilder()
-	cypher, err := b.filter(target{kind: castgraph.Kind("Expert")}, "n", f, 0, "where")
-	return cypher, b.params, err
+	var pr filterParser
+	c, err := pr.parse(castgraph.KindExpert, f, "where", 0)
+	if err != nil {
+		return "", nil, err
+	}
+	return store.CheckFilter(castgraph.KindExpert, c)
 }
 
 func TestFilter_ValuesBecomeParameters(t *testing.T) {
@@ -36,12 +41,12 @@ func TestFilter_RefusesHugeFiltersBeforeAnyCypherRuns(t *testing.T) {
 		}
 		return out
 	}
-	values := make([]any, MaxInValues+1)
+	values := make([]any, store.MaxInValues+1)
 	for i := range values {
 		values[i] = "x"
 	}
 	deep := map[string]any{"id": map[string]any{"eq": "x"}}
-	for range MaxFilterDepth + 1 {
+	for range store.MaxFilterDepth + 1 {
 		deep = map[string]any{"memberOf": map[string]any{"some": map[string]any{"members": map[string]any{"some": deep}}}}
 	}
 	for name, f := range map[string]map[string]any{
@@ -57,7 +62,7 @@ func TestFilter_RefusesHugeFiltersBeforeAnyCypherRuns(t *testing.T) {
 			}
 		})
 	}
-	if _, _, err := compileFilter(map[string]any{"OR": branches(MaxFilterTerms/2, map[string]any{"name": map[string]any{"eq": "x"}})}); err != nil {
+	if _, _, err := compileFilter(map[string]any{"OR": branches(store.MaxFilterTerms/2, map[string]any{"name": map[string]any{"eq": "x"}})}); err != nil {
 		t.Fatalf("a filter within the limit: %v", err)
 	}
 }
