@@ -157,4 +157,3 @@ func nodeSelections(op *graphql.OperationContext, connType string, connSel ast.S
 	}
 	return out
 }
-
