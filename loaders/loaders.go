@@ -62,9 +62,17 @@ type fetched struct {
 	err    error
 }
 
+// Reader is what the loaders read: relationship pages and counts of many
+// nodes in one statement each. *store.Store is the one implementation;
+// the interface says how little of the store batching needs.
+type Reader interface {
+	RelatedPages(ctx context.Context, near castgraph.Kind, field string, ids []string, p *store.Plan) (map[string]*store.Page, error)
+	RelatedCounts(ctx context.Context, near castgraph.Kind, field string, ids []string, where store.Cond) (map[string]int, error)
+}
+
 // Loaders holds the request's loaders.
 type Loaders struct {
-	store  *store.Store
+	store  Reader
 	pages  *dataloadgen.Loader[key, *store.Page]
 	counts *dataloadgen.Loader[key, int]
 
@@ -102,7 +110,7 @@ type preloadKey struct {
 const batchWait = 5 * time.Millisecond
 
 // New builds a request's loaders over the store.
-func New(s *store.Store) *Loaders {
+func New(s Reader) *Loaders {
 	l := &Loaders{store: s, plans: map[placeKey]*planned{},
 		families: map[*castgraph.Node]*family{}, fetches: map[familyFetch]*fetched{}, preloads: map[preloadKey]*store.Fetched{}}
 	l.pages = dataloadgen.NewMappedLoader(func(ctx context.Context, keys []key) (map[key]*store.Page, error) {
@@ -270,7 +278,7 @@ func (l *Loaders) relatedCount(ctx context.Context, near *castgraph.Node, field 
 type ctxKey struct{}
 
 // Middleware puts fresh loaders into each request's context.
-func Middleware(s *store.Store, next http.Handler) http.Handler {
+func Middleware(s Reader, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := context.WithValue(r.Context(), ctxKey{}, New(s))
 		next.ServeHTTP(w, r.WithContext(ctx))
@@ -280,7 +288,7 @@ func Middleware(s *store.Store, next http.Handler) http.Handler {
 // For returns the request's loaders. Outside Middleware (in a tool, say) it
 // returns fresh loaders over s, which still answer correctly but batch only
 // what one call asks.
-func For(ctx context.Context, s *store.Store) *Loaders {
+func For(ctx context.Context, s Reader) *Loaders {
 	if l, ok := ctx.Value(ctxKey{}).(*Loaders); ok {
 		return l
 	}
