@@ -194,3 +194,20 @@ func RelationField(k Kind, field string) (RelEnd, bool) {
 	}
 	return RelEnd{}, false
 }
+
+// RelationProps lists every relationship property once, in the order the
+// registry first names it: what a link may set and a relationship shows.
+// A name means one property whatever the type of relationship.
+func RelationProps() []PropSpec {
+	var out []PropSpec
+	seen := map[string]bool{}
+	for _, r := range Relations {
+		for _, p := range r.Props {
+			if !seen[p.Name] {
+				seen[p.Name] = true
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}

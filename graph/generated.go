@@ -7179,6 +7179,38 @@ enum RelationType {
   CONCERNS
 }
 
+"""Properties a relationship may carry; each type takes only its own (see RelationType)."""
+input RelationPropsInput {
+  """The role taken, e.g. 理事, 首席专家, 主办."""
+  role: String
+  """When it began."""
+  since: Date
+  """When it ended."""
+  until: Date
+  """The programme or team it runs through, e.g. 万名专家进万企."""
+  via: String
+  """The year it happened."""
+  year: Int
+}
+
+"""A relationship, from its start node to its end node, with the properties its type carries."""
+type Relationship {
+  type: RelationType!
+  from: Node!
+  to: Node!
+  """The role taken, e.g. 理事, 首席专家, 主办."""
+  role: String
+  """When it began."""
+  since: Date
+  """When it ended."""
+  until: Date
+  """The programme or team it runs through, e.g. 万名专家进万企."""
+  via: String
+  """The year it happened."""
+  year: Int
+  provenance: Provenance!
+}
+
 """A yearly work plan of an association."""
 type Plan implements Node {
   id: ID!
@@ -9362,15 +9394,6 @@ type Query {
   node(id: ID!): Node
 }
 
-"""Properties a relationship may carry; each type takes only its own (see RelationType)."""
-input RelationPropsInput {
-  role: String
-  since: Date
-  until: Date
-  year: Int
-  via: String
-}
-
 input LinkInput {
   type: RelationType!
   from: ID!
@@ -9384,19 +9407,6 @@ input UnlinkInput {
   type: RelationType!
   from: ID!
   to: ID!
-}
-
-"""A relationship, from its start node to its end node."""
-type Relationship {
-  type: RelationType!
-  from: Node!
-  to: Node!
-  role: String
-  since: Date
-  until: Date
-  year: Int
-  via: String
-  provenance: Provenance!
 }
 
 type Mutation {
@@ -11217,10 +11227,10 @@ func (ec *executionContext) childFields_Relationship(ctx context.Context, field 
 		return ec.fieldContext_Relationship_since(ctx, field)
 	case "until":
 		return ec.fieldContext_Relationship_until(ctx, field)
-	case "year":
-		return ec.fieldContext_Relationship_year(ctx, field)
 	case "via":
 		return ec.fieldContext_Relationship_via(ctx, field)
+	case "year":
+		return ec.fieldContext_Relationship_year(ctx, field)
 	case "provenance":
 		return ec.fieldContext_Relationship_provenance(ctx, field)
 	}
@@ -37846,29 +37856,6 @@ func (ec *executionContext) fieldContext_Relationship_until(_ context.Context, f
 	return graphql.NewScalarFieldContext("Relationship", field, false, false, "Date")
 }
 
-func (ec *executionContext) _Relationship_year(ctx context.Context, field graphql.CollectedField, obj *model.Relationship) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Relationship_year(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Year, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_Relationship_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Relationship", field, false, false, "Int")
-}
-
 func (ec *executionContext) _Relationship_via(ctx context.Context, field graphql.CollectedField, obj *model.Relationship) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -37890,6 +37877,29 @@ func (ec *executionContext) _Relationship_via(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_Relationship_via(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Relationship", field, false, false, "String")
+}
+
+func (ec *executionContext) _Relationship_year(ctx context.Context, field graphql.CollectedField, obj *model.Relationship) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Relationship_year(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Year, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Relationship_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Relationship", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Relationship_provenance(ctx context.Context, field graphql.CollectedField, obj *model.Relationship) (ret graphql.Marshaler) {
@@ -44142,7 +44152,7 @@ func (ec *executionContext) unmarshalInputLinkInput(ctx context.Context, obj any
 			it.To = data
 		case "props":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("props"))
-			data, err := ec.unmarshalORelationPropsInput2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐRelationPropsInput(ctx, v)
+			data, err := ec.unmarshalORelationPropsInput2map(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -46106,8 +46116,8 @@ func UnmarshalRegionTypeFilter(ctx context.Context, raw any) (map[string]any, er
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputRelationPropsInput(ctx context.Context, obj any) (model.RelationPropsInput, error) {
-	var it model.RelationPropsInput
+func (ec *executionContext) unmarshalInputRelationPropsInput(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
 	if obj == nil {
 		return it, nil
 	}
@@ -46117,7 +46127,8 @@ func (ec *executionContext) unmarshalInputRelationPropsInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"role", "since", "until", "year", "via"}
+	fieldsInOrder := [...]string{"role", "since", "until", "via", "year"}
+	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -46130,35 +46141,35 @@ func (ec *executionContext) unmarshalInputRelationPropsInput(ctx context.Context
 			if err != nil {
 				return it, err
 			}
-			it.Role = data
+			it["role"] = data
 		case "since":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("since"))
 			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚐDate(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Since = data
+			it["since"] = data
 		case "until":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("until"))
 			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚐDate(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Until = data
-		case "year":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("year"))
-			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.Year = data
+			it["until"] = data
 		case "via":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("via"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Via = data
+			it["via"] = data
+		case "year":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("year"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["year"] = data
 		}
 	}
 	return it, nil
@@ -46170,8 +46181,8 @@ func (ec *executionContext) unmarshalInputRelationPropsInput(ctx context.Context
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalRelationPropsInput(ctx context.Context, raw any) (model.RelationPropsInput, error) {
-	var out model.RelationPropsInput
+func UnmarshalRelationPropsInput(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "RelationPropsInput", raw, &out)
 	return out, err
 }
@@ -54565,13 +54576,13 @@ func (ec *executionContext) _Relationship(ctx context.Context, sel ast.Selection
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
-		case "year":
-			out.Values[i] = ec._Relationship_year(ctx, field, obj)
+		case "via":
+			out.Values[i] = ec._Relationship_via(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
-		case "via":
-			out.Values[i] = ec._Relationship_via(ctx, field, obj)
+		case "year":
+			out.Values[i] = ec._Relationship_year(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -60203,12 +60214,12 @@ func (ec *executionContext) unmarshalORegionTypeFilter2map(ctx context.Context, 
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalORelationPropsInput2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐRelationPropsInput(ctx context.Context, v any) (*model.RelationPropsInput, error) {
+func (ec *executionContext) unmarshalORelationPropsInput2map(ctx context.Context, v any) (map[string]any, error) {
 	if v == nil {
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputRelationPropsInput(ctx, v)
-	return &res, graphql.ErrorOnPath(ctx, err)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalORelationType2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {

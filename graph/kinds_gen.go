@@ -1923,3 +1923,12 @@ func (r *mutationResolver) UpdateProgram(ctx context.Context, id string, input m
 func (r *mutationResolver) DeleteProgram(ctx context.Context, id string) (string, error) {
 	return r.deleteNode(ctx, castgraph.KindProgram, id)
 }
+
+// relationshipProps sets a relationship's properties on its view.
+func relationshipProps(r *model.Relationship, props map[string]any) {
+	r.Role = model.PropString(props, "role")
+	r.Since = model.PropDate(props, "since")
+	r.Until = model.PropDate(props, "until")
+	r.Via = model.PropString(props, "via")
+	r.Year = model.PropInt(props, "year")
+}

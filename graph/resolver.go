@@ -204,30 +204,20 @@ func (r *mutationResolver) Link(ctx context.Context, input model.LinkInput) (*mo
 	if input.Source != nil {
 		l.Source = *input.Source
 	}
-	if p := input.Props; p != nil {
-		setIf(l.Props, "role", p.Role)
-		setIf(l.Props, "since", p.Since)
-		setIf(l.Props, "until", p.Until)
-		setIf(l.Props, "year", p.Year)
-		setIf(l.Props, "via", p.Via)
+	for name, v := range input.Props {
+		if v = plain(v); v != nil {
+			l.Props[name] = v
+		}
 	}
 	res, err := r.Store.Link(ctx, l)
 	if err != nil {
 		return nil, err
 	}
-	return &model.Relationship{
-		Type: input.Type, From: model.Wrap(res.From), To: model.Wrap(res.To),
-		Role: model.PropString(res.Props, "role"), Since: model.PropDate(res.Props, "since"),
-		Until: model.PropDate(res.Props, "until"), Year: model.PropInt(res.Props, "year"),
-		Via: model.PropString(res.Props, "via"), Provenance: &res.Provenance,
-	}, nil
+	rel := &model.Relationship{Type: input.Type, From: model.Wrap(res.From), To: model.Wrap(res.To), Provenance: &res.Provenance}
+	relationshipProps(rel, res.Props)
+	return rel, nil
 }
 
-func setIf[T any](m map[string]any, key string, v *T) {
-	if v != nil {
-		m[key] = *v
-	}
-}
 
 func (r *mutationResolver) Unlink(ctx context.Context, input model.UnlinkInput) (bool, error) {
 	return r.Store.Unlink(ctx, castgraph.RelType(input.Type), input.From, input.To)

@@ -228,6 +228,19 @@ func schema() string {
 	}
 	b.WriteString("}\n\n")
 
+	b.WriteString(doc("Properties a relationship may carry; each type takes only its own (see RelationType)."))
+	b.WriteString("input RelationPropsInput {\n")
+	for _, p := range castgraph.RelationProps() {
+		fmt.Fprintf(&b, "  %s%s: %s\n", indentDoc(p.Doc), p.Name, gqlType(p))
+	}
+	b.WriteString("}\n\n")
+	b.WriteString(doc("A relationship, from its start node to its end node, with the properties its type carries."))
+	b.WriteString("type Relationship {\n  type: RelationType!\n  from: Node!\n  to: Node!\n")
+	for _, p := range castgraph.RelationProps() {
+		fmt.Fprintf(&b, "  %s%s: %s\n", indentDoc(p.Doc), p.Name, gqlType(p))
+	}
+	b.WriteString("  provenance: Provenance!\n}\n\n")
+
 	for _, ks := range castgraph.Kinds {
 		k := string(ks.Kind)
 		b.WriteString(doc(ks.Doc))
@@ -422,6 +435,12 @@ func resolvers() string {
 		fmt.Fprintf(&b, "func (r *mutationResolver) Delete%s(ctx context.Context, id string) (string, error) {\n", k)
 		fmt.Fprintf(&b, "\treturn r.deleteNode(ctx, castgraph.Kind%s, id)\n}\n\n", k)
 	}
+	b.WriteString("// relationshipProps sets a relationship's properties on its view.\n")
+	b.WriteString("func relationshipProps(r *model.Relationship, props map[string]any) {\n")
+	for _, p := range castgraph.RelationProps() {
+		fmt.Fprintf(&b, "\tr.%s = model.%s(props, %q)\n", pascalField(p.Name), goAccessor(p), p.Name)
+	}
+	b.WriteString("}\n")
 	return b.String()
 }
 
@@ -467,7 +486,7 @@ models:
   NodeSortField:
     model: github.com/99designs/gqlgen/graphql.String
 `)
-	mapInputs := []string{"StringFilter", "IDFilter", "IntFilter", "DateFilter", "YearMonthFilter", "BooleanFilter", "NodeFilter", "NodeQuantifier", "NodeOrder"}
+	mapInputs := []string{"StringFilter", "IDFilter", "IntFilter", "DateFilter", "YearMonthFilter", "BooleanFilter", "NodeFilter", "NodeQuantifier", "NodeOrder", "RelationPropsInput"}
 	bind := func(name string) {
 		fmt.Fprintf(&b, "  %s:\n    model: github.com/castgraph/castgraph/graph/model.%s\n", name, name)
 	}

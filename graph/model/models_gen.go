@@ -185,10 +185,10 @@ type LaunchedProgramme struct {
 }
 
 type LinkInput struct {
-	Type  string              `json:"type"`
-	From  string              `json:"from"`
-	To    string              `json:"to"`
-	Props *RelationPropsInput `json:"props,omitempty"`
+	Type  string         `json:"type"`
+	From  string         `json:"from"`
+	To    string         `json:"to"`
+	Props map[string]any `json:"props,omitempty"`
 	// Where this assertion comes from; "api" when not given.
 	Source *string `json:"source,omitempty"`
 }
@@ -257,25 +257,21 @@ type ProgrammeTie struct {
 type Query struct {
 }
 
-// Properties a relationship may carry; each type takes only its own (see RelationType).
-type RelationPropsInput struct {
-	Role  *string         `json:"role,omitempty"`
-	Since *castgraph.Date `json:"since,omitempty"`
-	Until *castgraph.Date `json:"until,omitempty"`
-	Year  *int            `json:"year,omitempty"`
-	Via   *string         `json:"via,omitempty"`
-}
-
-// A relationship, from its start node to its end node.
+// A relationship, from its start node to its end node, with the properties its type carries.
 type Relationship struct {
-	Type       string                `json:"type"`
-	From       Node                  `json:"from"`
-	To         Node                  `json:"to"`
-	Role       *string               `json:"role,omitempty"`
-	Since      *castgraph.Date       `json:"since,omitempty"`
-	Until      *castgraph.Date       `json:"until,omitempty"`
+	Type string `json:"type"`
+	From Node   `json:"from"`
+	To   Node   `json:"to"`
+	// The role taken, e.g. 理事, 首席专家, 主办.
+	Role *string `json:"role,omitempty"`
+	// When it began.
+	Since *castgraph.Date `json:"since,omitempty"`
+	// When it ended.
+	Until *castgraph.Date `json:"until,omitempty"`
+	// The programme or team it runs through, e.g. 万名专家进万企.
+	Via *string `json:"via,omitempty"`
+	// The year it happened.
 	Year       *int                  `json:"year,omitempty"`
-	Via        *string               `json:"via,omitempty"`
 	Provenance *castgraph.Provenance `json:"provenance"`
 }
 
