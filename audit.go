@@ -19,6 +19,7 @@ const (
 	AuditDelete       = "delete"
 	AuditLink         = "link"
 	AuditUnlink       = "unlink"
+	AuditMerge        = "merge"         // one node folded into another (curation)
 	AuditImport       = "import"        // one transaction (batch) of a roster import
 	AuditLoad         = "load"          // one transaction (batch) of a dataset load
 	AuditReadPersonal = "read-personal" // a request that read personal fields

@@ -241,6 +241,12 @@ type ComplexityRoot struct {
 		Year       func(childComplexity int) int
 	}
 
+	DuplicateGroup struct {
+		Key    func(childComplexity int) int
+		Nodes  func(childComplexity int) int
+		Reason func(childComplexity int) int
+	}
+
 	Enterprise struct {
 		AffiliatedExperts func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
 		Aliases           func(childComplexity int) int
@@ -618,6 +624,13 @@ type ComplexityRoot struct {
 		Until      func(childComplexity int) int
 	}
 
+	MergeResult struct {
+		Dropped func(childComplexity int) int
+		Joined  func(childComplexity int) int
+		Moved   func(childComplexity int) int
+		Node    func(childComplexity int) int
+	}
+
 	Mutation struct {
 		CreateAssociation     func(childComplexity int, input map[string]any) int
 		CreateEnterprise      func(childComplexity int, input map[string]any) int
@@ -649,6 +662,7 @@ type ComplexityRoot struct {
 		DeleteSociety         func(childComplexity int, id string) int
 		ImportRoster          func(childComplexity int, file graphql.Upload, options *model.ImportOptions) int
 		Link                  func(childComplexity int, input model.LinkInput) int
+		MergeNodes            func(childComplexity int, keep string, remove string, source *string) int
 		Unlink                func(childComplexity int, input model.UnlinkInput) int
 		UpdateAssociation     func(childComplexity int, id string, input map[string]any) int
 		UpdateEnterprise      func(childComplexity int, id string, input map[string]any) int
@@ -975,6 +989,7 @@ type ComplexityRoot struct {
 	Query struct {
 		Associations           func(childComplexity int, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
 		AuditLog               func(childComplexity int, actor *string, nodeID *string, action *string, since *time.Time, until *time.Time, first *int, after *string) int
+		Duplicates             func(childComplexity int, kind string, first *int) int
 		Enterprises            func(childComplexity int, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
 		EnterprisesPerCity     func(childComplexity int, source *string, first *int) int
 		Experts                func(childComplexity int, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
@@ -1201,6 +1216,7 @@ type InstitutionResolver interface {
 type MutationResolver interface {
 	Link(ctx context.Context, input model.LinkInput) (*model.Relationship, error)
 	Unlink(ctx context.Context, input model.UnlinkInput) (bool, error)
+	MergeNodes(ctx context.Context, keep string, remove string, source *string) (*model.MergeResult, error)
 	ImportRoster(ctx context.Context, file graphql.Upload, options *model.ImportOptions) (*model.ImportReport, error)
 	CreatePlan(ctx context.Context, input map[string]any) (*model.Plan, error)
 	UpdatePlan(ctx context.Context, id string, input map[string]any) (*model.Plan, error)
@@ -1295,6 +1311,7 @@ type QueryResolver interface {
 	ProgrammesPerSection(ctx context.Context, year *int, source *string, first *int) ([]*model.Breakdown, error)
 	NodeCounts(ctx context.Context, source *string) ([]*model.KindCount, error)
 	AuditLog(ctx context.Context, actor *string, nodeID *string, action *string, since *time.Time, until *time.Time, first *int, after *string) (*model.AuditConnection, error)
+	Duplicates(ctx context.Context, kind string, first *int) ([]*model.DuplicateGroup, error)
 	Plans(ctx context.Context, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.PlanConnection, error)
 	PlanSections(ctx context.Context, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.PlanSectionConnection, error)
 	PlanItems(ctx context.Context, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.PlanItemConnection, error)
@@ -2073,6 +2090,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CooperatesWithSocietyEdge.Year(childComplexity), true
+
+	case "DuplicateGroup.key":
+		if e.ComplexityRoot.DuplicateGroup.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuplicateGroup.Key(childComplexity), true
+	case "DuplicateGroup.nodes":
+		if e.ComplexityRoot.DuplicateGroup.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuplicateGroup.Nodes(childComplexity), true
+	case "DuplicateGroup.reason":
+		if e.ComplexityRoot.DuplicateGroup.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuplicateGroup.Reason(childComplexity), true
 
 	case "Enterprise.affiliatedExperts":
 		if e.ComplexityRoot.Enterprise.AffiliatedExperts == nil {
@@ -3733,6 +3769,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MemberOfSocietyEdge.Until(childComplexity), true
 
+	case "MergeResult.dropped":
+		if e.ComplexityRoot.MergeResult.Dropped == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MergeResult.Dropped(childComplexity), true
+	case "MergeResult.joined":
+		if e.ComplexityRoot.MergeResult.Joined == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MergeResult.Joined(childComplexity), true
+	case "MergeResult.moved":
+		if e.ComplexityRoot.MergeResult.Moved == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MergeResult.Moved(childComplexity), true
+	case "MergeResult.node":
+		if e.ComplexityRoot.MergeResult.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MergeResult.Node(childComplexity), true
+
 	case "Mutation.createAssociation":
 		if e.ComplexityRoot.Mutation.CreateAssociation == nil {
 			break
@@ -4063,6 +4124,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.Link(childComplexity, args["input"].(model.LinkInput)), true
+	case "Mutation.mergeNodes":
+		if e.ComplexityRoot.Mutation.MergeNodes == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_mergeNodes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.MergeNodes(childComplexity, args["keep"].(string), args["remove"].(string), args["source"].(*string)), true
 	case "Mutation.unlink":
 		if e.ComplexityRoot.Mutation.Unlink == nil {
 			break
@@ -5512,6 +5584,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.AuditLog(childComplexity, args["actor"].(*string), args["nodeId"].(*string), args["action"].(*string), args["since"].(*time.Time), args["until"].(*time.Time), args["first"].(*int), args["after"].(*string)), true
+	case "Query.duplicates":
+		if e.ComplexityRoot.Query.Duplicates == nil {
+			break
+		}
+
+		args, err := ec.field_Query_duplicates_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Duplicates(childComplexity, args["kind"].(string), args["first"].(*int)), true
 	case "Query.enterprises":
 		if e.ComplexityRoot.Query.Enterprises == nil {
 			break
@@ -6906,6 +6989,55 @@ type Assertion {
   source: String!
   """` + "`" + `token:<name>` + "`" + `, ` + "`" + `oidc:<subject>` + "`" + `, ` + "`" + `cli:<os user>` + "`" + `."""
   actor: String!
+}
+`, BuiltIn: false},
+	{Name: "../schema/curation.graphqls", Input: `# Curation: finding and folding near-duplicates that imports and hand edits leave.
+
+"""Why nodes are listed as likely duplicates, strongest first."""
+enum DuplicateReason {
+  """They have the same credit code."""
+  CREDIT_CODE
+  """Their names are equal once normalised: full-width and half-width forms, brackets, spaces and Latin case are folded."""
+  SAME_NAME
+  """The name of one is an alias of another."""
+  ALIAS
+  """Their names are equal once a leading 江苏省, 江苏 or 中国 and a trailing legal form (股份有限公司, 有限责任公司, 有限公司, 集团, 公司) are left out."""
+  SIMILAR
+}
+
+"""Nodes of one kind that are likely one thing; a curator keeps one and merges the others into it with mergeNodes."""
+type DuplicateGroup {
+  reason: DuplicateReason!
+  """What the nodes share: the credit code, the normalised name, the alias or the name without its legal form."""
+  key: String!
+  """The nodes, by id; at most 20."""
+  nodes: [Node!]!
+}
+
+"""What mergeNodes did."""
+type MergeResult {
+  """The node kept, with the other's name among its aliases."""
+  node: Node!
+  """Relationships moved from the removed node to the kept one."""
+  moved: Int!
+  """Relationships the kept node had already: their sources and assertions were united and missing properties taken."""
+  joined: Int!
+  """Relationships between the two nodes, removed with the merged node."""
+  dropped: Int!
+}
+
+extend type Query {
+  """
+  Likely duplicates among the nodes of one kind (a kind name such as Society or Enterprise), strongest reasons first, each pair of nodes under its strongest reason only: at most ` + "`" + `first` + "`" + ` groups (20 unless given, at most 200). It compares every node of the kind, so a kind of more than 300 000 nodes is refused. For curators: needs WRITE.
+  """
+  duplicates(kind: String!, first: Int = 20): [DuplicateGroup!]! @requires(permission: WRITE)
+}
+
+extend type Mutation {
+  """
+  Folds the node ` + "`" + `remove` + "`" + ` into the node ` + "`" + `keep` + "`" + `, in one transaction: every relationship of ` + "`" + `remove` + "`" + ` moves to ` + "`" + `keep` + "`" + ` (joined with one ` + "`" + `keep` + "`" + ` has already of the same type and far node), ` + "`" + `keep` + "`" + ` gains the name and aliases of ` + "`" + `remove` + "`" + ` as aliases, its sources, assertions and the properties ` + "`" + `keep` + "`" + ` lacks, and the merge is recorded in the provenance and the audit log; then ` + "`" + `remove` + "`" + ` is deleted. Nodes of different kinds are refused. ` + "`" + `source` + "`" + ` names the curation, "api" when not given.
+  """
+  mergeNodes(keep: ID!, remove: ID!, source: String): MergeResult! @requires(permission: WRITE)
 }
 `, BuiltIn: false},
 	{Name: "../schema/import.graphqls", Input: `# Roster import (package roster): the GraphQL twin of ` + "`" + `castgraph import` + "`" + `.
@@ -9797,6 +9929,18 @@ func (ec *executionContext) childFields_CooperatesWithSocietyEdge(ctx context.Co
 	return nil, fmt.Errorf("no field named %q was found under type CooperatesWithSocietyEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_DuplicateGroup(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "reason":
+		return ec.fieldContext_DuplicateGroup_reason(ctx, field)
+	case "key":
+		return ec.fieldContext_DuplicateGroup_key(ctx, field)
+	case "nodes":
+		return ec.fieldContext_DuplicateGroup_nodes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DuplicateGroup", field.Name)
+}
+
 func (ec *executionContext) childFields_Enterprise(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -10549,6 +10693,20 @@ func (ec *executionContext) childFields_MemberOfSocietyEdge(ctx context.Context,
 		return ec.fieldContext_MemberOfSocietyEdge_provenance(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MemberOfSocietyEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_MergeResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_MergeResult_node(ctx, field)
+	case "moved":
+		return ec.fieldContext_MergeResult_moved(ctx, field)
+	case "joined":
+		return ec.fieldContext_MergeResult_joined(ctx, field)
+	case "dropped":
+		return ec.fieldContext_MergeResult_dropped(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MergeResult", field.Name)
 }
 
 func (ec *executionContext) childFields_Neighborhood(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -13899,6 +14057,36 @@ func (ec *executionContext) field_Mutation_link_args(ctx context.Context, rawArg
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_mergeNodes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "keep",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["keep"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "remove",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["remove"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "source",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["source"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_unlink_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -15490,6 +15678,28 @@ func (ec *executionContext) field_Query_auditLog_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["after"] = arg6
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_duplicates_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "kind",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kind"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
 	return args, nil
 }
 
@@ -20615,6 +20825,84 @@ func (ec *executionContext) fieldContext_CooperatesWithSocietyEdge_provenance(_ 
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Provenance(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DuplicateGroup_reason(ctx context.Context, field graphql.CollectedField, obj *model.DuplicateGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuplicateGroup_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.DuplicateReason) graphql.Marshaler {
+			return ec.marshalNDuplicateReason2githubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐDuplicateReason(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuplicateGroup_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DuplicateGroup", field, false, false, "DuplicateReason")
+}
+
+func (ec *executionContext) _DuplicateGroup_key(ctx context.Context, field graphql.CollectedField, obj *model.DuplicateGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuplicateGroup_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuplicateGroup_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DuplicateGroup", field, false, false, "String")
+}
+
+func (ec *executionContext) _DuplicateGroup_nodes(ctx context.Context, field graphql.CollectedField, obj *model.DuplicateGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuplicateGroup_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Node) graphql.Marshaler {
+			return ec.marshalNNode2ᚕgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐNodeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuplicateGroup_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DuplicateGroup",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
 		},
 	}
 	return fc, nil
@@ -27719,6 +28007,107 @@ func (ec *executionContext) fieldContext_MemberOfSocietyEdge_provenance(_ contex
 	return fc, nil
 }
 
+func (ec *executionContext) _MergeResult_node(ctx context.Context, field graphql.CollectedField, obj *model.MergeResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MergeResult_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
+			return ec.marshalNNode2githubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐNode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MergeResult_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MergeResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MergeResult_moved(ctx context.Context, field graphql.CollectedField, obj *model.MergeResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MergeResult_moved(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Moved, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MergeResult_moved(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MergeResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MergeResult_joined(ctx context.Context, field graphql.CollectedField, obj *model.MergeResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MergeResult_joined(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Joined, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MergeResult_joined(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MergeResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MergeResult_dropped(ctx context.Context, field graphql.CollectedField, obj *model.MergeResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MergeResult_dropped(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Dropped, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MergeResult_dropped(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MergeResult", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Mutation_link(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -27837,6 +28226,68 @@ func (ec *executionContext) fieldContext_Mutation_unlink(ctx context.Context, fi
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_unlink_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_mergeNodes(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_mergeNodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().MergeNodes(ctx, fc.Args["keep"].(string), fc.Args["remove"].(string), fc.Args["source"].(*string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				permission, err := ec.unmarshalNPermission2githubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐPermission(ctx, "WRITE")
+				if err != nil {
+					var zeroVal *model.MergeResult
+					return zeroVal, err
+				}
+				if ec.Directives.Requires == nil {
+					var zeroVal *model.MergeResult
+					return zeroVal, errors.New("directive requires is not implemented")
+				}
+				return ec.Directives.Requires(ctx, nil, directive0, permission)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MergeResult) graphql.Marshaler {
+			return ec.marshalNMergeResult2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐMergeResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_mergeNodes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MergeResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_mergeNodes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -36505,6 +36956,68 @@ func (ec *executionContext) fieldContext_Query_auditLog(ctx context.Context, fie
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_auditLog_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_duplicates(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_duplicates(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Duplicates(ctx, fc.Args["kind"].(string), fc.Args["first"].(*int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				permission, err := ec.unmarshalNPermission2githubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐPermission(ctx, "WRITE")
+				if err != nil {
+					var zeroVal []*model.DuplicateGroup
+					return zeroVal, err
+				}
+				if ec.Directives.Requires == nil {
+					var zeroVal []*model.DuplicateGroup
+					return zeroVal, errors.New("directive requires is not implemented")
+				}
+				return ec.Directives.Requires(ctx, nil, directive0, permission)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.DuplicateGroup) graphql.Marshaler {
+			return ec.marshalNDuplicateGroup2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐDuplicateGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_duplicates(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DuplicateGroup(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_duplicates_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -49216,6 +49729,49 @@ func (ec *executionContext) _CooperatesWithSocietyEdge(ctx context.Context, sel 
 	return out
 }
 
+var duplicateGroupImplementors = []string{"DuplicateGroup"}
+
+func (ec *executionContext) _DuplicateGroup(ctx context.Context, sel ast.SelectionSet, obj *model.DuplicateGroup) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, duplicateGroupImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DuplicateGroup")
+		case "reason":
+			out.Values[i] = ec._DuplicateGroup_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "key":
+			out.Values[i] = ec._DuplicateGroup_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._DuplicateGroup_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var enterpriseImplementors = []string{"Enterprise", "Node"}
 
 func (ec *executionContext) _Enterprise(ctx context.Context, sel ast.SelectionSet, obj *model.Enterprise) graphql.Marshaler {
@@ -51718,6 +52274,54 @@ func (ec *executionContext) _MemberOfSocietyEdge(ctx context.Context, sel ast.Se
 	return out
 }
 
+var mergeResultImplementors = []string{"MergeResult"}
+
+func (ec *executionContext) _MergeResult(ctx context.Context, sel ast.SelectionSet, obj *model.MergeResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, mergeResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MergeResult")
+		case "node":
+			out.Values[i] = ec._MergeResult_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "moved":
+			out.Values[i] = ec._MergeResult_moved(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "joined":
+			out.Values[i] = ec._MergeResult_joined(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "dropped":
+			out.Values[i] = ec._MergeResult_dropped(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var mutationImplementors = []string{"Mutation"}
 
 func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -51747,6 +52351,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "unlink":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_unlink(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "mergeNodes":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_mergeNodes(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -54251,6 +54862,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_auditLog(ctx, field)
 				})
+		case "duplicates":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_duplicates(ctx, field)
+				})
 		case "plans":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -56278,6 +56895,40 @@ func (ec *executionContext) marshalNDateTime2timeᚐTime(ctx context.Context, se
 	return res
 }
 
+func (ec *executionContext) marshalNDuplicateGroup2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐDuplicateGroupᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.DuplicateGroup) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDuplicateGroup2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐDuplicateGroup(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDuplicateGroup2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐDuplicateGroup(ctx context.Context, sel ast.SelectionSet, v *model.DuplicateGroup) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DuplicateGroup!")
+		return graphql.Null
+	}
+	return ec._DuplicateGroup(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNDuplicateReason2githubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐDuplicateReason(ctx context.Context, v any) (model.DuplicateReason, error) {
+	var res model.DuplicateReason
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDuplicateReason2githubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐDuplicateReason(ctx context.Context, sel ast.SelectionSet, v model.DuplicateReason) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNEnterprise2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐEnterpriseᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Enterprise) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -57284,6 +57935,14 @@ func (ec *executionContext) marshalNMemberOfSocietyEdge2ᚖgithubᚗcomᚋcastgr
 		return graphql.Null
 	}
 	return ec._MemberOfSocietyEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMergeResult2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐMergeResult(ctx context.Context, sel ast.SelectionSet, v *model.MergeResult) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MergeResult!")
+		return graphql.Null
+	}
+	return ec._MergeResult(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNNeighborhood2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐNeighborhood(ctx context.Context, sel ast.SelectionSet, v *model.Neighborhood) graphql.Marshaler {

@@ -24,3 +24,11 @@ func ForceListPlan(plan string) (restore func()) {
 	preferNameWalk = func(float64, float64, float64) bool { return plan == "walk" }
 	return func() { preferNameWalk = saved }
 }
+
+// SetDuplicateScan lowers the number of nodes Duplicates compares at most
+// until the test ends.
+func SetDuplicateScan(t interface{ Cleanup(func()) }, n int) {
+	saved := duplicateScan
+	duplicateScan = n
+	t.Cleanup(func() { duplicateScan = saved })
+}

@@ -61,6 +61,15 @@ type ClusterExpert struct {
 	Via []string `json:"via"`
 }
 
+// Nodes of one kind that are likely one thing; a curator keeps one and merges the others into it with mergeNodes.
+type DuplicateGroup struct {
+	Reason DuplicateReason `json:"reason"`
+	// What the nodes share: the credit code, the normalised name, the alias or the name without its legal form.
+	Key string `json:"key"`
+	// The nodes, by id; at most 20.
+	Nodes []Node `json:"nodes"`
+}
+
 type GraphEdge struct {
 	// TYPE:source->target; one relationship of a type joins two nodes at most.
 	ID string `json:"id"`
@@ -193,6 +202,18 @@ type LinkInput struct {
 	Source *string `json:"source,omitempty"`
 }
 
+// What mergeNodes did.
+type MergeResult struct {
+	// The node kept, with the other's name among its aliases.
+	Node Node `json:"node"`
+	// Relationships moved from the removed node to the kept one.
+	Moved int `json:"moved"`
+	// Relationships the kept node had already: their sources and assertions were united and missing properties taken.
+	Joined int `json:"joined"`
+	// Relationships between the two nodes, removed with the merged node.
+	Dropped int `json:"dropped"`
+}
+
 type Mutation struct {
 }
 
@@ -314,6 +335,70 @@ type UnlinkInput struct {
 	Type string `json:"type"`
 	From string `json:"from"`
 	To   string `json:"to"`
+}
+
+// Why nodes are listed as likely duplicates, strongest first.
+type DuplicateReason string
+
+const (
+	// They have the same credit code.
+	DuplicateReasonCreditCode DuplicateReason = "CREDIT_CODE"
+	// Their names are equal once normalised: full-width and half-width forms, brackets, spaces and Latin case are folded.
+	DuplicateReasonSameName DuplicateReason = "SAME_NAME"
+	// The name of one is an alias of another.
+	DuplicateReasonAlias DuplicateReason = "ALIAS"
+	// Their names are equal once a leading 江苏省, 江苏 or 中国 and a trailing legal form (股份有限公司, 有限责任公司, 有限公司, 集团, 公司) are left out.
+	DuplicateReasonSimilar DuplicateReason = "SIMILAR"
+)
+
+var AllDuplicateReason = []DuplicateReason{
+	DuplicateReasonCreditCode,
+	DuplicateReasonSameName,
+	DuplicateReasonAlias,
+	DuplicateReasonSimilar,
+}
+
+func (e DuplicateReason) IsValid() bool {
+	switch e {
+	case DuplicateReasonCreditCode, DuplicateReasonSameName, DuplicateReasonAlias, DuplicateReasonSimilar:
+		return true
+	}
+	return false
+}
+
+func (e DuplicateReason) String() string {
+	return string(e)
+}
+
+func (e *DuplicateReason) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = DuplicateReason(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid DuplicateReason", str)
+	}
+	return nil
+}
+
+func (e DuplicateReason) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *DuplicateReason) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e DuplicateReason) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
 
 // What a role may do; each role grants the permissions of the roles below it and one more.
