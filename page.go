@@ -14,4 +14,8 @@ const (
 	DefaultRelatedPage = 100
 	// MaxRelatedPage caps first and last of a relationship field (per node).
 	MaxRelatedPage = 1000
+	// DefaultAggregateGroups is how many groups an aggregation returns when
+	// a query does not say; MaxAggregateGroups caps it.
+	DefaultAggregateGroups = 50
+	MaxAggregateGroups     = 500
 )

@@ -86,6 +86,20 @@ type ComplexityRoot struct {
 		Until      func(childComplexity int) int
 	}
 
+	Aggregate struct {
+		Count         func(childComplexity int) int
+		Groups        func(childComplexity int) int
+		HasMoreGroups func(childComplexity int) int
+	}
+
+	AggregateGroup struct {
+		Count func(childComplexity int) int
+		Key   func(childComplexity int) int
+		Max   func(childComplexity int) int
+		Min   func(childComplexity int) int
+		Node  func(childComplexity int) int
+	}
+
 	Assertion struct {
 		Actor  func(childComplexity int) int
 		Source func(childComplexity int) int
@@ -311,6 +325,11 @@ type ComplexityRoot struct {
 	ExpertEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	FieldValue struct {
+		Field func(childComplexity int) int
+		Value func(childComplexity int) int
 	}
 
 	GraphEdge struct {
@@ -987,34 +1006,48 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Associations           func(childComplexity int, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
-		AuditLog               func(childComplexity int, actor *string, nodeID *string, action *string, since *time.Time, until *time.Time, first *int, after *string) int
-		Duplicates             func(childComplexity int, kind string, first *int) int
-		Enterprises            func(childComplexity int, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
-		EnterprisesPerCity     func(childComplexity int, source *string, first *int) int
-		Experts                func(childComplexity int, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
-		ExpertsPerCluster      func(childComplexity int, includeAffiliated *bool, source *string, first *int) int
-		ExpertsServingCluster  func(childComplexity int, clusterID string, first *int) int
-		IndustryChains         func(childComplexity int, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
-		IndustryClusters       func(childComplexity int, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
-		Institutions           func(childComplexity int, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
-		Neighborhood           func(childComplexity int, id string, depth *int, limit *int) int
-		Node                   func(childComplexity int, id string) int
-		NodeCounts             func(childComplexity int, source *string) int
-		OverseasStations       func(childComplexity int, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
-		OverseasStationsIn     func(childComplexity int, countryID *string, countryName *string, first *int) int
-		Parks                  func(childComplexity int, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
-		Paths                  func(childComplexity int, from string, to string, maxHops *int, relationshipTypes []string, first *int) int
-		PlanItemReport         func(childComplexity int, planItemID *string, year *int, number *int) int
-		PlanItems              func(childComplexity int, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
-		PlanSections           func(childComplexity int, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
-		Plans                  func(childComplexity int, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
-		ProgrammesPerSection   func(childComplexity int, year *int, source *string, first *int) int
-		Programs               func(childComplexity int, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
-		Regions                func(childComplexity int, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
-		Search                 func(childComplexity int, text string, kinds []string, first *int) int
-		Societies              func(childComplexity int, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
-		SocietyParkCooperation func(childComplexity int, first *int) int
+		Associations              func(childComplexity int, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
+		AssociationsAggregate     func(childComplexity int, where map[string]any, groupBy map[string]any, reaching *model.Reach, min []string, max []string, first *int) int
+		AuditLog                  func(childComplexity int, actor *string, nodeID *string, action *string, since *time.Time, until *time.Time, first *int, after *string) int
+		Duplicates                func(childComplexity int, kind string, first *int) int
+		Enterprises               func(childComplexity int, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
+		EnterprisesAggregate      func(childComplexity int, where map[string]any, groupBy map[string]any, reaching *model.Reach, min []string, max []string, first *int) int
+		EnterprisesPerCity        func(childComplexity int, source *string, first *int) int
+		Experts                   func(childComplexity int, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
+		ExpertsAggregate          func(childComplexity int, where map[string]any, groupBy map[string]any, reaching *model.Reach, min []string, max []string, first *int) int
+		ExpertsPerCluster         func(childComplexity int, includeAffiliated *bool, source *string, first *int) int
+		ExpertsServingCluster     func(childComplexity int, clusterID string, first *int) int
+		IndustryChains            func(childComplexity int, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
+		IndustryChainsAggregate   func(childComplexity int, where map[string]any, groupBy map[string]any, reaching *model.Reach, min []string, max []string, first *int) int
+		IndustryClusters          func(childComplexity int, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
+		IndustryClustersAggregate func(childComplexity int, where map[string]any, groupBy map[string]any, reaching *model.Reach, min []string, max []string, first *int) int
+		Institutions              func(childComplexity int, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
+		InstitutionsAggregate     func(childComplexity int, where map[string]any, groupBy map[string]any, reaching *model.Reach, min []string, max []string, first *int) int
+		Neighborhood              func(childComplexity int, id string, depth *int, limit *int) int
+		Node                      func(childComplexity int, id string) int
+		NodeCounts                func(childComplexity int, source *string) int
+		OverseasStations          func(childComplexity int, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
+		OverseasStationsAggregate func(childComplexity int, where map[string]any, groupBy map[string]any, reaching *model.Reach, min []string, max []string, first *int) int
+		OverseasStationsIn        func(childComplexity int, countryID *string, countryName *string, first *int) int
+		Parks                     func(childComplexity int, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
+		ParksAggregate            func(childComplexity int, where map[string]any, groupBy map[string]any, reaching *model.Reach, min []string, max []string, first *int) int
+		Paths                     func(childComplexity int, from string, to string, maxHops *int, relationshipTypes []string, first *int) int
+		PlanItemReport            func(childComplexity int, planItemID *string, year *int, number *int) int
+		PlanItems                 func(childComplexity int, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
+		PlanItemsAggregate        func(childComplexity int, where map[string]any, groupBy map[string]any, reaching *model.Reach, min []string, max []string, first *int) int
+		PlanSections              func(childComplexity int, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
+		PlanSectionsAggregate     func(childComplexity int, where map[string]any, groupBy map[string]any, reaching *model.Reach, min []string, max []string, first *int) int
+		Plans                     func(childComplexity int, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
+		PlansAggregate            func(childComplexity int, where map[string]any, groupBy map[string]any, reaching *model.Reach, min []string, max []string, first *int) int
+		ProgrammesPerSection      func(childComplexity int, year *int, source *string, first *int) int
+		Programs                  func(childComplexity int, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
+		ProgramsAggregate         func(childComplexity int, where map[string]any, groupBy map[string]any, reaching *model.Reach, min []string, max []string, first *int) int
+		Regions                   func(childComplexity int, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
+		RegionsAggregate          func(childComplexity int, where map[string]any, groupBy map[string]any, reaching *model.Reach, min []string, max []string, first *int) int
+		Search                    func(childComplexity int, text string, kinds []string, first *int) int
+		Societies                 func(childComplexity int, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
+		SocietiesAggregate        func(childComplexity int, where map[string]any, groupBy map[string]any, reaching *model.Reach, min []string, max []string, first *int) int
+		SocietyParkCooperation    func(childComplexity int, first *int) int
 	}
 
 	Region struct {
@@ -1313,19 +1346,33 @@ type QueryResolver interface {
 	AuditLog(ctx context.Context, actor *string, nodeID *string, action *string, since *time.Time, until *time.Time, first *int, after *string) (*model.AuditConnection, error)
 	Duplicates(ctx context.Context, kind string, first *int) ([]*model.DuplicateGroup, error)
 	Plans(ctx context.Context, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.PlanConnection, error)
+	PlansAggregate(ctx context.Context, where map[string]any, groupBy map[string]any, reaching *model.Reach, min []string, max []string, first *int) (*model.Aggregate, error)
 	PlanSections(ctx context.Context, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.PlanSectionConnection, error)
+	PlanSectionsAggregate(ctx context.Context, where map[string]any, groupBy map[string]any, reaching *model.Reach, min []string, max []string, first *int) (*model.Aggregate, error)
 	PlanItems(ctx context.Context, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.PlanItemConnection, error)
+	PlanItemsAggregate(ctx context.Context, where map[string]any, groupBy map[string]any, reaching *model.Reach, min []string, max []string, first *int) (*model.Aggregate, error)
 	Associations(ctx context.Context, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.AssociationConnection, error)
+	AssociationsAggregate(ctx context.Context, where map[string]any, groupBy map[string]any, reaching *model.Reach, min []string, max []string, first *int) (*model.Aggregate, error)
 	Societies(ctx context.Context, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.SocietyConnection, error)
+	SocietiesAggregate(ctx context.Context, where map[string]any, groupBy map[string]any, reaching *model.Reach, min []string, max []string, first *int) (*model.Aggregate, error)
 	Experts(ctx context.Context, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.ExpertConnection, error)
+	ExpertsAggregate(ctx context.Context, where map[string]any, groupBy map[string]any, reaching *model.Reach, min []string, max []string, first *int) (*model.Aggregate, error)
 	OverseasStations(ctx context.Context, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.OverseasStationConnection, error)
+	OverseasStationsAggregate(ctx context.Context, where map[string]any, groupBy map[string]any, reaching *model.Reach, min []string, max []string, first *int) (*model.Aggregate, error)
 	Enterprises(ctx context.Context, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.EnterpriseConnection, error)
+	EnterprisesAggregate(ctx context.Context, where map[string]any, groupBy map[string]any, reaching *model.Reach, min []string, max []string, first *int) (*model.Aggregate, error)
 	Parks(ctx context.Context, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.ParkConnection, error)
+	ParksAggregate(ctx context.Context, where map[string]any, groupBy map[string]any, reaching *model.Reach, min []string, max []string, first *int) (*model.Aggregate, error)
 	Institutions(ctx context.Context, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.InstitutionConnection, error)
+	InstitutionsAggregate(ctx context.Context, where map[string]any, groupBy map[string]any, reaching *model.Reach, min []string, max []string, first *int) (*model.Aggregate, error)
 	IndustryClusters(ctx context.Context, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.IndustryClusterConnection, error)
+	IndustryClustersAggregate(ctx context.Context, where map[string]any, groupBy map[string]any, reaching *model.Reach, min []string, max []string, first *int) (*model.Aggregate, error)
 	IndustryChains(ctx context.Context, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.IndustryChainConnection, error)
+	IndustryChainsAggregate(ctx context.Context, where map[string]any, groupBy map[string]any, reaching *model.Reach, min []string, max []string, first *int) (*model.Aggregate, error)
 	Regions(ctx context.Context, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.RegionConnection, error)
+	RegionsAggregate(ctx context.Context, where map[string]any, groupBy map[string]any, reaching *model.Reach, min []string, max []string, first *int) (*model.Aggregate, error)
 	Programs(ctx context.Context, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.ProgramConnection, error)
+	ProgramsAggregate(ctx context.Context, where map[string]any, groupBy map[string]any, reaching *model.Reach, min []string, max []string, first *int) (*model.Aggregate, error)
 }
 type RegionResolver interface {
 	LocatedIn(ctx context.Context, obj *model.Region, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.LocatedInNodeConnection, error)
@@ -1487,6 +1534,56 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AffiliatedWithNodeEdge.Until(childComplexity), true
+
+	case "Aggregate.count":
+		if e.ComplexityRoot.Aggregate.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Aggregate.Count(childComplexity), true
+	case "Aggregate.groups":
+		if e.ComplexityRoot.Aggregate.Groups == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Aggregate.Groups(childComplexity), true
+	case "Aggregate.hasMoreGroups":
+		if e.ComplexityRoot.Aggregate.HasMoreGroups == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Aggregate.HasMoreGroups(childComplexity), true
+
+	case "AggregateGroup.count":
+		if e.ComplexityRoot.AggregateGroup.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AggregateGroup.Count(childComplexity), true
+	case "AggregateGroup.key":
+		if e.ComplexityRoot.AggregateGroup.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AggregateGroup.Key(childComplexity), true
+	case "AggregateGroup.max":
+		if e.ComplexityRoot.AggregateGroup.Max == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AggregateGroup.Max(childComplexity), true
+	case "AggregateGroup.min":
+		if e.ComplexityRoot.AggregateGroup.Min == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AggregateGroup.Min(childComplexity), true
+	case "AggregateGroup.node":
+		if e.ComplexityRoot.AggregateGroup.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AggregateGroup.Node(childComplexity), true
 
 	case "Assertion.actor":
 		if e.ComplexityRoot.Assertion.Actor == nil {
@@ -2483,6 +2580,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ExpertEdge.Node(childComplexity), true
+
+	case "FieldValue.field":
+		if e.ComplexityRoot.FieldValue.Field == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FieldValue.Field(childComplexity), true
+	case "FieldValue.value":
+		if e.ComplexityRoot.FieldValue.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FieldValue.Value(childComplexity), true
 
 	case "GraphEdge.id":
 		if e.ComplexityRoot.GraphEdge.ID == nil {
@@ -5573,6 +5683,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Associations(childComplexity, args["name"].(*string), args["where"].(map[string]any), args["orderBy"].([]map[string]any), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+	case "Query.associationsAggregate":
+		if e.ComplexityRoot.Query.AssociationsAggregate == nil {
+			break
+		}
+
+		args, err := ec.field_Query_associationsAggregate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.AssociationsAggregate(childComplexity, args["where"].(map[string]any), args["groupBy"].(map[string]any), args["reaching"].(*model.Reach), args["min"].([]string), args["max"].([]string), args["first"].(*int)), true
 	case "Query.auditLog":
 		if e.ComplexityRoot.Query.AuditLog == nil {
 			break
@@ -5606,6 +5727,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Enterprises(childComplexity, args["name"].(*string), args["where"].(map[string]any), args["orderBy"].([]map[string]any), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+	case "Query.enterprisesAggregate":
+		if e.ComplexityRoot.Query.EnterprisesAggregate == nil {
+			break
+		}
+
+		args, err := ec.field_Query_enterprisesAggregate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.EnterprisesAggregate(childComplexity, args["where"].(map[string]any), args["groupBy"].(map[string]any), args["reaching"].(*model.Reach), args["min"].([]string), args["max"].([]string), args["first"].(*int)), true
 	case "Query.enterprisesPerCity":
 		if e.ComplexityRoot.Query.EnterprisesPerCity == nil {
 			break
@@ -5628,6 +5760,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Experts(childComplexity, args["name"].(*string), args["where"].(map[string]any), args["orderBy"].([]map[string]any), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+	case "Query.expertsAggregate":
+		if e.ComplexityRoot.Query.ExpertsAggregate == nil {
+			break
+		}
+
+		args, err := ec.field_Query_expertsAggregate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ExpertsAggregate(childComplexity, args["where"].(map[string]any), args["groupBy"].(map[string]any), args["reaching"].(*model.Reach), args["min"].([]string), args["max"].([]string), args["first"].(*int)), true
 	case "Query.expertsPerCluster":
 		if e.ComplexityRoot.Query.ExpertsPerCluster == nil {
 			break
@@ -5661,6 +5804,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.IndustryChains(childComplexity, args["name"].(*string), args["where"].(map[string]any), args["orderBy"].([]map[string]any), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+	case "Query.industryChainsAggregate":
+		if e.ComplexityRoot.Query.IndustryChainsAggregate == nil {
+			break
+		}
+
+		args, err := ec.field_Query_industryChainsAggregate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.IndustryChainsAggregate(childComplexity, args["where"].(map[string]any), args["groupBy"].(map[string]any), args["reaching"].(*model.Reach), args["min"].([]string), args["max"].([]string), args["first"].(*int)), true
 	case "Query.industryClusters":
 		if e.ComplexityRoot.Query.IndustryClusters == nil {
 			break
@@ -5672,6 +5826,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.IndustryClusters(childComplexity, args["name"].(*string), args["where"].(map[string]any), args["orderBy"].([]map[string]any), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+	case "Query.industryClustersAggregate":
+		if e.ComplexityRoot.Query.IndustryClustersAggregate == nil {
+			break
+		}
+
+		args, err := ec.field_Query_industryClustersAggregate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.IndustryClustersAggregate(childComplexity, args["where"].(map[string]any), args["groupBy"].(map[string]any), args["reaching"].(*model.Reach), args["min"].([]string), args["max"].([]string), args["first"].(*int)), true
 	case "Query.institutions":
 		if e.ComplexityRoot.Query.Institutions == nil {
 			break
@@ -5683,6 +5848,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Institutions(childComplexity, args["name"].(*string), args["where"].(map[string]any), args["orderBy"].([]map[string]any), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+	case "Query.institutionsAggregate":
+		if e.ComplexityRoot.Query.InstitutionsAggregate == nil {
+			break
+		}
+
+		args, err := ec.field_Query_institutionsAggregate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.InstitutionsAggregate(childComplexity, args["where"].(map[string]any), args["groupBy"].(map[string]any), args["reaching"].(*model.Reach), args["min"].([]string), args["max"].([]string), args["first"].(*int)), true
 
 	case "Query.neighborhood":
 		if e.ComplexityRoot.Query.Neighborhood == nil {
@@ -5728,6 +5904,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.OverseasStations(childComplexity, args["name"].(*string), args["where"].(map[string]any), args["orderBy"].([]map[string]any), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+	case "Query.overseasStationsAggregate":
+		if e.ComplexityRoot.Query.OverseasStationsAggregate == nil {
+			break
+		}
+
+		args, err := ec.field_Query_overseasStationsAggregate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.OverseasStationsAggregate(childComplexity, args["where"].(map[string]any), args["groupBy"].(map[string]any), args["reaching"].(*model.Reach), args["min"].([]string), args["max"].([]string), args["first"].(*int)), true
 	case "Query.overseasStationsIn":
 		if e.ComplexityRoot.Query.OverseasStationsIn == nil {
 			break
@@ -5750,6 +5937,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Parks(childComplexity, args["name"].(*string), args["where"].(map[string]any), args["orderBy"].([]map[string]any), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+	case "Query.parksAggregate":
+		if e.ComplexityRoot.Query.ParksAggregate == nil {
+			break
+		}
+
+		args, err := ec.field_Query_parksAggregate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ParksAggregate(childComplexity, args["where"].(map[string]any), args["groupBy"].(map[string]any), args["reaching"].(*model.Reach), args["min"].([]string), args["max"].([]string), args["first"].(*int)), true
 	case "Query.paths":
 		if e.ComplexityRoot.Query.Paths == nil {
 			break
@@ -5783,6 +5981,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.PlanItems(childComplexity, args["name"].(*string), args["where"].(map[string]any), args["orderBy"].([]map[string]any), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+	case "Query.planItemsAggregate":
+		if e.ComplexityRoot.Query.PlanItemsAggregate == nil {
+			break
+		}
+
+		args, err := ec.field_Query_planItemsAggregate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PlanItemsAggregate(childComplexity, args["where"].(map[string]any), args["groupBy"].(map[string]any), args["reaching"].(*model.Reach), args["min"].([]string), args["max"].([]string), args["first"].(*int)), true
 	case "Query.planSections":
 		if e.ComplexityRoot.Query.PlanSections == nil {
 			break
@@ -5794,6 +6003,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.PlanSections(childComplexity, args["name"].(*string), args["where"].(map[string]any), args["orderBy"].([]map[string]any), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+	case "Query.planSectionsAggregate":
+		if e.ComplexityRoot.Query.PlanSectionsAggregate == nil {
+			break
+		}
+
+		args, err := ec.field_Query_planSectionsAggregate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PlanSectionsAggregate(childComplexity, args["where"].(map[string]any), args["groupBy"].(map[string]any), args["reaching"].(*model.Reach), args["min"].([]string), args["max"].([]string), args["first"].(*int)), true
 	case "Query.plans":
 		if e.ComplexityRoot.Query.Plans == nil {
 			break
@@ -5805,6 +6025,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Plans(childComplexity, args["name"].(*string), args["where"].(map[string]any), args["orderBy"].([]map[string]any), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+	case "Query.plansAggregate":
+		if e.ComplexityRoot.Query.PlansAggregate == nil {
+			break
+		}
+
+		args, err := ec.field_Query_plansAggregate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PlansAggregate(childComplexity, args["where"].(map[string]any), args["groupBy"].(map[string]any), args["reaching"].(*model.Reach), args["min"].([]string), args["max"].([]string), args["first"].(*int)), true
 	case "Query.programmesPerSection":
 		if e.ComplexityRoot.Query.ProgrammesPerSection == nil {
 			break
@@ -5827,6 +6058,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Programs(childComplexity, args["name"].(*string), args["where"].(map[string]any), args["orderBy"].([]map[string]any), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+	case "Query.programsAggregate":
+		if e.ComplexityRoot.Query.ProgramsAggregate == nil {
+			break
+		}
+
+		args, err := ec.field_Query_programsAggregate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ProgramsAggregate(childComplexity, args["where"].(map[string]any), args["groupBy"].(map[string]any), args["reaching"].(*model.Reach), args["min"].([]string), args["max"].([]string), args["first"].(*int)), true
 	case "Query.regions":
 		if e.ComplexityRoot.Query.Regions == nil {
 			break
@@ -5838,6 +6080,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Regions(childComplexity, args["name"].(*string), args["where"].(map[string]any), args["orderBy"].([]map[string]any), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+	case "Query.regionsAggregate":
+		if e.ComplexityRoot.Query.RegionsAggregate == nil {
+			break
+		}
+
+		args, err := ec.field_Query_regionsAggregate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.RegionsAggregate(childComplexity, args["where"].(map[string]any), args["groupBy"].(map[string]any), args["reaching"].(*model.Reach), args["min"].([]string), args["max"].([]string), args["first"].(*int)), true
 	case "Query.search":
 		if e.ComplexityRoot.Query.Search == nil {
 			break
@@ -5860,6 +6113,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Societies(childComplexity, args["name"].(*string), args["where"].(map[string]any), args["orderBy"].([]map[string]any), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+	case "Query.societiesAggregate":
+		if e.ComplexityRoot.Query.SocietiesAggregate == nil {
+			break
+		}
+
+		args, err := ec.field_Query_societiesAggregate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.SocietiesAggregate(childComplexity, args["where"].(map[string]any), args["groupBy"].(map[string]any), args["reaching"].(*model.Reach), args["min"].([]string), args["max"].([]string), args["first"].(*int)), true
 	case "Query.societyParkCooperation":
 		if e.ComplexityRoot.Query.SocietyParkCooperation == nil {
 			break
@@ -6527,6 +6791,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("AssociationFilter", ec.unmarshalInputAssociationFilter),
+			graphql.NewInputUnmarshaler("AssociationGroupBy", ec.unmarshalInputAssociationGroupBy),
 			graphql.NewInputUnmarshaler("AssociationLevelFilter", ec.unmarshalInputAssociationLevelFilter),
 			graphql.NewInputUnmarshaler("AssociationOrder", ec.unmarshalInputAssociationOrder),
 			graphql.NewInputUnmarshaler("AssociationQuantifier", ec.unmarshalInputAssociationQuantifier),
@@ -6547,21 +6812,26 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CreateSocietyInput", ec.unmarshalInputCreateSocietyInput),
 			graphql.NewInputUnmarshaler("DateFilter", ec.unmarshalInputDateFilter),
 			graphql.NewInputUnmarshaler("EnterpriseFilter", ec.unmarshalInputEnterpriseFilter),
+			graphql.NewInputUnmarshaler("EnterpriseGroupBy", ec.unmarshalInputEnterpriseGroupBy),
 			graphql.NewInputUnmarshaler("EnterpriseOrder", ec.unmarshalInputEnterpriseOrder),
 			graphql.NewInputUnmarshaler("EnterpriseQuantifier", ec.unmarshalInputEnterpriseQuantifier),
 			graphql.NewInputUnmarshaler("ExpertFilter", ec.unmarshalInputExpertFilter),
+			graphql.NewInputUnmarshaler("ExpertGroupBy", ec.unmarshalInputExpertGroupBy),
 			graphql.NewInputUnmarshaler("ExpertOrder", ec.unmarshalInputExpertOrder),
 			graphql.NewInputUnmarshaler("ExpertQuantifier", ec.unmarshalInputExpertQuantifier),
 			graphql.NewInputUnmarshaler("GenderFilter", ec.unmarshalInputGenderFilter),
 			graphql.NewInputUnmarshaler("IDFilter", ec.unmarshalInputIDFilter),
 			graphql.NewInputUnmarshaler("ImportOptions", ec.unmarshalInputImportOptions),
 			graphql.NewInputUnmarshaler("IndustryChainFilter", ec.unmarshalInputIndustryChainFilter),
+			graphql.NewInputUnmarshaler("IndustryChainGroupBy", ec.unmarshalInputIndustryChainGroupBy),
 			graphql.NewInputUnmarshaler("IndustryChainOrder", ec.unmarshalInputIndustryChainOrder),
 			graphql.NewInputUnmarshaler("IndustryChainQuantifier", ec.unmarshalInputIndustryChainQuantifier),
 			graphql.NewInputUnmarshaler("IndustryClusterFilter", ec.unmarshalInputIndustryClusterFilter),
+			graphql.NewInputUnmarshaler("IndustryClusterGroupBy", ec.unmarshalInputIndustryClusterGroupBy),
 			graphql.NewInputUnmarshaler("IndustryClusterOrder", ec.unmarshalInputIndustryClusterOrder),
 			graphql.NewInputUnmarshaler("IndustryClusterQuantifier", ec.unmarshalInputIndustryClusterQuantifier),
 			graphql.NewInputUnmarshaler("InstitutionFilter", ec.unmarshalInputInstitutionFilter),
+			graphql.NewInputUnmarshaler("InstitutionGroupBy", ec.unmarshalInputInstitutionGroupBy),
 			graphql.NewInputUnmarshaler("InstitutionOrder", ec.unmarshalInputInstitutionOrder),
 			graphql.NewInputUnmarshaler("InstitutionQuantifier", ec.unmarshalInputInstitutionQuantifier),
 			graphql.NewInputUnmarshaler("InstitutionTypeFilter", ec.unmarshalInputInstitutionTypeFilter),
@@ -6571,31 +6841,40 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("NodeOrder", ec.unmarshalInputNodeOrder),
 			graphql.NewInputUnmarshaler("NodeQuantifier", ec.unmarshalInputNodeQuantifier),
 			graphql.NewInputUnmarshaler("OverseasStationFilter", ec.unmarshalInputOverseasStationFilter),
+			graphql.NewInputUnmarshaler("OverseasStationGroupBy", ec.unmarshalInputOverseasStationGroupBy),
 			graphql.NewInputUnmarshaler("OverseasStationOrder", ec.unmarshalInputOverseasStationOrder),
 			graphql.NewInputUnmarshaler("OverseasStationQuantifier", ec.unmarshalInputOverseasStationQuantifier),
 			graphql.NewInputUnmarshaler("ParkFilter", ec.unmarshalInputParkFilter),
+			graphql.NewInputUnmarshaler("ParkGroupBy", ec.unmarshalInputParkGroupBy),
 			graphql.NewInputUnmarshaler("ParkOrder", ec.unmarshalInputParkOrder),
 			graphql.NewInputUnmarshaler("ParkQuantifier", ec.unmarshalInputParkQuantifier),
 			graphql.NewInputUnmarshaler("ParkTypeFilter", ec.unmarshalInputParkTypeFilter),
 			graphql.NewInputUnmarshaler("PlanFilter", ec.unmarshalInputPlanFilter),
+			graphql.NewInputUnmarshaler("PlanGroupBy", ec.unmarshalInputPlanGroupBy),
 			graphql.NewInputUnmarshaler("PlanItemFilter", ec.unmarshalInputPlanItemFilter),
+			graphql.NewInputUnmarshaler("PlanItemGroupBy", ec.unmarshalInputPlanItemGroupBy),
 			graphql.NewInputUnmarshaler("PlanItemOrder", ec.unmarshalInputPlanItemOrder),
 			graphql.NewInputUnmarshaler("PlanItemQuantifier", ec.unmarshalInputPlanItemQuantifier),
 			graphql.NewInputUnmarshaler("PlanOrder", ec.unmarshalInputPlanOrder),
 			graphql.NewInputUnmarshaler("PlanQuantifier", ec.unmarshalInputPlanQuantifier),
 			graphql.NewInputUnmarshaler("PlanSectionFilter", ec.unmarshalInputPlanSectionFilter),
+			graphql.NewInputUnmarshaler("PlanSectionGroupBy", ec.unmarshalInputPlanSectionGroupBy),
 			graphql.NewInputUnmarshaler("PlanSectionOrder", ec.unmarshalInputPlanSectionOrder),
 			graphql.NewInputUnmarshaler("PlanSectionQuantifier", ec.unmarshalInputPlanSectionQuantifier),
 			graphql.NewInputUnmarshaler("ProgramFilter", ec.unmarshalInputProgramFilter),
+			graphql.NewInputUnmarshaler("ProgramGroupBy", ec.unmarshalInputProgramGroupBy),
 			graphql.NewInputUnmarshaler("ProgramKindFilter", ec.unmarshalInputProgramKindFilter),
 			graphql.NewInputUnmarshaler("ProgramOrder", ec.unmarshalInputProgramOrder),
 			graphql.NewInputUnmarshaler("ProgramQuantifier", ec.unmarshalInputProgramQuantifier),
+			graphql.NewInputUnmarshaler("Reach", ec.unmarshalInputReach),
 			graphql.NewInputUnmarshaler("RegionFilter", ec.unmarshalInputRegionFilter),
+			graphql.NewInputUnmarshaler("RegionGroupBy", ec.unmarshalInputRegionGroupBy),
 			graphql.NewInputUnmarshaler("RegionOrder", ec.unmarshalInputRegionOrder),
 			graphql.NewInputUnmarshaler("RegionQuantifier", ec.unmarshalInputRegionQuantifier),
 			graphql.NewInputUnmarshaler("RegionTypeFilter", ec.unmarshalInputRegionTypeFilter),
 			graphql.NewInputUnmarshaler("RelationPropsInput", ec.unmarshalInputRelationPropsInput),
 			graphql.NewInputUnmarshaler("SocietyFilter", ec.unmarshalInputSocietyFilter),
+			graphql.NewInputUnmarshaler("SocietyGroupBy", ec.unmarshalInputSocietyGroupBy),
 			graphql.NewInputUnmarshaler("SocietyOrder", ec.unmarshalInputSocietyOrder),
 			graphql.NewInputUnmarshaler("SocietyQuantifier", ec.unmarshalInputSocietyQuantifier),
 			graphql.NewInputUnmarshaler("SocietyScopeFilter", ec.unmarshalInputSocietyScopeFilter),
@@ -7415,6 +7694,14 @@ input PlanOrder {
   direction: SortDirection = ASC
 }
 
+"""How plansAggregate aggregates group: by a property, or by the nodes a path of relationship fields reaches (one of the two)."""
+input PlanGroupBy {
+  """Groups by the property's value (nodes without one form a group whose key is null)."""
+  property: PlanSortField
+  """Groups by the nodes at the end of this path of Plan's relationship fields, 1 to 3 long (e.g. ["locatedIn"]); a node reaching several is counted in each, one reaching none in none."""
+  related: [String!]
+}
+
 input CreatePlanInput {
   name: String!
   aliases: [String!]
@@ -7503,6 +7790,14 @@ enum PlanSectionSortField {
 input PlanSectionOrder {
   field: PlanSectionSortField!
   direction: SortDirection = ASC
+}
+
+"""How planSectionsAggregate aggregates group: by a property, or by the nodes a path of relationship fields reaches (one of the two)."""
+input PlanSectionGroupBy {
+  """Groups by the property's value (nodes without one form a group whose key is null)."""
+  property: PlanSectionSortField
+  """Groups by the nodes at the end of this path of PlanSection's relationship fields, 1 to 3 long (e.g. ["locatedIn"]); a node reaching several is counted in each, one reaching none in none."""
+  related: [String!]
 }
 
 input CreatePlanSectionInput {
@@ -7599,6 +7894,14 @@ enum PlanItemSortField {
 input PlanItemOrder {
   field: PlanItemSortField!
   direction: SortDirection = ASC
+}
+
+"""How planItemsAggregate aggregates group: by a property, or by the nodes a path of relationship fields reaches (one of the two)."""
+input PlanItemGroupBy {
+  """Groups by the property's value (nodes without one form a group whose key is null)."""
+  property: PlanItemSortField
+  """Groups by the nodes at the end of this path of PlanItem's relationship fields, 1 to 3 long (e.g. ["locatedIn"]); a node reaching several is counted in each, one reaching none in none."""
+  related: [String!]
 }
 
 input CreatePlanItemInput {
@@ -7701,6 +8004,14 @@ enum AssociationSortField {
 input AssociationOrder {
   field: AssociationSortField!
   direction: SortDirection = ASC
+}
+
+"""How associationsAggregate aggregates group: by a property, or by the nodes a path of relationship fields reaches (one of the two)."""
+input AssociationGroupBy {
+  """Groups by the property's value (nodes without one form a group whose key is null)."""
+  property: AssociationSortField
+  """Groups by the nodes at the end of this path of Association's relationship fields, 1 to 3 long (e.g. ["locatedIn"]); a node reaching several is counted in each, one reaching none in none."""
+  related: [String!]
 }
 
 input CreateAssociationInput {
@@ -7819,6 +8130,14 @@ enum SocietySortField {
 input SocietyOrder {
   field: SocietySortField!
   direction: SortDirection = ASC
+}
+
+"""How societiesAggregate aggregates group: by a property, or by the nodes a path of relationship fields reaches (one of the two)."""
+input SocietyGroupBy {
+  """Groups by the property's value (nodes without one form a group whose key is null)."""
+  property: SocietySortField
+  """Groups by the nodes at the end of this path of Society's relationship fields, 1 to 3 long (e.g. ["locatedIn"]); a node reaching several is counted in each, one reaching none in none."""
+  related: [String!]
 }
 
 input CreateSocietyInput {
@@ -7958,6 +8277,14 @@ input ExpertOrder {
   direction: SortDirection = ASC
 }
 
+"""How expertsAggregate aggregates group: by a property, or by the nodes a path of relationship fields reaches (one of the two)."""
+input ExpertGroupBy {
+  """Groups by the property's value (nodes without one form a group whose key is null)."""
+  property: ExpertSortField
+  """Groups by the nodes at the end of this path of Expert's relationship fields, 1 to 3 long (e.g. ["locatedIn"]); a node reaching several is counted in each, one reaching none in none."""
+  related: [String!]
+}
+
 input CreateExpertInput {
   name: String!
   aliases: [String!]
@@ -8064,6 +8391,14 @@ enum OverseasStationSortField {
 input OverseasStationOrder {
   field: OverseasStationSortField!
   direction: SortDirection = ASC
+}
+
+"""How overseasStationsAggregate aggregates group: by a property, or by the nodes a path of relationship fields reaches (one of the two)."""
+input OverseasStationGroupBy {
+  """Groups by the property's value (nodes without one form a group whose key is null)."""
+  property: OverseasStationSortField
+  """Groups by the nodes at the end of this path of OverseasStation's relationship fields, 1 to 3 long (e.g. ["locatedIn"]); a node reaching several is counted in each, one reaching none in none."""
+  related: [String!]
 }
 
 input CreateOverseasStationInput {
@@ -8176,6 +8511,14 @@ input EnterpriseOrder {
   direction: SortDirection = ASC
 }
 
+"""How enterprisesAggregate aggregates group: by a property, or by the nodes a path of relationship fields reaches (one of the two)."""
+input EnterpriseGroupBy {
+  """Groups by the property's value (nodes without one form a group whose key is null)."""
+  property: EnterpriseSortField
+  """Groups by the nodes at the end of this path of Enterprise's relationship fields, 1 to 3 long (e.g. ["locatedIn"]); a node reaching several is counted in each, one reaching none in none."""
+  related: [String!]
+}
+
 input CreateEnterpriseInput {
   name: String!
   aliases: [String!]
@@ -8274,6 +8617,14 @@ enum ParkSortField {
 input ParkOrder {
   field: ParkSortField!
   direction: SortDirection = ASC
+}
+
+"""How parksAggregate aggregates group: by a property, or by the nodes a path of relationship fields reaches (one of the two)."""
+input ParkGroupBy {
+  """Groups by the property's value (nodes without one form a group whose key is null)."""
+  property: ParkSortField
+  """Groups by the nodes at the end of this path of Park's relationship fields, 1 to 3 long (e.g. ["locatedIn"]); a node reaching several is counted in each, one reaching none in none."""
+  related: [String!]
 }
 
 input CreateParkInput {
@@ -8380,6 +8731,14 @@ input InstitutionOrder {
   direction: SortDirection = ASC
 }
 
+"""How institutionsAggregate aggregates group: by a property, or by the nodes a path of relationship fields reaches (one of the two)."""
+input InstitutionGroupBy {
+  """Groups by the property's value (nodes without one form a group whose key is null)."""
+  property: InstitutionSortField
+  """Groups by the nodes at the end of this path of Institution's relationship fields, 1 to 3 long (e.g. ["locatedIn"]); a node reaching several is counted in each, one reaching none in none."""
+  related: [String!]
+}
+
 input CreateInstitutionInput {
   name: String!
   aliases: [String!]
@@ -8462,6 +8821,14 @@ input IndustryClusterOrder {
   direction: SortDirection = ASC
 }
 
+"""How industryClustersAggregate aggregates group: by a property, or by the nodes a path of relationship fields reaches (one of the two)."""
+input IndustryClusterGroupBy {
+  """Groups by the property's value (nodes without one form a group whose key is null)."""
+  property: IndustryClusterSortField
+  """Groups by the nodes at the end of this path of IndustryCluster's relationship fields, 1 to 3 long (e.g. ["locatedIn"]); a node reaching several is counted in each, one reaching none in none."""
+  related: [String!]
+}
+
 input CreateIndustryClusterInput {
   name: String!
   aliases: [String!]
@@ -8540,6 +8907,14 @@ enum IndustryChainSortField {
 input IndustryChainOrder {
   field: IndustryChainSortField!
   direction: SortDirection = ASC
+}
+
+"""How industryChainsAggregate aggregates group: by a property, or by the nodes a path of relationship fields reaches (one of the two)."""
+input IndustryChainGroupBy {
+  """Groups by the property's value (nodes without one form a group whose key is null)."""
+  property: IndustryChainSortField
+  """Groups by the nodes at the end of this path of IndustryChain's relationship fields, 1 to 3 long (e.g. ["locatedIn"]); a node reaching several is counted in each, one reaching none in none."""
+  related: [String!]
 }
 
 input CreateIndustryChainInput {
@@ -8628,6 +9003,14 @@ enum RegionSortField {
 input RegionOrder {
   field: RegionSortField!
   direction: SortDirection = ASC
+}
+
+"""How regionsAggregate aggregates group: by a property, or by the nodes a path of relationship fields reaches (one of the two)."""
+input RegionGroupBy {
+  """Groups by the property's value (nodes without one form a group whose key is null)."""
+  property: RegionSortField
+  """Groups by the nodes at the end of this path of Region's relationship fields, 1 to 3 long (e.g. ["locatedIn"]); a node reaching several is counted in each, one reaching none in none."""
+  related: [String!]
 }
 
 input CreateRegionInput {
@@ -8730,6 +9113,14 @@ enum ProgramSortField {
 input ProgramOrder {
   field: ProgramSortField!
   direction: SortDirection = ASC
+}
+
+"""How programsAggregate aggregates group: by a property, or by the nodes a path of relationship fields reaches (one of the two)."""
+input ProgramGroupBy {
+  """Groups by the property's value (nodes without one form a group whose key is null)."""
+  property: ProgramSortField
+  """Groups by the nodes at the end of this path of Program's relationship fields, 1 to 3 long (e.g. ["locatedIn"]); a node reaching several is counted in each, one reaching none in none."""
+  related: [String!]
 }
 
 input CreateProgramInput {
@@ -9298,32 +9689,60 @@ type AwardedNodeConnection {
 extend type Query {
   """Plan nodes, by name unless orderBy says otherwise; name matches names and aliases containing it. first/after pages forwards, last/before backwards (first defaults to 20, at most 500); where filters, orderBy sorts (the id breaks ties)."""
   plans(name: String, where: PlanFilter, orderBy: [PlanOrder!], first: Int, after: String, last: Int, before: String): PlanConnection!
+  """Counts the Plan nodes that where keeps (and reaching, when given), in groups (groupBy; none: one group of all), largest first, at most first groups (at most 500), with the least and greatest values of the properties min and max name. One statement for the groups, one more for count when asked."""
+  plansAggregate(where: PlanFilter, groupBy: PlanGroupBy, reaching: Reach, min: [PlanSortField!], max: [PlanSortField!], first: Int = 50): Aggregate!
   """PlanSection nodes, by year, number unless orderBy says otherwise; name matches names and aliases containing it. first/after pages forwards, last/before backwards (first defaults to 20, at most 500); where filters, orderBy sorts (the id breaks ties)."""
   planSections(name: String, where: PlanSectionFilter, orderBy: [PlanSectionOrder!], first: Int, after: String, last: Int, before: String): PlanSectionConnection!
+  """Counts the PlanSection nodes that where keeps (and reaching, when given), in groups (groupBy; none: one group of all), largest first, at most first groups (at most 500), with the least and greatest values of the properties min and max name. One statement for the groups, one more for count when asked."""
+  planSectionsAggregate(where: PlanSectionFilter, groupBy: PlanSectionGroupBy, reaching: Reach, min: [PlanSectionSortField!], max: [PlanSectionSortField!], first: Int = 50): Aggregate!
   """PlanItem nodes, by year, number unless orderBy says otherwise; name matches names and aliases containing it. first/after pages forwards, last/before backwards (first defaults to 20, at most 500); where filters, orderBy sorts (the id breaks ties)."""
   planItems(name: String, where: PlanItemFilter, orderBy: [PlanItemOrder!], first: Int, after: String, last: Int, before: String): PlanItemConnection!
+  """Counts the PlanItem nodes that where keeps (and reaching, when given), in groups (groupBy; none: one group of all), largest first, at most first groups (at most 500), with the least and greatest values of the properties min and max name. One statement for the groups, one more for count when asked."""
+  planItemsAggregate(where: PlanItemFilter, groupBy: PlanItemGroupBy, reaching: Reach, min: [PlanItemSortField!], max: [PlanItemSortField!], first: Int = 50): Aggregate!
   """Association nodes, by name unless orderBy says otherwise; name matches names and aliases containing it. first/after pages forwards, last/before backwards (first defaults to 20, at most 500); where filters, orderBy sorts (the id breaks ties)."""
   associations(name: String, where: AssociationFilter, orderBy: [AssociationOrder!], first: Int, after: String, last: Int, before: String): AssociationConnection!
+  """Counts the Association nodes that where keeps (and reaching, when given), in groups (groupBy; none: one group of all), largest first, at most first groups (at most 500), with the least and greatest values of the properties min and max name. One statement for the groups, one more for count when asked."""
+  associationsAggregate(where: AssociationFilter, groupBy: AssociationGroupBy, reaching: Reach, min: [AssociationSortField!], max: [AssociationSortField!], first: Int = 50): Aggregate!
   """Society nodes, by name unless orderBy says otherwise; name matches names and aliases containing it. first/after pages forwards, last/before backwards (first defaults to 20, at most 500); where filters, orderBy sorts (the id breaks ties)."""
   societies(name: String, where: SocietyFilter, orderBy: [SocietyOrder!], first: Int, after: String, last: Int, before: String): SocietyConnection!
+  """Counts the Society nodes that where keeps (and reaching, when given), in groups (groupBy; none: one group of all), largest first, at most first groups (at most 500), with the least and greatest values of the properties min and max name. One statement for the groups, one more for count when asked."""
+  societiesAggregate(where: SocietyFilter, groupBy: SocietyGroupBy, reaching: Reach, min: [SocietySortField!], max: [SocietySortField!], first: Int = 50): Aggregate!
   """Expert nodes, by name unless orderBy says otherwise; name matches names and aliases containing it. first/after pages forwards, last/before backwards (first defaults to 20, at most 500); where filters, orderBy sorts (the id breaks ties)."""
   experts(name: String, where: ExpertFilter, orderBy: [ExpertOrder!], first: Int, after: String, last: Int, before: String): ExpertConnection!
+  """Counts the Expert nodes that where keeps (and reaching, when given), in groups (groupBy; none: one group of all), largest first, at most first groups (at most 500), with the least and greatest values of the properties min and max name. One statement for the groups, one more for count when asked."""
+  expertsAggregate(where: ExpertFilter, groupBy: ExpertGroupBy, reaching: Reach, min: [ExpertSortField!], max: [ExpertSortField!], first: Int = 50): Aggregate!
   """OverseasStation nodes, by name unless orderBy says otherwise; name matches names and aliases containing it. first/after pages forwards, last/before backwards (first defaults to 20, at most 500); where filters, orderBy sorts (the id breaks ties)."""
   overseasStations(name: String, where: OverseasStationFilter, orderBy: [OverseasStationOrder!], first: Int, after: String, last: Int, before: String): OverseasStationConnection!
+  """Counts the OverseasStation nodes that where keeps (and reaching, when given), in groups (groupBy; none: one group of all), largest first, at most first groups (at most 500), with the least and greatest values of the properties min and max name. One statement for the groups, one more for count when asked."""
+  overseasStationsAggregate(where: OverseasStationFilter, groupBy: OverseasStationGroupBy, reaching: Reach, min: [OverseasStationSortField!], max: [OverseasStationSortField!], first: Int = 50): Aggregate!
   """Enterprise nodes, by name unless orderBy says otherwise; name matches names and aliases containing it. first/after pages forwards, last/before backwards (first defaults to 20, at most 500); where filters, orderBy sorts (the id breaks ties)."""
   enterprises(name: String, where: EnterpriseFilter, orderBy: [EnterpriseOrder!], first: Int, after: String, last: Int, before: String): EnterpriseConnection!
+  """Counts the Enterprise nodes that where keeps (and reaching, when given), in groups (groupBy; none: one group of all), largest first, at most first groups (at most 500), with the least and greatest values of the properties min and max name. One statement for the groups, one more for count when asked."""
+  enterprisesAggregate(where: EnterpriseFilter, groupBy: EnterpriseGroupBy, reaching: Reach, min: [EnterpriseSortField!], max: [EnterpriseSortField!], first: Int = 50): Aggregate!
   """Park nodes, by name unless orderBy says otherwise; name matches names and aliases containing it. first/after pages forwards, last/before backwards (first defaults to 20, at most 500); where filters, orderBy sorts (the id breaks ties)."""
   parks(name: String, where: ParkFilter, orderBy: [ParkOrder!], first: Int, after: String, last: Int, before: String): ParkConnection!
+  """Counts the Park nodes that where keeps (and reaching, when given), in groups (groupBy; none: one group of all), largest first, at most first groups (at most 500), with the least and greatest values of the properties min and max name. One statement for the groups, one more for count when asked."""
+  parksAggregate(where: ParkFilter, groupBy: ParkGroupBy, reaching: Reach, min: [ParkSortField!], max: [ParkSortField!], first: Int = 50): Aggregate!
   """Institution nodes, by name unless orderBy says otherwise; name matches names and aliases containing it. first/after pages forwards, last/before backwards (first defaults to 20, at most 500); where filters, orderBy sorts (the id breaks ties)."""
   institutions(name: String, where: InstitutionFilter, orderBy: [InstitutionOrder!], first: Int, after: String, last: Int, before: String): InstitutionConnection!
+  """Counts the Institution nodes that where keeps (and reaching, when given), in groups (groupBy; none: one group of all), largest first, at most first groups (at most 500), with the least and greatest values of the properties min and max name. One statement for the groups, one more for count when asked."""
+  institutionsAggregate(where: InstitutionFilter, groupBy: InstitutionGroupBy, reaching: Reach, min: [InstitutionSortField!], max: [InstitutionSortField!], first: Int = 50): Aggregate!
   """IndustryCluster nodes, by name unless orderBy says otherwise; name matches names and aliases containing it. first/after pages forwards, last/before backwards (first defaults to 20, at most 500); where filters, orderBy sorts (the id breaks ties)."""
   industryClusters(name: String, where: IndustryClusterFilter, orderBy: [IndustryClusterOrder!], first: Int, after: String, last: Int, before: String): IndustryClusterConnection!
+  """Counts the IndustryCluster nodes that where keeps (and reaching, when given), in groups (groupBy; none: one group of all), largest first, at most first groups (at most 500), with the least and greatest values of the properties min and max name. One statement for the groups, one more for count when asked."""
+  industryClustersAggregate(where: IndustryClusterFilter, groupBy: IndustryClusterGroupBy, reaching: Reach, min: [IndustryClusterSortField!], max: [IndustryClusterSortField!], first: Int = 50): Aggregate!
   """IndustryChain nodes, by name unless orderBy says otherwise; name matches names and aliases containing it. first/after pages forwards, last/before backwards (first defaults to 20, at most 500); where filters, orderBy sorts (the id breaks ties)."""
   industryChains(name: String, where: IndustryChainFilter, orderBy: [IndustryChainOrder!], first: Int, after: String, last: Int, before: String): IndustryChainConnection!
+  """Counts the IndustryChain nodes that where keeps (and reaching, when given), in groups (groupBy; none: one group of all), largest first, at most first groups (at most 500), with the least and greatest values of the properties min and max name. One statement for the groups, one more for count when asked."""
+  industryChainsAggregate(where: IndustryChainFilter, groupBy: IndustryChainGroupBy, reaching: Reach, min: [IndustryChainSortField!], max: [IndustryChainSortField!], first: Int = 50): Aggregate!
   """Region nodes, by name unless orderBy says otherwise; name matches names and aliases containing it. first/after pages forwards, last/before backwards (first defaults to 20, at most 500); where filters, orderBy sorts (the id breaks ties)."""
   regions(name: String, where: RegionFilter, orderBy: [RegionOrder!], first: Int, after: String, last: Int, before: String): RegionConnection!
+  """Counts the Region nodes that where keeps (and reaching, when given), in groups (groupBy; none: one group of all), largest first, at most first groups (at most 500), with the least and greatest values of the properties min and max name. One statement for the groups, one more for count when asked."""
+  regionsAggregate(where: RegionFilter, groupBy: RegionGroupBy, reaching: Reach, min: [RegionSortField!], max: [RegionSortField!], first: Int = 50): Aggregate!
   """Program nodes, by name unless orderBy says otherwise; name matches names and aliases containing it. first/after pages forwards, last/before backwards (first defaults to 20, at most 500); where filters, orderBy sorts (the id breaks ties)."""
   programs(name: String, where: ProgramFilter, orderBy: [ProgramOrder!], first: Int, after: String, last: Int, before: String): ProgramConnection!
+  """Counts the Program nodes that where keeps (and reaching, when given), in groups (groupBy; none: one group of all), largest first, at most first groups (at most 500), with the least and greatest values of the properties min and max name. One statement for the groups, one more for count when asked."""
+  programsAggregate(where: ProgramFilter, groupBy: ProgramGroupBy, reaching: Reach, min: [ProgramSortField!], max: [ProgramSortField!], first: Int = 50): Aggregate!
 }
 
 extend type Mutation {
@@ -9547,6 +9966,43 @@ type Mutation {
   """Removes the relationship; false when there was none."""
   unlink(input: UnlinkInput!): Boolean! @requires(permission: WRITE)
 }
+
+"""Keeps the nodes that reach, along a path of relationship fields, a number of distinct nodes within the bounds: path ["serves", "chains", "partOf"] and atLeast 2 keeps the experts serving enterprises of two clusters or more."""
+input Reach {
+  """Relationship fields of the aggregated kind and then of the kinds they reach, 1 to 3 long."""
+  path: [String!]!
+  atLeast: Int
+  atMost: Int
+}
+
+"""The answer of an aggregation: groups, largest first."""
+type Aggregate {
+  """How many nodes the filter (and reaching) keep, in all groups; a node in several groups counts once."""
+  count: Int!
+  groups: [AggregateGroup!]!
+  """Whether there were more groups than first."""
+  hasMoreGroups: Boolean!
+}
+
+"""One group of an aggregation."""
+type AggregateGroup {
+  """The property's value, as text, when grouped by a property (null for the nodes without one)."""
+  key: String
+  """The node at the end of the path, when grouped by related nodes."""
+  node: Node
+  """How many nodes the group holds."""
+  count: Int!
+  """The least value of each property that min names, over the group's nodes."""
+  min: [FieldValue!]!
+  """The greatest value of each property that max names, over the group's nodes."""
+  max: [FieldValue!]!
+}
+
+"""A property's name and value (as text; null when no node of the group has one)."""
+type FieldValue {
+  field: String!
+  value: String
+}
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -9617,6 +10073,34 @@ func (ec *executionContext) childFields_AffiliatedWithNodeEdge(ctx context.Conte
 		return ec.fieldContext_AffiliatedWithNodeEdge_provenance(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AffiliatedWithNodeEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_Aggregate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "count":
+		return ec.fieldContext_Aggregate_count(ctx, field)
+	case "groups":
+		return ec.fieldContext_Aggregate_groups(ctx, field)
+	case "hasMoreGroups":
+		return ec.fieldContext_Aggregate_hasMoreGroups(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Aggregate", field.Name)
+}
+
+func (ec *executionContext) childFields_AggregateGroup(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "key":
+		return ec.fieldContext_AggregateGroup_key(ctx, field)
+	case "node":
+		return ec.fieldContext_AggregateGroup_node(ctx, field)
+	case "count":
+		return ec.fieldContext_AggregateGroup_count(ctx, field)
+	case "min":
+		return ec.fieldContext_AggregateGroup_min(ctx, field)
+	case "max":
+		return ec.fieldContext_AggregateGroup_max(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AggregateGroup", field.Name)
 }
 
 func (ec *executionContext) childFields_Assertion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -10071,6 +10555,16 @@ func (ec *executionContext) childFields_ExpertEdge(ctx context.Context, field gr
 		return ec.fieldContext_ExpertEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ExpertEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_FieldValue(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "field":
+		return ec.fieldContext_FieldValue_field(ctx, field)
+	case "value":
+		return ec.fieldContext_FieldValue_value(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FieldValue", field.Name)
 }
 
 func (ec *executionContext) childFields_GraphEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -15557,6 +16051,60 @@ func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_associationsAggregate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOAssociationFilter2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOAssociationGroupBy2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "reaching",
+		func(ctx context.Context, v any) (*model.Reach, error) {
+			return ec.unmarshalOReach2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐReach(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reaching"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "min",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOAssociationSortField2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["min"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "max",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOAssociationSortField2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["max"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_associations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -15703,6 +16251,60 @@ func (ec *executionContext) field_Query_duplicates_args(ctx context.Context, raw
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_enterprisesAggregate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOEnterpriseFilter2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOEnterpriseGroupBy2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "reaching",
+		func(ctx context.Context, v any) (*model.Reach, error) {
+			return ec.unmarshalOReach2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐReach(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reaching"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "min",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOEnterpriseSortField2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["min"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "max",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOEnterpriseSortField2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["max"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_enterprisesPerCity_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -15784,6 +16386,60 @@ func (ec *executionContext) field_Query_enterprises_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["before"] = arg6
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_expertsAggregate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOExpertFilter2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOExpertGroupBy2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "reaching",
+		func(ctx context.Context, v any) (*model.Reach, error) {
+			return ec.unmarshalOReach2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐReach(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reaching"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "min",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOExpertSortField2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["min"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "max",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOExpertSortField2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["max"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg5
 	return args, nil
 }
 
@@ -15901,6 +16557,60 @@ func (ec *executionContext) field_Query_experts_args(ctx context.Context, rawArg
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_industryChainsAggregate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOIndustryChainFilter2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOIndustryChainGroupBy2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "reaching",
+		func(ctx context.Context, v any) (*model.Reach, error) {
+			return ec.unmarshalOReach2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐReach(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reaching"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "min",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOIndustryChainSortField2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["min"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "max",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOIndustryChainSortField2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["max"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_industryChains_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -15963,6 +16673,60 @@ func (ec *executionContext) field_Query_industryChains_args(ctx context.Context,
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_industryClustersAggregate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOIndustryClusterFilter2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOIndustryClusterGroupBy2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "reaching",
+		func(ctx context.Context, v any) (*model.Reach, error) {
+			return ec.unmarshalOReach2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐReach(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reaching"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "min",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOIndustryClusterSortField2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["min"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "max",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOIndustryClusterSortField2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["max"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_industryClusters_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -16022,6 +16786,60 @@ func (ec *executionContext) field_Query_industryClusters_args(ctx context.Contex
 		return nil, err
 	}
 	args["before"] = arg6
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_institutionsAggregate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOInstitutionFilter2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOInstitutionGroupBy2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "reaching",
+		func(ctx context.Context, v any) (*model.Reach, error) {
+			return ec.unmarshalOReach2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐReach(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reaching"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "min",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOInstitutionSortField2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["min"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "max",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOInstitutionSortField2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["max"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg5
 	return args, nil
 }
 
@@ -16145,6 +16963,60 @@ func (ec *executionContext) field_Query_node_args(ctx context.Context, rawArgs m
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_overseasStationsAggregate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOOverseasStationFilter2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOOverseasStationGroupBy2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "reaching",
+		func(ctx context.Context, v any) (*model.Reach, error) {
+			return ec.unmarshalOReach2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐReach(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reaching"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "min",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOOverseasStationSortField2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["min"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "max",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOOverseasStationSortField2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["max"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_overseasStationsIn_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -16234,6 +17106,60 @@ func (ec *executionContext) field_Query_overseasStations_args(ctx context.Contex
 		return nil, err
 	}
 	args["before"] = arg6
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_parksAggregate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOParkFilter2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOParkGroupBy2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "reaching",
+		func(ctx context.Context, v any) (*model.Reach, error) {
+			return ec.unmarshalOReach2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐReach(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reaching"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "min",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOParkSortField2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["min"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "max",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOParkSortField2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["max"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg5
 	return args, nil
 }
 
@@ -16375,6 +17301,60 @@ func (ec *executionContext) field_Query_planItemReport_args(ctx context.Context,
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_planItemsAggregate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOPlanItemFilter2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOPlanItemGroupBy2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "reaching",
+		func(ctx context.Context, v any) (*model.Reach, error) {
+			return ec.unmarshalOReach2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐReach(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reaching"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "min",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOPlanItemSortField2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["min"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "max",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOPlanItemSortField2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["max"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_planItems_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -16437,6 +17417,60 @@ func (ec *executionContext) field_Query_planItems_args(ctx context.Context, rawA
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_planSectionsAggregate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOPlanSectionFilter2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOPlanSectionGroupBy2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "reaching",
+		func(ctx context.Context, v any) (*model.Reach, error) {
+			return ec.unmarshalOReach2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐReach(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reaching"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "min",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOPlanSectionSortField2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["min"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "max",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOPlanSectionSortField2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["max"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_planSections_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -16496,6 +17530,60 @@ func (ec *executionContext) field_Query_planSections_args(ctx context.Context, r
 		return nil, err
 	}
 	args["before"] = arg6
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_plansAggregate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOPlanFilter2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOPlanGroupBy2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "reaching",
+		func(ctx context.Context, v any) (*model.Reach, error) {
+			return ec.unmarshalOReach2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐReach(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reaching"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "min",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOPlanSortField2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["min"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "max",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOPlanSortField2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["max"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg5
 	return args, nil
 }
 
@@ -16591,6 +17679,60 @@ func (ec *executionContext) field_Query_programmesPerSection_args(ctx context.Co
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_programsAggregate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOProgramFilter2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOProgramGroupBy2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "reaching",
+		func(ctx context.Context, v any) (*model.Reach, error) {
+			return ec.unmarshalOReach2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐReach(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reaching"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "min",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOProgramSortField2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["min"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "max",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOProgramSortField2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["max"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_programs_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -16650,6 +17792,60 @@ func (ec *executionContext) field_Query_programs_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["before"] = arg6
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_regionsAggregate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalORegionFilter2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalORegionGroupBy2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "reaching",
+		func(ctx context.Context, v any) (*model.Reach, error) {
+			return ec.unmarshalOReach2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐReach(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reaching"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "min",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalORegionSortField2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["min"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "max",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalORegionSortField2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["max"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg5
 	return args, nil
 }
 
@@ -16742,6 +17938,60 @@ func (ec *executionContext) field_Query_search_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["first"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_societiesAggregate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOSocietyFilter2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOSocietyGroupBy2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "reaching",
+		func(ctx context.Context, v any) (*model.Reach, error) {
+			return ec.unmarshalOReach2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐReach(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reaching"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "min",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOSocietySortField2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["min"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "max",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOSocietySortField2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["max"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg5
 	return args, nil
 }
 
@@ -18196,6 +19446,226 @@ func (ec *executionContext) fieldContext_AffiliatedWithNodeEdge_provenance(_ con
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Provenance(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Aggregate_count(ctx context.Context, field graphql.CollectedField, obj *model.Aggregate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Aggregate_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Aggregate_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Aggregate", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Aggregate_groups(ctx context.Context, field graphql.CollectedField, obj *model.Aggregate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Aggregate_groups(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Groups, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.AggregateGroup) graphql.Marshaler {
+			return ec.marshalNAggregateGroup2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐAggregateGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Aggregate_groups(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Aggregate",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AggregateGroup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Aggregate_hasMoreGroups(ctx context.Context, field graphql.CollectedField, obj *model.Aggregate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Aggregate_hasMoreGroups(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HasMoreGroups, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Aggregate_hasMoreGroups(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Aggregate", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _AggregateGroup_key(ctx context.Context, field graphql.CollectedField, obj *model.AggregateGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AggregateGroup_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AggregateGroup_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AggregateGroup", field, false, false, "String")
+}
+
+func (ec *executionContext) _AggregateGroup_node(ctx context.Context, field graphql.CollectedField, obj *model.AggregateGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AggregateGroup_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
+			return ec.marshalONode2githubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐNode(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AggregateGroup_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AggregateGroup",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AggregateGroup_count(ctx context.Context, field graphql.CollectedField, obj *model.AggregateGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AggregateGroup_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AggregateGroup_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AggregateGroup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AggregateGroup_min(ctx context.Context, field graphql.CollectedField, obj *model.AggregateGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AggregateGroup_min(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Min, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.FieldValue) graphql.Marshaler {
+			return ec.marshalNFieldValue2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐFieldValueᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AggregateGroup_min(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AggregateGroup",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FieldValue(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AggregateGroup_max(ctx context.Context, field graphql.CollectedField, obj *model.AggregateGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AggregateGroup_max(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Max, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.FieldValue) graphql.Marshaler {
+			return ec.marshalNFieldValue2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐFieldValueᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AggregateGroup_max(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AggregateGroup",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FieldValue(ctx, field)
 		},
 	}
 	return fc, nil
@@ -22508,6 +23978,52 @@ func (ec *executionContext) fieldContext_ExpertEdge_node(_ context.Context, fiel
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _FieldValue_field(ctx context.Context, field graphql.CollectedField, obj *model.FieldValue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FieldValue_field(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Field, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FieldValue_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FieldValue", field, false, false, "String")
+}
+
+func (ec *executionContext) _FieldValue_value(ctx context.Context, field graphql.CollectedField, obj *model.FieldValue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FieldValue_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FieldValue_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FieldValue", field, false, false, "String")
 }
 
 func (ec *executionContext) _GraphEdge_id(ctx context.Context, field graphql.CollectedField, obj *model.GraphEdge) (ret graphql.Marshaler) {
@@ -37068,6 +38584,50 @@ func (ec *executionContext) fieldContext_Query_plans(ctx context.Context, field 
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_plansAggregate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_plansAggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().PlansAggregate(ctx, fc.Args["where"].(map[string]any), fc.Args["groupBy"].(map[string]any), fc.Args["reaching"].(*model.Reach), fc.Args["min"].([]string), fc.Args["max"].([]string), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Aggregate) graphql.Marshaler {
+			return ec.marshalNAggregate2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_plansAggregate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Aggregate(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_plansAggregate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_planSections(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -37106,6 +38666,50 @@ func (ec *executionContext) fieldContext_Query_planSections(ctx context.Context,
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_planSections_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_planSectionsAggregate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_planSectionsAggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().PlanSectionsAggregate(ctx, fc.Args["where"].(map[string]any), fc.Args["groupBy"].(map[string]any), fc.Args["reaching"].(*model.Reach), fc.Args["min"].([]string), fc.Args["max"].([]string), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Aggregate) graphql.Marshaler {
+			return ec.marshalNAggregate2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_planSectionsAggregate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Aggregate(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_planSectionsAggregate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -37156,6 +38760,50 @@ func (ec *executionContext) fieldContext_Query_planItems(ctx context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_planItemsAggregate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_planItemsAggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().PlanItemsAggregate(ctx, fc.Args["where"].(map[string]any), fc.Args["groupBy"].(map[string]any), fc.Args["reaching"].(*model.Reach), fc.Args["min"].([]string), fc.Args["max"].([]string), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Aggregate) graphql.Marshaler {
+			return ec.marshalNAggregate2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_planItemsAggregate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Aggregate(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_planItemsAggregate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_associations(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -37194,6 +38842,50 @@ func (ec *executionContext) fieldContext_Query_associations(ctx context.Context,
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_associations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_associationsAggregate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_associationsAggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().AssociationsAggregate(ctx, fc.Args["where"].(map[string]any), fc.Args["groupBy"].(map[string]any), fc.Args["reaching"].(*model.Reach), fc.Args["min"].([]string), fc.Args["max"].([]string), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Aggregate) graphql.Marshaler {
+			return ec.marshalNAggregate2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_associationsAggregate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Aggregate(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_associationsAggregate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -37244,6 +38936,50 @@ func (ec *executionContext) fieldContext_Query_societies(ctx context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_societiesAggregate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_societiesAggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().SocietiesAggregate(ctx, fc.Args["where"].(map[string]any), fc.Args["groupBy"].(map[string]any), fc.Args["reaching"].(*model.Reach), fc.Args["min"].([]string), fc.Args["max"].([]string), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Aggregate) graphql.Marshaler {
+			return ec.marshalNAggregate2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_societiesAggregate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Aggregate(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_societiesAggregate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_experts(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -37282,6 +39018,50 @@ func (ec *executionContext) fieldContext_Query_experts(ctx context.Context, fiel
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_experts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_expertsAggregate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_expertsAggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ExpertsAggregate(ctx, fc.Args["where"].(map[string]any), fc.Args["groupBy"].(map[string]any), fc.Args["reaching"].(*model.Reach), fc.Args["min"].([]string), fc.Args["max"].([]string), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Aggregate) graphql.Marshaler {
+			return ec.marshalNAggregate2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_expertsAggregate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Aggregate(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_expertsAggregate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -37332,6 +39112,50 @@ func (ec *executionContext) fieldContext_Query_overseasStations(ctx context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_overseasStationsAggregate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_overseasStationsAggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().OverseasStationsAggregate(ctx, fc.Args["where"].(map[string]any), fc.Args["groupBy"].(map[string]any), fc.Args["reaching"].(*model.Reach), fc.Args["min"].([]string), fc.Args["max"].([]string), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Aggregate) graphql.Marshaler {
+			return ec.marshalNAggregate2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_overseasStationsAggregate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Aggregate(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_overseasStationsAggregate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_enterprises(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -37370,6 +39194,50 @@ func (ec *executionContext) fieldContext_Query_enterprises(ctx context.Context, 
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_enterprises_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_enterprisesAggregate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_enterprisesAggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().EnterprisesAggregate(ctx, fc.Args["where"].(map[string]any), fc.Args["groupBy"].(map[string]any), fc.Args["reaching"].(*model.Reach), fc.Args["min"].([]string), fc.Args["max"].([]string), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Aggregate) graphql.Marshaler {
+			return ec.marshalNAggregate2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_enterprisesAggregate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Aggregate(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_enterprisesAggregate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -37420,6 +39288,50 @@ func (ec *executionContext) fieldContext_Query_parks(ctx context.Context, field 
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_parksAggregate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_parksAggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ParksAggregate(ctx, fc.Args["where"].(map[string]any), fc.Args["groupBy"].(map[string]any), fc.Args["reaching"].(*model.Reach), fc.Args["min"].([]string), fc.Args["max"].([]string), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Aggregate) graphql.Marshaler {
+			return ec.marshalNAggregate2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_parksAggregate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Aggregate(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_parksAggregate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_institutions(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -37458,6 +39370,50 @@ func (ec *executionContext) fieldContext_Query_institutions(ctx context.Context,
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_institutions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_institutionsAggregate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_institutionsAggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().InstitutionsAggregate(ctx, fc.Args["where"].(map[string]any), fc.Args["groupBy"].(map[string]any), fc.Args["reaching"].(*model.Reach), fc.Args["min"].([]string), fc.Args["max"].([]string), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Aggregate) graphql.Marshaler {
+			return ec.marshalNAggregate2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_institutionsAggregate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Aggregate(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_institutionsAggregate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -37508,6 +39464,50 @@ func (ec *executionContext) fieldContext_Query_industryClusters(ctx context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_industryClustersAggregate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_industryClustersAggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().IndustryClustersAggregate(ctx, fc.Args["where"].(map[string]any), fc.Args["groupBy"].(map[string]any), fc.Args["reaching"].(*model.Reach), fc.Args["min"].([]string), fc.Args["max"].([]string), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Aggregate) graphql.Marshaler {
+			return ec.marshalNAggregate2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_industryClustersAggregate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Aggregate(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_industryClustersAggregate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_industryChains(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -37546,6 +39546,50 @@ func (ec *executionContext) fieldContext_Query_industryChains(ctx context.Contex
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_industryChains_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_industryChainsAggregate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_industryChainsAggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().IndustryChainsAggregate(ctx, fc.Args["where"].(map[string]any), fc.Args["groupBy"].(map[string]any), fc.Args["reaching"].(*model.Reach), fc.Args["min"].([]string), fc.Args["max"].([]string), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Aggregate) graphql.Marshaler {
+			return ec.marshalNAggregate2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_industryChainsAggregate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Aggregate(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_industryChainsAggregate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -37596,6 +39640,50 @@ func (ec *executionContext) fieldContext_Query_regions(ctx context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_regionsAggregate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_regionsAggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().RegionsAggregate(ctx, fc.Args["where"].(map[string]any), fc.Args["groupBy"].(map[string]any), fc.Args["reaching"].(*model.Reach), fc.Args["min"].([]string), fc.Args["max"].([]string), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Aggregate) graphql.Marshaler {
+			return ec.marshalNAggregate2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_regionsAggregate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Aggregate(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_regionsAggregate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_programs(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -37634,6 +39722,50 @@ func (ec *executionContext) fieldContext_Query_programs(ctx context.Context, fie
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_programs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_programsAggregate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_programsAggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ProgramsAggregate(ctx, fc.Args["where"].(map[string]any), fc.Args["groupBy"].(map[string]any), fc.Args["reaching"].(*model.Reach), fc.Args["min"].([]string), fc.Args["max"].([]string), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Aggregate) graphql.Marshaler {
+			return ec.marshalNAggregate2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_programsAggregate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Aggregate(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_programsAggregate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -41675,6 +43807,56 @@ func UnmarshalAssociationFilter(ctx context.Context, raw any) (map[string]any, e
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputAssociationGroupBy(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"property", "related"}
+	it = make(map[string]any, len(asMap))
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "property":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("property"))
+			data, err := ec.unmarshalOAssociationSortField2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["property"] = data
+		case "related":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("related"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["related"] = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAssociationGroupBy unmarshals raw into the AssociationGroupBy input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAssociationGroupBy(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AssociationGroupBy", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputAssociationLevelFilter(ctx context.Context, obj any) (map[string]any, error) {
 	var it map[string]any
 	if obj == nil {
@@ -43197,6 +45379,56 @@ func UnmarshalEnterpriseFilter(ctx context.Context, raw any) (map[string]any, er
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputEnterpriseGroupBy(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"property", "related"}
+	it = make(map[string]any, len(asMap))
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "property":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("property"))
+			data, err := ec.unmarshalOEnterpriseSortField2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["property"] = data
+		case "related":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("related"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["related"] = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalEnterpriseGroupBy unmarshals raw into the EnterpriseGroupBy input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalEnterpriseGroupBy(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "EnterpriseGroupBy", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputEnterpriseOrder(ctx context.Context, obj any) (map[string]any, error) {
 	var it map[string]any
 	if obj == nil {
@@ -43495,6 +45727,56 @@ func (ec *executionContext) unmarshalInputExpertFilter(ctx context.Context, obj 
 func UnmarshalExpertFilter(ctx context.Context, raw any) (map[string]any, error) {
 	var out map[string]any
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ExpertFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputExpertGroupBy(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"property", "related"}
+	it = make(map[string]any, len(asMap))
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "property":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("property"))
+			data, err := ec.unmarshalOExpertSortField2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["property"] = data
+		case "related":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("related"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["related"] = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalExpertGroupBy unmarshals raw into the ExpertGroupBy input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalExpertGroupBy(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ExpertGroupBy", raw, &out)
 	return out, err
 }
 
@@ -43923,6 +46205,56 @@ func UnmarshalIndustryChainFilter(ctx context.Context, raw any) (map[string]any,
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputIndustryChainGroupBy(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"property", "related"}
+	it = make(map[string]any, len(asMap))
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "property":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("property"))
+			data, err := ec.unmarshalOIndustryChainSortField2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["property"] = data
+		case "related":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("related"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["related"] = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalIndustryChainGroupBy unmarshals raw into the IndustryChainGroupBy input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalIndustryChainGroupBy(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "IndustryChainGroupBy", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputIndustryChainOrder(ctx context.Context, obj any) (map[string]any, error) {
 	var it map[string]any
 	if obj == nil {
@@ -44130,6 +46462,56 @@ func (ec *executionContext) unmarshalInputIndustryClusterFilter(ctx context.Cont
 func UnmarshalIndustryClusterFilter(ctx context.Context, raw any) (map[string]any, error) {
 	var out map[string]any
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "IndustryClusterFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputIndustryClusterGroupBy(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"property", "related"}
+	it = make(map[string]any, len(asMap))
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "property":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("property"))
+			data, err := ec.unmarshalOIndustryClusterSortField2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["property"] = data
+		case "related":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("related"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["related"] = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalIndustryClusterGroupBy unmarshals raw into the IndustryClusterGroupBy input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalIndustryClusterGroupBy(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "IndustryClusterGroupBy", raw, &out)
 	return out, err
 }
 
@@ -44375,6 +46757,56 @@ func (ec *executionContext) unmarshalInputInstitutionFilter(ctx context.Context,
 func UnmarshalInstitutionFilter(ctx context.Context, raw any) (map[string]any, error) {
 	var out map[string]any
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "InstitutionFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputInstitutionGroupBy(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"property", "related"}
+	it = make(map[string]any, len(asMap))
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "property":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("property"))
+			data, err := ec.unmarshalOInstitutionSortField2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["property"] = data
+		case "related":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("related"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["related"] = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalInstitutionGroupBy unmarshals raw into the InstitutionGroupBy input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalInstitutionGroupBy(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "InstitutionGroupBy", raw, &out)
 	return out, err
 }
 
@@ -44982,6 +47414,56 @@ func UnmarshalOverseasStationFilter(ctx context.Context, raw any) (map[string]an
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputOverseasStationGroupBy(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"property", "related"}
+	it = make(map[string]any, len(asMap))
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "property":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("property"))
+			data, err := ec.unmarshalOOverseasStationSortField2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["property"] = data
+		case "related":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("related"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["related"] = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalOverseasStationGroupBy unmarshals raw into the OverseasStationGroupBy input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalOverseasStationGroupBy(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "OverseasStationGroupBy", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputOverseasStationOrder(ctx context.Context, obj any) (map[string]any, error) {
 	var it map[string]any
 	if obj == nil {
@@ -45217,6 +47699,56 @@ func (ec *executionContext) unmarshalInputParkFilter(ctx context.Context, obj an
 func UnmarshalParkFilter(ctx context.Context, raw any) (map[string]any, error) {
 	var out map[string]any
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ParkFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputParkGroupBy(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"property", "related"}
+	it = make(map[string]any, len(asMap))
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "property":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("property"))
+			data, err := ec.unmarshalOParkSortField2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["property"] = data
+		case "related":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("related"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["related"] = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalParkGroupBy unmarshals raw into the ParkGroupBy input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalParkGroupBy(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ParkGroupBy", raw, &out)
 	return out, err
 }
 
@@ -45494,6 +48026,56 @@ func UnmarshalPlanFilter(ctx context.Context, raw any) (map[string]any, error) {
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputPlanGroupBy(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"property", "related"}
+	it = make(map[string]any, len(asMap))
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "property":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("property"))
+			data, err := ec.unmarshalOPlanSortField2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["property"] = data
+		case "related":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("related"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["related"] = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPlanGroupBy unmarshals raw into the PlanGroupBy input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPlanGroupBy(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PlanGroupBy", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputPlanItemFilter(ctx context.Context, obj any) (map[string]any, error) {
 	var it map[string]any
 	if obj == nil {
@@ -45604,6 +48186,56 @@ func (ec *executionContext) unmarshalInputPlanItemFilter(ctx context.Context, ob
 func UnmarshalPlanItemFilter(ctx context.Context, raw any) (map[string]any, error) {
 	var out map[string]any
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "PlanItemFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPlanItemGroupBy(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"property", "related"}
+	it = make(map[string]any, len(asMap))
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "property":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("property"))
+			data, err := ec.unmarshalOPlanItemSortField2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["property"] = data
+		case "related":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("related"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["related"] = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPlanItemGroupBy unmarshals raw into the PlanItemGroupBy input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPlanItemGroupBy(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PlanItemGroupBy", raw, &out)
 	return out, err
 }
 
@@ -45942,6 +48574,56 @@ func UnmarshalPlanSectionFilter(ctx context.Context, raw any) (map[string]any, e
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputPlanSectionGroupBy(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"property", "related"}
+	it = make(map[string]any, len(asMap))
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "property":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("property"))
+			data, err := ec.unmarshalOPlanSectionSortField2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["property"] = data
+		case "related":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("related"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["related"] = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPlanSectionGroupBy unmarshals raw into the PlanSectionGroupBy input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPlanSectionGroupBy(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PlanSectionGroupBy", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputPlanSectionOrder(ctx context.Context, obj any) (map[string]any, error) {
 	var it map[string]any
 	if obj == nil {
@@ -46187,6 +48869,56 @@ func UnmarshalProgramFilter(ctx context.Context, raw any) (map[string]any, error
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputProgramGroupBy(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"property", "related"}
+	it = make(map[string]any, len(asMap))
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "property":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("property"))
+			data, err := ec.unmarshalOProgramSortField2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["property"] = data
+		case "related":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("related"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["related"] = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalProgramGroupBy unmarshals raw into the ProgramGroupBy input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalProgramGroupBy(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ProgramGroupBy", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputProgramKindFilter(ctx context.Context, obj any) (map[string]any, error) {
 	var it map[string]any
 	if obj == nil {
@@ -46355,6 +49087,62 @@ func UnmarshalProgramQuantifier(ctx context.Context, raw any) (map[string]any, e
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputReach(ctx context.Context, obj any) (model.Reach, error) {
+	var it model.Reach
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"path", "atLeast", "atMost"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "path":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("path"))
+			data, err := ec.unmarshalNString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Path = data
+		case "atLeast":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("atLeast"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AtLeast = data
+		case "atMost":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("atMost"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AtMost = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalReach unmarshals raw into the Reach input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalReach(ctx context.Context, raw any) (model.Reach, error) {
+	var out model.Reach
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "Reach", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputRegionFilter(ctx context.Context, obj any) (map[string]any, error) {
 	var it map[string]any
 	if obj == nil {
@@ -46458,6 +49246,56 @@ func (ec *executionContext) unmarshalInputRegionFilter(ctx context.Context, obj 
 func UnmarshalRegionFilter(ctx context.Context, raw any) (map[string]any, error) {
 	var out map[string]any
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "RegionFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRegionGroupBy(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"property", "related"}
+	it = make(map[string]any, len(asMap))
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "property":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("property"))
+			data, err := ec.unmarshalORegionSortField2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["property"] = data
+		case "related":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("related"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["related"] = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRegionGroupBy unmarshals raw into the RegionGroupBy input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRegionGroupBy(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RegionGroupBy", raw, &out)
 	return out, err
 }
 
@@ -46852,6 +49690,56 @@ func (ec *executionContext) unmarshalInputSocietyFilter(ctx context.Context, obj
 func UnmarshalSocietyFilter(ctx context.Context, raw any) (map[string]any, error) {
 	var out map[string]any
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "SocietyFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSocietyGroupBy(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"property", "related"}
+	it = make(map[string]any, len(asMap))
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "property":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("property"))
+			data, err := ec.unmarshalOSocietySortField2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["property"] = data
+		case "related":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("related"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["related"] = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSocietyGroupBy unmarshals raw into the SocietyGroupBy input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSocietyGroupBy(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SocietyGroupBy", raw, &out)
 	return out, err
 }
 
@@ -48668,6 +51556,102 @@ func (ec *executionContext) _AffiliatedWithNodeEdge(ctx context.Context, sel ast
 	return out
 }
 
+var aggregateImplementors = []string{"Aggregate"}
+
+func (ec *executionContext) _Aggregate(ctx context.Context, sel ast.SelectionSet, obj *model.Aggregate) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, aggregateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Aggregate")
+		case "count":
+			out.Values[i] = ec._Aggregate_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "groups":
+			out.Values[i] = ec._Aggregate_groups(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "hasMoreGroups":
+			out.Values[i] = ec._Aggregate_hasMoreGroups(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var aggregateGroupImplementors = []string{"AggregateGroup"}
+
+func (ec *executionContext) _AggregateGroup(ctx context.Context, sel ast.SelectionSet, obj *model.AggregateGroup) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, aggregateGroupImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AggregateGroup")
+		case "key":
+			out.Values[i] = ec._AggregateGroup_key(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._AggregateGroup_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._AggregateGroup_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "min":
+			out.Values[i] = ec._AggregateGroup_min(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "max":
+			out.Values[i] = ec._AggregateGroup_max(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var assertionImplementors = []string{"Assertion"}
 
 func (ec *executionContext) _Assertion(ctx context.Context, sel ast.SelectionSet, obj *model.Assertion) graphql.Marshaler {
@@ -50179,6 +53163,44 @@ func (ec *executionContext) _ExpertEdge(ctx context.Context, sel ast.SelectionSe
 		case "node":
 			out.Values[i] = ec._ExpertEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var fieldValueImplementors = []string{"FieldValue"}
+
+func (ec *executionContext) _FieldValue(ctx context.Context, sel ast.SelectionSet, obj *model.FieldValue) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, fieldValueImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FieldValue")
+		case "field":
+			out.Values[i] = ec._FieldValue_field(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "value":
+			out.Values[i] = ec._FieldValue_value(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -54874,11 +57896,23 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_plans(ctx, field)
 				})
+		case "plansAggregate":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_plansAggregate(ctx, field)
+				})
 		case "planSections":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_planSections(ctx, field)
+				})
+		case "planSectionsAggregate":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_planSectionsAggregate(ctx, field)
 				})
 		case "planItems":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -54886,11 +57920,23 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_planItems(ctx, field)
 				})
+		case "planItemsAggregate":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_planItemsAggregate(ctx, field)
+				})
 		case "associations":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_associations(ctx, field)
+				})
+		case "associationsAggregate":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_associationsAggregate(ctx, field)
 				})
 		case "societies":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -54898,11 +57944,23 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_societies(ctx, field)
 				})
+		case "societiesAggregate":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_societiesAggregate(ctx, field)
+				})
 		case "experts":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_experts(ctx, field)
+				})
+		case "expertsAggregate":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_expertsAggregate(ctx, field)
 				})
 		case "overseasStations":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -54910,11 +57968,23 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_overseasStations(ctx, field)
 				})
+		case "overseasStationsAggregate":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_overseasStationsAggregate(ctx, field)
+				})
 		case "enterprises":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_enterprises(ctx, field)
+				})
+		case "enterprisesAggregate":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_enterprisesAggregate(ctx, field)
 				})
 		case "parks":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -54922,11 +57992,23 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_parks(ctx, field)
 				})
+		case "parksAggregate":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_parksAggregate(ctx, field)
+				})
 		case "institutions":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_institutions(ctx, field)
+				})
+		case "institutionsAggregate":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_institutionsAggregate(ctx, field)
 				})
 		case "industryClusters":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -54934,11 +58016,23 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_industryClusters(ctx, field)
 				})
+		case "industryClustersAggregate":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_industryClustersAggregate(ctx, field)
+				})
 		case "industryChains":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_industryChains(ctx, field)
+				})
+		case "industryChainsAggregate":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_industryChainsAggregate(ctx, field)
 				})
 		case "regions":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -54946,11 +58040,23 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_regions(ctx, field)
 				})
+		case "regionsAggregate":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_regionsAggregate(ctx, field)
+				})
 		case "programs":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_programs(ctx, field)
+				})
+		case "programsAggregate":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_programsAggregate(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -56369,6 +59475,38 @@ func (ec *executionContext) marshalNAffiliatedWithNodeEdge2ᚖgithubᚗcomᚋcas
 	return ec._AffiliatedWithNodeEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNAggregate2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐAggregate(ctx context.Context, sel ast.SelectionSet, v *model.Aggregate) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Aggregate!")
+		return graphql.Null
+	}
+	return ec._Aggregate(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNAggregateGroup2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐAggregateGroupᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AggregateGroup) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAggregateGroup2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐAggregateGroup(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAggregateGroup2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐAggregateGroup(ctx context.Context, sel ast.SelectionSet, v *model.AggregateGroup) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AggregateGroup!")
+		return graphql.Null
+	}
+	return ec._AggregateGroup(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNAssertion2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐAssertionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Assertion) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -57087,6 +60225,30 @@ func (ec *executionContext) marshalNExpertSortField2string(ctx context.Context, 
 		graphql.AddInvalidNullFromMarshaler(ctx, "ExpertSortField!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNFieldValue2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐFieldValueᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.FieldValue) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFieldValue2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐFieldValue(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNFieldValue2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐFieldValue(ctx context.Context, sel ast.SelectionSet, v *model.FieldValue) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FieldValue!")
+		return graphql.Null
+	}
+	return ec._FieldValue(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
@@ -59590,6 +62752,14 @@ func (ec *executionContext) unmarshalOAssociationFilter2ᚕmapᚄ(ctx context.Co
 	return res, nil
 }
 
+func (ec *executionContext) unmarshalOAssociationGroupBy2map(ctx context.Context, v any) (map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputAssociationGroupBy(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOAssociationLevel2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
 	if v == nil {
 		return nil, nil
@@ -59675,6 +62845,60 @@ func (ec *executionContext) unmarshalOAssociationQuantifier2map(ctx context.Cont
 	}
 	res, err := ec.unmarshalInputAssociationQuantifier(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOAssociationSortField2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAssociationSortField2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOAssociationSortField2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAssociationSortField2string(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOAssociationSortField2ᚖstring(ctx context.Context, v any) (*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalString(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOAssociationSortField2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(*v)
+	return res
 }
 
 func (ec *executionContext) unmarshalOBoolean2bool(ctx context.Context, v any) (bool, error) {
@@ -59817,6 +63041,14 @@ func (ec *executionContext) unmarshalOEnterpriseFilter2ᚕmapᚄ(ctx context.Con
 	return res, nil
 }
 
+func (ec *executionContext) unmarshalOEnterpriseGroupBy2map(ctx context.Context, v any) (map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputEnterpriseGroupBy(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOEnterpriseOrder2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
 	if v == nil {
 		return nil, nil
@@ -59840,6 +63072,60 @@ func (ec *executionContext) unmarshalOEnterpriseQuantifier2map(ctx context.Conte
 	}
 	res, err := ec.unmarshalInputEnterpriseQuantifier(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOEnterpriseSortField2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNEnterpriseSortField2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOEnterpriseSortField2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNEnterpriseSortField2string(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOEnterpriseSortField2ᚖstring(ctx context.Context, v any) (*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalString(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOEnterpriseSortField2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(*v)
+	return res
 }
 
 func (ec *executionContext) unmarshalOExpertFilter2map(ctx context.Context, v any) (map[string]any, error) {
@@ -59867,6 +63153,14 @@ func (ec *executionContext) unmarshalOExpertFilter2ᚕmapᚄ(ctx context.Context
 	return res, nil
 }
 
+func (ec *executionContext) unmarshalOExpertGroupBy2map(ctx context.Context, v any) (map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputExpertGroupBy(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOExpertOrder2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
 	if v == nil {
 		return nil, nil
@@ -59890,6 +63184,60 @@ func (ec *executionContext) unmarshalOExpertQuantifier2map(ctx context.Context, 
 	}
 	res, err := ec.unmarshalInputExpertQuantifier(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOExpertSortField2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNExpertSortField2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOExpertSortField2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNExpertSortField2string(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOExpertSortField2ᚖstring(ctx context.Context, v any) (*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalString(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOExpertSortField2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(*v)
+	return res
 }
 
 func (ec *executionContext) unmarshalOGender2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
@@ -60048,6 +63396,14 @@ func (ec *executionContext) unmarshalOIndustryChainFilter2ᚕmapᚄ(ctx context.
 	return res, nil
 }
 
+func (ec *executionContext) unmarshalOIndustryChainGroupBy2map(ctx context.Context, v any) (map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputIndustryChainGroupBy(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOIndustryChainOrder2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
 	if v == nil {
 		return nil, nil
@@ -60071,6 +63427,60 @@ func (ec *executionContext) unmarshalOIndustryChainQuantifier2map(ctx context.Co
 	}
 	res, err := ec.unmarshalInputIndustryChainQuantifier(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOIndustryChainSortField2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNIndustryChainSortField2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOIndustryChainSortField2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNIndustryChainSortField2string(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOIndustryChainSortField2ᚖstring(ctx context.Context, v any) (*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalString(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOIndustryChainSortField2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(*v)
+	return res
 }
 
 func (ec *executionContext) unmarshalOIndustryClusterFilter2map(ctx context.Context, v any) (map[string]any, error) {
@@ -60098,6 +63508,14 @@ func (ec *executionContext) unmarshalOIndustryClusterFilter2ᚕmapᚄ(ctx contex
 	return res, nil
 }
 
+func (ec *executionContext) unmarshalOIndustryClusterGroupBy2map(ctx context.Context, v any) (map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputIndustryClusterGroupBy(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOIndustryClusterOrder2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
 	if v == nil {
 		return nil, nil
@@ -60121,6 +63539,60 @@ func (ec *executionContext) unmarshalOIndustryClusterQuantifier2map(ctx context.
 	}
 	res, err := ec.unmarshalInputIndustryClusterQuantifier(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOIndustryClusterSortField2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNIndustryClusterSortField2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOIndustryClusterSortField2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNIndustryClusterSortField2string(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOIndustryClusterSortField2ᚖstring(ctx context.Context, v any) (*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalString(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOIndustryClusterSortField2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(*v)
+	return res
 }
 
 func (ec *executionContext) unmarshalOInstitutionFilter2map(ctx context.Context, v any) (map[string]any, error) {
@@ -60148,6 +63620,14 @@ func (ec *executionContext) unmarshalOInstitutionFilter2ᚕmapᚄ(ctx context.Co
 	return res, nil
 }
 
+func (ec *executionContext) unmarshalOInstitutionGroupBy2map(ctx context.Context, v any) (map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputInstitutionGroupBy(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOInstitutionOrder2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
 	if v == nil {
 		return nil, nil
@@ -60163,6 +63643,60 @@ func (ec *executionContext) unmarshalOInstitutionOrder2ᚕmapᚄ(ctx context.Con
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) unmarshalOInstitutionSortField2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNInstitutionSortField2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOInstitutionSortField2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNInstitutionSortField2string(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOInstitutionSortField2ᚖstring(ctx context.Context, v any) (*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalString(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOInstitutionSortField2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(*v)
+	return res
 }
 
 func (ec *executionContext) unmarshalOInstitutionType2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
@@ -60370,6 +63904,14 @@ func (ec *executionContext) unmarshalOOverseasStationFilter2ᚕmapᚄ(ctx contex
 	return res, nil
 }
 
+func (ec *executionContext) unmarshalOOverseasStationGroupBy2map(ctx context.Context, v any) (map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputOverseasStationGroupBy(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOOverseasStationOrder2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
 	if v == nil {
 		return nil, nil
@@ -60393,6 +63935,60 @@ func (ec *executionContext) unmarshalOOverseasStationQuantifier2map(ctx context.
 	}
 	res, err := ec.unmarshalInputOverseasStationQuantifier(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOOverseasStationSortField2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNOverseasStationSortField2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOOverseasStationSortField2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOverseasStationSortField2string(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOOverseasStationSortField2ᚖstring(ctx context.Context, v any) (*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalString(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOOverseasStationSortField2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(*v)
+	return res
 }
 
 func (ec *executionContext) unmarshalOParkFilter2map(ctx context.Context, v any) (map[string]any, error) {
@@ -60420,6 +64016,14 @@ func (ec *executionContext) unmarshalOParkFilter2ᚕmapᚄ(ctx context.Context, 
 	return res, nil
 }
 
+func (ec *executionContext) unmarshalOParkGroupBy2map(ctx context.Context, v any) (map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputParkGroupBy(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOParkOrder2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
 	if v == nil {
 		return nil, nil
@@ -60443,6 +64047,60 @@ func (ec *executionContext) unmarshalOParkQuantifier2map(ctx context.Context, v 
 	}
 	res, err := ec.unmarshalInputParkQuantifier(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOParkSortField2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNParkSortField2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOParkSortField2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNParkSortField2string(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOParkSortField2ᚖstring(ctx context.Context, v any) (*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalString(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOParkSortField2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(*v)
+	return res
 }
 
 func (ec *executionContext) unmarshalOParkType2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
@@ -60532,6 +64190,14 @@ func (ec *executionContext) unmarshalOPlanFilter2ᚕmapᚄ(ctx context.Context, 
 	return res, nil
 }
 
+func (ec *executionContext) unmarshalOPlanGroupBy2map(ctx context.Context, v any) (map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputPlanGroupBy(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOPlanItemFilter2map(ctx context.Context, v any) (map[string]any, error) {
 	if v == nil {
 		return nil, nil
@@ -60557,6 +64223,14 @@ func (ec *executionContext) unmarshalOPlanItemFilter2ᚕmapᚄ(ctx context.Conte
 	return res, nil
 }
 
+func (ec *executionContext) unmarshalOPlanItemGroupBy2map(ctx context.Context, v any) (map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputPlanItemGroupBy(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOPlanItemOrder2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
 	if v == nil {
 		return nil, nil
@@ -60580,6 +64254,60 @@ func (ec *executionContext) unmarshalOPlanItemQuantifier2map(ctx context.Context
 	}
 	res, err := ec.unmarshalInputPlanItemQuantifier(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOPlanItemSortField2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPlanItemSortField2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOPlanItemSortField2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPlanItemSortField2string(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOPlanItemSortField2ᚖstring(ctx context.Context, v any) (*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalString(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOPlanItemSortField2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(*v)
+	return res
 }
 
 func (ec *executionContext) unmarshalOPlanOrder2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
@@ -60632,6 +64360,14 @@ func (ec *executionContext) unmarshalOPlanSectionFilter2ᚕmapᚄ(ctx context.Co
 	return res, nil
 }
 
+func (ec *executionContext) unmarshalOPlanSectionGroupBy2map(ctx context.Context, v any) (map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputPlanSectionGroupBy(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOPlanSectionOrder2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
 	if v == nil {
 		return nil, nil
@@ -60657,6 +64393,114 @@ func (ec *executionContext) unmarshalOPlanSectionQuantifier2map(ctx context.Cont
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOPlanSectionSortField2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPlanSectionSortField2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOPlanSectionSortField2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPlanSectionSortField2string(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOPlanSectionSortField2ᚖstring(ctx context.Context, v any) (*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalString(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOPlanSectionSortField2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(*v)
+	return res
+}
+
+func (ec *executionContext) unmarshalOPlanSortField2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPlanSortField2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOPlanSortField2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPlanSortField2string(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOPlanSortField2ᚖstring(ctx context.Context, v any) (*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalString(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOPlanSortField2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(*v)
+	return res
+}
+
 func (ec *executionContext) unmarshalOProgramFilter2map(ctx context.Context, v any) (map[string]any, error) {
 	if v == nil {
 		return nil, nil
@@ -60680,6 +64524,14 @@ func (ec *executionContext) unmarshalOProgramFilter2ᚕmapᚄ(ctx context.Contex
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) unmarshalOProgramGroupBy2map(ctx context.Context, v any) (map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputProgramGroupBy(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOProgramKind2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
@@ -60769,6 +64621,68 @@ func (ec *executionContext) unmarshalOProgramQuantifier2map(ctx context.Context,
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOProgramSortField2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNProgramSortField2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOProgramSortField2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNProgramSortField2string(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOProgramSortField2ᚖstring(ctx context.Context, v any) (*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalString(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOProgramSortField2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(*v)
+	return res
+}
+
+func (ec *executionContext) unmarshalOReach2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐReach(ctx context.Context, v any) (*model.Reach, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputReach(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalORegionFilter2map(ctx context.Context, v any) (map[string]any, error) {
 	if v == nil {
 		return nil, nil
@@ -60794,6 +64708,14 @@ func (ec *executionContext) unmarshalORegionFilter2ᚕmapᚄ(ctx context.Context
 	return res, nil
 }
 
+func (ec *executionContext) unmarshalORegionGroupBy2map(ctx context.Context, v any) (map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputRegionGroupBy(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalORegionOrder2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
 	if v == nil {
 		return nil, nil
@@ -60809,6 +64731,60 @@ func (ec *executionContext) unmarshalORegionOrder2ᚕmapᚄ(ctx context.Context,
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) unmarshalORegionSortField2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNRegionSortField2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalORegionSortField2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRegionSortField2string(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalORegionSortField2ᚖstring(ctx context.Context, v any) (*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalString(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalORegionSortField2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(*v)
+	return res
 }
 
 func (ec *executionContext) unmarshalORegionType2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
@@ -60974,6 +64950,14 @@ func (ec *executionContext) unmarshalOSocietyFilter2ᚕmapᚄ(ctx context.Contex
 	return res, nil
 }
 
+func (ec *executionContext) unmarshalOSocietyGroupBy2map(ctx context.Context, v any) (map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputSocietyGroupBy(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOSocietyOrder2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
 	if v == nil {
 		return nil, nil
@@ -61059,6 +65043,60 @@ func (ec *executionContext) unmarshalOSocietyScopeFilter2map(ctx context.Context
 	}
 	res, err := ec.unmarshalInputSocietyScopeFilter(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOSocietySortField2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSocietySortField2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOSocietySortField2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSocietySortField2string(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOSocietySortField2ᚖstring(ctx context.Context, v any) (*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalString(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOSocietySortField2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(*v)
+	return res
 }
 
 func (ec *executionContext) unmarshalOSortDirection2ᚖstring(ctx context.Context, v any) (*string, error) {

@@ -69,6 +69,10 @@ func (r *queryResolver) Plans(ctx context.Context, name *string, where map[strin
 	return conn, nil
 }
 
+func (r *queryResolver) PlansAggregate(ctx context.Context, where map[string]any, groupBy map[string]any, reaching *model.Reach, min []string, max []string, first *int) (*model.Aggregate, error) {
+	return r.aggregate(ctx, castgraph.KindPlan, where, groupBy, reaching, min, max, first)
+}
+
 func (r *mutationResolver) CreatePlan(ctx context.Context, input map[string]any) (*model.Plan, error) {
 	n, err := r.createNode(ctx, castgraph.KindPlan, input)
 	if err != nil {
@@ -142,6 +146,10 @@ func (r *queryResolver) PlanSections(ctx context.Context, name *string, where ma
 		conn.Edges = append(conn.Edges, &model.PlanSectionEdge{Cursor: page.Cursors[i], Node: node})
 	}
 	return conn, nil
+}
+
+func (r *queryResolver) PlanSectionsAggregate(ctx context.Context, where map[string]any, groupBy map[string]any, reaching *model.Reach, min []string, max []string, first *int) (*model.Aggregate, error) {
+	return r.aggregate(ctx, castgraph.KindPlanSection, where, groupBy, reaching, min, max, first)
 }
 
 func (r *mutationResolver) CreatePlanSection(ctx context.Context, input map[string]any) (*model.PlanSection, error) {
@@ -237,6 +245,10 @@ func (r *queryResolver) PlanItems(ctx context.Context, name *string, where map[s
 		conn.Edges = append(conn.Edges, &model.PlanItemEdge{Cursor: page.Cursors[i], Node: node})
 	}
 	return conn, nil
+}
+
+func (r *queryResolver) PlanItemsAggregate(ctx context.Context, where map[string]any, groupBy map[string]any, reaching *model.Reach, min []string, max []string, first *int) (*model.Aggregate, error) {
+	return r.aggregate(ctx, castgraph.KindPlanItem, where, groupBy, reaching, min, max, first)
 }
 
 func (r *mutationResolver) CreatePlanItem(ctx context.Context, input map[string]any) (*model.PlanItem, error) {
@@ -391,6 +403,10 @@ func (r *queryResolver) Associations(ctx context.Context, name *string, where ma
 		conn.Edges = append(conn.Edges, &model.AssociationEdge{Cursor: page.Cursors[i], Node: node})
 	}
 	return conn, nil
+}
+
+func (r *queryResolver) AssociationsAggregate(ctx context.Context, where map[string]any, groupBy map[string]any, reaching *model.Reach, min []string, max []string, first *int) (*model.Aggregate, error) {
+	return r.aggregate(ctx, castgraph.KindAssociation, where, groupBy, reaching, min, max, first)
 }
 
 func (r *mutationResolver) CreateAssociation(ctx context.Context, input map[string]any) (*model.Association, error) {
@@ -632,6 +648,10 @@ func (r *queryResolver) Societies(ctx context.Context, name *string, where map[s
 	return conn, nil
 }
 
+func (r *queryResolver) SocietiesAggregate(ctx context.Context, where map[string]any, groupBy map[string]any, reaching *model.Reach, min []string, max []string, first *int) (*model.Aggregate, error) {
+	return r.aggregate(ctx, castgraph.KindSociety, where, groupBy, reaching, min, max, first)
+}
+
 func (r *mutationResolver) CreateSociety(ctx context.Context, input map[string]any) (*model.Society, error) {
 	n, err := r.createNode(ctx, castgraph.KindSociety, input)
 	if err != nil {
@@ -834,6 +854,10 @@ func (r *queryResolver) Experts(ctx context.Context, name *string, where map[str
 	return conn, nil
 }
 
+func (r *queryResolver) ExpertsAggregate(ctx context.Context, where map[string]any, groupBy map[string]any, reaching *model.Reach, min []string, max []string, first *int) (*model.Aggregate, error) {
+	return r.aggregate(ctx, castgraph.KindExpert, where, groupBy, reaching, min, max, first)
+}
+
 func (r *mutationResolver) CreateExpert(ctx context.Context, input map[string]any) (*model.Expert, error) {
 	n, err := r.createNode(ctx, castgraph.KindExpert, input)
 	if err != nil {
@@ -930,6 +954,10 @@ func (r *queryResolver) OverseasStations(ctx context.Context, name *string, wher
 		conn.Edges = append(conn.Edges, &model.OverseasStationEdge{Cursor: page.Cursors[i], Node: node})
 	}
 	return conn, nil
+}
+
+func (r *queryResolver) OverseasStationsAggregate(ctx context.Context, where map[string]any, groupBy map[string]any, reaching *model.Reach, min []string, max []string, first *int) (*model.Aggregate, error) {
+	return r.aggregate(ctx, castgraph.KindOverseasStation, where, groupBy, reaching, min, max, first)
 }
 
 func (r *mutationResolver) CreateOverseasStation(ctx context.Context, input map[string]any) (*model.OverseasStation, error) {
@@ -1130,6 +1158,10 @@ func (r *queryResolver) Enterprises(ctx context.Context, name *string, where map
 	return conn, nil
 }
 
+func (r *queryResolver) EnterprisesAggregate(ctx context.Context, where map[string]any, groupBy map[string]any, reaching *model.Reach, min []string, max []string, first *int) (*model.Aggregate, error) {
+	return r.aggregate(ctx, castgraph.KindEnterprise, where, groupBy, reaching, min, max, first)
+}
+
 func (r *mutationResolver) CreateEnterprise(ctx context.Context, input map[string]any) (*model.Enterprise, error) {
 	n, err := r.createNode(ctx, castgraph.KindEnterprise, input)
 	if err != nil {
@@ -1265,6 +1297,10 @@ func (r *queryResolver) Parks(ctx context.Context, name *string, where map[strin
 		conn.Edges = append(conn.Edges, &model.ParkEdge{Cursor: page.Cursors[i], Node: node})
 	}
 	return conn, nil
+}
+
+func (r *queryResolver) ParksAggregate(ctx context.Context, where map[string]any, groupBy map[string]any, reaching *model.Reach, min []string, max []string, first *int) (*model.Aggregate, error) {
+	return r.aggregate(ctx, castgraph.KindPark, where, groupBy, reaching, min, max, first)
 }
 
 func (r *mutationResolver) CreatePark(ctx context.Context, input map[string]any) (*model.Park, error) {
@@ -1443,6 +1479,10 @@ func (r *queryResolver) Institutions(ctx context.Context, name *string, where ma
 	return conn, nil
 }
 
+func (r *queryResolver) InstitutionsAggregate(ctx context.Context, where map[string]any, groupBy map[string]any, reaching *model.Reach, min []string, max []string, first *int) (*model.Aggregate, error) {
+	return r.aggregate(ctx, castgraph.KindInstitution, where, groupBy, reaching, min, max, first)
+}
+
 func (r *mutationResolver) CreateInstitution(ctx context.Context, input map[string]any) (*model.Institution, error) {
 	n, err := r.createNode(ctx, castgraph.KindInstitution, input)
 	if err != nil {
@@ -1538,6 +1578,10 @@ func (r *queryResolver) IndustryClusters(ctx context.Context, name *string, wher
 	return conn, nil
 }
 
+func (r *queryResolver) IndustryClustersAggregate(ctx context.Context, where map[string]any, groupBy map[string]any, reaching *model.Reach, min []string, max []string, first *int) (*model.Aggregate, error) {
+	return r.aggregate(ctx, castgraph.KindIndustryCluster, where, groupBy, reaching, min, max, first)
+}
+
 func (r *mutationResolver) CreateIndustryCluster(ctx context.Context, input map[string]any) (*model.IndustryCluster, error) {
 	n, err := r.createNode(ctx, castgraph.KindIndustryCluster, input)
 	if err != nil {
@@ -1631,6 +1675,10 @@ func (r *queryResolver) IndustryChains(ctx context.Context, name *string, where 
 		conn.Edges = append(conn.Edges, &model.IndustryChainEdge{Cursor: page.Cursors[i], Node: node})
 	}
 	return conn, nil
+}
+
+func (r *queryResolver) IndustryChainsAggregate(ctx context.Context, where map[string]any, groupBy map[string]any, reaching *model.Reach, min []string, max []string, first *int) (*model.Aggregate, error) {
+	return r.aggregate(ctx, castgraph.KindIndustryChain, where, groupBy, reaching, min, max, first)
 }
 
 func (r *mutationResolver) CreateIndustryChain(ctx context.Context, input map[string]any) (*model.IndustryChain, error) {
@@ -1747,6 +1795,10 @@ func (r *queryResolver) Regions(ctx context.Context, name *string, where map[str
 		conn.Edges = append(conn.Edges, &model.RegionEdge{Cursor: page.Cursors[i], Node: node})
 	}
 	return conn, nil
+}
+
+func (r *queryResolver) RegionsAggregate(ctx context.Context, where map[string]any, groupBy map[string]any, reaching *model.Reach, min []string, max []string, first *int) (*model.Aggregate, error) {
+	return r.aggregate(ctx, castgraph.KindRegion, where, groupBy, reaching, min, max, first)
 }
 
 func (r *mutationResolver) CreateRegion(ctx context.Context, input map[string]any) (*model.Region, error) {
@@ -1902,6 +1954,10 @@ func (r *queryResolver) Programs(ctx context.Context, name *string, where map[st
 		conn.Edges = append(conn.Edges, &model.ProgramEdge{Cursor: page.Cursors[i], Node: node})
 	}
 	return conn, nil
+}
+
+func (r *queryResolver) ProgramsAggregate(ctx context.Context, where map[string]any, groupBy map[string]any, reaching *model.Reach, min []string, max []string, first *int) (*model.Aggregate, error) {
+	return r.aggregate(ctx, castgraph.KindProgram, where, groupBy, reaching, min, max, first)
 }
 
 func (r *mutationResolver) CreateProgram(ctx context.Context, input map[string]any) (*model.Program, error) {

@@ -294,6 +294,10 @@ func schema() string {
 		}
 		b.WriteString("}\n\n")
 		fmt.Fprintf(&b, "input %sOrder {\n  field: %sSortField!\n  direction: SortDirection = ASC\n}\n\n", k, k)
+		b.WriteString(doc(fmt.Sprintf("How %s aggregates group: by a property, or by the nodes a path of relationship fields reaches (one of the two).", listField(ks.Kind)+"Aggregate")))
+		fmt.Fprintf(&b, "input %sGroupBy {\n  %sproperty: %sSortField\n  %srelated: [String!]\n}\n\n", k,
+			indentDoc("Groups by the property's value (nodes without one form a group whose key is null)."), k,
+			indentDoc(fmt.Sprintf("Groups by the nodes at the end of this path of %s's relationship fields, 1 to 3 long (e.g. [\"locatedIn\"]); a node reaching several is counted in each, one reaching none in none.", k)))
 
 		for _, creating := range []bool{true, false} {
 			verb, bang := "Update", ""
@@ -333,6 +337,9 @@ func schema() string {
 		fmt.Fprintf(&b, "  %s%s(%s%s): %sConnection!\n",
 			indentDoc(fmt.Sprintf("%s nodes, by %s unless orderBy says otherwise; name matches names and aliases containing it. "+windowDoc, ks.Kind, strings.Join(ks.OrderFields(), ", "), castgraph.DefaultListPage, castgraph.MaxListPage)),
 			listField(ks.Kind), "name: String, ", windowArgs(string(ks.Kind)), ks.Kind)
+		fmt.Fprintf(&b, "  %s%sAggregate(where: %sFilter, groupBy: %sGroupBy, reaching: Reach, min: [%sSortField!], max: [%sSortField!], first: Int = %d): Aggregate!\n",
+			indentDoc(fmt.Sprintf("Counts the %s nodes that where keeps (and reaching, when given), in groups (groupBy; none: one group of all), largest first, at most first groups (at most %d), with the least and greatest values of the properties min and max name. One statement for the groups, one more for count when asked.", ks.Kind, castgraph.MaxAggregateGroups)),
+			listField(ks.Kind), ks.Kind, ks.Kind, ks.Kind, ks.Kind, castgraph.DefaultAggregateGroups)
 	}
 	b.WriteString("}\n\nextend type Mutation {\n")
 	for _, ks := range castgraph.Kinds {
@@ -428,6 +435,9 @@ func resolvers() string {
 		fmt.Fprintf(&b, "\tconn := &model.%sConnection{PageInfo: pageInfo(page), Count: count}\n", k)
 		fmt.Fprintf(&b, "\tfor i, n := range page.Nodes {\n\t\tnode := &model.%s{Node: n}\n\t\tconn.Nodes = append(conn.Nodes, node)\n\t\tconn.Edges = append(conn.Edges, &model.%sEdge{Cursor: page.Cursors[i], Node: node})\n\t}\n\treturn conn, nil\n}\n\n", k, k)
 
+		fmt.Fprintf(&b, "func (r *queryResolver) %sAggregate(ctx context.Context, where map[string]any, groupBy map[string]any, reaching *model.Reach, min []string, max []string, first *int) (*model.Aggregate, error) {\n", pascalField(listField(ks.Kind)))
+		fmt.Fprintf(&b, "\treturn r.aggregate(ctx, castgraph.Kind%s, where, groupBy, reaching, min, max, first)\n}\n\n", k)
+
 		fmt.Fprintf(&b, "func (r *mutationResolver) Create%s(ctx context.Context, input map[string]any) (*model.%s, error) {\n", k, k)
 		fmt.Fprintf(&b, "\tn, err := r.createNode(ctx, castgraph.Kind%s, input)\n\tif err != nil {\n\t\treturn nil, err\n\t}\n\treturn &model.%s{Node: n}, nil\n}\n\n", k, k)
 		fmt.Fprintf(&b, "func (r *mutationResolver) Update%s(ctx context.Context, id string, input map[string]any) (*model.%s, error) {\n", k, k)
@@ -501,6 +511,7 @@ models:
 		bind(k + "Edge")
 		mapInputs = append(mapInputs, "Create"+k+"Input", "Update"+k+"Input", k+"Filter", k+"Quantifier", k+"Order")
 		fmt.Fprintf(&b, "  %sSortField:\n    model: github.com/99designs/gqlgen/graphql.String\n", k)
+		mapInputs = append(mapInputs, k+"GroupBy")
 		for _, p := range ks.Props {
 			if p.Type == castgraph.PropEnum && !enums[p.Enum] {
 				enums[p.Enum] = true

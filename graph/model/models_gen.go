@@ -12,6 +12,29 @@ import (
 	"github.com/castgraph/castgraph"
 )
 
+// The answer of an aggregation: groups, largest first.
+type Aggregate struct {
+	// How many nodes the filter (and reaching) keep, in all groups; a node in several groups counts once.
+	Count  int               `json:"count"`
+	Groups []*AggregateGroup `json:"groups"`
+	// Whether there were more groups than first.
+	HasMoreGroups bool `json:"hasMoreGroups"`
+}
+
+// One group of an aggregation.
+type AggregateGroup struct {
+	// The property's value, as text, when grouped by a property (null for the nodes without one).
+	Key *string `json:"key,omitempty"`
+	// The node at the end of the path, when grouped by related nodes.
+	Node Node `json:"node,omitempty"`
+	// How many nodes the group holds.
+	Count int `json:"count"`
+	// The least value of each property that min names, over the group's nodes.
+	Min []*FieldValue `json:"min"`
+	// The greatest value of each property that max names, over the group's nodes.
+	Max []*FieldValue `json:"max"`
+}
+
 // A source of a node or relationship and the actor who asserted it.
 type Assertion struct {
 	Source string `json:"source"`
@@ -68,6 +91,12 @@ type DuplicateGroup struct {
 	Key string `json:"key"`
 	// The nodes, by id; at most 20.
 	Nodes []Node `json:"nodes"`
+}
+
+// A property's name and value (as text; null when no node of the group has one).
+type FieldValue struct {
+	Field string  `json:"field"`
+	Value *string `json:"value,omitempty"`
 }
 
 type GraphEdge struct {
@@ -276,6 +305,14 @@ type ProgrammeTie struct {
 }
 
 type Query struct {
+}
+
+// Keeps the nodes that reach, along a path of relationship fields, a number of distinct nodes within the bounds: path ["serves", "chains", "partOf"] and atLeast 2 keeps the experts serving enterprises of two clusters or more.
+type Reach struct {
+	// Relationship fields of the aggregated kind and then of the kinds they reach, 1 to 3 long.
+	Path    []string `json:"path"`
+	AtLeast *int     `json:"atLeast,omitempty"`
+	AtMost  *int     `json:"atMost,omitempty"`
 }
 
 // A relationship, from its start node to its end node, with the properties its type carries.
