@@ -218,7 +218,6 @@ func (r *mutationResolver) Link(ctx context.Context, input model.LinkInput) (*mo
 	return rel, nil
 }
 
-
 func (r *mutationResolver) Unlink(ctx context.Context, input model.UnlinkInput) (bool, error) {
 	return r.Store.Unlink(ctx, castgraph.RelType(input.Type), input.From, input.To)
 }
