@@ -247,6 +247,7 @@ type ComplexityRoot struct {
 		Awards            func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
 		Category          func(childComplexity int) int
 		Chains            func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
+		Clusters          func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
 		ConcernedBy       func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
 		CreditCode        func(childComplexity int) int
 		Description       func(childComplexity int) int
@@ -424,6 +425,34 @@ type ComplexityRoot struct {
 		Role       func(childComplexity int) int
 	}
 
+	InClusterEnterpriseConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	InClusterEnterpriseEdge struct {
+		Cursor     func(childComplexity int) int
+		Node       func(childComplexity int) int
+		Provenance func(childComplexity int) int
+		Role       func(childComplexity int) int
+	}
+
+	InClusterIndustryClusterConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	InClusterIndustryClusterEdge struct {
+		Cursor     func(childComplexity int) int
+		Node       func(childComplexity int) int
+		Provenance func(childComplexity int) int
+		Role       func(childComplexity int) int
+	}
+
 	IndustryChain struct {
 		Aliases     func(childComplexity int) int
 		ConcernedBy func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
@@ -451,6 +480,7 @@ type ComplexityRoot struct {
 		Aliases     func(childComplexity int) int
 		ConcernedBy func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
 		Description func(childComplexity int) int
+		Enterprises func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
 		ID          func(childComplexity int) int
 		LocatedIn   func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
 		Name        func(childComplexity int) int
@@ -1004,6 +1034,7 @@ type ComplexityRoot struct {
 
 	Region struct {
 		Aliases        func(childComplexity int) int
+		Code           func(childComplexity int) int
 		ConcernedBy    func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
 		Description    func(childComplexity int) int
 		ID             func(childComplexity int) int
@@ -1163,6 +1194,7 @@ type EnterpriseResolver interface {
 	AffiliatedExperts(ctx context.Context, obj *model.Enterprise, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.AffiliatedWithExpertConnection, error)
 	ServedBy(ctx context.Context, obj *model.Enterprise, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.ServesExpertConnection, error)
 	Chains(ctx context.Context, obj *model.Enterprise, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.InChainIndustryChainConnection, error)
+	Clusters(ctx context.Context, obj *model.Enterprise, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.InClusterIndustryClusterConnection, error)
 	LocatedIn(ctx context.Context, obj *model.Enterprise, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.LocatedInNodeConnection, error)
 	Runs(ctx context.Context, obj *model.Enterprise, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.RunByNodeConnection, error)
 	ParticipatesIn(ctx context.Context, obj *model.Enterprise, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.ParticipatesInProgramConnection, error)
@@ -1185,6 +1217,7 @@ type IndustryChainResolver interface {
 	ConcernedBy(ctx context.Context, obj *model.IndustryChain, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.ConcernsPlanItemConnection, error)
 }
 type IndustryClusterResolver interface {
+	Enterprises(ctx context.Context, obj *model.IndustryCluster, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.InClusterEnterpriseConnection, error)
 	Parts(ctx context.Context, obj *model.IndustryCluster, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.PartOfIndustryChainConnection, error)
 	LocatedIn(ctx context.Context, obj *model.IndustryCluster, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.LocatedInNodeConnection, error)
 	ConcernedBy(ctx context.Context, obj *model.IndustryCluster, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.ConcernsPlanItemConnection, error)
@@ -2119,6 +2152,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Enterprise.Chains(childComplexity, args["where"].(map[string]any), args["orderBy"].([]map[string]any), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+	case "Enterprise.clusters":
+		if e.ComplexityRoot.Enterprise.Clusters == nil {
+			break
+		}
+
+		args, err := ec.field_Enterprise_clusters_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Enterprise.Clusters(childComplexity, args["where"].(map[string]any), args["orderBy"].([]map[string]any), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Enterprise.concernedBy":
 		if e.ComplexityRoot.Enterprise.ConcernedBy == nil {
 			break
@@ -2929,6 +2973,106 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.InChainIndustryChainEdge.Role(childComplexity), true
 
+	case "InClusterEnterpriseConnection.edges":
+		if e.ComplexityRoot.InClusterEnterpriseConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InClusterEnterpriseConnection.Edges(childComplexity), true
+	case "InClusterEnterpriseConnection.nodes":
+		if e.ComplexityRoot.InClusterEnterpriseConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InClusterEnterpriseConnection.Nodes(childComplexity), true
+	case "InClusterEnterpriseConnection.pageInfo":
+		if e.ComplexityRoot.InClusterEnterpriseConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InClusterEnterpriseConnection.PageInfo(childComplexity), true
+	case "InClusterEnterpriseConnection.totalCount":
+		if e.ComplexityRoot.InClusterEnterpriseConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InClusterEnterpriseConnection.TotalCount(childComplexity), true
+
+	case "InClusterEnterpriseEdge.cursor":
+		if e.ComplexityRoot.InClusterEnterpriseEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InClusterEnterpriseEdge.Cursor(childComplexity), true
+	case "InClusterEnterpriseEdge.node":
+		if e.ComplexityRoot.InClusterEnterpriseEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InClusterEnterpriseEdge.Node(childComplexity), true
+	case "InClusterEnterpriseEdge.provenance":
+		if e.ComplexityRoot.InClusterEnterpriseEdge.Provenance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InClusterEnterpriseEdge.Provenance(childComplexity), true
+	case "InClusterEnterpriseEdge.role":
+		if e.ComplexityRoot.InClusterEnterpriseEdge.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InClusterEnterpriseEdge.Role(childComplexity), true
+
+	case "InClusterIndustryClusterConnection.edges":
+		if e.ComplexityRoot.InClusterIndustryClusterConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InClusterIndustryClusterConnection.Edges(childComplexity), true
+	case "InClusterIndustryClusterConnection.nodes":
+		if e.ComplexityRoot.InClusterIndustryClusterConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InClusterIndustryClusterConnection.Nodes(childComplexity), true
+	case "InClusterIndustryClusterConnection.pageInfo":
+		if e.ComplexityRoot.InClusterIndustryClusterConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InClusterIndustryClusterConnection.PageInfo(childComplexity), true
+	case "InClusterIndustryClusterConnection.totalCount":
+		if e.ComplexityRoot.InClusterIndustryClusterConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InClusterIndustryClusterConnection.TotalCount(childComplexity), true
+
+	case "InClusterIndustryClusterEdge.cursor":
+		if e.ComplexityRoot.InClusterIndustryClusterEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InClusterIndustryClusterEdge.Cursor(childComplexity), true
+	case "InClusterIndustryClusterEdge.node":
+		if e.ComplexityRoot.InClusterIndustryClusterEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InClusterIndustryClusterEdge.Node(childComplexity), true
+	case "InClusterIndustryClusterEdge.provenance":
+		if e.ComplexityRoot.InClusterIndustryClusterEdge.Provenance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InClusterIndustryClusterEdge.Provenance(childComplexity), true
+	case "InClusterIndustryClusterEdge.role":
+		if e.ComplexityRoot.InClusterIndustryClusterEdge.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InClusterIndustryClusterEdge.Role(childComplexity), true
+
 	case "IndustryChain.aliases":
 		if e.ComplexityRoot.IndustryChain.Aliases == nil {
 			break
@@ -3054,6 +3198,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.IndustryCluster.Description(childComplexity), true
+	case "IndustryCluster.enterprises":
+		if e.ComplexityRoot.IndustryCluster.Enterprises == nil {
+			break
+		}
+
+		args, err := ec.field_IndustryCluster_enterprises_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.IndustryCluster.Enterprises(childComplexity, args["where"].(map[string]any), args["orderBy"].([]map[string]any), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "IndustryCluster.id":
 		if e.ComplexityRoot.IndustryCluster.ID == nil {
 			break
@@ -5795,6 +5950,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Region.Aliases(childComplexity), true
+	case "Region.code":
+		if e.ComplexityRoot.Region.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Region.Code(childComplexity), true
 	case "Region.concernedBy":
 		if e.ComplexityRoot.Region.ConcernedBy == nil {
 			break
@@ -7159,6 +7320,8 @@ enum RelationType {
   LIAISON_OF
   """An enterprise belongs to an industry chain."""
   IN_CHAIN
+  """An enterprise belongs to an industry cluster directly, without a chain being named."""
+  IN_CLUSTER
   """A chain is part of a cluster; an item part of a section; a section part of a plan."""
   PART_OF
   """Something is located in a region or a park; a region lies in a larger one."""
@@ -7937,6 +8100,8 @@ type Enterprise implements Node {
   servedBy(where: ExpertFilter, orderBy: [ExpertOrder!], first: Int, after: String, last: Int, before: String): ServesExpertConnection!
   """IN_CHAIN (outgoing): An enterprise belongs to an industry chain. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
   chains(where: IndustryChainFilter, orderBy: [IndustryChainOrder!], first: Int, after: String, last: Int, before: String): InChainIndustryChainConnection!
+  """IN_CLUSTER (outgoing): An enterprise belongs to an industry cluster directly, without a chain being named. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
+  clusters(where: IndustryClusterFilter, orderBy: [IndustryClusterOrder!], first: Int, after: String, last: Int, before: String): InClusterIndustryClusterConnection!
   """LOCATED_IN (outgoing): Something is located in a region or a park; a region lies in a larger one. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
   locatedIn(where: NodeFilter, orderBy: [NodeOrder!], first: Int, after: String, last: Int, before: String): LocatedInNodeConnection!
   """RUN_BY (incoming): A programme (or a plan) is run or issued by an organisation. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
@@ -7978,6 +8143,8 @@ input EnterpriseFilter {
   servedBy: ExpertQuantifier
   """Conditions on the nodes related by IN_CHAIN."""
   chains: IndustryChainQuantifier
+  """Conditions on the nodes related by IN_CLUSTER."""
+  clusters: IndustryClusterQuantifier
   """Conditions on the nodes related by LOCATED_IN."""
   locatedIn: NodeQuantifier
   """Conditions on the nodes related by RUN_BY."""
@@ -8241,6 +8408,8 @@ type IndustryCluster implements Node {
   aliases: [String!]!
   description: String
   provenance: Provenance!
+  """IN_CLUSTER (incoming): An enterprise belongs to an industry cluster directly, without a chain being named. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
+  enterprises(where: EnterpriseFilter, orderBy: [EnterpriseOrder!], first: Int, after: String, last: Int, before: String): InClusterEnterpriseConnection!
   """PART_OF (incoming): A chain is part of a cluster; an item part of a section; a section part of a plan. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
   parts(where: IndustryChainFilter, orderBy: [IndustryChainOrder!], first: Int, after: String, last: Int, before: String): PartOfIndustryChainConnection!
   """LOCATED_IN (outgoing): Something is located in a region or a park; a region lies in a larger one. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
@@ -8270,6 +8439,8 @@ input IndustryClusterFilter {
   NOT: IndustryClusterFilter
   id: IDFilter
   name: StringFilter
+  """Conditions on the nodes related by IN_CLUSTER."""
+  enterprises: EnterpriseQuantifier
   """Conditions on the nodes related by PART_OF."""
   parts: IndustryChainQuantifier
   """Conditions on the nodes related by LOCATED_IN."""
@@ -8403,6 +8574,8 @@ type Region implements Node {
   provenance: Provenance!
   """The kind of place."""
   regionType: RegionType
+  """The administrative division code (GB/T 2260, six digits, e.g. 320583 for 昆山市) of a division of China; the natural key when given, else the name is."""
+  code: String
   """LOCATED_IN (outgoing): Something is located in a region or a park; a region lies in a larger one. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
   locatedIn(where: NodeFilter, orderBy: [NodeOrder!], first: Int, after: String, last: Int, before: String): LocatedInNodeConnection!
   """LOCATED_IN (incoming): Something is located in a region or a park; a region lies in a larger one. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
@@ -8435,6 +8608,7 @@ input RegionFilter {
   id: IDFilter
   name: StringFilter
   regionType: RegionTypeFilter
+  code: StringFilter
   """Conditions on the nodes related by LOCATED_IN."""
   locatedIn: NodeQuantifier
   """Conditions on the nodes related by LOCATED_IN."""
@@ -8459,6 +8633,7 @@ enum RegionSortField {
   CREATED_AT
   UPDATED_AT
   REGION_TYPE
+  CODE
 }
 
 input RegionOrder {
@@ -8473,6 +8648,7 @@ input CreateRegionInput {
   """Where this assertion comes from; "api" when not given."""
   source: String
   regionType: RegionType
+  code: String
 }
 
 input UpdateRegionInput {
@@ -8482,6 +8658,7 @@ input UpdateRegionInput {
   """Where this assertion comes from; "api" when not given."""
   source: String
   regionType: RegionType
+  code: String
 }
 
 """A programme, award, event, competition, publication, platform, campaign, designation or document."""
@@ -9008,6 +9185,23 @@ type InChainIndustryChainConnection {
   totalCount: Int!
 }
 
+"""A IN_CLUSTER relationship, seen from one end; node is the other end."""
+type InClusterIndustryClusterEdge {
+  cursor: String!
+  node: IndustryCluster!
+  """The role taken, e.g. 理事, 首席专家, 主办."""
+  role: String
+  provenance: Provenance!
+}
+
+type InClusterIndustryClusterConnection {
+  edges: [InClusterIndustryClusterEdge!]!
+  nodes: [IndustryCluster!]!
+  pageInfo: PageInfo!
+  """How many relationships match the filter, on all pages."""
+  totalCount: Int!
+}
+
 """A COOPERATES_WITH relationship, seen from one end; node is the other end."""
 type CooperatesWithSocietyEdge {
   cursor: String!
@@ -9024,6 +9218,23 @@ type CooperatesWithSocietyEdge {
 type CooperatesWithSocietyConnection {
   edges: [CooperatesWithSocietyEdge!]!
   nodes: [Society!]!
+  pageInfo: PageInfo!
+  """How many relationships match the filter, on all pages."""
+  totalCount: Int!
+}
+
+"""A IN_CLUSTER relationship, seen from one end; node is the other end."""
+type InClusterEnterpriseEdge {
+  cursor: String!
+  node: Enterprise!
+  """The role taken, e.g. 理事, 首席专家, 主办."""
+  role: String
+  provenance: Provenance!
+}
+
+type InClusterEnterpriseConnection {
+  edges: [InClusterEnterpriseEdge!]!
+  nodes: [Enterprise!]!
   pageInfo: PageInfo!
   """How many relationships match the filter, on all pages."""
   totalCount: Int!
@@ -9809,6 +10020,8 @@ func (ec *executionContext) childFields_Enterprise(ctx context.Context, field gr
 		return ec.fieldContext_Enterprise_servedBy(ctx, field)
 	case "chains":
 		return ec.fieldContext_Enterprise_chains(ctx, field)
+	case "clusters":
+		return ec.fieldContext_Enterprise_clusters(ctx, field)
 	case "locatedIn":
 		return ec.fieldContext_Enterprise_locatedIn(ctx, field)
 	case "runs":
@@ -10153,6 +10366,62 @@ func (ec *executionContext) childFields_InChainIndustryChainEdge(ctx context.Con
 	return nil, fmt.Errorf("no field named %q was found under type InChainIndustryChainEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_InClusterEnterpriseConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_InClusterEnterpriseConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_InClusterEnterpriseConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_InClusterEnterpriseConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_InClusterEnterpriseConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InClusterEnterpriseConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_InClusterEnterpriseEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_InClusterEnterpriseEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_InClusterEnterpriseEdge_node(ctx, field)
+	case "role":
+		return ec.fieldContext_InClusterEnterpriseEdge_role(ctx, field)
+	case "provenance":
+		return ec.fieldContext_InClusterEnterpriseEdge_provenance(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InClusterEnterpriseEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_InClusterIndustryClusterConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_InClusterIndustryClusterConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_InClusterIndustryClusterConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_InClusterIndustryClusterConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_InClusterIndustryClusterConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InClusterIndustryClusterConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_InClusterIndustryClusterEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_InClusterIndustryClusterEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_InClusterIndustryClusterEdge_node(ctx, field)
+	case "role":
+		return ec.fieldContext_InClusterIndustryClusterEdge_role(ctx, field)
+	case "provenance":
+		return ec.fieldContext_InClusterIndustryClusterEdge_provenance(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InClusterIndustryClusterEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_IndustryChain(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -10211,6 +10480,8 @@ func (ec *executionContext) childFields_IndustryCluster(ctx context.Context, fie
 		return ec.fieldContext_IndustryCluster_description(ctx, field)
 	case "provenance":
 		return ec.fieldContext_IndustryCluster_provenance(ctx, field)
+	case "enterprises":
+		return ec.fieldContext_IndustryCluster_enterprises(ctx, field)
 	case "parts":
 		return ec.fieldContext_IndustryCluster_parts(ctx, field)
 	case "locatedIn":
@@ -11167,6 +11438,8 @@ func (ec *executionContext) childFields_Region(ctx context.Context, field graphq
 		return ec.fieldContext_Region_provenance(ctx, field)
 	case "regionType":
 		return ec.fieldContext_Region_regionType(ctx, field)
+	case "code":
+		return ec.fieldContext_Region_code(ctx, field)
 	case "locatedIn":
 		return ec.fieldContext_Region_locatedIn(ctx, field)
 	case "locatedHere":
@@ -12017,6 +12290,60 @@ func (ec *executionContext) field_Enterprise_chains_args(ctx context.Context, ra
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
 		func(ctx context.Context, v any) ([]map[string]any, error) {
 			return ec.unmarshalOIndustryChainOrder2ᚕmapᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Enterprise_clusters_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOIndustryClusterFilter2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]map[string]any, error) {
+			return ec.unmarshalOIndustryClusterOrder2ᚕmapᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -12935,6 +13262,60 @@ func (ec *executionContext) field_IndustryCluster_concernedBy_args(ctx context.C
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
 		func(ctx context.Context, v any) ([]map[string]any, error) {
 			return ec.unmarshalOPlanItemOrder2ᚕmapᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_IndustryCluster_enterprises_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOEnterpriseFilter2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]map[string]any, error) {
+			return ec.unmarshalOEnterpriseOrder2ᚕmapᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -20912,6 +21293,50 @@ func (ec *executionContext) fieldContext_Enterprise_chains(ctx context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _Enterprise_clusters(ctx context.Context, field graphql.CollectedField, obj *model.Enterprise) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Enterprise_clusters(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Enterprise().Clusters(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]map[string]any), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.InClusterIndustryClusterConnection) graphql.Marshaler {
+			return ec.marshalNInClusterIndustryClusterConnection2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐInClusterIndustryClusterConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Enterprise_clusters(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Enterprise",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InClusterIndustryClusterConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Enterprise_clusters_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Enterprise_locatedIn(ctx context.Context, field graphql.CollectedField, obj *model.Enterprise) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -24222,6 +24647,464 @@ func (ec *executionContext) fieldContext_InChainIndustryChainEdge_provenance(_ c
 	return fc, nil
 }
 
+func (ec *executionContext) _InClusterEnterpriseConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.InClusterEnterpriseConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InClusterEnterpriseConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.InClusterEnterpriseEdge) graphql.Marshaler {
+			return ec.marshalNInClusterEnterpriseEdge2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐInClusterEnterpriseEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InClusterEnterpriseConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InClusterEnterpriseConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InClusterEnterpriseEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InClusterEnterpriseConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.InClusterEnterpriseConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InClusterEnterpriseConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Enterprise) graphql.Marshaler {
+			return ec.marshalNEnterprise2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐEnterpriseᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InClusterEnterpriseConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InClusterEnterpriseConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Enterprise(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InClusterEnterpriseConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.InClusterEnterpriseConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InClusterEnterpriseConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InClusterEnterpriseConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InClusterEnterpriseConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InClusterEnterpriseConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.InClusterEnterpriseConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InClusterEnterpriseConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InClusterEnterpriseConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InClusterEnterpriseConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _InClusterEnterpriseEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.InClusterEnterpriseEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InClusterEnterpriseEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InClusterEnterpriseEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InClusterEnterpriseEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _InClusterEnterpriseEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.InClusterEnterpriseEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InClusterEnterpriseEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Enterprise) graphql.Marshaler {
+			return ec.marshalNEnterprise2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐEnterprise(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InClusterEnterpriseEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InClusterEnterpriseEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Enterprise(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InClusterEnterpriseEdge_role(ctx context.Context, field graphql.CollectedField, obj *model.InClusterEnterpriseEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InClusterEnterpriseEdge_role(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Role, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_InClusterEnterpriseEdge_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InClusterEnterpriseEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _InClusterEnterpriseEdge_provenance(ctx context.Context, field graphql.CollectedField, obj *model.InClusterEnterpriseEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InClusterEnterpriseEdge_provenance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Provenance, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *castgraph.Provenance) graphql.Marshaler {
+			return ec.marshalNProvenance2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚐProvenance(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InClusterEnterpriseEdge_provenance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InClusterEnterpriseEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Provenance(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InClusterIndustryClusterConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.InClusterIndustryClusterConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InClusterIndustryClusterConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.InClusterIndustryClusterEdge) graphql.Marshaler {
+			return ec.marshalNInClusterIndustryClusterEdge2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐInClusterIndustryClusterEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InClusterIndustryClusterConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InClusterIndustryClusterConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InClusterIndustryClusterEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InClusterIndustryClusterConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.InClusterIndustryClusterConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InClusterIndustryClusterConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.IndustryCluster) graphql.Marshaler {
+			return ec.marshalNIndustryCluster2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐIndustryClusterᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InClusterIndustryClusterConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InClusterIndustryClusterConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IndustryCluster(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InClusterIndustryClusterConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.InClusterIndustryClusterConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InClusterIndustryClusterConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InClusterIndustryClusterConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InClusterIndustryClusterConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InClusterIndustryClusterConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.InClusterIndustryClusterConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InClusterIndustryClusterConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InClusterIndustryClusterConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InClusterIndustryClusterConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _InClusterIndustryClusterEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.InClusterIndustryClusterEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InClusterIndustryClusterEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InClusterIndustryClusterEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InClusterIndustryClusterEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _InClusterIndustryClusterEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.InClusterIndustryClusterEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InClusterIndustryClusterEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.IndustryCluster) graphql.Marshaler {
+			return ec.marshalNIndustryCluster2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐIndustryCluster(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InClusterIndustryClusterEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InClusterIndustryClusterEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IndustryCluster(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InClusterIndustryClusterEdge_role(ctx context.Context, field graphql.CollectedField, obj *model.InClusterIndustryClusterEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InClusterIndustryClusterEdge_role(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Role, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_InClusterIndustryClusterEdge_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InClusterIndustryClusterEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _InClusterIndustryClusterEdge_provenance(ctx context.Context, field graphql.CollectedField, obj *model.InClusterIndustryClusterEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InClusterIndustryClusterEdge_provenance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Provenance, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *castgraph.Provenance) graphql.Marshaler {
+			return ec.marshalNProvenance2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚐProvenance(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InClusterIndustryClusterEdge_provenance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InClusterIndustryClusterEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Provenance(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _IndustryChain_id(ctx context.Context, field graphql.CollectedField, obj *model.IndustryChain) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -24772,6 +25655,50 @@ func (ec *executionContext) fieldContext_IndustryCluster_provenance(_ context.Co
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Provenance(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IndustryCluster_enterprises(ctx context.Context, field graphql.CollectedField, obj *model.IndustryCluster) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IndustryCluster_enterprises(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.IndustryCluster().Enterprises(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]map[string]any), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.InClusterEnterpriseConnection) graphql.Marshaler {
+			return ec.marshalNInClusterEnterpriseConnection2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐInClusterEnterpriseConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IndustryCluster_enterprises(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IndustryCluster",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InClusterEnterpriseConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_IndustryCluster_enterprises_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -37340,6 +38267,29 @@ func (ec *executionContext) fieldContext_Region_regionType(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Region", field, true, false, "RegionType")
 }
 
+func (ec *executionContext) _Region_code(ctx context.Context, field graphql.CollectedField, obj *model.Region) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Region_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Region_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Region", field, true, false, "String")
+}
+
 func (ec *executionContext) _Region_locatedIn(ctx context.Context, field graphql.CollectedField, obj *model.Region) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -42317,7 +43267,7 @@ func (ec *executionContext) unmarshalInputCreateRegionInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "aliases", "description", "source", "regionType"}
+	fieldsInOrder := [...]string{"name", "aliases", "description", "source", "regionType", "code"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -42360,6 +43310,13 @@ func (ec *executionContext) unmarshalInputCreateRegionInput(ctx context.Context,
 				return it, err
 			}
 			it["regionType"] = data
+		case "code":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("code"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["code"] = data
 		}
 	}
 	return it, nil
@@ -42544,7 +43501,7 @@ func (ec *executionContext) unmarshalInputEnterpriseFilter(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "creditCode", "category", "affiliatedExperts", "servedBy", "chains", "locatedIn", "runs", "participatesIn", "awards", "concernedBy"}
+	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "creditCode", "category", "affiliatedExperts", "servedBy", "chains", "clusters", "locatedIn", "runs", "participatesIn", "awards", "concernedBy"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -42622,6 +43579,13 @@ func (ec *executionContext) unmarshalInputEnterpriseFilter(ctx context.Context, 
 				return it, err
 			}
 			it["chains"] = data
+		case "clusters":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clusters"))
+			data, err := ec.unmarshalOIndustryClusterQuantifier2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["clusters"] = data
 		case "locatedIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("locatedIn"))
 			data, err := ec.unmarshalONodeQuantifier2map(ctx, v)
@@ -43529,7 +44493,7 @@ func (ec *executionContext) unmarshalInputIndustryClusterFilter(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "parts", "locatedIn", "concernedBy"}
+	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "enterprises", "parts", "locatedIn", "concernedBy"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -43572,6 +44536,13 @@ func (ec *executionContext) unmarshalInputIndustryClusterFilter(ctx context.Cont
 				return it, err
 			}
 			it["name"] = data
+		case "enterprises":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("enterprises"))
+			data, err := ec.unmarshalOEnterpriseQuantifier2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["enterprises"] = data
 		case "parts":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("parts"))
 			data, err := ec.unmarshalOIndustryChainQuantifier2map(ctx, v)
@@ -45843,7 +46814,7 @@ func (ec *executionContext) unmarshalInputRegionFilter(ctx context.Context, obj 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "regionType", "locatedIn", "locatedHere", "participatesIn", "concernedBy"}
+	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "regionType", "code", "locatedIn", "locatedHere", "participatesIn", "concernedBy"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -45893,6 +46864,13 @@ func (ec *executionContext) unmarshalInputRegionFilter(ctx context.Context, obj 
 				return it, err
 			}
 			it["regionType"] = data
+		case "code":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("code"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["code"] = data
 		case "locatedIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("locatedIn"))
 			data, err := ec.unmarshalONodeQuantifier2map(ctx, v)
@@ -47623,7 +48601,7 @@ func (ec *executionContext) unmarshalInputUpdateRegionInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "aliases", "description", "source", "regionType"}
+	fieldsInOrder := [...]string{"name", "aliases", "description", "source", "regionType", "code"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -47666,6 +48644,13 @@ func (ec *executionContext) unmarshalInputUpdateRegionInput(ctx context.Context,
 				return it, err
 			}
 			it["regionType"] = data
+		case "code":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("code"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["code"] = data
 		}
 	}
 	return it, nil
@@ -49269,6 +50254,12 @@ func (ec *executionContext) _Enterprise(ctx context.Context, sel ast.SelectionSe
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Enterprise_chains(ctx, field, obj)
 				})
+		case "clusters":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Enterprise_clusters(ctx, field, obj)
+				})
 		case "locatedIn":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -50389,6 +51380,200 @@ func (ec *executionContext) _InChainIndustryChainEdge(ctx context.Context, sel a
 	return out
 }
 
+var inClusterEnterpriseConnectionImplementors = []string{"InClusterEnterpriseConnection"}
+
+func (ec *executionContext) _InClusterEnterpriseConnection(ctx context.Context, sel ast.SelectionSet, obj *model.InClusterEnterpriseConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, inClusterEnterpriseConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("InClusterEnterpriseConnection")
+		case "edges":
+			out.Values[i] = ec._InClusterEnterpriseConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "nodes":
+			out.Values[i] = ec._InClusterEnterpriseConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pageInfo":
+			out.Values[i] = ec._InClusterEnterpriseConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totalCount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._InClusterEnterpriseConnection_totalCount(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var inClusterEnterpriseEdgeImplementors = []string{"InClusterEnterpriseEdge"}
+
+func (ec *executionContext) _InClusterEnterpriseEdge(ctx context.Context, sel ast.SelectionSet, obj *model.InClusterEnterpriseEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, inClusterEnterpriseEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("InClusterEnterpriseEdge")
+		case "cursor":
+			out.Values[i] = ec._InClusterEnterpriseEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._InClusterEnterpriseEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "role":
+			out.Values[i] = ec._InClusterEnterpriseEdge_role(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "provenance":
+			out.Values[i] = ec._InClusterEnterpriseEdge_provenance(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var inClusterIndustryClusterConnectionImplementors = []string{"InClusterIndustryClusterConnection"}
+
+func (ec *executionContext) _InClusterIndustryClusterConnection(ctx context.Context, sel ast.SelectionSet, obj *model.InClusterIndustryClusterConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, inClusterIndustryClusterConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("InClusterIndustryClusterConnection")
+		case "edges":
+			out.Values[i] = ec._InClusterIndustryClusterConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "nodes":
+			out.Values[i] = ec._InClusterIndustryClusterConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pageInfo":
+			out.Values[i] = ec._InClusterIndustryClusterConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totalCount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._InClusterIndustryClusterConnection_totalCount(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var inClusterIndustryClusterEdgeImplementors = []string{"InClusterIndustryClusterEdge"}
+
+func (ec *executionContext) _InClusterIndustryClusterEdge(ctx context.Context, sel ast.SelectionSet, obj *model.InClusterIndustryClusterEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, inClusterIndustryClusterEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("InClusterIndustryClusterEdge")
+		case "cursor":
+			out.Values[i] = ec._InClusterIndustryClusterEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._InClusterIndustryClusterEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "role":
+			out.Values[i] = ec._InClusterIndustryClusterEdge_role(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "provenance":
+			out.Values[i] = ec._InClusterIndustryClusterEdge_provenance(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var industryChainImplementors = []string{"IndustryChain", "Node"}
 
 func (ec *executionContext) _IndustryChain(ctx context.Context, sel ast.SelectionSet, obj *model.IndustryChain) graphql.Marshaler {
@@ -50583,6 +51768,12 @@ func (ec *executionContext) _IndustryCluster(ctx context.Context, sel ast.Select
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "enterprises":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._IndustryCluster_enterprises(ctx, field, obj)
+				})
 		case "parts":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -54396,6 +55587,11 @@ func (ec *executionContext) _Region(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "code":
+			out.Values[i] = ec._Region_code(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "locatedIn":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -56728,6 +57924,70 @@ func (ec *executionContext) marshalNInChainIndustryChainEdge2ᚖgithubᚗcomᚋc
 		return graphql.Null
 	}
 	return ec._InChainIndustryChainEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNInClusterEnterpriseConnection2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐInClusterEnterpriseConnection(ctx context.Context, sel ast.SelectionSet, v *model.InClusterEnterpriseConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "InClusterEnterpriseConnection!")
+		return graphql.Null
+	}
+	return ec._InClusterEnterpriseConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNInClusterEnterpriseEdge2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐInClusterEnterpriseEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.InClusterEnterpriseEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNInClusterEnterpriseEdge2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐInClusterEnterpriseEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNInClusterEnterpriseEdge2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐInClusterEnterpriseEdge(ctx context.Context, sel ast.SelectionSet, v *model.InClusterEnterpriseEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "InClusterEnterpriseEdge!")
+		return graphql.Null
+	}
+	return ec._InClusterEnterpriseEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNInClusterIndustryClusterConnection2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐInClusterIndustryClusterConnection(ctx context.Context, sel ast.SelectionSet, v *model.InClusterIndustryClusterConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "InClusterIndustryClusterConnection!")
+		return graphql.Null
+	}
+	return ec._InClusterIndustryClusterConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNInClusterIndustryClusterEdge2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐInClusterIndustryClusterEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.InClusterIndustryClusterEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNInClusterIndustryClusterEdge2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐInClusterIndustryClusterEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNInClusterIndustryClusterEdge2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐInClusterIndustryClusterEdge(ctx context.Context, sel ast.SelectionSet, v *model.InClusterIndustryClusterEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "InClusterIndustryClusterEdge!")
+		return graphql.Null
+	}
+	return ec._InClusterIndustryClusterEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNIndustryChain2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐIndustryChainᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.IndustryChain) graphql.Marshaler {
