@@ -174,6 +174,16 @@ type ComplexityRoot struct {
 		Key   func(childComplexity int) int
 	}
 
+	ClusterCoverage struct {
+		Chains                func(childComplexity int) int
+		ChainsWithEnterprises func(childComplexity int) int
+		Enterprises           func(childComplexity int) int
+		EnterprisesDirect     func(childComplexity int) int
+		EnterprisesViaChains  func(childComplexity int) int
+		ServingExperts        func(childComplexity int) int
+		Summary               func(childComplexity int) int
+	}
+
 	ClusterExpert struct {
 		Chains      func(childComplexity int) int
 		Enterprises func(childComplexity int) int
@@ -479,6 +489,7 @@ type ComplexityRoot struct {
 	IndustryCluster struct {
 		Aliases     func(childComplexity int) int
 		ConcernedBy func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
+		Coverage    func(childComplexity int) int
 		Description func(childComplexity int) int
 		Enterprises func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
 		ID          func(childComplexity int) int
@@ -1221,6 +1232,7 @@ type IndustryClusterResolver interface {
 	Parts(ctx context.Context, obj *model.IndustryCluster, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.PartOfIndustryChainConnection, error)
 	LocatedIn(ctx context.Context, obj *model.IndustryCluster, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.LocatedInNodeConnection, error)
 	ConcernedBy(ctx context.Context, obj *model.IndustryCluster, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.ConcernsPlanItemConnection, error)
+	Coverage(ctx context.Context, obj *model.IndustryCluster) (*model.ClusterCoverage, error)
 }
 type InstitutionResolver interface {
 	AffiliatedExperts(ctx context.Context, obj *model.Institution, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.AffiliatedWithExpertConnection, error)
@@ -1857,6 +1869,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Breakdown.Key(childComplexity), true
+
+	case "ClusterCoverage.chains":
+		if e.ComplexityRoot.ClusterCoverage.Chains == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClusterCoverage.Chains(childComplexity), true
+	case "ClusterCoverage.chainsWithEnterprises":
+		if e.ComplexityRoot.ClusterCoverage.ChainsWithEnterprises == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClusterCoverage.ChainsWithEnterprises(childComplexity), true
+	case "ClusterCoverage.enterprises":
+		if e.ComplexityRoot.ClusterCoverage.Enterprises == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClusterCoverage.Enterprises(childComplexity), true
+	case "ClusterCoverage.enterprisesDirect":
+		if e.ComplexityRoot.ClusterCoverage.EnterprisesDirect == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClusterCoverage.EnterprisesDirect(childComplexity), true
+	case "ClusterCoverage.enterprisesViaChains":
+		if e.ComplexityRoot.ClusterCoverage.EnterprisesViaChains == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClusterCoverage.EnterprisesViaChains(childComplexity), true
+	case "ClusterCoverage.servingExperts":
+		if e.ComplexityRoot.ClusterCoverage.ServingExperts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClusterCoverage.ServingExperts(childComplexity), true
+	case "ClusterCoverage.summary":
+		if e.ComplexityRoot.ClusterCoverage.Summary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClusterCoverage.Summary(childComplexity), true
 
 	case "ClusterExpert.chains":
 		if e.ComplexityRoot.ClusterExpert.Chains == nil {
@@ -3192,6 +3247,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.IndustryCluster.ConcernedBy(childComplexity, args["where"].(map[string]any), args["orderBy"].([]map[string]any), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+	case "IndustryCluster.coverage":
+		if e.ComplexityRoot.IndustryCluster.Coverage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IndustryCluster.Coverage(childComplexity), true
 	case "IndustryCluster.description":
 		if e.ComplexityRoot.IndustryCluster.Description == nil {
 			break
@@ -6777,8 +6838,10 @@ var sources = []*ast.Source{
 
 extend type Query {
   """
-  The experts who serve (SERVES) enterprises that are IN_CHAIN a chain PART_OF the
-  cluster, in name order, each with those enterprises, their chains and the ` + "`" + `via` + "`" + ` of the SERVES.
+  The experts who serve (SERVES) enterprises of the cluster – IN_CHAIN a chain PART_OF the
+  cluster, or IN_CLUSTER the cluster directly – in name order, each with those enterprises, the
+  cluster's chains they are in and the ` + "`" + `via` + "`" + ` of the SERVES. An empty list is explained by the
+  cluster's ` + "`" + `coverage` + "`" + ` (no chains, no enterprises, or no one serving them).
   At most ` + "`" + `first` + "`" + ` (≤ 500) experts and 100 enterprises, chains and vias each.
   NOT_FOUND (clusterId) when no node has the id; INVALID_ARGUMENT (clusterId) when it is not an IndustryCluster.
   """
@@ -6787,7 +6850,7 @@ extend type Query {
   """
   Every society that COOPERATES_WITH a park, in (society name, park name) order, with the
   industry clusters that the park's enterprises (Enterprise LOCATED_IN the park) belong to through
-  IN_CHAIN → PART_OF. At most ` + "`" + `first` + "`" + ` (≤ 500) pairs and 100 clusters per park.
+  IN_CHAIN → PART_OF or IN_CLUSTER. At most ` + "`" + `first` + "`" + ` (≤ 500) pairs and 100 clusters per park.
   """
   societyParkCooperation(first: Int = 100): [SocietyParkCooperation!]!
 
@@ -6839,7 +6902,7 @@ extend type Query {
   """
   Experts per industry cluster, largest first. An expert counts for a cluster, once, when
   they SERVE — or, with ` + "`" + `includeAffiliated` + "`" + ` (the default), are AFFILIATED_WITH — an enterprise that is
-  IN_CHAIN a chain PART_OF the cluster. Every cluster is listed, with 0 when it has none. ` + "`" + `source` + "`" + `
+  IN_CHAIN a chain PART_OF the cluster or IN_CLUSTER the cluster (an enterprise tied both ways counts once). Every cluster is listed, with 0 when it has none. ` + "`" + `source` + "`" + `
   counts only experts whose provenance has a source starting with it (e.g. "synthetic demo roster").
   """
   expertsPerCluster(includeAffiliated: Boolean = true, source: String, first: Int = 100): [Breakdown!]!
@@ -6865,12 +6928,38 @@ extend type Query {
   nodeCounts(source: String): [KindCount!]!
 }
 
-"""An expert serving enterprises in a cluster's chains (expertsServingCluster)."""
+extend type IndustryCluster {
+  """
+  What the cluster questions (expertsServingCluster, expertsPerCluster) have to go on for this
+  cluster: its chains, its enterprises and the experts serving them. One bounded statement per cluster.
+  """
+  coverage: ClusterCoverage!
+}
+
+"""A cluster's chains, enterprises and serving experts (IndustryCluster.coverage)."""
+type ClusterCoverage {
+  """Chains PART_OF the cluster."""
+  chains: Int!
+  """Those chains that at least one enterprise is IN_CHAIN."""
+  chainsWithEnterprises: Int!
+  """Enterprises of the cluster, either way, each once."""
+  enterprises: Int!
+  """Enterprises IN_CLUSTER the cluster directly."""
+  enterprisesDirect: Int!
+  """Enterprises IN_CHAIN a chain of the cluster."""
+  enterprisesViaChains: Int!
+  """Experts who SERVE an enterprise of the cluster (what expertsServingCluster lists)."""
+  servingExperts: Int!
+  """The counts in a sentence, saying why expertsServingCluster is empty when it is."""
+  summary: String!
+}
+
+"""An expert serving enterprises of a cluster (expertsServingCluster)."""
 type ClusterExpert {
   expert: Expert!
-  """The enterprises of the cluster's chains that the expert serves, by name."""
+  """The enterprises of the cluster (in its chains, or in it directly) that the expert serves, by name."""
   enterprises: [Enterprise!]!
-  """The chains of the cluster those enterprises are in, by name."""
+  """The chains of the cluster those enterprises are in, by name (none for enterprises tied to the cluster directly)."""
   chains: [IndustryChain!]!
   """The distinct ` + "`" + `via` + "`" + ` of those SERVES relationships (programme or team), e.g. 万名专家进万企."""
   via: [String!]!
@@ -9864,6 +9953,26 @@ func (ec *executionContext) childFields_Breakdown(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type Breakdown", field.Name)
 }
 
+func (ec *executionContext) childFields_ClusterCoverage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "chains":
+		return ec.fieldContext_ClusterCoverage_chains(ctx, field)
+	case "chainsWithEnterprises":
+		return ec.fieldContext_ClusterCoverage_chainsWithEnterprises(ctx, field)
+	case "enterprises":
+		return ec.fieldContext_ClusterCoverage_enterprises(ctx, field)
+	case "enterprisesDirect":
+		return ec.fieldContext_ClusterCoverage_enterprisesDirect(ctx, field)
+	case "enterprisesViaChains":
+		return ec.fieldContext_ClusterCoverage_enterprisesViaChains(ctx, field)
+	case "servingExperts":
+		return ec.fieldContext_ClusterCoverage_servingExperts(ctx, field)
+	case "summary":
+		return ec.fieldContext_ClusterCoverage_summary(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ClusterCoverage", field.Name)
+}
+
 func (ec *executionContext) childFields_ClusterExpert(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "expert":
@@ -10488,6 +10597,8 @@ func (ec *executionContext) childFields_IndustryCluster(ctx context.Context, fie
 		return ec.fieldContext_IndustryCluster_locatedIn(ctx, field)
 	case "concernedBy":
 		return ec.fieldContext_IndustryCluster_concernedBy(ctx, field)
+	case "coverage":
+		return ec.fieldContext_IndustryCluster_coverage(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type IndustryCluster", field.Name)
 }
@@ -19864,6 +19975,167 @@ func (ec *executionContext) fieldContext_Breakdown_count(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Breakdown", field, false, false, "Int")
 }
 
+func (ec *executionContext) _ClusterCoverage_chains(ctx context.Context, field graphql.CollectedField, obj *model.ClusterCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClusterCoverage_chains(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Chains, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClusterCoverage_chains(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClusterCoverage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ClusterCoverage_chainsWithEnterprises(ctx context.Context, field graphql.CollectedField, obj *model.ClusterCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClusterCoverage_chainsWithEnterprises(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ChainsWithEnterprises, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClusterCoverage_chainsWithEnterprises(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClusterCoverage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ClusterCoverage_enterprises(ctx context.Context, field graphql.CollectedField, obj *model.ClusterCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClusterCoverage_enterprises(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Enterprises, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClusterCoverage_enterprises(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClusterCoverage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ClusterCoverage_enterprisesDirect(ctx context.Context, field graphql.CollectedField, obj *model.ClusterCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClusterCoverage_enterprisesDirect(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EnterprisesDirect, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClusterCoverage_enterprisesDirect(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClusterCoverage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ClusterCoverage_enterprisesViaChains(ctx context.Context, field graphql.CollectedField, obj *model.ClusterCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClusterCoverage_enterprisesViaChains(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EnterprisesViaChains, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClusterCoverage_enterprisesViaChains(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClusterCoverage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ClusterCoverage_servingExperts(ctx context.Context, field graphql.CollectedField, obj *model.ClusterCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClusterCoverage_servingExperts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ServingExperts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClusterCoverage_servingExperts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClusterCoverage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ClusterCoverage_summary(ctx context.Context, field graphql.CollectedField, obj *model.ClusterCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClusterCoverage_summary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Summary, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClusterCoverage_summary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClusterCoverage", field, false, false, "String")
+}
+
 func (ec *executionContext) _ClusterExpert_expert(ctx context.Context, field graphql.CollectedField, obj *model.ClusterExpert) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -25831,6 +26103,38 @@ func (ec *executionContext) fieldContext_IndustryCluster_concernedBy(ctx context
 	if fc.Args, err = ec.field_IndustryCluster_concernedBy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IndustryCluster_coverage(ctx context.Context, field graphql.CollectedField, obj *model.IndustryCluster) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IndustryCluster_coverage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.IndustryCluster().Coverage(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ClusterCoverage) graphql.Marshaler {
+			return ec.marshalNClusterCoverage2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐClusterCoverage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IndustryCluster_coverage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IndustryCluster",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ClusterCoverage(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -49734,6 +50038,69 @@ func (ec *executionContext) _Breakdown(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var clusterCoverageImplementors = []string{"ClusterCoverage"}
+
+func (ec *executionContext) _ClusterCoverage(ctx context.Context, sel ast.SelectionSet, obj *model.ClusterCoverage) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, clusterCoverageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ClusterCoverage")
+		case "chains":
+			out.Values[i] = ec._ClusterCoverage_chains(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "chainsWithEnterprises":
+			out.Values[i] = ec._ClusterCoverage_chainsWithEnterprises(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "enterprises":
+			out.Values[i] = ec._ClusterCoverage_enterprises(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "enterprisesDirect":
+			out.Values[i] = ec._ClusterCoverage_enterprisesDirect(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "enterprisesViaChains":
+			out.Values[i] = ec._ClusterCoverage_enterprisesViaChains(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "servingExperts":
+			out.Values[i] = ec._ClusterCoverage_servingExperts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "summary":
+			out.Values[i] = ec._ClusterCoverage_summary(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var clusterExpertImplementors = []string{"ClusterExpert"}
 
 func (ec *executionContext) _ClusterExpert(ctx context.Context, sel ast.SelectionSet, obj *model.ClusterExpert) graphql.Marshaler {
@@ -51791,6 +52158,12 @@ func (ec *executionContext) _IndustryCluster(ctx context.Context, sel ast.Select
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._IndustryCluster_concernedBy(ctx, field, obj)
+				})
+		case "coverage":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._IndustryCluster_coverage(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -57211,6 +57584,14 @@ func (ec *executionContext) marshalNBreakdown2ᚖgithubᚗcomᚋcastgraphᚋcast
 		return graphql.Null
 	}
 	return ec._Breakdown(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNClusterCoverage2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐClusterCoverage(ctx context.Context, sel ast.SelectionSet, v *model.ClusterCoverage) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ClusterCoverage!")
+		return graphql.Null
+	}
+	return ec._ClusterCoverage(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNClusterExpert2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐClusterExpertᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ClusterExpert) graphql.Marshaler {
