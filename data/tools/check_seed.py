@@ -10,6 +10,8 @@ Checks
   * every referenced id exists in the three files combined; plan2024.json
     points only into regions-jiangsu.json (the province and cities it names),
     regions-jiangsu.json into nothing, and neither into demo.json
+  * demo coverage: every cluster of the plan has a demo enterprise that an
+    expert SERVES, IN_CHAIN a chain PART_OF the cluster or IN_CLUSTER it
   * divisions (regions-jiangsu.json): every node a Region with a six-digit
     GB/T 2260 code of the province (32…), one province, 13 cities, each
     county's code within its city's and the county LOCATED_IN that city,
@@ -452,6 +454,27 @@ class Checker:
                 if c is not None and k > 1:
                     self.err("demo.json", "creditCode %s used %d times" % (c, k))
 
+    def check_demo_clusters(self, plan, demo):
+        """every cluster of the plan has a demo enterprise that an expert serves,
+        tied to it through a chain or directly, so that the cluster question answers"""
+        rels = plan["relationships"] + demo["relationships"]
+        cluster_of_chain = collections.defaultdict(set)
+        for r in rels:
+            if r.get("type") == "PART_OF" and r.get("to", "").startswith("industry-cluster/"):
+                cluster_of_chain[r["from"]].add(r["to"])
+        served = {r["to"] for r in demo["relationships"] if r.get("type") == "SERVES"}
+        covered = set()
+        for r in demo["relationships"]:
+            if r.get("from") not in served:
+                continue
+            if r.get("type") == "IN_CLUSTER":
+                covered.add(r["to"])
+            elif r.get("type") == "IN_CHAIN":
+                covered |= cluster_of_chain[r["to"]]
+        for n in plan["nodes"]:
+            if n.get("kind") == "IndustryCluster" and n["id"] not in covered:
+                self.err("demo.json", "no served enterprise is tied to %s (%s)" % (n["id"], n.get("name")))
+
     def check_regions(self, regions):
         """the divisions generated from the GB/T 2260 package (tools/build_regions.py)"""
         top = regions.get("source", "")
@@ -660,6 +683,8 @@ def main():
     c.check_sources(plan, demo)
     if regions is not None:
         c.check_regions(regions)
+    if plan is not None and demo is not None:
+        c.check_demo_clusters(plan, demo)
     doc = None
     if os.path.exists(a.source):
         with open(a.source, encoding="utf-8") as f:
