@@ -165,3 +165,41 @@ func TestRegions_LoadWithCodesAndEachCountyInItsCity(t *testing.T) {
 		t.Errorf("counties: %v", n[0])
 	}
 }
+
+// A graph loaded before regions were keyed by code holds a city under its
+// name; AdoptKeys lets the coded dataset load onto it instead of failing on
+// the id.
+func TestAdoptKeys_OldRegionKeysTakeTheCode(t *testing.T) {
+	s := storetest.MustOpen(t)
+	ctx := context.Background()
+	b := make([]byte, 3)
+	_, _ = rand.Read(b)
+	tag := "t" + hex.EncodeToString(b)
+	t.Cleanup(func() { storetest.Forget(t, tag) })
+	src := "adopt test " + tag
+	id, name := "region/"+tag+"-city", "旧键市"+tag
+	// As an older build wrote it: no code, keyed by the name.
+	storetest.Exec(t, `CREATE (:Entity:Region {id: $id, key: $name, name: $name, regionType: 'CITY', sources: [$src]})`,
+		map[string]any{"id": id, "name": name, "src": src})
+	code := "329" + fmt.Sprintf("%03d", int(b[0])%1000)
+	d := &castgraph.Dataset{Source: src, Nodes: []castgraph.DatasetNode{{ID: id, Kind: castgraph.KindRegion, Name: name,
+		Props: map[string]any{"regionType": "CITY", "code": code}, Source: src}}}
+	if _, err := s.Load(ctx, d); err == nil {
+		t.Fatal("loading onto the old key should fail on the id without AdoptKeys")
+	}
+	n, err := s.AdoptKeys(ctx, d)
+	if err != nil || n != 1 {
+		t.Fatalf("AdoptKeys: %d, %v", n, err)
+	}
+	if n, err := s.AdoptKeys(ctx, d); err != nil || n != 0 {
+		t.Fatalf("AdoptKeys again: %d, %v", n, err)
+	}
+	stats, err := s.Load(ctx, d)
+	if err != nil || stats.NodesCreated != 0 {
+		t.Fatalf("load: %+v, %v", stats, err)
+	}
+	row := storetest.Query(t, `MATCH (r:Region {id: $id}) RETURN r.key AS key, r.code AS code, count { (:Region {name: $name}) } AS same`, map[string]any{"id": id, "name": name})
+	if len(row) != 1 || row[0]["key"] != code || row[0]["code"] != code || row[0]["same"] != int64(1) {
+		t.Errorf("after the load: %v", row)
+	}
+}
