@@ -114,8 +114,8 @@ func TestAnalytics_ExpertsServingCluster(t *testing.T) {
 
 	t.Run("an enterprise tied to the cluster directly: no chain", func(t *testing.T) {
 		order, rows := seededRows(t, "industry-cluster/green-food")
-		want := map[string]served{"expert/shen-letian": {[]string{"enterprise/sq-green-food"}, []string{}, []string{"万名专家进万企"}}}
-		if !reflect.DeepEqual(order, []string{"expert/shen-letian"}) || !reflect.DeepEqual(rows, want) {
+		want := map[string]served{"expert/zhou-muyuan": {[]string{"enterprise/sq-green-food"}, []string{}, []string{"万名专家进万企"}}}
+		if !reflect.DeepEqual(order, []string{"expert/zhou-muyuan"}) || !reflect.DeepEqual(rows, want) {
 			t.Errorf("green food: %v %v, want %v", order, rows, want)
 		}
 		// The microelectronics enterprise is IN_CHAIN the IoV chain (not the
@@ -173,7 +173,7 @@ func TestAnalytics_ClusterCoverage(t *testing.T) {
 	}{
 		// 3 chains, 2 with demo enterprises (UHV 2, PV 3, wind 2 → 7).
 		{"industry-cluster/new-power-equipment", map[string]float64{"chains": 3, "enterprisesDirect": 0}, "experts serving them."},
-		// No chain; one enterprise tied directly, served by 沈乐天.
+		// No chain; one enterprise tied directly, served by 周慕远.
 		{"industry-cluster/green-food", map[string]float64{"chains": 0, "chainsWithEnterprises": 0, "enterprisesViaChains": 0}, "experts serving them."},
 	} {
 		cov := get(a.ok(t, q, map[string]any{"id": c.id}), "node", "coverage").(map[string]any)
@@ -801,7 +801,7 @@ func TestAnalytics_Breakdowns(t *testing.T) {
 			"industry-cluster/ships-offshore-equipment": 2, // 张明远, 高子谦: the offshore wind enterprise
 			"industry-cluster/frontier-new-materials":   2, // 林书瑶, 吴佳宁: the PV materials enterprise
 			"industry-cluster/integrated-circuits":      1, // 孙浩然
-			"industry-cluster/green-food":               1, // 沈乐天, an enterprise in 宿城区
+			"industry-cluster/green-food":               1, // 周慕远, an enterprise in 宿城区
 		})
 		if len(got) < 16 {
 			t.Errorf("%d clusters listed: every cluster is, with 0 when it has no experts", len(got))

@@ -315,10 +315,13 @@ SERVES = [  # expert, enterprise, via
     ("gao-ziqian", "nt-offshore-wind", "海外联络站"),
     ("liang-ruoshui", "sz-new-energy-battery", "离岸创新中心"),
     ("lu-qinghe", "cz-power-battery", NE_TEAM),
-    ("feng-zhiqiang", "nt-textiles", WM), ("cao-huimin", "sz-medical-devices", WM),
-    ("wu-jianing", "sz-nano-materials", WM), ("tang-jiahe", "wx-environmental", WM),
-    ("sun-haoran", "nj-displays", WM), ("zhao-yutong", "nj-software", WM),
-    ("shen-letian", "sq-green-food", WM),
+    # The enterprises tied to a cluster directly are served by experts who
+    # already serve two enterprises through 万名专家进万企, so that who serves
+    # no one, or exactly one, stays as it was.
+    ("wang-jianhua-robotics", "nt-textiles", WM), ("zhou-muyuan", "sz-medical-devices", WM),
+    ("lin-shuyao", "sz-nano-materials", WM), ("lin-shuyao", "wx-environmental", WM),
+    ("chen-liheng", "nj-displays", WM), ("zhang-mingyuan", "nj-software", WM),
+    ("zhou-muyuan", "sq-green-food", WM),
 ]
 for ex, en, via in SERVES:
     rel("SERVES", "expert/" + ex, "enterprise/" + en, via=via, since="2024-04-01")
