@@ -385,6 +385,9 @@ func TestAnalytics_OverseasStationsIn(t *testing.T) {
 			"overseas-station/cambridge-demo-liaison-station LIAISON_STATION: expert/luo-chenxi(联络专家)→enterprise/wx-iov-tech",
 		}},
 		{"a country without stations", map[string]any{"id": "region/china"}, "region/china", nil},
+		// Divisions are keyed by code; their names still find them.
+		{"a province by name", map[string]any{"name": "江苏省"}, "region/jiangsu", nil},
+		{"a county by a written form", map[string]any{"name": "苏州昆山"}, "region/320583", nil},
 		{"first cuts the stations", map[string]any{"id": "region/germany", "first": 1}, "region/germany", []string{
 			"overseas-station/berlin-demo-liaison-station LIAISON_STATION: expert/gao-ziqian(联络专家)→enterprise/nt-offshore-wind",
 		}},

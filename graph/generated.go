@@ -6864,7 +6864,8 @@ extend type Query {
   """
   The overseas stations LOCATED_IN a country (directly, or in a region LOCATED_IN it), the
   experts who are LIAISON_OF each, and the enterprises those experts SERVE. Give ` + "`" + `countryId` + "`" + `, or
-  ` + "`" + `countryName` + "`" + `: the region's exact name (full-width forms, spaces and Latin case do not matter).
+  ` + "`" + `countryName` + "`" + `: the region's exact name (full-width forms, spaces and Latin case do not matter), or for a
+  division of Jiangsu any form package place understands (江苏省, 苏州, 320583).
   Any Region is accepted. At most ` + "`" + `first` + "`" + ` (≤ 500) stations, 100 liaisons per station, 100 enterprises per liaison.
   """
   overseasStationsIn(countryId: ID, countryName: String, first: Int = 50): OverseasStationsReport!

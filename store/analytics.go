@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/castgraph/castgraph"
+	"github.com/castgraph/castgraph/place"
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j/dbtype"
 )
@@ -368,6 +369,12 @@ func (s *Store) OverseasStationsIn(ctx context.Context, ref CountryRef, first in
 	case name != "":
 		spec, _ := castgraph.SpecOf(castgraph.KindRegion)
 		params["key"] = spec.NaturalKey(name, nil)
+		// A division of Jiangsu is keyed by its code, not its name.
+		if ix, err := place.Jiangsu(); err == nil {
+			if ds := ix.Resolve(name); len(ds) == 1 {
+				params["key"] = ds[0].Code
+			}
+		}
 		field, missing = "countryName", fmt.Sprintf("name %q", name)
 	default:
 		return nil, nil, castgraph.Errorf(castgraph.EINVALID, "countryId", "give countryId or countryName")
