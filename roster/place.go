@@ -37,13 +37,9 @@ func (p *planner) placeLink(ri *rowIssues, pl *plan, f Field, cells []string) {
 		return
 	}
 	r := &ref{kinds: []castgraph.Kind{castgraph.KindRegion}, name: v, column: col}
-	ix, err := place.Jiangsu()
-	if err != nil {
-		// The embedded divisions are checked by the tests; should they fail
-		// to load, places are still found by name in the graph.
-		ix = nil
-	}
-	if ix != nil {
+	// The embedded divisions are checked by the tests; should they fail to
+	// load, places are still found by name in the graph.
+	if ix, err := place.Jiangsu(); err == nil {
 		switch ds := ix.Resolve(v); len(ds) {
 		case 0:
 		case 1:
