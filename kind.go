@@ -180,8 +180,12 @@ var Kinds = []KindSpec{
 	}},
 	{Kind: KindIndustryCluster, Doc: "An advanced-manufacturing industry cluster."},
 	{Kind: KindIndustryChain, Doc: "An industry chain, part of a cluster."},
-	{Kind: KindRegion, Doc: "A place: country, province, city, county, township or wider area.", Props: []PropSpec{
+	// A division of China is keyed by its GB/T 2260 code: names repeat
+	// (南京市鼓楼区 and 徐州市鼓楼区 are both 鼓楼区), codes do not. Places
+	// without a code (countries, 长三角) keep their name as the key.
+	{Kind: KindRegion, Doc: "A place: country, province, city, county, township or wider area.", KeyProps: []string{"code"}, KeyWithoutName: true, Props: []PropSpec{
 		{Name: "regionType", Type: PropEnum, Enum: "RegionType", Values: regionTypes, Doc: "The kind of place."},
+		{Name: "code", Type: PropString, Check: CheckDivisionCode, Doc: "The administrative division code (GB/T 2260, six digits, e.g. 320583 for 昆山市) of a division of China; the natural key when given, else the name is."},
 	}},
 	{Kind: KindProgram, Doc: "A programme, award, event, competition, publication, platform, campaign, designation or document.", Props: []PropSpec{
 		{Name: "kind", Type: PropEnum, Enum: "ProgramKind", Values: programKinds, Required: true, Doc: "What sort of programme this is."},

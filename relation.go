@@ -11,6 +11,7 @@ const (
 	RelServes         RelType = "SERVES"
 	RelLiaisonOf      RelType = "LIAISON_OF"
 	RelInChain        RelType = "IN_CHAIN"
+	RelInCluster      RelType = "IN_CLUSTER"
 	RelPartOf         RelType = "PART_OF"
 	RelLocatedIn      RelType = "LOCATED_IN"
 	RelCooperatesWith RelType = "COOPERATES_WITH"
@@ -62,6 +63,11 @@ var Relations = []RelSpec{
 		Pairs: pairs([]Kind{KindExpert}, []Kind{KindOverseasStation}), Props: []PropSpec{propRole, propSince, propUntil}},
 	{Type: RelInChain, Doc: "An enterprise belongs to an industry chain.", OutField: "chains", InField: "enterprises",
 		Pairs: pairs([]Kind{KindEnterprise}, []Kind{KindIndustryChain}), Props: []PropSpec{propRole}},
+	// Rosters often name only the cluster an enterprise works in; IN_CLUSTER
+	// records that without inventing a chain. The cluster questions count an
+	// enterprise tied either way once.
+	{Type: RelInCluster, Doc: "An enterprise belongs to an industry cluster directly, without a chain being named.", OutField: "clusters", InField: "enterprises",
+		Pairs: pairs([]Kind{KindEnterprise}, []Kind{KindIndustryCluster}), Props: []PropSpec{propRole}},
 	{Type: RelPartOf, Doc: "A chain is part of a cluster; an item part of a section; a section part of a plan.", OutField: "partOf", InField: "parts",
 		Pairs: []KindPair{{KindIndustryChain, KindIndustryCluster}, {KindPlanItem, KindPlanSection}, {KindPlanSection, KindPlan}}},
 	{Type: RelLocatedIn, Doc: "Something is located in a region or a park; a region lies in a larger one.", OutField: "locatedIn", InField: "locatedHere",

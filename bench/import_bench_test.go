@@ -43,6 +43,7 @@ import (
 	"github.com/castgraph/castgraph/data"
 	"github.com/castgraph/castgraph/devdb"
 	"github.com/castgraph/castgraph/neo4jenv"
+	"github.com/castgraph/castgraph/place"
 	"github.com/castgraph/castgraph/roster"
 	"github.com/castgraph/castgraph/store"
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -61,7 +62,7 @@ const (
 var importCities = []string{"南京市", "无锡市", "徐州市", "常州市", "苏州市", "南通市", "连云港市", "淮安市", "盐城市", "扬州市", "镇江市", "泰州市", "宿迁市"}
 
 // importDB starts (or reuses) the benchmark's Neo4j and loads the reference
-// data the roster names: the 2024 plan (its 13 cities) and the societies.
+// data the roster names: the seed (the 2024 plan and Jiangsu's divisions) and the societies.
 func importDB(b *testing.B) (*store.Store, store.Config) {
 	b.Helper()
 	ctx := context.Background()
@@ -110,6 +111,21 @@ func importDB(b *testing.B) (*store.Store, store.Config) {
 }
 
 func importSociety(i int) string { return fmt.Sprintf("基准示例学会%03d", i) }
+
+// importCityKey is the natural key of a city of the roster: a division is
+// keyed by its GB/T 2260 code, which the floor looks it up by as the import
+// does.
+func importCityKey(name string) (string, error) {
+	ix, err := place.Jiangsu()
+	if err != nil {
+		return "", err
+	}
+	ds := ix.Resolve(name)
+	if len(ds) != 1 {
+		return "", fmt.Errorf("city %q resolves to %d divisions", name, len(ds))
+	}
+	return ds[0].Code, nil
+}
 
 // importRoster writes the roster: rows rows of experts named with the tag.
 func importRoster(b *testing.B, dir, tag string, rows int) string {
@@ -245,11 +261,15 @@ func floorLoad(ctx context.Context, cfg store.Config, path string, batch int) (i
 		}
 		n++
 		key := expert.NaturalKey(rec[0], map[string]any{"disambiguation": rec[1]})
+		city, err := importCityKey(rec[5])
+		if err != nil {
+			return n, err
+		}
 		employerKey := castgraph.NormalizeName(rec[1])
 		rows = append(rows, map[string]any{
 			"key": key, "id": roster.RosterID(castgraph.KindExpert, key), "name": rec[0], "title": rec[2], "field": rec[3],
 			"employer": rec[1], "employerKey": employerKey, "employerId": roster.RosterID(castgraph.KindEnterprise, employerKey),
-			"society": castgraph.NormalizeName(rec[4]), "city": castgraph.NormalizeName(rec[5]),
+			"society": castgraph.NormalizeName(rec[4]), "city": city,
 			"source": src + ", row " + strconv.Itoa(n+1),
 		})
 		if len(rows) == batch {

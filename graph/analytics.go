@@ -5,6 +5,7 @@ package graph
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/castgraph/castgraph"
@@ -244,4 +245,34 @@ func stringArg(v *string) string {
 		return ""
 	}
 	return *v
+}
+
+// Coverage answers IndustryCluster.coverage: the counts that explain the
+// cluster questions' answers, in one statement.
+func (r *industryClusterResolver) Coverage(ctx context.Context, obj *model.IndustryCluster) (*model.ClusterCoverage, error) {
+	c, err := r.Store.ClusterCoverage(ctx, obj.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &model.ClusterCoverage{
+		Chains: c.Chains, ChainsWithEnterprises: c.ChainsWithEnterprises, Enterprises: c.Enterprises,
+		EnterprisesDirect: c.EnterprisesDirect, EnterprisesViaChains: c.EnterprisesViaChains,
+		ServingExperts: c.ServingExperts, Summary: coverageSummary(c),
+	}, nil
+}
+
+// coverageSummary says in a sentence what the counts mean for the cluster
+// questions: the first missing link when no one serves the cluster.
+func coverageSummary(c store.ClusterCoverage) string {
+	counts := fmt.Sprintf("%d chains (%d with enterprises); %d enterprises (%d directly IN_CLUSTER, %d IN_CHAIN a chain of it); %d experts serving them",
+		c.Chains, c.ChainsWithEnterprises, c.Enterprises, c.EnterprisesDirect, c.EnterprisesViaChains, c.ServingExperts)
+	switch {
+	case c.ServingExperts > 0:
+		return counts + "."
+	case c.Enterprises == 0 && c.Chains == 0:
+		return counts + ": no chain is PART_OF the cluster and no enterprise is IN_CLUSTER it, so no expert can serve it."
+	case c.Enterprises == 0:
+		return counts + ": no enterprise is IN_CHAIN its chains or IN_CLUSTER it, so no expert can serve it."
+	}
+	return counts + ": no expert SERVES any of its enterprises."
 }

@@ -6,6 +6,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/castgraph/castgraph"
+	"github.com/castgraph/castgraph/data"
 )
 
 // Expected answers below are worked out by hand from data/plan2024.json and
@@ -109,9 +112,37 @@ func TestAnalytics_ExpertsServingCluster(t *testing.T) {
 		}
 	})
 
-	t.Run("a cluster no demo expert serves", func(t *testing.T) {
-		if order, _ := seededRows(t, "industry-cluster/green-food"); len(order) != 0 {
-			t.Errorf("green food cluster is served by %v", order)
+	t.Run("an enterprise tied to the cluster directly: no chain", func(t *testing.T) {
+		order, rows := seededRows(t, "industry-cluster/green-food")
+		want := map[string]served{"expert/zhou-muyuan": {[]string{"enterprise/sq-green-food"}, []string{}, []string{"万名专家进万企"}}}
+		if !reflect.DeepEqual(order, []string{"expert/zhou-muyuan"}) || !reflect.DeepEqual(rows, want) {
+			t.Errorf("green food: %v %v, want %v", order, rows, want)
+		}
+		// The microelectronics enterprise is IN_CHAIN the IoV chain (not the
+		// IC cluster's) and IN_CLUSTER the IC cluster: no chain of the cluster.
+		_, rows = seededRows(t, "industry-cluster/integrated-circuits")
+		if sun := rows["expert/sun-haoran"]; !reflect.DeepEqual(sun.enterprises, []string{"enterprise/sz-microelectronics"}) || len(sun.chains) != 0 {
+			t.Errorf("孙浩然 for the IC cluster: %+v", sun)
+		}
+	})
+
+	t.Run("the demo answers for every one of the 16 clusters", func(t *testing.T) {
+		seed, err := data.Seed()
+		if err != nil {
+			t.Fatal(err)
+		}
+		clusters := 0
+		for _, n := range seed.Nodes {
+			if n.Kind != castgraph.KindIndustryCluster {
+				continue
+			}
+			clusters++
+			if order, _ := seededRows(t, n.ID); len(order) == 0 {
+				t.Errorf("no demo expert serves %s (%s)", n.ID, n.Name)
+			}
+		}
+		if clusters != 16 {
+			t.Errorf("%d clusters in the seed", clusters)
 		}
 	})
 
@@ -129,6 +160,32 @@ func TestAnalytics_ExpertsServingCluster(t *testing.T) {
 		a.fails(t, "INVALID_ARGUMENT", "first", clusterExpertsQuery, map[string]any{"id": "industry-cluster/biomedicine", "first": 501})
 		a.fails(t, "INVALID_ARGUMENT", "first", clusterExpertsQuery, map[string]any{"id": "industry-cluster/biomedicine", "first": -1})
 	})
+}
+
+func TestAnalytics_ClusterCoverage(t *testing.T) {
+	a := newAPI(t)
+	const q = `query($id: ID!) { node(id: $id) { ... on IndustryCluster { coverage {
+	  chains chainsWithEnterprises enterprises enterprisesDirect enterprisesViaChains servingExperts summary } } } }`
+	for _, c := range []struct {
+		id   string
+		want map[string]float64
+		say  string
+	}{
+		// 3 chains, 2 with demo enterprises (UHV 2, PV 3, wind 2 → 7).
+		{"industry-cluster/new-power-equipment", map[string]float64{"chains": 3, "enterprisesDirect": 0}, "experts serving them."},
+		// No chain; one enterprise tied directly, served by 周慕远.
+		{"industry-cluster/green-food", map[string]float64{"chains": 0, "chainsWithEnterprises": 0, "enterprisesViaChains": 0}, "experts serving them."},
+	} {
+		cov := get(a.ok(t, q, map[string]any{"id": c.id}), "node", "coverage").(map[string]any)
+		for k, v := range c.want {
+			if cov[k] != v {
+				t.Errorf("%s: %s = %v, want %v", c.id, k, cov[k], v)
+			}
+		}
+		if cov["enterprises"].(float64) < 1 || cov["servingExperts"].(float64) < 1 || !strings.HasSuffix(cov["summary"].(string), c.say) {
+			t.Errorf("%s: %v", c.id, cov)
+		}
+	}
 }
 
 func TestAnalytics_SocietyParkCooperation(t *testing.T) {
@@ -158,16 +215,20 @@ func TestAnalytics_SocietyParkCooperation(t *testing.T) {
 		newPower = "industry-cluster/new-power-equipment"
 		nev      = "industry-cluster/nev-connected-vehicles"
 		highEnd  = "industry-cluster/high-end-equipment"
+		frontier = "industry-cluster/frontier-new-materials"
 	)
-	// Clusters by name: 新型电力(新能源)装备 < 新能源(智能网联)汽车 < 生物医药/高端装备.
+	// Clusters by name (code points): 前沿新材料 < 新型医疗器械 < 新型电力(新能源)装备 <
+	// 新能源(智能网联)汽车 < 物联网 < 生物医药 < 集成电路 < 高端装备. Through chains, and
+	// directly: the medical devices, IC, frontier materials and IoT clusters
+	// come from enterprises IN_CLUSTER them.
 	want := map[string][]string{
 		"society/jiangsu-demo-electrical-engineering → park/nanjing-demo-htz":   {newPower},
 		"society/jiangsu-demo-mechanical-engineering → park/xuzhou-demo-edz":    {"industry-cluster/construction-machinery"},
-		"society/jiangsu-demo-mechanical-engineering → park/changzhou-demo-htz": {newPower, nev, highEnd},
-		"society/jiangsu-demo-renewable-energy → park/changzhou-demo-htz":       {newPower, nev, highEnd},
-		"society/jiangsu-demo-pharmaceutical → park/wuxi-demo-htz":              {newPower, nev, "industry-cluster/biomedicine"},
-		"society/jiangsu-demo-automation → park/suzhou-demo-edz":                {nev, highEnd},
-		"society/china-demo-power-battery → park/suzhou-demo-edz":               {nev, highEnd},
+		"society/jiangsu-demo-mechanical-engineering → park/changzhou-demo-htz": {frontier, newPower, nev, highEnd},
+		"society/jiangsu-demo-renewable-energy → park/changzhou-demo-htz":       {frontier, newPower, nev, highEnd},
+		"society/jiangsu-demo-pharmaceutical → park/wuxi-demo-htz":              {newPower, nev, "industry-cluster/internet-of-things", "industry-cluster/biomedicine"},
+		"society/jiangsu-demo-automation → park/suzhou-demo-edz":                {"industry-cluster/new-medical-devices", nev, "industry-cluster/integrated-circuits", highEnd},
+		"society/china-demo-power-battery → park/suzhou-demo-edz":               {"industry-cluster/new-medical-devices", nev, "industry-cluster/integrated-circuits", highEnd},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("cooperations = %v\nwant %v", got, want)
@@ -324,6 +385,9 @@ func TestAnalytics_OverseasStationsIn(t *testing.T) {
 			"overseas-station/cambridge-demo-liaison-station LIAISON_STATION: expert/luo-chenxi(联络专家)→enterprise/wx-iov-tech",
 		}},
 		{"a country without stations", map[string]any{"id": "region/china"}, "region/china", nil},
+		// Divisions are keyed by code; their names still find them.
+		{"a province by name", map[string]any{"name": "江苏省"}, "region/jiangsu", nil},
+		{"a county by a written form", map[string]any{"name": "苏州昆山"}, "region/320583", nil},
 		{"first cuts the stations", map[string]any{"id": "region/germany", "first": 1}, "region/germany", []string{
 			"overseas-station/berlin-demo-liaison-station LIAISON_STATION: expert/gao-ziqian(联络专家)→enterprise/nt-offshore-wind",
 		}},
@@ -735,20 +799,27 @@ func TestAnalytics_Breakdowns(t *testing.T) {
 			"industry-cluster/biomedicine":            3,
 			"industry-cluster/construction-machinery": 2,
 			"industry-cluster/high-end-equipment":     2,
-			"industry-cluster/green-food":             0,
+			// Tied directly (IN_CLUSTER): 罗晨曦 serves the IoV enterprise, 赵雨桐 works there.
+			"industry-cluster/internet-of-things":       2,
+			"industry-cluster/ships-offshore-equipment": 2, // 张明远, 高子谦: the offshore wind enterprise
+			"industry-cluster/frontier-new-materials":   2, // 林书瑶, 吴佳宁: the PV materials enterprise
+			"industry-cluster/integrated-circuits":      1, // 孙浩然
+			"industry-cluster/green-food":               1, // 周慕远, an enterprise in 宿城区
 		})
-		if _, listed := got["industry-cluster/internet-of-things"]; !listed {
-			t.Error("a cluster without experts is not listed")
+		if len(got) < 16 {
+			t.Errorf("%d clusters listed: every cluster is, with 0 when it has no experts", len(got))
 		}
 		serving := counts(t, "expertsPerCluster", `includeAffiliated: false, source: "synthetic demo roster", first: 500`)
-		expect(t, serving, map[string]int{"industry-cluster/new-power-equipment": 6, "industry-cluster/nev-connected-vehicles": 5, "industry-cluster/biomedicine": 3})
+		expect(t, serving, map[string]int{"industry-cluster/new-power-equipment": 6, "industry-cluster/nev-connected-vehicles": 5, "industry-cluster/biomedicine": 3,
+			"industry-cluster/internet-of-things": 1, "industry-cluster/new-displays": 1})
 	})
 
 	t.Run("enterprises per city, directly or through a park", func(t *testing.T) {
 		got := counts(t, "enterprisesPerCity", `source: "synthetic demo roster", first: 500`)
 		expect(t, got, map[string]int{
-			"region/nanjing": 3, "region/wuxi": 3, "region/suzhou": 3, "region/changzhou": 3,
-			"region/xuzhou": 2, "region/nantong": 2, "region/yangzhou": 0,
+			"region/nanjing": 5, "region/wuxi": 4, "region/suzhou": 5, "region/changzhou": 3,
+			"region/xuzhou": 2, "region/nantong": 3, "region/yangzhou": 0,
+			"region/suqian": 1, // LOCATED_IN 宿城区, a county of 宿迁市
 		})
 		for id := range got {
 			if strings.HasPrefix(id, "region/germany") || strings.HasPrefix(id, "region/jiangsu") {
@@ -781,17 +852,21 @@ func TestAnalytics_Breakdowns(t *testing.T) {
 			}
 			return out
 		}
-		demo := map[string]int{"Expert": 24, "Enterprise": 16, "Institution": 8, "Society": 7, "Park": 5, "OverseasStation": 4, "Region": 3}
+		demo := map[string]int{"Expert": 24, "Enterprise": 23, "Institution": 8, "Society": 7, "Park": 5, "OverseasStation": 4, "Region": 3}
 		for k, n := range kinds(demoSource) {
 			if n != demo[k] {
 				t.Errorf("demo %s: %d, want %d", k, n, demo[k])
 			}
 		}
-		plan := map[string]int{"Program": 136, "PlanItem": 21, "Institution": 20, "Association": 8, "Society": 8, "PlanSection": 6, "Region": 5, "Park": 2, "Plan": 1}
+		plan := map[string]int{"Program": 136, "PlanItem": 21, "Institution": 20, "Association": 8, "Society": 8, "PlanSection": 6, "Region": 3, "Park": 2, "Plan": 1}
 		for k, n := range kinds("plan 2024") {
 			if n != plan[k] {
 				t.Errorf("plan %s: %d, want %d", k, n, plan[k])
 			}
+		}
+		regions := kinds("public record: GB/T 2260")
+		if regions["Region"] != 109 {
+			t.Errorf("divisions: %d Region nodes, want 109 (1 province, 13 cities, 95 counties)", regions["Region"])
 		}
 		all := kinds("")
 		if all["IndustryCluster"] < 16 || all["Expert"] < 24 {

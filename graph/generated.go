@@ -188,6 +188,16 @@ type ComplexityRoot struct {
 		Key   func(childComplexity int) int
 	}
 
+	ClusterCoverage struct {
+		Chains                func(childComplexity int) int
+		ChainsWithEnterprises func(childComplexity int) int
+		Enterprises           func(childComplexity int) int
+		EnterprisesDirect     func(childComplexity int) int
+		EnterprisesViaChains  func(childComplexity int) int
+		ServingExperts        func(childComplexity int) int
+		Summary               func(childComplexity int) int
+	}
+
 	ClusterExpert struct {
 		Chains      func(childComplexity int) int
 		Enterprises func(childComplexity int) int
@@ -267,6 +277,7 @@ type ComplexityRoot struct {
 		Awards            func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
 		Category          func(childComplexity int) int
 		Chains            func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
+		Clusters          func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
 		ConcernedBy       func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
 		CreditCode        func(childComplexity int) int
 		Description       func(childComplexity int) int
@@ -449,6 +460,34 @@ type ComplexityRoot struct {
 		Role       func(childComplexity int) int
 	}
 
+	InClusterEnterpriseConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	InClusterEnterpriseEdge struct {
+		Cursor     func(childComplexity int) int
+		Node       func(childComplexity int) int
+		Provenance func(childComplexity int) int
+		Role       func(childComplexity int) int
+	}
+
+	InClusterIndustryClusterConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	InClusterIndustryClusterEdge struct {
+		Cursor     func(childComplexity int) int
+		Node       func(childComplexity int) int
+		Provenance func(childComplexity int) int
+		Role       func(childComplexity int) int
+	}
+
 	IndustryChain struct {
 		Aliases     func(childComplexity int) int
 		ConcernedBy func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
@@ -475,7 +514,9 @@ type ComplexityRoot struct {
 	IndustryCluster struct {
 		Aliases     func(childComplexity int) int
 		ConcernedBy func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
+		Coverage    func(childComplexity int) int
 		Description func(childComplexity int) int
+		Enterprises func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
 		ID          func(childComplexity int) int
 		LocatedIn   func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
 		Name        func(childComplexity int) int
@@ -1052,6 +1093,7 @@ type ComplexityRoot struct {
 
 	Region struct {
 		Aliases        func(childComplexity int) int
+		Code           func(childComplexity int) int
 		ConcernedBy    func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
 		Description    func(childComplexity int) int
 		ID             func(childComplexity int) int
@@ -1211,6 +1253,7 @@ type EnterpriseResolver interface {
 	AffiliatedExperts(ctx context.Context, obj *model.Enterprise, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.AffiliatedWithExpertConnection, error)
 	ServedBy(ctx context.Context, obj *model.Enterprise, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.ServesExpertConnection, error)
 	Chains(ctx context.Context, obj *model.Enterprise, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.InChainIndustryChainConnection, error)
+	Clusters(ctx context.Context, obj *model.Enterprise, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.InClusterIndustryClusterConnection, error)
 	LocatedIn(ctx context.Context, obj *model.Enterprise, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.LocatedInNodeConnection, error)
 	Runs(ctx context.Context, obj *model.Enterprise, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.RunByNodeConnection, error)
 	ParticipatesIn(ctx context.Context, obj *model.Enterprise, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.ParticipatesInProgramConnection, error)
@@ -1233,9 +1276,11 @@ type IndustryChainResolver interface {
 	ConcernedBy(ctx context.Context, obj *model.IndustryChain, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.ConcernsPlanItemConnection, error)
 }
 type IndustryClusterResolver interface {
+	Enterprises(ctx context.Context, obj *model.IndustryCluster, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.InClusterEnterpriseConnection, error)
 	Parts(ctx context.Context, obj *model.IndustryCluster, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.PartOfIndustryChainConnection, error)
 	LocatedIn(ctx context.Context, obj *model.IndustryCluster, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.LocatedInNodeConnection, error)
 	ConcernedBy(ctx context.Context, obj *model.IndustryCluster, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.ConcernsPlanItemConnection, error)
+	Coverage(ctx context.Context, obj *model.IndustryCluster) (*model.ClusterCoverage, error)
 }
 type InstitutionResolver interface {
 	AffiliatedExperts(ctx context.Context, obj *model.Institution, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.AffiliatedWithExpertConnection, error)
@@ -1939,6 +1984,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Breakdown.Key(childComplexity), true
 
+	case "ClusterCoverage.chains":
+		if e.ComplexityRoot.ClusterCoverage.Chains == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClusterCoverage.Chains(childComplexity), true
+	case "ClusterCoverage.chainsWithEnterprises":
+		if e.ComplexityRoot.ClusterCoverage.ChainsWithEnterprises == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClusterCoverage.ChainsWithEnterprises(childComplexity), true
+	case "ClusterCoverage.enterprises":
+		if e.ComplexityRoot.ClusterCoverage.Enterprises == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClusterCoverage.Enterprises(childComplexity), true
+	case "ClusterCoverage.enterprisesDirect":
+		if e.ComplexityRoot.ClusterCoverage.EnterprisesDirect == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClusterCoverage.EnterprisesDirect(childComplexity), true
+	case "ClusterCoverage.enterprisesViaChains":
+		if e.ComplexityRoot.ClusterCoverage.EnterprisesViaChains == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClusterCoverage.EnterprisesViaChains(childComplexity), true
+	case "ClusterCoverage.servingExperts":
+		if e.ComplexityRoot.ClusterCoverage.ServingExperts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClusterCoverage.ServingExperts(childComplexity), true
+	case "ClusterCoverage.summary":
+		if e.ComplexityRoot.ClusterCoverage.Summary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClusterCoverage.Summary(childComplexity), true
+
 	case "ClusterExpert.chains":
 		if e.ComplexityRoot.ClusterExpert.Chains == nil {
 			break
@@ -2252,6 +2340,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Enterprise.Chains(childComplexity, args["where"].(map[string]any), args["orderBy"].([]map[string]any), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+	case "Enterprise.clusters":
+		if e.ComplexityRoot.Enterprise.Clusters == nil {
+			break
+		}
+
+		args, err := ec.field_Enterprise_clusters_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Enterprise.Clusters(childComplexity, args["where"].(map[string]any), args["orderBy"].([]map[string]any), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Enterprise.concernedBy":
 		if e.ComplexityRoot.Enterprise.ConcernedBy == nil {
 			break
@@ -3075,6 +3174,106 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.InChainIndustryChainEdge.Role(childComplexity), true
 
+	case "InClusterEnterpriseConnection.edges":
+		if e.ComplexityRoot.InClusterEnterpriseConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InClusterEnterpriseConnection.Edges(childComplexity), true
+	case "InClusterEnterpriseConnection.nodes":
+		if e.ComplexityRoot.InClusterEnterpriseConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InClusterEnterpriseConnection.Nodes(childComplexity), true
+	case "InClusterEnterpriseConnection.pageInfo":
+		if e.ComplexityRoot.InClusterEnterpriseConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InClusterEnterpriseConnection.PageInfo(childComplexity), true
+	case "InClusterEnterpriseConnection.totalCount":
+		if e.ComplexityRoot.InClusterEnterpriseConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InClusterEnterpriseConnection.TotalCount(childComplexity), true
+
+	case "InClusterEnterpriseEdge.cursor":
+		if e.ComplexityRoot.InClusterEnterpriseEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InClusterEnterpriseEdge.Cursor(childComplexity), true
+	case "InClusterEnterpriseEdge.node":
+		if e.ComplexityRoot.InClusterEnterpriseEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InClusterEnterpriseEdge.Node(childComplexity), true
+	case "InClusterEnterpriseEdge.provenance":
+		if e.ComplexityRoot.InClusterEnterpriseEdge.Provenance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InClusterEnterpriseEdge.Provenance(childComplexity), true
+	case "InClusterEnterpriseEdge.role":
+		if e.ComplexityRoot.InClusterEnterpriseEdge.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InClusterEnterpriseEdge.Role(childComplexity), true
+
+	case "InClusterIndustryClusterConnection.edges":
+		if e.ComplexityRoot.InClusterIndustryClusterConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InClusterIndustryClusterConnection.Edges(childComplexity), true
+	case "InClusterIndustryClusterConnection.nodes":
+		if e.ComplexityRoot.InClusterIndustryClusterConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InClusterIndustryClusterConnection.Nodes(childComplexity), true
+	case "InClusterIndustryClusterConnection.pageInfo":
+		if e.ComplexityRoot.InClusterIndustryClusterConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InClusterIndustryClusterConnection.PageInfo(childComplexity), true
+	case "InClusterIndustryClusterConnection.totalCount":
+		if e.ComplexityRoot.InClusterIndustryClusterConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InClusterIndustryClusterConnection.TotalCount(childComplexity), true
+
+	case "InClusterIndustryClusterEdge.cursor":
+		if e.ComplexityRoot.InClusterIndustryClusterEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InClusterIndustryClusterEdge.Cursor(childComplexity), true
+	case "InClusterIndustryClusterEdge.node":
+		if e.ComplexityRoot.InClusterIndustryClusterEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InClusterIndustryClusterEdge.Node(childComplexity), true
+	case "InClusterIndustryClusterEdge.provenance":
+		if e.ComplexityRoot.InClusterIndustryClusterEdge.Provenance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InClusterIndustryClusterEdge.Provenance(childComplexity), true
+	case "InClusterIndustryClusterEdge.role":
+		if e.ComplexityRoot.InClusterIndustryClusterEdge.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InClusterIndustryClusterEdge.Role(childComplexity), true
+
 	case "IndustryChain.aliases":
 		if e.ComplexityRoot.IndustryChain.Aliases == nil {
 			break
@@ -3194,12 +3393,29 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.IndustryCluster.ConcernedBy(childComplexity, args["where"].(map[string]any), args["orderBy"].([]map[string]any), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+	case "IndustryCluster.coverage":
+		if e.ComplexityRoot.IndustryCluster.Coverage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IndustryCluster.Coverage(childComplexity), true
 	case "IndustryCluster.description":
 		if e.ComplexityRoot.IndustryCluster.Description == nil {
 			break
 		}
 
 		return e.ComplexityRoot.IndustryCluster.Description(childComplexity), true
+	case "IndustryCluster.enterprises":
+		if e.ComplexityRoot.IndustryCluster.Enterprises == nil {
+			break
+		}
+
+		args, err := ec.field_IndustryCluster_enterprises_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.IndustryCluster.Enterprises(childComplexity, args["where"].(map[string]any), args["orderBy"].([]map[string]any), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "IndustryCluster.id":
 		if e.ComplexityRoot.IndustryCluster.ID == nil {
 			break
@@ -6142,6 +6358,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Region.Aliases(childComplexity), true
+	case "Region.code":
+		if e.ComplexityRoot.Region.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Region.Code(childComplexity), true
 	case "Region.concernedBy":
 		if e.ComplexityRoot.Region.ConcernedBy == nil {
 			break
@@ -6978,8 +7200,10 @@ var sources = []*ast.Source{
 
 extend type Query {
   """
-  The experts who serve (SERVES) enterprises that are IN_CHAIN a chain PART_OF the
-  cluster, in name order, each with those enterprises, their chains and the ` + "`" + `via` + "`" + ` of the SERVES.
+  The experts who serve (SERVES) enterprises of the cluster – IN_CHAIN a chain PART_OF the
+  cluster, or IN_CLUSTER the cluster directly – in name order, each with those enterprises, the
+  cluster's chains they are in and the ` + "`" + `via` + "`" + ` of the SERVES. An empty list is explained by the
+  cluster's ` + "`" + `coverage` + "`" + ` (no chains, no enterprises, or no one serving them).
   At most ` + "`" + `first` + "`" + ` (≤ 500) experts and 100 enterprises, chains and vias each.
   NOT_FOUND (clusterId) when no node has the id; INVALID_ARGUMENT (clusterId) when it is not an IndustryCluster.
   """
@@ -6988,7 +7212,7 @@ extend type Query {
   """
   Every society that COOPERATES_WITH a park, in (society name, park name) order, with the
   industry clusters that the park's enterprises (Enterprise LOCATED_IN the park) belong to through
-  IN_CHAIN → PART_OF. At most ` + "`" + `first` + "`" + ` (≤ 500) pairs and 100 clusters per park.
+  IN_CHAIN → PART_OF or IN_CLUSTER. At most ` + "`" + `first` + "`" + ` (≤ 500) pairs and 100 clusters per park.
   """
   societyParkCooperation(first: Int = 100): [SocietyParkCooperation!]!
 
@@ -7002,7 +7226,8 @@ extend type Query {
   """
   The overseas stations LOCATED_IN a country (directly, or in a region LOCATED_IN it), the
   experts who are LIAISON_OF each, and the enterprises those experts SERVE. Give ` + "`" + `countryId` + "`" + `, or
-  ` + "`" + `countryName` + "`" + `: the region's exact name (full-width forms, spaces and Latin case do not matter).
+  ` + "`" + `countryName` + "`" + `: the region's exact name (full-width forms, spaces and Latin case do not matter), or for a
+  division of Jiangsu any form package place understands (江苏省, 苏州, 320583).
   Any Region is accepted. At most ` + "`" + `first` + "`" + ` (≤ 500) stations, 100 liaisons per station, 100 enterprises per liaison.
   """
   overseasStationsIn(countryId: ID, countryName: String, first: Int = 50): OverseasStationsReport!
@@ -7040,7 +7265,7 @@ extend type Query {
   """
   Experts per industry cluster, largest first. An expert counts for a cluster, once, when
   they SERVE — or, with ` + "`" + `includeAffiliated` + "`" + ` (the default), are AFFILIATED_WITH — an enterprise that is
-  IN_CHAIN a chain PART_OF the cluster. Every cluster is listed, with 0 when it has none. ` + "`" + `source` + "`" + `
+  IN_CHAIN a chain PART_OF the cluster or IN_CLUSTER the cluster (an enterprise tied both ways counts once). Every cluster is listed, with 0 when it has none. ` + "`" + `source` + "`" + `
   counts only experts whose provenance has a source starting with it (e.g. "synthetic demo roster").
   """
   expertsPerCluster(includeAffiliated: Boolean = true, source: String, first: Int = 100): [Breakdown!]!
@@ -7066,12 +7291,38 @@ extend type Query {
   nodeCounts(source: String): [KindCount!]!
 }
 
-"""An expert serving enterprises in a cluster's chains (expertsServingCluster)."""
+extend type IndustryCluster {
+  """
+  What the cluster questions (expertsServingCluster, expertsPerCluster) have to go on for this
+  cluster: its chains, its enterprises and the experts serving them. One bounded statement per cluster.
+  """
+  coverage: ClusterCoverage!
+}
+
+"""A cluster's chains, enterprises and serving experts (IndustryCluster.coverage)."""
+type ClusterCoverage {
+  """Chains PART_OF the cluster."""
+  chains: Int!
+  """Those chains that at least one enterprise is IN_CHAIN."""
+  chainsWithEnterprises: Int!
+  """Enterprises of the cluster, either way, each once."""
+  enterprises: Int!
+  """Enterprises IN_CLUSTER the cluster directly."""
+  enterprisesDirect: Int!
+  """Enterprises IN_CHAIN a chain of the cluster."""
+  enterprisesViaChains: Int!
+  """Experts who SERVE an enterprise of the cluster (what expertsServingCluster lists)."""
+  servingExperts: Int!
+  """The counts in a sentence, saying why expertsServingCluster is empty when it is."""
+  summary: String!
+}
+
+"""An expert serving enterprises of a cluster (expertsServingCluster)."""
 type ClusterExpert {
   expert: Expert!
-  """The enterprises of the cluster's chains that the expert serves, by name."""
+  """The enterprises of the cluster (in its chains, or in it directly) that the expert serves, by name."""
   enterprises: [Enterprise!]!
-  """The chains of the cluster those enterprises are in, by name."""
+  """The chains of the cluster those enterprises are in, by name (none for enterprises tied to the cluster directly)."""
   chains: [IndustryChain!]!
   """The distinct ` + "`" + `via` + "`" + ` of those SERVES relationships (programme or team), e.g. 万名专家进万企."""
   via: [String!]!
@@ -7570,6 +7821,8 @@ enum RelationType {
   LIAISON_OF
   """An enterprise belongs to an industry chain."""
   IN_CHAIN
+  """An enterprise belongs to an industry cluster directly, without a chain being named."""
+  IN_CLUSTER
   """A chain is part of a cluster; an item part of a section; a section part of a plan."""
   PART_OF
   """Something is located in a region or a park; a region lies in a larger one."""
@@ -8436,6 +8689,8 @@ type Enterprise implements Node {
   servedBy(where: ExpertFilter, orderBy: [ExpertOrder!], first: Int, after: String, last: Int, before: String): ServesExpertConnection!
   """IN_CHAIN (outgoing): An enterprise belongs to an industry chain. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
   chains(where: IndustryChainFilter, orderBy: [IndustryChainOrder!], first: Int, after: String, last: Int, before: String): InChainIndustryChainConnection!
+  """IN_CLUSTER (outgoing): An enterprise belongs to an industry cluster directly, without a chain being named. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
+  clusters(where: IndustryClusterFilter, orderBy: [IndustryClusterOrder!], first: Int, after: String, last: Int, before: String): InClusterIndustryClusterConnection!
   """LOCATED_IN (outgoing): Something is located in a region or a park; a region lies in a larger one. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
   locatedIn(where: NodeFilter, orderBy: [NodeOrder!], first: Int, after: String, last: Int, before: String): LocatedInNodeConnection!
   """RUN_BY (incoming): A programme (or a plan) is run or issued by an organisation. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
@@ -8477,6 +8732,8 @@ input EnterpriseFilter {
   servedBy: ExpertQuantifier
   """Conditions on the nodes related by IN_CHAIN."""
   chains: IndustryChainQuantifier
+  """Conditions on the nodes related by IN_CLUSTER."""
+  clusters: IndustryClusterQuantifier
   """Conditions on the nodes related by LOCATED_IN."""
   locatedIn: NodeQuantifier
   """Conditions on the nodes related by RUN_BY."""
@@ -8764,6 +9021,8 @@ type IndustryCluster implements Node {
   aliases: [String!]!
   description: String
   provenance: Provenance!
+  """IN_CLUSTER (incoming): An enterprise belongs to an industry cluster directly, without a chain being named. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
+  enterprises(where: EnterpriseFilter, orderBy: [EnterpriseOrder!], first: Int, after: String, last: Int, before: String): InClusterEnterpriseConnection!
   """PART_OF (incoming): A chain is part of a cluster; an item part of a section; a section part of a plan. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
   parts(where: IndustryChainFilter, orderBy: [IndustryChainOrder!], first: Int, after: String, last: Int, before: String): PartOfIndustryChainConnection!
   """LOCATED_IN (outgoing): Something is located in a region or a park; a region lies in a larger one. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
@@ -8793,6 +9052,8 @@ input IndustryClusterFilter {
   NOT: IndustryClusterFilter
   id: IDFilter
   name: StringFilter
+  """Conditions on the nodes related by IN_CLUSTER."""
+  enterprises: EnterpriseQuantifier
   """Conditions on the nodes related by PART_OF."""
   parts: IndustryChainQuantifier
   """Conditions on the nodes related by LOCATED_IN."""
@@ -8942,6 +9203,8 @@ type Region implements Node {
   provenance: Provenance!
   """The kind of place."""
   regionType: RegionType
+  """The administrative division code (GB/T 2260, six digits, e.g. 320583 for 昆山市) of a division of China; the natural key when given, else the name is."""
+  code: String
   """LOCATED_IN (outgoing): Something is located in a region or a park; a region lies in a larger one. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
   locatedIn(where: NodeFilter, orderBy: [NodeOrder!], first: Int, after: String, last: Int, before: String): LocatedInNodeConnection!
   """LOCATED_IN (incoming): Something is located in a region or a park; a region lies in a larger one. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
@@ -8974,6 +9237,7 @@ input RegionFilter {
   id: IDFilter
   name: StringFilter
   regionType: RegionTypeFilter
+  code: StringFilter
   """Conditions on the nodes related by LOCATED_IN."""
   locatedIn: NodeQuantifier
   """Conditions on the nodes related by LOCATED_IN."""
@@ -8998,6 +9262,7 @@ enum RegionSortField {
   CREATED_AT
   UPDATED_AT
   REGION_TYPE
+  CODE
 }
 
 input RegionOrder {
@@ -9020,6 +9285,7 @@ input CreateRegionInput {
   """Where this assertion comes from; "api" when not given."""
   source: String
   regionType: RegionType
+  code: String
 }
 
 input UpdateRegionInput {
@@ -9029,6 +9295,7 @@ input UpdateRegionInput {
   """Where this assertion comes from; "api" when not given."""
   source: String
   regionType: RegionType
+  code: String
 }
 
 """A programme, award, event, competition, publication, platform, campaign, designation or document."""
@@ -9563,6 +9830,23 @@ type InChainIndustryChainConnection {
   totalCount: Int!
 }
 
+"""A IN_CLUSTER relationship, seen from one end; node is the other end."""
+type InClusterIndustryClusterEdge {
+  cursor: String!
+  node: IndustryCluster!
+  """The role taken, e.g. 理事, 首席专家, 主办."""
+  role: String
+  provenance: Provenance!
+}
+
+type InClusterIndustryClusterConnection {
+  edges: [InClusterIndustryClusterEdge!]!
+  nodes: [IndustryCluster!]!
+  pageInfo: PageInfo!
+  """How many relationships match the filter, on all pages."""
+  totalCount: Int!
+}
+
 """A COOPERATES_WITH relationship, seen from one end; node is the other end."""
 type CooperatesWithSocietyEdge {
   cursor: String!
@@ -9579,6 +9863,23 @@ type CooperatesWithSocietyEdge {
 type CooperatesWithSocietyConnection {
   edges: [CooperatesWithSocietyEdge!]!
   nodes: [Society!]!
+  pageInfo: PageInfo!
+  """How many relationships match the filter, on all pages."""
+  totalCount: Int!
+}
+
+"""A IN_CLUSTER relationship, seen from one end; node is the other end."""
+type InClusterEnterpriseEdge {
+  cursor: String!
+  node: Enterprise!
+  """The role taken, e.g. 理事, 首席专家, 主办."""
+  role: String
+  provenance: Provenance!
+}
+
+type InClusterEnterpriseConnection {
+  edges: [InClusterEnterpriseEdge!]!
+  nodes: [Enterprise!]!
   pageInfo: PageInfo!
   """How many relationships match the filter, on all pages."""
   totalCount: Int!
@@ -10279,6 +10580,26 @@ func (ec *executionContext) childFields_Breakdown(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type Breakdown", field.Name)
 }
 
+func (ec *executionContext) childFields_ClusterCoverage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "chains":
+		return ec.fieldContext_ClusterCoverage_chains(ctx, field)
+	case "chainsWithEnterprises":
+		return ec.fieldContext_ClusterCoverage_chainsWithEnterprises(ctx, field)
+	case "enterprises":
+		return ec.fieldContext_ClusterCoverage_enterprises(ctx, field)
+	case "enterprisesDirect":
+		return ec.fieldContext_ClusterCoverage_enterprisesDirect(ctx, field)
+	case "enterprisesViaChains":
+		return ec.fieldContext_ClusterCoverage_enterprisesViaChains(ctx, field)
+	case "servingExperts":
+		return ec.fieldContext_ClusterCoverage_servingExperts(ctx, field)
+	case "summary":
+		return ec.fieldContext_ClusterCoverage_summary(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ClusterCoverage", field.Name)
+}
+
 func (ec *executionContext) childFields_ClusterExpert(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "expert":
@@ -10447,6 +10768,8 @@ func (ec *executionContext) childFields_Enterprise(ctx context.Context, field gr
 		return ec.fieldContext_Enterprise_servedBy(ctx, field)
 	case "chains":
 		return ec.fieldContext_Enterprise_chains(ctx, field)
+	case "clusters":
+		return ec.fieldContext_Enterprise_clusters(ctx, field)
 	case "locatedIn":
 		return ec.fieldContext_Enterprise_locatedIn(ctx, field)
 	case "runs":
@@ -10801,6 +11124,62 @@ func (ec *executionContext) childFields_InChainIndustryChainEdge(ctx context.Con
 	return nil, fmt.Errorf("no field named %q was found under type InChainIndustryChainEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_InClusterEnterpriseConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_InClusterEnterpriseConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_InClusterEnterpriseConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_InClusterEnterpriseConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_InClusterEnterpriseConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InClusterEnterpriseConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_InClusterEnterpriseEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_InClusterEnterpriseEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_InClusterEnterpriseEdge_node(ctx, field)
+	case "role":
+		return ec.fieldContext_InClusterEnterpriseEdge_role(ctx, field)
+	case "provenance":
+		return ec.fieldContext_InClusterEnterpriseEdge_provenance(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InClusterEnterpriseEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_InClusterIndustryClusterConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_InClusterIndustryClusterConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_InClusterIndustryClusterConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_InClusterIndustryClusterConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_InClusterIndustryClusterConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InClusterIndustryClusterConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_InClusterIndustryClusterEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_InClusterIndustryClusterEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_InClusterIndustryClusterEdge_node(ctx, field)
+	case "role":
+		return ec.fieldContext_InClusterIndustryClusterEdge_role(ctx, field)
+	case "provenance":
+		return ec.fieldContext_InClusterIndustryClusterEdge_provenance(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InClusterIndustryClusterEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_IndustryChain(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -10859,12 +11238,16 @@ func (ec *executionContext) childFields_IndustryCluster(ctx context.Context, fie
 		return ec.fieldContext_IndustryCluster_description(ctx, field)
 	case "provenance":
 		return ec.fieldContext_IndustryCluster_provenance(ctx, field)
+	case "enterprises":
+		return ec.fieldContext_IndustryCluster_enterprises(ctx, field)
 	case "parts":
 		return ec.fieldContext_IndustryCluster_parts(ctx, field)
 	case "locatedIn":
 		return ec.fieldContext_IndustryCluster_locatedIn(ctx, field)
 	case "concernedBy":
 		return ec.fieldContext_IndustryCluster_concernedBy(ctx, field)
+	case "coverage":
+		return ec.fieldContext_IndustryCluster_coverage(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type IndustryCluster", field.Name)
 }
@@ -11829,6 +12212,8 @@ func (ec *executionContext) childFields_Region(ctx context.Context, field graphq
 		return ec.fieldContext_Region_provenance(ctx, field)
 	case "regionType":
 		return ec.fieldContext_Region_regionType(ctx, field)
+	case "code":
+		return ec.fieldContext_Region_code(ctx, field)
 	case "locatedIn":
 		return ec.fieldContext_Region_locatedIn(ctx, field)
 	case "locatedHere":
@@ -12679,6 +13064,60 @@ func (ec *executionContext) field_Enterprise_chains_args(ctx context.Context, ra
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
 		func(ctx context.Context, v any) ([]map[string]any, error) {
 			return ec.unmarshalOIndustryChainOrder2ᚕmapᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Enterprise_clusters_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOIndustryClusterFilter2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]map[string]any, error) {
+			return ec.unmarshalOIndustryClusterOrder2ᚕmapᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -13597,6 +14036,60 @@ func (ec *executionContext) field_IndustryCluster_concernedBy_args(ctx context.C
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
 		func(ctx context.Context, v any) ([]map[string]any, error) {
 			return ec.unmarshalOPlanItemOrder2ᚕmapᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_IndustryCluster_enterprises_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOEnterpriseFilter2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]map[string]any, error) {
+			return ec.unmarshalOEnterpriseOrder2ᚕmapᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -21173,6 +21666,167 @@ func (ec *executionContext) fieldContext_Breakdown_count(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Breakdown", field, false, false, "Int")
 }
 
+func (ec *executionContext) _ClusterCoverage_chains(ctx context.Context, field graphql.CollectedField, obj *model.ClusterCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClusterCoverage_chains(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Chains, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClusterCoverage_chains(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClusterCoverage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ClusterCoverage_chainsWithEnterprises(ctx context.Context, field graphql.CollectedField, obj *model.ClusterCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClusterCoverage_chainsWithEnterprises(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ChainsWithEnterprises, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClusterCoverage_chainsWithEnterprises(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClusterCoverage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ClusterCoverage_enterprises(ctx context.Context, field graphql.CollectedField, obj *model.ClusterCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClusterCoverage_enterprises(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Enterprises, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClusterCoverage_enterprises(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClusterCoverage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ClusterCoverage_enterprisesDirect(ctx context.Context, field graphql.CollectedField, obj *model.ClusterCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClusterCoverage_enterprisesDirect(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EnterprisesDirect, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClusterCoverage_enterprisesDirect(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClusterCoverage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ClusterCoverage_enterprisesViaChains(ctx context.Context, field graphql.CollectedField, obj *model.ClusterCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClusterCoverage_enterprisesViaChains(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EnterprisesViaChains, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClusterCoverage_enterprisesViaChains(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClusterCoverage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ClusterCoverage_servingExperts(ctx context.Context, field graphql.CollectedField, obj *model.ClusterCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClusterCoverage_servingExperts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ServingExperts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClusterCoverage_servingExperts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClusterCoverage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ClusterCoverage_summary(ctx context.Context, field graphql.CollectedField, obj *model.ClusterCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClusterCoverage_summary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Summary, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClusterCoverage_summary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClusterCoverage", field, false, false, "String")
+}
+
 func (ec *executionContext) _ClusterExpert_expert(ctx context.Context, field graphql.CollectedField, obj *model.ClusterExpert) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -22674,6 +23328,50 @@ func (ec *executionContext) fieldContext_Enterprise_chains(ctx context.Context, 
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Enterprise_chains_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Enterprise_clusters(ctx context.Context, field graphql.CollectedField, obj *model.Enterprise) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Enterprise_clusters(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Enterprise().Clusters(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]map[string]any), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.InClusterIndustryClusterConnection) graphql.Marshaler {
+			return ec.marshalNInClusterIndustryClusterConnection2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐInClusterIndustryClusterConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Enterprise_clusters(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Enterprise",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InClusterIndustryClusterConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Enterprise_clusters_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -26036,6 +26734,464 @@ func (ec *executionContext) fieldContext_InChainIndustryChainEdge_provenance(_ c
 	return fc, nil
 }
 
+func (ec *executionContext) _InClusterEnterpriseConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.InClusterEnterpriseConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InClusterEnterpriseConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.InClusterEnterpriseEdge) graphql.Marshaler {
+			return ec.marshalNInClusterEnterpriseEdge2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐInClusterEnterpriseEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InClusterEnterpriseConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InClusterEnterpriseConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InClusterEnterpriseEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InClusterEnterpriseConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.InClusterEnterpriseConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InClusterEnterpriseConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Enterprise) graphql.Marshaler {
+			return ec.marshalNEnterprise2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐEnterpriseᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InClusterEnterpriseConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InClusterEnterpriseConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Enterprise(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InClusterEnterpriseConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.InClusterEnterpriseConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InClusterEnterpriseConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InClusterEnterpriseConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InClusterEnterpriseConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InClusterEnterpriseConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.InClusterEnterpriseConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InClusterEnterpriseConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InClusterEnterpriseConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InClusterEnterpriseConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _InClusterEnterpriseEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.InClusterEnterpriseEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InClusterEnterpriseEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InClusterEnterpriseEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InClusterEnterpriseEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _InClusterEnterpriseEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.InClusterEnterpriseEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InClusterEnterpriseEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Enterprise) graphql.Marshaler {
+			return ec.marshalNEnterprise2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐEnterprise(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InClusterEnterpriseEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InClusterEnterpriseEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Enterprise(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InClusterEnterpriseEdge_role(ctx context.Context, field graphql.CollectedField, obj *model.InClusterEnterpriseEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InClusterEnterpriseEdge_role(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Role, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_InClusterEnterpriseEdge_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InClusterEnterpriseEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _InClusterEnterpriseEdge_provenance(ctx context.Context, field graphql.CollectedField, obj *model.InClusterEnterpriseEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InClusterEnterpriseEdge_provenance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Provenance, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *castgraph.Provenance) graphql.Marshaler {
+			return ec.marshalNProvenance2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚐProvenance(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InClusterEnterpriseEdge_provenance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InClusterEnterpriseEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Provenance(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InClusterIndustryClusterConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.InClusterIndustryClusterConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InClusterIndustryClusterConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.InClusterIndustryClusterEdge) graphql.Marshaler {
+			return ec.marshalNInClusterIndustryClusterEdge2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐInClusterIndustryClusterEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InClusterIndustryClusterConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InClusterIndustryClusterConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InClusterIndustryClusterEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InClusterIndustryClusterConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.InClusterIndustryClusterConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InClusterIndustryClusterConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.IndustryCluster) graphql.Marshaler {
+			return ec.marshalNIndustryCluster2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐIndustryClusterᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InClusterIndustryClusterConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InClusterIndustryClusterConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IndustryCluster(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InClusterIndustryClusterConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.InClusterIndustryClusterConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InClusterIndustryClusterConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InClusterIndustryClusterConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InClusterIndustryClusterConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InClusterIndustryClusterConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.InClusterIndustryClusterConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InClusterIndustryClusterConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InClusterIndustryClusterConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InClusterIndustryClusterConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _InClusterIndustryClusterEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.InClusterIndustryClusterEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InClusterIndustryClusterEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InClusterIndustryClusterEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InClusterIndustryClusterEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _InClusterIndustryClusterEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.InClusterIndustryClusterEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InClusterIndustryClusterEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.IndustryCluster) graphql.Marshaler {
+			return ec.marshalNIndustryCluster2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐIndustryCluster(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InClusterIndustryClusterEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InClusterIndustryClusterEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IndustryCluster(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InClusterIndustryClusterEdge_role(ctx context.Context, field graphql.CollectedField, obj *model.InClusterIndustryClusterEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InClusterIndustryClusterEdge_role(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Role, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_InClusterIndustryClusterEdge_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InClusterIndustryClusterEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _InClusterIndustryClusterEdge_provenance(ctx context.Context, field graphql.CollectedField, obj *model.InClusterIndustryClusterEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InClusterIndustryClusterEdge_provenance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Provenance, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *castgraph.Provenance) graphql.Marshaler {
+			return ec.marshalNProvenance2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚐProvenance(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InClusterIndustryClusterEdge_provenance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InClusterIndustryClusterEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Provenance(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _IndustryChain_id(ctx context.Context, field graphql.CollectedField, obj *model.IndustryChain) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -26590,6 +27746,50 @@ func (ec *executionContext) fieldContext_IndustryCluster_provenance(_ context.Co
 	return fc, nil
 }
 
+func (ec *executionContext) _IndustryCluster_enterprises(ctx context.Context, field graphql.CollectedField, obj *model.IndustryCluster) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IndustryCluster_enterprises(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.IndustryCluster().Enterprises(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]map[string]any), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.InClusterEnterpriseConnection) graphql.Marshaler {
+			return ec.marshalNInClusterEnterpriseConnection2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐInClusterEnterpriseConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IndustryCluster_enterprises(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IndustryCluster",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InClusterEnterpriseConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_IndustryCluster_enterprises_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _IndustryCluster_parts(ctx context.Context, field graphql.CollectedField, obj *model.IndustryCluster) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -26718,6 +27918,38 @@ func (ec *executionContext) fieldContext_IndustryCluster_concernedBy(ctx context
 	if fc.Args, err = ec.field_IndustryCluster_concernedBy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IndustryCluster_coverage(ctx context.Context, field graphql.CollectedField, obj *model.IndustryCluster) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IndustryCluster_coverage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.IndustryCluster().Coverage(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ClusterCoverage) graphql.Marshaler {
+			return ec.marshalNClusterCoverage2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐClusterCoverage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IndustryCluster_coverage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IndustryCluster",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ClusterCoverage(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -39995,6 +41227,29 @@ func (ec *executionContext) fieldContext_Region_regionType(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Region", field, true, false, "RegionType")
 }
 
+func (ec *executionContext) _Region_code(ctx context.Context, field graphql.CollectedField, obj *model.Region) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Region_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Region_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Region", field, true, false, "String")
+}
+
 func (ec *executionContext) _Region_locatedIn(ctx context.Context, field graphql.CollectedField, obj *model.Region) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -45022,7 +46277,7 @@ func (ec *executionContext) unmarshalInputCreateRegionInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "aliases", "description", "source", "regionType"}
+	fieldsInOrder := [...]string{"name", "aliases", "description", "source", "regionType", "code"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -45065,6 +46320,13 @@ func (ec *executionContext) unmarshalInputCreateRegionInput(ctx context.Context,
 				return it, err
 			}
 			it["regionType"] = data
+		case "code":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("code"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["code"] = data
 		}
 	}
 	return it, nil
@@ -45249,7 +46511,7 @@ func (ec *executionContext) unmarshalInputEnterpriseFilter(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "creditCode", "category", "affiliatedExperts", "servedBy", "chains", "locatedIn", "runs", "participatesIn", "awards", "concernedBy"}
+	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "creditCode", "category", "affiliatedExperts", "servedBy", "chains", "clusters", "locatedIn", "runs", "participatesIn", "awards", "concernedBy"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -45327,6 +46589,13 @@ func (ec *executionContext) unmarshalInputEnterpriseFilter(ctx context.Context, 
 				return it, err
 			}
 			it["chains"] = data
+		case "clusters":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clusters"))
+			data, err := ec.unmarshalOIndustryClusterQuantifier2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["clusters"] = data
 		case "locatedIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("locatedIn"))
 			data, err := ec.unmarshalONodeQuantifier2map(ctx, v)
@@ -46384,7 +47653,7 @@ func (ec *executionContext) unmarshalInputIndustryClusterFilter(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "parts", "locatedIn", "concernedBy"}
+	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "enterprises", "parts", "locatedIn", "concernedBy"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -46427,6 +47696,13 @@ func (ec *executionContext) unmarshalInputIndustryClusterFilter(ctx context.Cont
 				return it, err
 			}
 			it["name"] = data
+		case "enterprises":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("enterprises"))
+			data, err := ec.unmarshalOEnterpriseQuantifier2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["enterprises"] = data
 		case "parts":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("parts"))
 			data, err := ec.unmarshalOIndustryChainQuantifier2map(ctx, v)
@@ -49154,7 +50430,7 @@ func (ec *executionContext) unmarshalInputRegionFilter(ctx context.Context, obj 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "regionType", "locatedIn", "locatedHere", "participatesIn", "concernedBy"}
+	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "regionType", "code", "locatedIn", "locatedHere", "participatesIn", "concernedBy"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -49204,6 +50480,13 @@ func (ec *executionContext) unmarshalInputRegionFilter(ctx context.Context, obj 
 				return it, err
 			}
 			it["regionType"] = data
+		case "code":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("code"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["code"] = data
 		case "locatedIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("locatedIn"))
 			data, err := ec.unmarshalONodeQuantifier2map(ctx, v)
@@ -51035,7 +52318,7 @@ func (ec *executionContext) unmarshalInputUpdateRegionInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "aliases", "description", "source", "regionType"}
+	fieldsInOrder := [...]string{"name", "aliases", "description", "source", "regionType", "code"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -51078,6 +52361,13 @@ func (ec *executionContext) unmarshalInputUpdateRegionInput(ctx context.Context,
 				return it, err
 			}
 			it["regionType"] = data
+		case "code":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("code"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["code"] = data
 		}
 	}
 	return it, nil
@@ -52257,6 +53547,69 @@ func (ec *executionContext) _Breakdown(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var clusterCoverageImplementors = []string{"ClusterCoverage"}
+
+func (ec *executionContext) _ClusterCoverage(ctx context.Context, sel ast.SelectionSet, obj *model.ClusterCoverage) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, clusterCoverageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ClusterCoverage")
+		case "chains":
+			out.Values[i] = ec._ClusterCoverage_chains(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "chainsWithEnterprises":
+			out.Values[i] = ec._ClusterCoverage_chainsWithEnterprises(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "enterprises":
+			out.Values[i] = ec._ClusterCoverage_enterprises(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "enterprisesDirect":
+			out.Values[i] = ec._ClusterCoverage_enterprisesDirect(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "enterprisesViaChains":
+			out.Values[i] = ec._ClusterCoverage_enterprisesViaChains(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "servingExperts":
+			out.Values[i] = ec._ClusterCoverage_servingExperts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "summary":
+			out.Values[i] = ec._ClusterCoverage_summary(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var clusterExpertImplementors = []string{"ClusterExpert"}
 
 func (ec *executionContext) _ClusterExpert(ctx context.Context, sel ast.SelectionSet, obj *model.ClusterExpert) graphql.Marshaler {
@@ -52819,6 +54172,12 @@ func (ec *executionContext) _Enterprise(ctx context.Context, sel ast.SelectionSe
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Enterprise_chains(ctx, field, obj)
+				})
+		case "clusters":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Enterprise_clusters(ctx, field, obj)
 				})
 		case "locatedIn":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -53978,6 +55337,200 @@ func (ec *executionContext) _InChainIndustryChainEdge(ctx context.Context, sel a
 	return out
 }
 
+var inClusterEnterpriseConnectionImplementors = []string{"InClusterEnterpriseConnection"}
+
+func (ec *executionContext) _InClusterEnterpriseConnection(ctx context.Context, sel ast.SelectionSet, obj *model.InClusterEnterpriseConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, inClusterEnterpriseConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("InClusterEnterpriseConnection")
+		case "edges":
+			out.Values[i] = ec._InClusterEnterpriseConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "nodes":
+			out.Values[i] = ec._InClusterEnterpriseConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pageInfo":
+			out.Values[i] = ec._InClusterEnterpriseConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totalCount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._InClusterEnterpriseConnection_totalCount(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var inClusterEnterpriseEdgeImplementors = []string{"InClusterEnterpriseEdge"}
+
+func (ec *executionContext) _InClusterEnterpriseEdge(ctx context.Context, sel ast.SelectionSet, obj *model.InClusterEnterpriseEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, inClusterEnterpriseEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("InClusterEnterpriseEdge")
+		case "cursor":
+			out.Values[i] = ec._InClusterEnterpriseEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._InClusterEnterpriseEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "role":
+			out.Values[i] = ec._InClusterEnterpriseEdge_role(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "provenance":
+			out.Values[i] = ec._InClusterEnterpriseEdge_provenance(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var inClusterIndustryClusterConnectionImplementors = []string{"InClusterIndustryClusterConnection"}
+
+func (ec *executionContext) _InClusterIndustryClusterConnection(ctx context.Context, sel ast.SelectionSet, obj *model.InClusterIndustryClusterConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, inClusterIndustryClusterConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("InClusterIndustryClusterConnection")
+		case "edges":
+			out.Values[i] = ec._InClusterIndustryClusterConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "nodes":
+			out.Values[i] = ec._InClusterIndustryClusterConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pageInfo":
+			out.Values[i] = ec._InClusterIndustryClusterConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totalCount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._InClusterIndustryClusterConnection_totalCount(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var inClusterIndustryClusterEdgeImplementors = []string{"InClusterIndustryClusterEdge"}
+
+func (ec *executionContext) _InClusterIndustryClusterEdge(ctx context.Context, sel ast.SelectionSet, obj *model.InClusterIndustryClusterEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, inClusterIndustryClusterEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("InClusterIndustryClusterEdge")
+		case "cursor":
+			out.Values[i] = ec._InClusterIndustryClusterEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._InClusterIndustryClusterEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "role":
+			out.Values[i] = ec._InClusterIndustryClusterEdge_role(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "provenance":
+			out.Values[i] = ec._InClusterIndustryClusterEdge_provenance(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var industryChainImplementors = []string{"IndustryChain", "Node"}
 
 func (ec *executionContext) _IndustryChain(ctx context.Context, sel ast.SelectionSet, obj *model.IndustryChain) graphql.Marshaler {
@@ -54172,6 +55725,12 @@ func (ec *executionContext) _IndustryCluster(ctx context.Context, sel ast.Select
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "enterprises":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._IndustryCluster_enterprises(ctx, field, obj)
+				})
 		case "parts":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -54189,6 +55748,12 @@ func (ec *executionContext) _IndustryCluster(ctx context.Context, sel ast.Select
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._IndustryCluster_concernedBy(ctx, field, obj)
+				})
+		case "coverage":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._IndustryCluster_coverage(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -58130,6 +59695,11 @@ func (ec *executionContext) _Region(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "code":
+			out.Values[i] = ec._Region_code(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "locatedIn":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -59783,6 +61353,14 @@ func (ec *executionContext) marshalNBreakdown2ᚖgithubᚗcomᚋcastgraphᚋcast
 	return ec._Breakdown(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNClusterCoverage2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐClusterCoverage(ctx context.Context, sel ast.SelectionSet, v *model.ClusterCoverage) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ClusterCoverage!")
+		return graphql.Null
+	}
+	return ec._ClusterCoverage(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNClusterExpert2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐClusterExpertᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ClusterExpert) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -60552,6 +62130,70 @@ func (ec *executionContext) marshalNInChainIndustryChainEdge2ᚖgithubᚗcomᚋc
 		return graphql.Null
 	}
 	return ec._InChainIndustryChainEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNInClusterEnterpriseConnection2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐInClusterEnterpriseConnection(ctx context.Context, sel ast.SelectionSet, v *model.InClusterEnterpriseConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "InClusterEnterpriseConnection!")
+		return graphql.Null
+	}
+	return ec._InClusterEnterpriseConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNInClusterEnterpriseEdge2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐInClusterEnterpriseEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.InClusterEnterpriseEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNInClusterEnterpriseEdge2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐInClusterEnterpriseEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNInClusterEnterpriseEdge2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐInClusterEnterpriseEdge(ctx context.Context, sel ast.SelectionSet, v *model.InClusterEnterpriseEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "InClusterEnterpriseEdge!")
+		return graphql.Null
+	}
+	return ec._InClusterEnterpriseEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNInClusterIndustryClusterConnection2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐInClusterIndustryClusterConnection(ctx context.Context, sel ast.SelectionSet, v *model.InClusterIndustryClusterConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "InClusterIndustryClusterConnection!")
+		return graphql.Null
+	}
+	return ec._InClusterIndustryClusterConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNInClusterIndustryClusterEdge2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐInClusterIndustryClusterEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.InClusterIndustryClusterEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNInClusterIndustryClusterEdge2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐInClusterIndustryClusterEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNInClusterIndustryClusterEdge2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐInClusterIndustryClusterEdge(ctx context.Context, sel ast.SelectionSet, v *model.InClusterIndustryClusterEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "InClusterIndustryClusterEdge!")
+		return graphql.Null
+	}
+	return ec._InClusterIndustryClusterEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNIndustryChain2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐIndustryChainᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.IndustryChain) graphql.Marshaler {

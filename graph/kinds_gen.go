@@ -1047,6 +1047,25 @@ func (r *enterpriseResolver) Chains(ctx context.Context, obj *model.Enterprise, 
 	return conn, nil
 }
 
+func (r *enterpriseResolver) Clusters(ctx context.Context, obj *model.Enterprise, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.InClusterIndustryClusterConnection, error) {
+	page, count, err := r.relatedPage(ctx, obj.Node, "clusters", pageArgs{nil, where, orderBy, first, after, last, before})
+	if err != nil {
+		return nil, err
+	}
+	conn := &model.InClusterIndustryClusterConnection{PageInfo: pageInfo(page), Count: count}
+	for i, e := range page.Edges {
+		edge := &model.InClusterIndustryClusterEdge{
+			Cursor:     page.Cursors[i],
+			Node:       &model.IndustryCluster{Node: e.Other},
+			Role:       model.PropString(e.Props, "role"),
+			Provenance: &page.Edges[i].Provenance,
+		}
+		conn.Edges = append(conn.Edges, edge)
+		conn.Nodes = append(conn.Nodes, edge.Node)
+	}
+	return conn, nil
+}
+
 func (r *enterpriseResolver) LocatedIn(ctx context.Context, obj *model.Enterprise, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.LocatedInNodeConnection, error) {
 	page, count, err := r.relatedPage(ctx, obj.Node, "locatedIn")
 	if err != nil {
@@ -1507,6 +1526,25 @@ type industryClusterResolver struct{ *Resolver }
 
 // IndustryCluster returns the resolver of IndustryCluster's fields.
 func (r *Resolver) IndustryCluster() IndustryClusterResolver { return &industryClusterResolver{r} }
+
+func (r *industryClusterResolver) Enterprises(ctx context.Context, obj *model.IndustryCluster, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.InClusterEnterpriseConnection, error) {
+	page, count, err := r.relatedPage(ctx, obj.Node, "enterprises", pageArgs{nil, where, orderBy, first, after, last, before})
+	if err != nil {
+		return nil, err
+	}
+	conn := &model.InClusterEnterpriseConnection{PageInfo: pageInfo(page), Count: count}
+	for i, e := range page.Edges {
+		edge := &model.InClusterEnterpriseEdge{
+			Cursor:     page.Cursors[i],
+			Node:       &model.Enterprise{Node: e.Other},
+			Role:       model.PropString(e.Props, "role"),
+			Provenance: &page.Edges[i].Provenance,
+		}
+		conn.Edges = append(conn.Edges, edge)
+		conn.Nodes = append(conn.Nodes, edge.Node)
+	}
+	return conn, nil
+}
 
 func (r *industryClusterResolver) Parts(ctx context.Context, obj *model.IndustryCluster, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.PartOfIndustryChainConnection, error) {
 	page, count, err := r.relatedPage(ctx, obj.Node, "parts")

@@ -60,6 +60,8 @@ func TestCost_MultipliesPageSizesDownTheNesting(t *testing.T) {
 		{"introspection reads nothing", `{ __schema { types { name fields { name } } } }`, nil, 0},
 		{"a report's lists are cut by its first", `{ overseasStationsIn(countryName: "x", first: 5) { stations { station { name } liaisons { enterprises { name } } } } }`, nil, 1 + 5*(1+100*(1+100))},
 		{"a list's inner lists by the store's cut", `{ expertsServingCluster(clusterId: "x", first: 10) { expert { name } enterprises { name } chains { name } } }`, nil, 10 * (1 + 100 + 100)},
+		{"a statement of its own per object", `{ industryClusters(first: 16) { nodes { name coverage { enterprises servingExperts } } } }`, nil, 16 * (1 + 10_000)},
+		{"coverage below a page of pages is over the cap", `{ enterprises(first: 500) { nodes { clusters { nodes { coverage { enterprises } } } } } }`, nil, 500 * (1 + 100*(1+10_000))},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := costOf(testSchema, operation(t, tc.query, tc.vars)); got != tc.want {

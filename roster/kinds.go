@@ -77,7 +77,8 @@ const (
 	FieldCreditCode     Field = "creditCode"     // 统一社会信用代码
 	FieldCategory       Field = "category"       // 企业类型
 	FieldPark           Field = "park"           // 所在园区
-	FieldChain          Field = "chain"          // 产业链 (several allowed)
+	FieldChain          Field = "chain"          // 产业链 (several allowed; a cluster's name links the cluster)
+	FieldCluster        Field = "cluster"        // 所属集群 (several allowed)
 	FieldStation        Field = "station"        // 联络站
 	FieldCountry        Field = "country"        // 国家
 	FieldEnterprise     Field = "enterprise"     // 服务企业
@@ -95,7 +96,7 @@ const (
 // Fields lists every field a mapping may name.
 var Fields = []Field{FieldName, FieldDisambiguation, FieldTitle, FieldAcademician, FieldField, FieldEmployer,
 	FieldEmployerType, FieldSociety, FieldRole, FieldSince, FieldUntil, FieldCity, FieldCreditCode, FieldCategory,
-	FieldPark, FieldChain, FieldStation, FieldCountry, FieldEnterprise, FieldVia,
+	FieldPark, FieldChain, FieldCluster, FieldStation, FieldCountry, FieldEnterprise, FieldVia,
 	FieldGender, FieldBirthMonth, FieldPhone, FieldEmail}
 
 // aliases are the built-in headers of each field, compared after
@@ -114,11 +115,12 @@ var aliases = map[Field][]string{
 	FieldRole:           {"role", "职务", "角色", "学会职务", "会内职务", "会员类型", "会员类别", "担任职务", "服务角色", "身份"},
 	FieldSince:          {"since", "入会时间", "入会日期", "加入时间", "开始时间", "开始日期", "起始时间", "起始日期", "服务开始时间", "聘任时间", "聘任日期"},
 	FieldUntil:          {"until", "结束时间", "结束日期", "截止时间", "截止日期", "终止时间", "到期时间"},
-	FieldCity:           {"city", "所在城市", "城市", "所在地", "所在地区", "地区", "所在市", "设区市", "所属地区"},
+	FieldCity:           {"city", "所在城市", "城市", "所在地", "所在地区", "地区", "所在市", "设区市", "所属地区", "注册地", "所在区县", "区县"},
 	FieldCreditCode:     {"creditcode", "统一社会信用代码", "社会信用代码", "信用代码", "企业信用代码", "统一信用代码"},
 	FieldCategory:       {"category", "企业类型", "企业类别", "类别", "企业分类"},
 	FieldPark:           {"park", "所在园区", "园区", "所属园区", "园区名称"},
 	FieldChain:          {"chain", "产业链", "所属产业链", "产业链条"},
+	FieldCluster:        {"cluster", "所属集群", "产业集群", "集群", "先进制造业集群", "所属产业集群"},
 	FieldStation:        {"station", "联络站", "海外联络站", "所属站点", "站点", "联络站名称", "海智基地", "所属联络站", "站点名称"},
 	FieldCountry:        {"country", "国家", "所在国家", "国别", "国家/地区", "国家地区"},
 	FieldEnterprise:     {"enterprise", "服务企业", "受服务企业", "服务对象", "对接企业", "企业"},
@@ -199,7 +201,7 @@ var kindSpecs = map[Kind]kindSpec{
 		allowed: append([]Field{FieldDisambiguation, FieldTitle, FieldAcademician, FieldField, FieldEmployer, FieldEmployerType, FieldRole, FieldSince, FieldUntil, FieldCity}, personalFields...),
 		main:    castgraph.RelMemberOf},
 	Enterprises: {required: []Field{FieldName},
-		allowed: []Field{FieldCreditCode, FieldCategory, FieldCity, FieldPark, FieldChain}},
+		allowed: []Field{FieldCreditCode, FieldCategory, FieldCity, FieldPark, FieldChain, FieldCluster}},
 	Liaisons: {required: []Field{FieldName, FieldStation},
 		allowed: append([]Field{FieldDisambiguation, FieldTitle, FieldAcademician, FieldField, FieldEmployer, FieldEmployerType, FieldRole, FieldSince, FieldUntil, FieldCountry}, personalFields...),
 		main:    castgraph.RelLiaisonOf},

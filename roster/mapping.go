@@ -91,7 +91,7 @@ func mapColumns(header []string, kind Kind, mapping Mapping, rep *Report, fatal 
 		case f != FieldName && !contains(spec.required, f) && !contains(spec.allowed, f):
 			rep.warnf(0, h, CodeIgnoredColumn, "a %s roster does not use %s; column %q is ignored", kind, f, h)
 			continue
-		case len(c.index[f]) > 0 && f != FieldSociety && f != FieldChain:
+		case len(c.index[f]) > 0 && f != FieldSociety && f != FieldChain && f != FieldCluster:
 			rep.warnf(0, h, CodeDuplicateColumn, "column %q is %s too, like column %q before it; it is ignored", h, f, header[c.index[f][0]])
 			continue
 		}

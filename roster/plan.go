@@ -43,6 +43,9 @@ type ref struct {
 	column string
 	// createProps are set on the node when it is created.
 	createProps map[string]any
+	// lookup is the natural key to look the name up by when it is not the
+	// normalised name: a place resolved to a division's code (place.go).
+	lookup string
 
 	// Filled in by resolution.
 	id      string
@@ -148,12 +151,9 @@ func (p *planner) plan(row int, cells []string) *plan {
 		}
 		text(FieldCategory, props, "category")
 		pl.subject = subject{kind: castgraph.KindEnterprise, name: name, column: col, code: code, props: props}
-		p.refLink(pl, castgraph.RelLocatedIn, FieldCity, cells, nil, castgraph.KindRegion)
+		p.placeLink(ri, pl, FieldCity, cells)
 		p.refLink(pl, castgraph.RelLocatedIn, FieldPark, cells, nil, castgraph.KindPark)
-		chains, chainCol := c.list(cells, FieldChain)
-		for _, ch := range chains {
-			pl.links = append(pl.links, link{rel: castgraph.RelInChain, to: &ref{kinds: []castgraph.Kind{castgraph.KindIndustryChain}, name: ch, column: chainCol}})
-		}
+		p.industryLinks(pl, row, cells)
 		dupKey = "enterprise|" + castgraph.NormalizeName(name)
 		if code != "" {
 			dupKey = "enterprise|" + code
@@ -207,7 +207,7 @@ func (p *planner) plan(row int, cells []string) *plan {
 			if p.kind == Members {
 				dupKey += "|society|" + strings.Join(normaliseAll(societies), "、")
 			}
-			p.refLink(pl, castgraph.RelLocatedIn, FieldCity, cells, nil, castgraph.KindRegion)
+			p.placeLink(ri, pl, FieldCity, cells)
 		case Liaisons:
 			st, scol := required(FieldStation)
 			if st != "" {
@@ -215,7 +215,7 @@ func (p *planner) plan(row int, cells []string) *plan {
 					to: &ref{kinds: []castgraph.Kind{castgraph.KindOverseasStation}, name: st, column: scol}})
 			}
 			dupKey += "|station|" + castgraph.NormalizeName(st)
-			p.refLink(pl, castgraph.RelLocatedIn, FieldCountry, cells, nil, castgraph.KindRegion)
+			p.placeLink(ri, pl, FieldCountry, cells)
 		case Services:
 			ent, ecol := required(FieldEnterprise)
 			text(FieldVia, mainProps, "via")

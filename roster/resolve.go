@@ -43,7 +43,7 @@ import (
 
 // referenceKinds are the kinds rows may name but never create.
 var referenceKinds = []castgraph.Kind{castgraph.KindSociety, castgraph.KindRegion, castgraph.KindPark,
-	castgraph.KindIndustryChain, castgraph.KindOverseasStation}
+	castgraph.KindIndustryChain, castgraph.KindIndustryCluster, castgraph.KindOverseasStation}
 
 // RosterID is the id a roster import gives a new node: the kind's prefix and
 // a hash of its natural key, so that every run makes the same id.
@@ -190,7 +190,7 @@ func (im *importer) resolveReferences(b *batchState, refs []*ref) (map[*ref]reso
 			continue
 		}
 		todo = append(todo, r)
-		key := castgraph.NormalizeName(r.name)
+		key := r.lookupKey()
 		if !slices.Contains(byKind[r.kinds[0]], key) {
 			byKind[r.kinds[0]] = append(byKind[r.kinds[0]], key)
 		}
@@ -221,7 +221,7 @@ func (im *importer) resolveReferences(b *batchState, refs []*ref) (map[*ref]reso
 		candidates[kind] = c
 	}
 	for _, r := range todo {
-		kind, key := r.kinds[0], castgraph.NormalizeName(r.name)
+		kind, key := r.kinds[0], r.lookupKey()
 		var res resolution
 		if f, ok := found[kind][key]; ok {
 			res = resolution{found: &f}
@@ -470,6 +470,8 @@ func kindWord(k castgraph.Kind) string {
 		return "overseas station"
 	case castgraph.KindIndustryChain:
 		return "industry chain"
+	case castgraph.KindIndustryCluster:
+		return "industry cluster"
 	case castgraph.KindRegion:
 		return "place (Region)"
 	}

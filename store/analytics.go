@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/castgraph/castgraph"
+	"github.com/castgraph/castgraph/place"
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j/dbtype"
 )
@@ -27,7 +28,19 @@ const (
 	MaxPerRow = 100
 )
 
-// ClusterExpert is an expert serving enterprises in a cluster's chains.
+// An enterprise belongs to a cluster in two ways: IN_CHAIN a chain PART_OF
+// it, or IN_CLUSTER it directly (rosters often name only the cluster). Every
+// cluster question counts both, each enterprise once; clusterEnterprises is
+// the subquery that finds them (UNION makes them distinct).
+const clusterEnterprises = `CALL (c) {
+    MATCH (c:IndustryCluster)<-[:PART_OF]-(:IndustryChain)<-[:IN_CHAIN]-(e:Enterprise) RETURN e
+    UNION
+    MATCH (c:IndustryCluster)<-[:IN_CLUSTER]-(e:Enterprise) RETURN e
+  }`
+
+// ClusterExpert is an expert serving enterprises of a cluster: in its
+// chains, or in the cluster directly. Chains holds the chains of those
+// enterprises that are the cluster's; an enterprise tied directly adds none.
 type ClusterExpert struct {
 	Expert      *castgraph.Node
 	Enterprises []*castgraph.Node
@@ -55,7 +68,8 @@ const expertsServingClusterCypher = `
 OPTIONAL MATCH (c:Entity {id: $id})
 CALL (c) {
   OPTIONAL MATCH (c:IndustryCluster)<-[:PART_OF]-(ch:IndustryChain)
-  RETURN sum(COUNT { (ch)<-[:IN_CHAIN]-() }) * toFloat(COUNT { ()-[:SERVES]->() }) / (COUNT { (:Enterprise) } + 1) AS servers,
+  WITH c, sum(COUNT { (ch)<-[:IN_CHAIN]-() }) AS inChains
+  RETURN (inChains + COUNT { (c:IndustryCluster)<-[:IN_CLUSTER]-() }) * toFloat(COUNT { ()-[:SERVES]->() }) / (COUNT { (:Enterprise) } + 1) AS servers,
          COUNT { (:Expert) } AS experts
 }
 CALL (c, servers, experts) {
@@ -65,6 +79,7 @@ CALL (c, servers, experts) {
     WITH x ORDER BY x.name, x.id
     LIMIT $scan
     WITH x WHERE EXISTS { (x)-[:SERVES]->(:Enterprise)-[:IN_CHAIN]->(:IndustryChain)-[:PART_OF]->(c) }
+              OR EXISTS { (x)-[:SERVES]->(:Enterprise)-[:IN_CLUSTER]->(c) }
     LIMIT $first
     RETURN x
   }
@@ -72,7 +87,8 @@ CALL (c, servers, experts) {
 }
 CALL (c, scanned) {
   WITH c WHERE size(scanned) < $first
-  MATCH (c:IndustryCluster)<-[:PART_OF]-(:IndustryChain)<-[:IN_CHAIN]-(:Enterprise)<-[:SERVES]-(x:Expert)
+  ` + clusterEnterprises + `
+  MATCH (e)<-[:SERVES]-(x:Expert)
   WITH DISTINCT x ORDER BY x.name, x.id
   LIMIT $first
   RETURN collect(x) AS all
@@ -80,7 +96,9 @@ CALL (c, scanned) {
 CALL (c, scanned, all) {
   UNWIND CASE WHEN size(scanned) < $first THEN all ELSE scanned END AS x
   CALL (c, x) {
-    MATCH (x)-[s:SERVES]->(e:Enterprise)-[:IN_CHAIN]->(ch:IndustryChain)-[:PART_OF]->(c)
+    MATCH (x)-[s:SERVES]->(e:Enterprise)
+    OPTIONAL MATCH (e)-[:IN_CHAIN]->(ch:IndustryChain)-[:PART_OF]->(c)
+    WITH e, ch, s WHERE ch IS NOT NULL OR EXISTS { (e)-[:IN_CLUSTER]->(c) }
     WITH e, ch, s ORDER BY e.name, e.id
     RETURN collect(DISTINCT e)[..$per] AS enterprises, collect(DISTINCT ch)[..$per] AS chains,
            collect(DISTINCT s.via)[..$per] AS via
@@ -95,7 +113,8 @@ RETURN c, rows`
 func clusterScan(first int) int { return max(2000, 15*first) }
 
 // ExpertsServingCluster answers question 1: the experts who serve enterprises
-// that are in a chain of the cluster, in name order.
+// of the cluster – in one of its chains or in the cluster directly – in name
+// order.
 func (s *Store) ExpertsServingCluster(ctx context.Context, clusterID string, first int) ([]ClusterExpert, error) {
 	if err := checkFirst(first, MaxAnalyticsFirst, "first"); err != nil {
 		return nil, err
@@ -147,9 +166,15 @@ WITH collect({s: s, co: co, p: elementId(p)}) AS rows, collect(DISTINCT p) AS pa
 CALL (parks) {
   UNWIND parks AS p
   CALL (p) {
-    MATCH (p)<-[:LOCATED_IN]-(:Enterprise)-[:IN_CHAIN]->(ch:IndustryChain)
-    WITH DISTINCT ch
-    MATCH (ch)-[:PART_OF]->(c:IndustryCluster)
+    CALL (p) {
+      MATCH (p)<-[:LOCATED_IN]-(:Enterprise)-[:IN_CHAIN]->(ch:IndustryChain)
+      WITH DISTINCT ch
+      MATCH (ch)-[:PART_OF]->(c:IndustryCluster)
+      RETURN c
+      UNION
+      MATCH (p)<-[:LOCATED_IN]-(:Enterprise)-[:IN_CLUSTER]->(c:IndustryCluster)
+      RETURN c
+    }
     WITH DISTINCT c ORDER BY c.name, c.id
     LIMIT $per
     RETURN collect(c) AS clusters
@@ -159,7 +184,8 @@ CALL (parks) {
 RETURN rows, byPark`
 
 // SocietyParkCooperation answers question 2: which societies cooperate with
-// which parks, and which clusters those parks' enterprises belong to.
+// which parks, and which clusters those parks' enterprises belong to
+// (through a chain or directly).
 func (s *Store) SocietyParkCooperation(ctx context.Context, first int) ([]Cooperation, error) {
 	if err := checkFirst(first, MaxAnalyticsFirst, "first"); err != nil {
 		return nil, err
@@ -343,6 +369,12 @@ func (s *Store) OverseasStationsIn(ctx context.Context, ref CountryRef, first in
 	case name != "":
 		spec, _ := castgraph.SpecOf(castgraph.KindRegion)
 		params["key"] = spec.NaturalKey(name, nil)
+		// A division of Jiangsu is keyed by its code, not its name.
+		if ix, err := place.Jiangsu(); err == nil {
+			if ds := ix.Resolve(name); len(ds) == 1 {
+				params["key"] = ds[0].Code
+			}
+		}
 		field, missing = "countryName", fmt.Sprintf("name %q", name)
 	default:
 		return nil, nil, castgraph.Errorf(castgraph.EINVALID, "countryId", "give countryId or countryName")
@@ -392,8 +424,7 @@ type Count struct {
 const expertsPerClusterCypher = `
 MATCH (c:IndustryCluster)
 CALL (c) {
-  MATCH (c)<-[:PART_OF]-(:IndustryChain)<-[:IN_CHAIN]-(e:Enterprise)
-  WITH DISTINCT e
+  ` + clusterEnterprises + `
   MATCH (e)<-[:{rels}]-(x)
   WITH DISTINCT x
   WHERE $source IS NULL OR any(src IN x.sources WHERE src STARTS WITH $source)
@@ -403,13 +434,71 @@ RETURN c AS key, n ORDER BY n DESC, c.name, c.id
 LIMIT $first`
 
 // ExpertsPerCluster counts, per industry cluster, the experts who serve (or,
-// with affiliated, work for) an enterprise in one of the cluster's chains.
+// with affiliated, work for) an enterprise of the cluster: in one of its
+// chains or in the cluster directly.
 func (s *Store) ExpertsPerCluster(ctx context.Context, affiliated bool, source string, first int) ([]Count, error) {
 	rels := string(castgraph.RelServes)
 	if affiliated {
 		rels += "|" + string(castgraph.RelAffiliatedWith)
 	}
 	return s.breakdown(ctx, strings.Replace(expertsPerClusterCypher, "{rels}", rels, 1), map[string]any{}, source, first)
+}
+
+// ClusterCoverage is what a cluster's questions have to go on: its chains,
+// its enterprises (either way, each once; directly; through a chain) and the
+// experts who serve them. It explains an empty answer: a cluster without
+// enterprises has no one serving it.
+type ClusterCoverage struct {
+	Chains, ChainsWithEnterprises                        int
+	Enterprises, EnterprisesDirect, EnterprisesViaChains int
+	ServingExperts                                       int
+}
+
+// One statement, bounded by the cluster's own relationships: the count of
+// serving experts costs what expertsPerCluster costs for one cluster.
+const clusterCoverageCypher = `
+MATCH (c:Entity {id: $id}) WHERE c:IndustryCluster
+CALL (c) {
+  OPTIONAL MATCH (c)<-[:PART_OF]-(ch:IndustryChain)
+  RETURN count(ch) AS chains, count(CASE WHEN EXISTS { (ch)<-[:IN_CHAIN]-(:Enterprise) } THEN 1 END) AS chainsWithEnterprises
+}
+CALL (c) {
+  OPTIONAL MATCH (c)<-[:PART_OF]-(:IndustryChain)<-[:IN_CHAIN]-(e:Enterprise)
+  RETURN count(DISTINCT e) AS viaChains
+}
+CALL (c) {
+  RETURN COUNT { (c)<-[:IN_CLUSTER]-(:Enterprise) } AS direct
+}
+CALL (c) {
+  ` + clusterEnterprises + `
+  RETURN count(e) AS enterprises
+}
+CALL (c) {
+  ` + clusterEnterprises + `
+  MATCH (e)<-[:SERVES]-(x:Expert)
+  RETURN count(DISTINCT x) AS experts
+}
+RETURN chains, chainsWithEnterprises, viaChains, direct, enterprises, experts`
+
+// ClusterCoverage counts a cluster's chains, enterprises and serving
+// experts; an id that is not a cluster's counts nothing.
+func (s *Store) ClusterCoverage(ctx context.Context, clusterID string) (ClusterCoverage, error) {
+	return read(ctx, s, func(tx neo4j.ManagedTransaction) (ClusterCoverage, error) {
+		recs, err := collect(ctx, tx, clusterCoverageCypher, map[string]any{"id": clusterID})
+		if err != nil || len(recs) == 0 {
+			return ClusterCoverage{}, err
+		}
+		n := func(key string) int {
+			v, _ := recs[0].Get(key)
+			i, _ := v.(int64)
+			return int(i)
+		}
+		return ClusterCoverage{
+			Chains: n("chains"), ChainsWithEnterprises: n("chainsWithEnterprises"),
+			Enterprises: n("enterprises"), EnterprisesDirect: n("direct"), EnterprisesViaChains: n("viaChains"),
+			ServingExperts: n("experts"),
+		}, nil
+	})
 }
 
 // Counted from the enterprises' side: a city's LOCATED_IN relationships are

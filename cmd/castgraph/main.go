@@ -160,6 +160,13 @@ func loadDataset(ctx context.Context, s *store.Store, d *castgraph.Dataset, log 
 		return nil
 	}
 	start := time.Now()
+	// A graph loaded by an older build may hold the dataset's nodes under
+	// keys made another way (regions by name, now by code).
+	if n, err := s.AdoptKeys(ctx, d); err != nil {
+		return err
+	} else if n > 0 {
+		log.Info("nodes re-keyed for the dataset", "nodes", n)
+	}
 	stats, err := s.Load(ctx, d)
 	if err != nil {
 		return err

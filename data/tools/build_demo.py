@@ -8,7 +8,11 @@ GB 32100-2015 check character (and the embedded GB 11714 organisation-code
 check digit); their organisation-code part starts with "D3M0" so they are easy
 to recognise as fake.
 
-Ids from plan2024.json (programmes, chains, cities, 江苏省科协) are referenced.
+Ids from plan2024.json (programmes, chains, clusters, 江苏省科协) and
+regions-jiangsu.json (cities, one county) are referenced. Every one of the 16
+clusters has an enterprise that an expert serves – through a chain (IN_CHAIN)
+or tied to the cluster directly (IN_CLUSTER) – so that "experts serving a
+cluster" answers for each.
 
 Usage: python3 data/tools/build_demo.py [OUT_JSON]
 """
@@ -86,7 +90,7 @@ for slug, name, pt, lvl, city in PARKS:
 
 # ---------------------------------------------------------------- enterprises
 DIV = {"nanjing": "320115", "wuxi": "320214", "suzhou": "320505", "changzhou": "320411",
-       "xuzhou": "320312", "nantong": "320600"}
+       "xuzhou": "320312", "nantong": "320600", "suqian": "321302"}
 ENTS = [  # slug, name, city, park or None, chains, category
     ("nj-smart-grid", "南京示例智能电网装备有限公司", "nanjing", "nanjing-demo-htz", ["uhv-equipment"],
      "高新技术企业"),
@@ -116,16 +120,39 @@ ENTS = [  # slug, name, city, park or None, chains, category
     ("nt-offshore-wind", "南通示例海上风电装备有限公司", "nantong", None, ["wind-power-equipment"],
      "高新技术企业"),
     ("nt-electric", "南通示例电气设备有限公司", "nantong", None, ["uhv-equipment"], "专精特新中小企业"),
+    # Enterprises of the clusters no chain above reaches, tied to their
+    # cluster directly (CLUSTERS below); appended, so earlier codes stay.
+    ("nt-textiles", "南通示例高端纺织有限公司", "nantong", None, [], "专精特新中小企业"),
+    ("sz-medical-devices", "苏州示例医疗器械有限公司", "suzhou", "suzhou-demo-edz", [], "高新技术企业"),
+    ("sz-nano-materials", "苏州示例纳米新材料有限公司", "suzhou", None, [], "科技型中小企业"),
+    ("wx-environmental", "无锡示例节能环保科技有限公司", "wuxi", None, [], "科技型中小企业"),
+    ("nj-displays", "南京示例新型显示科技有限公司", "nanjing", None, [], "高新技术企业"),
+    ("nj-software", "南京示例软件信息服务有限公司", "nanjing", None, [], "高新技术企业"),
+    ("sq-green-food", "宿迁示例绿色食品有限公司", "suqian", None, [], "科技型中小企业"),
+]
+# Enterprises located in a county rather than its city (any level will do).
+COUNTY = {"sq-green-food": "region/321302"}
+# Enterprise → cluster, for clusters that no chain of an enterprise reaches.
+CLUSTERS = [
+    ("sz-microelectronics", "integrated-circuits"), ("wx-iov-tech", "internet-of-things"),
+    ("nt-offshore-wind", "ships-offshore-equipment"), ("cz-pv-materials", "frontier-new-materials"),
+    ("nt-textiles", "high-end-textiles"), ("sz-medical-devices", "new-medical-devices"),
+    ("sz-nano-materials", "nano-new-materials"), ("wx-environmental", "energy-saving-environmental"),
+    ("nj-displays", "new-displays"), ("nj-software", "software-information-services"),
+    ("sq-green-food", "green-food"),
 ]
 for i, (slug, name, city, park, chains, cat) in enumerate(ENTS, start=1):
     eid = "enterprise/" + slug
     node(eid, "Enterprise", name, "虚构企业，统一社会信用代码为按校验规则生成的演示代码。",
          creditCode=credit_code(DIV[city], i), category=cat)
-    rel("LOCATED_IN", eid, "region/" + city)
+    rel("LOCATED_IN", eid, COUNTY.get(slug, "region/" + city))
     if park:
         rel("LOCATED_IN", eid, "park/" + park)
     for ch in chains:
         rel("IN_CHAIN", eid, "industry-chain/" + ch)
+
+for en, cl in CLUSTERS:
+    rel("IN_CLUSTER", "enterprise/" + en, "industry-cluster/" + cl)
 
 # ---------------------------------------------------------------- institutions
 INSTS = [
@@ -288,6 +315,13 @@ SERVES = [  # expert, enterprise, via
     ("gao-ziqian", "nt-offshore-wind", "海外联络站"),
     ("liang-ruoshui", "sz-new-energy-battery", "离岸创新中心"),
     ("lu-qinghe", "cz-power-battery", NE_TEAM),
+    # The enterprises tied to a cluster directly are served by experts who
+    # already serve two enterprises through 万名专家进万企, so that who serves
+    # no one, or exactly one, stays as it was.
+    ("wang-jianhua-robotics", "nt-textiles", WM), ("zhou-muyuan", "sz-medical-devices", WM),
+    ("lin-shuyao", "sz-nano-materials", WM), ("lin-shuyao", "wx-environmental", WM),
+    ("chen-liheng", "nj-displays", WM), ("zhang-mingyuan", "nj-software", WM),
+    ("zhou-muyuan", "sq-green-food", WM),
 ]
 for ex, en, via in SERVES:
     rel("SERVES", "expert/" + ex, "enterprise/" + en, via=via, since="2024-04-01")

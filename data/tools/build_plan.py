@@ -178,21 +178,11 @@ for id_, kind, name, al, desc, props in ADDR:
 # regions (public record + places named in the text)
 # --------------------------------------------------------------------------
 node("region/china", "Region", "中国", 10, ["中华人民共和国"], regionType="COUNTRY")
-node("region/jiangsu", "Region", "江苏省", 1, ["江苏"],
-     regionType="PROVINCE")
+# 江苏省 and its 13 设区市 (region/jiangsu, region/nanjing …) are nodes of
+# regions-jiangsu.json, generated from the GB/T 2260 codes by build_regions.py;
+# the plan only links to them.
 rel("LOCATED_IN", "region/jiangsu", "region/china", PUB_DIV)
 rel("LOCATED_IN", JA, "region/jiangsu", NOTICE)
-CITIES = [("nanjing", "南京市", "南京"), ("wuxi", "无锡市", "无锡"), ("xuzhou", "徐州市", "徐州"),
-          ("changzhou", "常州市", "常州"), ("suzhou", "苏州市", "苏州"),
-          ("nantong", "南通市", "南通"), ("lianyungang", "连云港市", "连云港"),
-          ("huaian", "淮安市", "淮安"), ("yancheng", "盐城市", "盐城"),
-          ("yangzhou", "扬州市", "扬州"), ("zhenjiang", "镇江市", "镇江"),
-          ("taizhou", "泰州市", "泰州"), ("suqian", "宿迁市", "宿迁")]
-for slug, name, short in CITIES:
-    # 无锡 is named in item 9 (无锡马山); the others come from the public record
-    node("region/" + slug, "Region", name, 9 if slug == "wuxi" else PUB_DIV, [short],
-         "江苏省设区市。", regionType="CITY")
-    rel("LOCATED_IN", "region/" + slug, "region/jiangsu", PUB_DIV)
 node("region/wuxi-mashan", "Region", "无锡马山", 9, ["马山"],
      "无锡马山，无锡马山生命健康论坛举办地。", regionType="TOWNSHIP")
 rel("LOCATED_IN", "region/wuxi-mashan", "region/wuxi", 9)
@@ -544,6 +534,26 @@ for slug, name, cl in CHAINS:
     node("industry-chain/" + slug, "IndustryChain", name, PUB_CHAIN, [],
          "江苏省重点产业链之一（第11项“50条产业链”中的部分示例，未逐一收录50条）。")
     rel("PART_OF", "industry-chain/" + slug, "industry-cluster/" + cl, PUB_CHAIN)
+    C(11, "industry-chain/" + slug, "聚焦（50条产业链）")
+# The ten chains the provincial plan for strengthening chains singles out for
+# 卓越提升 (three of them are above). The plan places them under its 13
+# clusters of 2021 without saying which of today's 16 each belongs to, so no
+# PART_OF is recorded for these seven. The other chains of the 50 have no
+# public list that could be named here (data/README.md).
+PUB_STRONG_CHAINS = ("public record: 江苏省人民政府办公厅《江苏省“产业强链”三年行动计划（2021—2023年）》"
+                     "(2021): the 10 chains for 卓越提升")
+STRONG_CHAINS = [
+    ("brand-apparel", "品牌服装"),
+    ("advanced-carbon-materials", "先进碳材料"),
+    ("biomedicine", "生物医药"),
+    ("integrated-circuits", "集成电路"),
+    ("high-tech-ships", "高技术船舶"),
+    ("rail-transit-equipment", "轨道交通装备"),
+    ("big-data-plus", "大数据+"),
+]
+for slug, name in STRONG_CHAINS:
+    node("industry-chain/" + slug, "IndustryChain", name, PUB_STRONG_CHAINS, [],
+         "江苏省重点产业链之一：《江苏省“产业强链”三年行动计划（2021—2023年）》列为促进卓越提升的10条产业链之一。")
     C(11, "industry-chain/" + slug, "聚焦（50条产业链）")
 
 # item 12

@@ -318,6 +318,8 @@ func (n *Region) Entity() *castgraph.Node { return n.Node }
 
 func (n *Region) RegionType() *string { return PropString(n.Props, "regionType") }
 
+func (n *Region) Code() *string { return PropString(n.Props, "code") }
+
 type RegionConnection struct {
 	Edges    []*RegionEdge
 	Nodes    []*Region
@@ -771,6 +773,25 @@ func (c *InChainIndustryChainConnection) TotalCount(ctx context.Context) (int, e
 	return c.Count(ctx)
 }
 
+type InClusterIndustryClusterEdge struct {
+	Cursor     string
+	Node       *IndustryCluster
+	Role       *string
+	Provenance *castgraph.Provenance
+}
+
+type InClusterIndustryClusterConnection struct {
+	Edges    []*InClusterIndustryClusterEdge
+	Nodes    []*IndustryCluster
+	PageInfo *PageInfo
+	// Count counts on demand: only when a client asks for totalCount.
+	Count func(context.Context) (int, error)
+}
+
+func (c *InClusterIndustryClusterConnection) TotalCount(ctx context.Context) (int, error) {
+	return c.Count(ctx)
+}
+
 type CooperatesWithSocietyEdge struct {
 	Cursor     string
 	Node       *Society
@@ -789,6 +810,25 @@ type CooperatesWithSocietyConnection struct {
 }
 
 func (c *CooperatesWithSocietyConnection) TotalCount(ctx context.Context) (int, error) {
+	return c.Count(ctx)
+}
+
+type InClusterEnterpriseEdge struct {
+	Cursor     string
+	Node       *Enterprise
+	Role       *string
+	Provenance *castgraph.Provenance
+}
+
+type InClusterEnterpriseConnection struct {
+	Edges    []*InClusterEnterpriseEdge
+	Nodes    []*Enterprise
+	PageInfo *PageInfo
+	// Count counts on demand: only when a client asks for totalCount.
+	Count func(context.Context) (int, error)
+}
+
+func (c *InClusterEnterpriseConnection) TotalCount(ctx context.Context) (int, error) {
 	return c.Count(ctx)
 }
 

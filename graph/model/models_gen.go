@@ -73,12 +73,30 @@ type Breakdown struct {
 	Count int  `json:"count"`
 }
 
-// An expert serving enterprises in a cluster's chains (expertsServingCluster).
+// A cluster's chains, enterprises and serving experts (IndustryCluster.coverage).
+type ClusterCoverage struct {
+	// Chains PART_OF the cluster.
+	Chains int `json:"chains"`
+	// Those chains that at least one enterprise is IN_CHAIN.
+	ChainsWithEnterprises int `json:"chainsWithEnterprises"`
+	// Enterprises of the cluster, either way, each once.
+	Enterprises int `json:"enterprises"`
+	// Enterprises IN_CLUSTER the cluster directly.
+	EnterprisesDirect int `json:"enterprisesDirect"`
+	// Enterprises IN_CHAIN a chain of the cluster.
+	EnterprisesViaChains int `json:"enterprisesViaChains"`
+	// Experts who SERVE an enterprise of the cluster (what expertsServingCluster lists).
+	ServingExperts int `json:"servingExperts"`
+	// The counts in a sentence, saying why expertsServingCluster is empty when it is.
+	Summary string `json:"summary"`
+}
+
+// An expert serving enterprises of a cluster (expertsServingCluster).
 type ClusterExpert struct {
 	Expert *Expert `json:"expert"`
-	// The enterprises of the cluster's chains that the expert serves, by name.
+	// The enterprises of the cluster (in its chains, or in it directly) that the expert serves, by name.
 	Enterprises []*Enterprise `json:"enterprises"`
-	// The chains of the cluster those enterprises are in, by name.
+	// The chains of the cluster those enterprises are in, by name (none for enterprises tied to the cluster directly).
 	Chains []*IndustryChain `json:"chains"`
 	// The distinct `via` of those SERVES relationships (programme or team), e.g. 万名专家进万企.
 	Via []string `json:"via"`
