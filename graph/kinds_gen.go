@@ -1048,7 +1048,7 @@ func (r *enterpriseResolver) Chains(ctx context.Context, obj *model.Enterprise, 
 }
 
 func (r *enterpriseResolver) Clusters(ctx context.Context, obj *model.Enterprise, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.InClusterIndustryClusterConnection, error) {
-	page, count, err := r.relatedPage(ctx, obj.Node, "clusters", pageArgs{nil, where, orderBy, first, after, last, before})
+	page, count, err := r.relatedPage(ctx, obj.Node, "clusters")
 	if err != nil {
 		return nil, err
 	}
@@ -1528,7 +1528,7 @@ type industryClusterResolver struct{ *Resolver }
 func (r *Resolver) IndustryCluster() IndustryClusterResolver { return &industryClusterResolver{r} }
 
 func (r *industryClusterResolver) Enterprises(ctx context.Context, obj *model.IndustryCluster, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.InClusterEnterpriseConnection, error) {
-	page, count, err := r.relatedPage(ctx, obj.Node, "enterprises", pageArgs{nil, where, orderBy, first, after, last, before})
+	page, count, err := r.relatedPage(ctx, obj.Node, "enterprises")
 	if err != nil {
 		return nil, err
 	}
