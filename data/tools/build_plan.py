@@ -541,7 +541,7 @@ for slug, name, cl in CHAINS:
 # PART_OF is recorded for these seven. The other chains of the 50 have no
 # public list that could be named here (data/README.md).
 PUB_STRONG_CHAINS = ("public record: 江苏省人民政府办公厅《江苏省“产业强链”三年行动计划（2021—2023年）》"
-                     "(2021): the 10 chains for 卓越提升")
+                     "(印发 2020-12-19): the 10 chains for 卓越提升")
 STRONG_CHAINS = [
     ("brand-apparel", "品牌服装"),
     ("advanced-carbon-materials", "先进碳材料"),
