@@ -61,14 +61,15 @@ func NewHTTPHandler(s *store.Store, opts Options) http.Handler {
 		opts.MaxBodyBytes = 1 << 20
 	}
 	limiter := newRateLimiter(opts.Bounds)
-	api := authenticated(opts.Auth, limiter.wrap(limitBody(opts.MaxBodyBytes, bounded(opts.Bounds, loaders.Middleware(s, newGraphQLHandler(s, opts))))))
+	api := authenticated(opts.Auth, limiter.wrap(limitBody(opts.MaxBodyBytes, bounded(opts.Bounds, withBookmarks(loaders.Middleware(s, newGraphQLHandler(s, opts)))))))
 	// rs/cors takes an empty list for "every origin": with none configured,
 	// no CORS header is sent at all, and browsers keep other sites out.
 	if len(opts.AllowedOrigins) > 0 {
 		api = cors.New(cors.Options{
 			AllowedOrigins: opts.AllowedOrigins,
 			AllowedMethods: []string{http.MethodGet, http.MethodPost, http.MethodOptions},
-			AllowedHeaders: []string{"Content-Type", "Authorization", PreflightHeader, "Apollo-Require-Preflight"},
+			AllowedHeaders: []string{"Content-Type", "Authorization", PreflightHeader, "Apollo-Require-Preflight", BookmarkHeader},
+			ExposedHeaders: []string{BookmarkHeader},
 			// A front end on a listed origin may send its user's credentials.
 			AllowCredentials: true,
 			MaxAge:           600,

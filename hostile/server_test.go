@@ -8,18 +8,15 @@ import (
 	"fmt"
 	"io"
 	"mime/multipart"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
-	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/castgraph/castgraph/internal/servetest"
 	"github.com/castgraph/castgraph/store/storetest"
 )
 
@@ -36,89 +33,20 @@ const (
 // server is castgraph serve, built from this checkout and run as its own
 // process on the tests' Neo4j with the demo data.
 type server struct {
+	*servetest.Server
 	url   string
 	cmd   *exec.Cmd
-	log   *syncBuffer
 	token string // the admin token serve -demo prints
 }
 
-// syncBuffer is the server's output, written by the process and read by the test.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
-}
-
-var demoToken = regexp.MustCompile(`cgt_[A-Za-z0-9_-]{43}`)
-
 func startServer(t *testing.T) *server {
 	t.Helper()
-	c := storetest.Config(t) // the real Neo4j, started when needed
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "castgraph")
-	build := exec.Command("go", "build", "-o", bin, "../cmd/castgraph")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("build castgraph: %v\n%s", err, out)
+	s := servetest.Start(t, servetest.Build(t), servetest.Options{Args: []string{"-demo"},
+		Env: []string{"GOMEMLIMIT=" + memLimit}, AddressSpaceKB: addressSpaceKB})
+	if s.Token == "" {
+		t.Fatalf("serve -demo printed no admin token:\n%s", s.Log())
 	}
-	addr := freeAddr(t)
-	// ulimit -v caps the address space of the process it execs.
-	cmd := exec.Command("sh", "-c", fmt.Sprintf("ulimit -v %d && exec %q serve -demo", addressSpaceKB, bin))
-	cmd.Env = append(os.Environ(),
-		"NEO4J_URI="+c.URI, "NEO4J_USER="+c.User, "NEO4J_PASSWORD="+c.Password, "NEO4J_DATABASE="+c.Database,
-		"CASTGRAPH_ADDR="+addr, "GOMEMLIMIT="+memLimit)
-	s := &server{url: "http://" + addr, cmd: cmd, log: &syncBuffer{}}
-	cmd.Stdout, cmd.Stderr = s.log, s.log
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start castgraph: %v", err)
-	}
-	t.Cleanup(func() {
-		_ = cmd.Process.Signal(os.Interrupt)
-		done := make(chan struct{})
-		go func() { _ = cmd.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(15 * time.Second):
-			_ = cmd.Process.Kill()
-		}
-		if t.Failed() {
-			t.Logf("server log:\n%s", s.log.String())
-		}
-	})
-	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(200 * time.Millisecond) {
-		res, err := http.Get(s.url + "/readyz")
-		if err == nil {
-			res.Body.Close()
-			if res.StatusCode == http.StatusOK {
-				if s.token = demoToken.FindString(s.log.String()); s.token == "" {
-					t.Fatalf("serve -demo printed no admin token:\n%s", s.log.String())
-				}
-				return s
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("castgraph did not get ready: %v\n%s", err, s.log.String())
-		}
-	}
-}
-
-func freeAddr(t *testing.T) string {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
+	return &server{Server: s, url: s.URL, cmd: s.Cmd, token: s.Token}
 }
 
 // peakRSS is the server's high-water mark of resident memory (VmHWM).

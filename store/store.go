@@ -63,6 +63,9 @@ type Store struct {
 	// statements counts the Cypher statements run in transactions, so that
 	// tests can bound what a request costs.
 	statements atomic.Int64
+	// bookmarks is shared by every session, so that this process reads its
+	// own writes on any cluster member (bookmarks.go).
+	bookmarks neo4j.BookmarkManager
 }
 
 // Statements returns how many Cypher statements this store has run in transactions.
@@ -104,7 +107,8 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Store, error) {
 	}
 	return &Store{driver: driver, database: cfg.Database, log: log,
 		inFlight: make(gate, cfg.MaxInFlight), queueWait: cfg.QueueWait,
-		readTimeout: cfg.ReadTimeout, writeTimeout: cfg.WriteTimeout}, nil
+		readTimeout: cfg.ReadTimeout, writeTimeout: cfg.WriteTimeout,
+		bookmarks: neo4j.NewBookmarkManager(neo4j.BookmarkManagerConfig{})}, nil
 }
 
 // Close closes the pool.
@@ -148,7 +152,8 @@ func transact[T any](ctx context.Context, s *Store, mode neo4j.AccessMode, limit
 		return zero, err
 	}
 	defer leave()
-	session := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.database, AccessMode: mode})
+	session := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.database, AccessMode: mode,
+		Bookmarks: sessionBookmarks(ctx), BookmarkManager: s.bookmarks})
 	defer session.Close(context.WithoutCancel(ctx))
 	// A cancelled context (the client left) makes the driver drop the
 	// connection, and Neo4j then ends the transaction (bounds_test.go shows it).
@@ -162,6 +167,9 @@ func transact[T any](ctx context.Context, s *Store, mode neo4j.AccessMode, limit
 	}
 	if err != nil {
 		return zero, err
+	}
+	if mode == neo4j.AccessModeWrite {
+		noteWrite(ctx, session)
 	}
 	return v.(T), nil
 }
@@ -189,6 +197,8 @@ func (s *Store) mapError(err error) error {
 		switch {
 		case neoErr.Code == "Neo.ClientError.Schema.ConstraintValidationFailed":
 			return castgraph.Errorf(castgraph.ECONFLICT, "", "a node with the same natural key exists already")
+		case neoErr.Code == "Neo.ClientError.Transaction.InvalidBookmark", neoErr.Code == "Neo.ClientError.Transaction.InvalidBookmarkMixture":
+			return castgraph.Errorf(castgraph.EINVALID, "bookmark", "a bookmark is not one this database gave out")
 		case strings.HasPrefix(neoErr.Code, "Neo.TransientError."), strings.HasPrefix(neoErr.Code, "Neo.ClientError.Security."):
 			s.log.Error("neo4j unavailable", "code", neoErr.Code, "err", neoErr.Msg)
 			return castgraph.Errorf(castgraph.EUNAVAILABLE, "", "the database is unavailable (%s)", neoErr.Code)
