@@ -13,7 +13,7 @@ import (
 	"time"
 )
 
-// Node is one entity of the graph: an organisation, a person, a programme, a
+// Node is one entity of the graph: an organisation, a person, a program, a
 // place or a piece of the yearly plan. Kind-specific properties live in Props
 // under the names declared by the kind's PropSpecs.
 type Node struct {

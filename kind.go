@@ -128,7 +128,7 @@ var (
 	parkTypes         = []string{"ECONOMIC_DEVELOPMENT_ZONE", "HIGH_TECH_ZONE", "OTHER"}
 	institutionTypes  = []string{"RESEARCH_INSTITUTE", "THINK_TANK", "VENUE", "INNOVATION_CENTER", "UNIVERSITY", "EDUCATION_BASE", "MEDIA", "GOVERNMENT", "OTHER"}
 	regionTypes       = []string{"COUNTRY", "PROVINCE", "CITY", "COUNTY", "TOWNSHIP", "AREA"}
-	programKinds      = []string{"PROGRAMME", "AWARD", "EVENT", "COMPETITION", "PUBLICATION", "PLATFORM", "CAMPAIGN", "DESIGNATION", "DOCUMENT"}
+	programKinds      = []string{"PROGRAM", "AWARD", "EVENT", "COMPETITION", "PUBLICATION", "PLATFORM", "CAMPAIGN", "DESIGNATION", "DOCUMENT"}
 )
 
 // Kinds lists every node kind in a fixed order.
@@ -187,9 +187,9 @@ var Kinds = []KindSpec{
 		{Name: "regionType", Type: PropEnum, Enum: "RegionType", Values: regionTypes, Doc: "The kind of place."},
 		{Name: "code", Type: PropString, Check: CheckDivisionCode, Doc: "The administrative division code (GB/T 2260, six digits, e.g. 320583 for 昆山市) of a division of China; the natural key when given, else the name is."},
 	}},
-	{Kind: KindProgram, Doc: "A programme, award, event, competition, publication, platform, campaign, designation or document.", Props: []PropSpec{
-		{Name: "kind", Type: PropEnum, Enum: "ProgramKind", Values: programKinds, Required: true, Doc: "What sort of programme this is."},
-		yearProp("The year, when the programme is for one year.", false),
+	{Kind: KindProgram, Doc: "A program, award, event, competition, publication, platform, campaign, designation or document.", Props: []PropSpec{
+		{Name: "kind", Type: PropEnum, Enum: "ProgramKind", Values: programKinds, Required: true, Doc: "What sort of program this is."},
+		yearProp("The year, when the program is for one year.", false),
 	}},
 }
 

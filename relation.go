@@ -44,7 +44,7 @@ var (
 	propSince = PropSpec{Name: "since", Type: PropDate, Doc: "When it began."}
 	propUntil = PropSpec{Name: "until", Type: PropDate, Doc: "When it ended."}
 	propYear  = yearProp("The year it happened.", false)
-	propVia   = PropSpec{Name: "via", Type: PropString, Doc: "The programme or team it runs through, e.g. 万名专家进万企."}
+	propVia   = PropSpec{Name: "via", Type: PropString, Doc: "The program or team it runs through, e.g. 万名专家进万企."}
 )
 
 // nonPlanKinds are the kinds a plan item can name.
@@ -75,11 +75,11 @@ var Relations = []RelSpec{
 		Props: []PropSpec{propSince}},
 	{Type: RelCooperatesWith, Doc: "A society cooperates with a park (e.g. 百会百园).", OutField: "cooperatesWith", InField: "cooperatingSocieties",
 		Pairs: pairs([]Kind{KindSociety}, []Kind{KindPark}), Props: []PropSpec{propRole, propSince, propYear}},
-	{Type: RelLaunches, Doc: "A plan item launches, runs or builds a programme.", OutField: "launches", InField: "launchedBy",
+	{Type: RelLaunches, Doc: "A plan item launches, runs or builds a program.", OutField: "launches", InField: "launchedBy",
 		Pairs: pairs([]Kind{KindPlanItem}, []Kind{KindProgram}), Props: []PropSpec{propRole}},
-	{Type: RelRunBy, Doc: "A programme (or a plan) is run or issued by an organisation.", OutField: "runBy", InField: "runs",
+	{Type: RelRunBy, Doc: "A program (or a plan) is run or issued by an organisation.", OutField: "runBy", InField: "runs",
 		Pairs: pairs([]Kind{KindProgram, KindPlan}, []Kind{KindAssociation, KindSociety, KindInstitution, KindEnterprise}), Props: []PropSpec{propRole}},
-	{Type: RelParticipatesIn, Doc: "Someone takes part in a programme.", OutField: "participatesIn", InField: "participants",
+	{Type: RelParticipatesIn, Doc: "Someone takes part in a program.", OutField: "participatesIn", InField: "participants",
 		Pairs: pairs([]Kind{KindExpert, KindEnterprise, KindSociety, KindAssociation, KindInstitution, KindPark, KindRegion}, []Kind{KindProgram}), Props: []PropSpec{propRole, propYear}},
 	{Type: RelAwarded, Doc: "Someone received an award.", OutField: "awards", InField: "awardees",
 		Pairs: pairs([]Kind{KindExpert, KindSociety, KindInstitution, KindEnterprise}, []Kind{KindProgram}), Props: []PropSpec{propYear, propRole}},

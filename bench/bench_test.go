@@ -378,7 +378,7 @@ func BenchmarkQ3_PlanItemReport(b *testing.B) {
 	const byNumber = `query($year: Int, $number: Int) {
   planItemReport(year: $year, number: $number) {
     item { id name }
-    programmes { program { id name } role kind participantCount
+    programs { program { id name } role kind participantCount
       runBy { node { id name } relation }
       participants { node { id name } relation year } }
   }
@@ -386,7 +386,7 @@ func BenchmarkQ3_PlanItemReport(b *testing.B) {
 	const byID = `query($id: ID) {
   planItemReport(planItemId: $id) {
     item { id name }
-    programmes { program { id name } role kind participantCount
+    programs { program { id name } role kind participantCount
       runBy { node { id name } relation }
       participants { node { id name } relation year } }
   }
@@ -394,9 +394,9 @@ func BenchmarkQ3_PlanItemReport(b *testing.B) {
 	run(b,
 		benchCase{"most-launches", byNumber, func(p picks) map[string]any {
 			return map[string]any{"year": p.bigItemYear, "number": p.bigItemNumber}
-		}, []string{"planItemReport", "programmes"}},
+		}, []string{"planItemReport", "programs"}},
 		benchCase{"fewest-launches", byID, func(p picks) map[string]any { return map[string]any{"id": p.smallItem} },
-			[]string{"planItemReport", "programmes"}},
+			[]string{"planItemReport", "programs"}},
 	)
 }
 
@@ -460,7 +460,7 @@ func BenchmarkQ7_Breakdowns(b *testing.B) {
 	run(b,
 		benchCase{"experts-per-cluster", `{ expertsPerCluster { key { id name } count } }`, vars(), []string{"expertsPerCluster"}},
 		benchCase{"enterprises-per-city", `{ enterprisesPerCity { key { id name } count } }`, vars(), []string{"enterprisesPerCity"}},
-		benchCase{"programmes-per-section", `{ programmesPerSection(year: 2024) { key { id name } count } }`, vars(), []string{"programmesPerSection"}},
+		benchCase{"programs-per-section", `{ programsPerSection(year: 2024) { key { id name } count } }`, vars(), []string{"programsPerSection"}},
 	)
 }
 
@@ -530,7 +530,7 @@ func BenchmarkRelationshipFilter(b *testing.B) {
 }
 
 // node(id) for ids of several kinds: a synthetic expert and the hub
-// enterprise (100 000 and 30 000 of their kind) and a curated programme.
+// enterprise (100 000 and 30 000 of their kind) and a curated program.
 func BenchmarkLookupByID(b *testing.B) {
 	const q = `query($id: ID!) {
   node(id: $id) { id name description provenance { sources createdAt } ... on Expert { title field } ... on Enterprise { creditCode category } }

@@ -38,7 +38,7 @@ func Seed() (*castgraph.Dataset, error) {
 func Regions() (*castgraph.Dataset, error) { return read("regions-jiangsu.json") }
 
 // Demo returns the seed (the plan and the divisions) together with the
-// synthetic demo roster, which refers to the plan's programmes, chains and
+// synthetic demo roster, which refers to the plan's programs, chains and
 // clusters and to the cities.
 func Demo() (*castgraph.Dataset, error) {
 	seed, err := Seed()

@@ -11,7 +11,7 @@ import (
 // aggregateWorld: two cities; enterprises A1, A2, A3 in city A, B1 in city
 // B, N1 nowhere; chains C1 (cluster K1) and C2 (cluster K2); experts X
 // (serves A1 in C1 and A2 in C2: two clusters), Y (serves A1 and B1, both
-// in C1: one cluster), Z (serves nobody); programmes P1 (AWARD, 2020), P2
+// in C1: one cluster), Z (serves nobody); programs P1 (AWARD, 2020), P2
 // (AWARD, 2023), P3 (EVENT, 2021).
 func aggregateWorld(t *testing.T, a *api) string {
 	t.Helper()
@@ -93,14 +93,14 @@ func TestAggregate_GroupsAnswerInOneQuery(t *testing.T) {
 		t.Errorf("count %v, want 3", get(d, "enterprisesAggregate", "count"))
 	}
 
-	// Programmes by kind, with their years' range.
+	// Programs by kind, with their years' range.
 	d = a.ok(t, `query($w: ProgramFilter) { programsAggregate(where: $w, groupBy: {property: KIND}, min: [YEAR], max: [YEAR]) {
 		groups { key count min { field value } max { field value } } } }`, map[string]any{"w": mine})
 	groups := list(d, "programsAggregate", "groups")
 	if len(groups) != 2 || str(groups[0], "key") != "AWARD" || get(groups[0], "count") != 2.0 ||
 		str(groups[0], "min", 0, "value") != "2020" || str(groups[0], "max", 0, "value") != "2023" ||
 		str(groups[1], "key") != "EVENT" || get(groups[1], "count") != 1.0 {
-		t.Errorf("programmes by kind: %v", groups)
+		t.Errorf("programs by kind: %v", groups)
 	}
 
 	// Experts serving enterprises of two clusters or more: X only.

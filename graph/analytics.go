@@ -55,12 +55,12 @@ func (r *queryResolver) PlanItemReport(ctx context.Context, planItemID *string, 
 	if err != nil {
 		return nil, err
 	}
-	out := &model.PlanItemReport{Item: &model.PlanItem{Node: rep.Item}, Programmes: make([]*model.LaunchedProgramme, len(rep.Programmes))}
-	for i, p := range rep.Programmes {
+	out := &model.PlanItemReport{Item: &model.PlanItem{Node: rep.Item}, Programs: make([]*model.LaunchedProgram, len(rep.Programs))}
+	for i, p := range rep.Programs {
 		kind, _ := p.Program.Props["kind"].(string)
-		out.Programmes[i] = &model.LaunchedProgramme{
+		out.Programs[i] = &model.LaunchedProgram{
 			Program: &model.Program{Node: p.Program}, Role: model.PropString(p.Props, "role"), Kind: kind,
-			RunBy: programmeTies(p.RunBy), Participants: programmeTies(p.Participants), ParticipantCount: p.ParticipantCount,
+			RunBy: programTies(p.RunBy), Participants: programTies(p.Participants), ParticipantCount: p.ParticipantCount,
 		}
 	}
 	return out, nil
@@ -180,8 +180,8 @@ func (r *queryResolver) EnterprisesPerCity(ctx context.Context, source *string, 
 	return breakdownViews(r.Store.EnterprisesPerCity(ctx, stringArg(source), intArg(first, 100)))
 }
 
-func (r *queryResolver) ProgrammesPerSection(ctx context.Context, year *int, source *string, first *int) ([]*model.Breakdown, error) {
-	return breakdownViews(r.Store.ProgrammesPerSection(ctx, intArg(year, 0), stringArg(source), intArg(first, 100)))
+func (r *queryResolver) ProgramsPerSection(ctx context.Context, year *int, source *string, first *int) ([]*model.Breakdown, error) {
+	return breakdownViews(r.Store.ProgramsPerSection(ctx, intArg(year, 0), stringArg(source), intArg(first, 100)))
 }
 
 func (r *queryResolver) NodeCounts(ctx context.Context, source *string) ([]*model.KindCount, error) {
@@ -207,11 +207,11 @@ func breakdownViews(counts []store.Count, err error) ([]*model.Breakdown, error)
 	return out, nil
 }
 
-// programmeTies turns a programme's relationships into ProgrammeTie views.
-func programmeTies(edges []castgraph.Edge) []*model.ProgrammeTie {
-	out := make([]*model.ProgrammeTie, len(edges))
+// programTies turns a program's relationships into ProgramTie views.
+func programTies(edges []castgraph.Edge) []*model.ProgramTie {
+	out := make([]*model.ProgramTie, len(edges))
 	for i, e := range edges {
-		out[i] = &model.ProgrammeTie{
+		out[i] = &model.ProgramTie{
 			Node: model.Wrap(e.Other), Relation: string(e.Type), Role: model.PropString(e.Props, "role"),
 			Year: model.PropInt(e.Props, "year"), Provenance: &edges[i].Provenance,
 		}

@@ -259,7 +259,7 @@ func idsOfPairs(rows []any) []string {
 const itemReportQuery = `query($id: ID, $year: Int, $number: Int) {
   planItemReport(planItemId: $id, year: $year, number: $number) {
     item { id number }
-    programmes {
+    programs {
       program { id name } role kind participantCount
       runBy { node { id } relation role }
       participants { node { id provenance { sources } } relation role year }
@@ -274,7 +274,7 @@ func TestAnalytics_PlanItemReport(t *testing.T) {
 		t.Helper()
 		d := a.ok(t, itemReportQuery, vars)
 		out := map[string]string{}
-		for _, p := range list(d, "planItemReport", "programmes") {
+		for _, p := range list(d, "planItemReport", "programs") {
 			var runBy, parts []string
 			for _, r := range list(p, "runBy") {
 				runBy = append(runBy, str(r, "node", "id")+":"+str(r, "role"))
@@ -299,7 +299,7 @@ func TestAnalytics_PlanItemReport(t *testing.T) {
 		return str(d, "planItemReport", "item", "id"), out
 	}
 
-	t.Run("item 9 by id: programmes, runners and participants", func(t *testing.T) {
+	t.Run("item 9 by id: programs, runners and participants", func(t *testing.T) {
 		item, got := summaries(t, map[string]any{"id": "item/2024-9"})
 		want := map[string]string{
 			"program/wuxi-mashan-health-forum": "EVENT 持续办好 | association/jiangsu-cast: | " +
@@ -317,13 +317,13 @@ func TestAnalytics_PlanItemReport(t *testing.T) {
 	t.Run("item 5 by year and number: awards with their years", func(t *testing.T) {
 		item, got := summaries(t, map[string]any{"year": 2024, "number": 5})
 		if item != "item/2024-5" || len(got) != 8 {
-			t.Fatalf("item %s launches %d programmes, want 8: %v", item, len(got), got)
+			t.Fatalf("item %s launches %d programs, want 8: %v", item, len(got), got)
 		}
 		want := map[string]string{
 			"program/innovation-pioneer-award":       "AWARD 恢复评选 | association/jiangsu-cast: | expert/lu-qinghe:AWARDED::2024 expert/chen-liheng:AWARDED::2024",
 			"program/most-beautiful-sci-tech-worker": "AWARD 宣传表彰 | association/jiangsu-cast: | expert/tang-jiahe:AWARDED::2024 expert/wang-jianhua-grid:AWARDED::2024",
-			"program/youth-talent-lift":              "PROGRAMME 实施 | association/jiangsu-cast: | expert/song-yiming:PARTICIPATES_IN:托举对象: expert/zhao-yutong:PARTICIPATES_IN:托举对象:",
-			"program/high-school-elite":              "PROGRAMME 实施 | association/jiangsu-cast:组织实施 | ",
+			"program/youth-talent-lift":              "PROGRAM 实施 | association/jiangsu-cast: | expert/song-yiming:PARTICIPATES_IN:托举对象: expert/zhao-yutong:PARTICIPATES_IN:托举对象:",
+			"program/high-school-elite":              "PROGRAM 实施 | association/jiangsu-cast:组织实施 | ",
 			"program/five-subject-olympiad":          "COMPETITION 组织 | association/jiangsu-cast:组织 | ",
 		}
 		for id, w := range want {
@@ -773,7 +773,7 @@ func TestAnalytics_Breakdowns(t *testing.T) {
 		last := -1
 		for _, b := range list(d, field) {
 			n := int(get(b, "count").(float64))
-			if field != "programmesPerSection" && last >= 0 && n > last {
+			if field != "programsPerSection" && last >= 0 && n > last {
 				t.Errorf("%s is not largest first: %v", field, list(d, field))
 			}
 			last = n
@@ -828,15 +828,15 @@ func TestAnalytics_Breakdowns(t *testing.T) {
 		}
 	})
 
-	t.Run("programmes per plan section", func(t *testing.T) {
-		d := a.ok(t, `{ programmesPerSection(year: 2024, source: "plan 2024") { key { id ... on PlanSection { number } } count } }`, nil)
+	t.Run("programs per plan section", func(t *testing.T) {
+		d := a.ok(t, `{ programsPerSection(year: 2024, source: "plan 2024") { key { id ... on PlanSection { number } } count } }`, nil)
 		var got []string
-		for _, b := range list(d, "programmesPerSection") {
+		for _, b := range list(d, "programsPerSection") {
 			got = append(got, str(b, "key", "id")+"="+strconv.Itoa(int(get(b, "count").(float64))))
 		}
 		want := []string{"section/2024-1=7", "section/2024-2=21", "section/2024-3=26", "section/2024-4=24", "section/2024-5=15", "section/2024-6=17"}
 		if !reflect.DeepEqual(got, want) {
-			t.Errorf("programmes per section %v, want %v", got, want)
+			t.Errorf("programs per section %v, want %v", got, want)
 		}
 	})
 
@@ -877,7 +877,7 @@ func TestAnalytics_Breakdowns(t *testing.T) {
 	t.Run("errors", func(t *testing.T) {
 		a.fails(t, "INVALID_ARGUMENT", "first", `{ expertsPerCluster(first: 501) { count } }`, nil)
 		a.fails(t, "INVALID_ARGUMENT", "first", `{ enterprisesPerCity(first: -1) { count } }`, nil)
-		a.fails(t, "INVALID_ARGUMENT", "first", `{ programmesPerSection(first: 501) { count } }`, nil)
+		a.fails(t, "INVALID_ARGUMENT", "first", `{ programsPerSection(first: 501) { count } }`, nil)
 	})
 }
 
@@ -897,7 +897,7 @@ func TestAnalytics_EachQueryIsOneStatement(t *testing.T) {
 		"search":                 {searchQuery, map[string]any{"text": "科技", "kinds": []string{"Program"}}},
 		"expertsPerCluster":      {`{ expertsPerCluster { key { id } count } }`, nil},
 		"enterprisesPerCity":     {`{ enterprisesPerCity { key { id } count } }`, nil},
-		"programmesPerSection":   {`{ programmesPerSection { key { id } count } }`, nil},
+		"programsPerSection":   {`{ programsPerSection { key { id } count } }`, nil},
 		"nodeCounts":             {`{ nodeCounts { kind count } }`, nil},
 	}
 	for name, q := range queries {

@@ -569,7 +569,7 @@ type ComplexityRoot struct {
 		Kind  func(childComplexity int) int
 	}
 
-	LaunchedProgramme struct {
+	LaunchedProgram struct {
 		Kind             func(childComplexity int) int
 		ParticipantCount func(childComplexity int) int
 		Participants     func(childComplexity int) int
@@ -975,8 +975,8 @@ type ComplexityRoot struct {
 	}
 
 	PlanItemReport struct {
-		Item       func(childComplexity int) int
-		Programmes func(childComplexity int) int
+		Item     func(childComplexity int) int
+		Programs func(childComplexity int) int
 	}
 
 	PlanSection struct {
@@ -1031,7 +1031,7 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
-	ProgrammeTie struct {
+	ProgramTie struct {
 		Node       func(childComplexity int) int
 		Provenance func(childComplexity int) int
 		Relation   func(childComplexity int) int
@@ -1080,9 +1080,9 @@ type ComplexityRoot struct {
 		PlanSectionsAggregate     func(childComplexity int, where map[string]any, groupBy map[string]any, reaching *model.Reach, min []string, max []string, first *int) int
 		Plans                     func(childComplexity int, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
 		PlansAggregate            func(childComplexity int, where map[string]any, groupBy map[string]any, reaching *model.Reach, min []string, max []string, first *int) int
-		ProgrammesPerSection      func(childComplexity int, year *int, source *string, first *int) int
 		Programs                  func(childComplexity int, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
 		ProgramsAggregate         func(childComplexity int, where map[string]any, groupBy map[string]any, reaching *model.Reach, min []string, max []string, first *int) int
+		ProgramsPerSection        func(childComplexity int, year *int, source *string, first *int) int
 		Regions                   func(childComplexity int, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
 		RegionsAggregate          func(childComplexity int, where map[string]any, groupBy map[string]any, reaching *model.Reach, min []string, max []string, first *int) int
 		Search                    func(childComplexity int, text string, kinds []string, first *int) int
@@ -1386,7 +1386,7 @@ type QueryResolver interface {
 	Search(ctx context.Context, text string, kinds []string, first *int) ([]*model.SearchHit, error)
 	ExpertsPerCluster(ctx context.Context, includeAffiliated *bool, source *string, first *int) ([]*model.Breakdown, error)
 	EnterprisesPerCity(ctx context.Context, source *string, first *int) ([]*model.Breakdown, error)
-	ProgrammesPerSection(ctx context.Context, year *int, source *string, first *int) ([]*model.Breakdown, error)
+	ProgramsPerSection(ctx context.Context, year *int, source *string, first *int) ([]*model.Breakdown, error)
 	NodeCounts(ctx context.Context, source *string) ([]*model.KindCount, error)
 	AuditLog(ctx context.Context, actor *string, nodeID *string, action *string, since *time.Time, until *time.Time, first *int, after *string) (*model.AuditConnection, error)
 	Duplicates(ctx context.Context, kind string, first *int) ([]*model.DuplicateGroup, error)
@@ -3660,42 +3660,42 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.KindCount.Kind(childComplexity), true
 
-	case "LaunchedProgramme.kind":
-		if e.ComplexityRoot.LaunchedProgramme.Kind == nil {
+	case "LaunchedProgram.kind":
+		if e.ComplexityRoot.LaunchedProgram.Kind == nil {
 			break
 		}
 
-		return e.ComplexityRoot.LaunchedProgramme.Kind(childComplexity), true
-	case "LaunchedProgramme.participantCount":
-		if e.ComplexityRoot.LaunchedProgramme.ParticipantCount == nil {
+		return e.ComplexityRoot.LaunchedProgram.Kind(childComplexity), true
+	case "LaunchedProgram.participantCount":
+		if e.ComplexityRoot.LaunchedProgram.ParticipantCount == nil {
 			break
 		}
 
-		return e.ComplexityRoot.LaunchedProgramme.ParticipantCount(childComplexity), true
-	case "LaunchedProgramme.participants":
-		if e.ComplexityRoot.LaunchedProgramme.Participants == nil {
+		return e.ComplexityRoot.LaunchedProgram.ParticipantCount(childComplexity), true
+	case "LaunchedProgram.participants":
+		if e.ComplexityRoot.LaunchedProgram.Participants == nil {
 			break
 		}
 
-		return e.ComplexityRoot.LaunchedProgramme.Participants(childComplexity), true
-	case "LaunchedProgramme.program":
-		if e.ComplexityRoot.LaunchedProgramme.Program == nil {
+		return e.ComplexityRoot.LaunchedProgram.Participants(childComplexity), true
+	case "LaunchedProgram.program":
+		if e.ComplexityRoot.LaunchedProgram.Program == nil {
 			break
 		}
 
-		return e.ComplexityRoot.LaunchedProgramme.Program(childComplexity), true
-	case "LaunchedProgramme.role":
-		if e.ComplexityRoot.LaunchedProgramme.Role == nil {
+		return e.ComplexityRoot.LaunchedProgram.Program(childComplexity), true
+	case "LaunchedProgram.role":
+		if e.ComplexityRoot.LaunchedProgram.Role == nil {
 			break
 		}
 
-		return e.ComplexityRoot.LaunchedProgramme.Role(childComplexity), true
-	case "LaunchedProgramme.runBy":
-		if e.ComplexityRoot.LaunchedProgramme.RunBy == nil {
+		return e.ComplexityRoot.LaunchedProgram.Role(childComplexity), true
+	case "LaunchedProgram.runBy":
+		if e.ComplexityRoot.LaunchedProgram.RunBy == nil {
 			break
 		}
 
-		return e.ComplexityRoot.LaunchedProgramme.RunBy(childComplexity), true
+		return e.ComplexityRoot.LaunchedProgram.RunBy(childComplexity), true
 
 	case "LaunchesPlanItemConnection.edges":
 		if e.ComplexityRoot.LaunchesPlanItemConnection.Edges == nil {
@@ -5575,12 +5575,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PlanItemReport.Item(childComplexity), true
-	case "PlanItemReport.programmes":
-		if e.ComplexityRoot.PlanItemReport.Programmes == nil {
+	case "PlanItemReport.programs":
+		if e.ComplexityRoot.PlanItemReport.Programs == nil {
 			break
 		}
 
-		return e.ComplexityRoot.PlanItemReport.Programmes(childComplexity), true
+		return e.ComplexityRoot.PlanItemReport.Programs(childComplexity), true
 
 	case "PlanSection.aliases":
 		if e.ComplexityRoot.PlanSection.Aliases == nil {
@@ -5832,36 +5832,36 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ProgramEdge.Node(childComplexity), true
 
-	case "ProgrammeTie.node":
-		if e.ComplexityRoot.ProgrammeTie.Node == nil {
+	case "ProgramTie.node":
+		if e.ComplexityRoot.ProgramTie.Node == nil {
 			break
 		}
 
-		return e.ComplexityRoot.ProgrammeTie.Node(childComplexity), true
-	case "ProgrammeTie.provenance":
-		if e.ComplexityRoot.ProgrammeTie.Provenance == nil {
+		return e.ComplexityRoot.ProgramTie.Node(childComplexity), true
+	case "ProgramTie.provenance":
+		if e.ComplexityRoot.ProgramTie.Provenance == nil {
 			break
 		}
 
-		return e.ComplexityRoot.ProgrammeTie.Provenance(childComplexity), true
-	case "ProgrammeTie.relation":
-		if e.ComplexityRoot.ProgrammeTie.Relation == nil {
+		return e.ComplexityRoot.ProgramTie.Provenance(childComplexity), true
+	case "ProgramTie.relation":
+		if e.ComplexityRoot.ProgramTie.Relation == nil {
 			break
 		}
 
-		return e.ComplexityRoot.ProgrammeTie.Relation(childComplexity), true
-	case "ProgrammeTie.role":
-		if e.ComplexityRoot.ProgrammeTie.Role == nil {
+		return e.ComplexityRoot.ProgramTie.Relation(childComplexity), true
+	case "ProgramTie.role":
+		if e.ComplexityRoot.ProgramTie.Role == nil {
 			break
 		}
 
-		return e.ComplexityRoot.ProgrammeTie.Role(childComplexity), true
-	case "ProgrammeTie.year":
-		if e.ComplexityRoot.ProgrammeTie.Year == nil {
+		return e.ComplexityRoot.ProgramTie.Role(childComplexity), true
+	case "ProgramTie.year":
+		if e.ComplexityRoot.ProgramTie.Year == nil {
 			break
 		}
 
-		return e.ComplexityRoot.ProgrammeTie.Year(childComplexity), true
+		return e.ComplexityRoot.ProgramTie.Year(childComplexity), true
 
 	case "Provenance.assertedBy":
 		if e.ComplexityRoot.Provenance.AssertedBy == nil {
@@ -6252,17 +6252,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.PlansAggregate(childComplexity, args["where"].(map[string]any), args["groupBy"].(map[string]any), args["reaching"].(*model.Reach), args["min"].([]string), args["max"].([]string), args["first"].(*int)), true
-	case "Query.programmesPerSection":
-		if e.ComplexityRoot.Query.ProgrammesPerSection == nil {
-			break
-		}
-
-		args, err := ec.field_Query_programmesPerSection_args(ctx, rawArgs)
-		if err != nil {
-			return 0, false
-		}
-
-		return e.ComplexityRoot.Query.ProgrammesPerSection(childComplexity, args["year"].(*int), args["source"].(*string), args["first"].(*int)), true
 	case "Query.programs":
 		if e.ComplexityRoot.Query.Programs == nil {
 			break
@@ -6285,6 +6274,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.ProgramsAggregate(childComplexity, args["where"].(map[string]any), args["groupBy"].(map[string]any), args["reaching"].(*model.Reach), args["min"].([]string), args["max"].([]string), args["first"].(*int)), true
+	case "Query.programsPerSection":
+		if e.ComplexityRoot.Query.ProgramsPerSection == nil {
+			break
+		}
+
+		args, err := ec.field_Query_programsPerSection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ProgramsPerSection(childComplexity, args["year"].(*int), args["source"].(*string), args["first"].(*int)), true
 	case "Query.regions":
 		if e.ComplexityRoot.Query.Regions == nil {
 			break
@@ -7278,11 +7278,11 @@ extend type Query {
   enterprisesPerCity(source: String, first: Int = 100): [Breakdown!]!
 
   """
-  Programmes per plan section, in (year, number) order: the distinct programmes that the
+  Programs per plan section, in (year, number) order: the distinct programs that the
   section's items (PlanItem PART_OF the section) LAUNCH. ` + "`" + `year` + "`" + ` picks one plan's sections; ` + "`" + `source` + "`" + `
-  counts only programmes with a provenance source starting with it (e.g. "plan 2024").
+  counts only programs with a provenance source starting with it (e.g. "plan 2024").
   """
-  programmesPerSection(year: Int, source: String, first: Int = 100): [Breakdown!]!
+  programsPerSection(year: Int, source: String, first: Int = 100): [Breakdown!]!
 
   """
   How many nodes of each kind the graph holds, in the registry's order; ` + "`" + `source` + "`" + ` counts only nodes with
@@ -7324,7 +7324,7 @@ type ClusterExpert {
   enterprises: [Enterprise!]!
   """The chains of the cluster those enterprises are in, by name (none for enterprises tied to the cluster directly)."""
   chains: [IndustryChain!]!
-  """The distinct ` + "`" + `via` + "`" + ` of those SERVES relationships (programme or team), e.g. 万名专家进万企."""
+  """The distinct ` + "`" + `via` + "`" + ` of those SERVES relationships (program or team), e.g. 万名专家进万企."""
   via: [String!]!
 }
 
@@ -7344,26 +7344,26 @@ type SocietyParkCooperation {
 """A plan item with what it launches (planItemReport)."""
 type PlanItemReport {
   item: PlanItem!
-  """The programmes, awards, events … the item LAUNCHES, by name (at most 100)."""
-  programmes: [LaunchedProgramme!]!
+  """The programs, awards, events … the item LAUNCHES, by name (at most 100)."""
+  programs: [LaunchedProgram!]!
 }
 
-"""A programme launched by a plan item."""
-type LaunchedProgramme {
+"""A program launched by a plan item."""
+type LaunchedProgram {
   program: Program!
   """The plan's verb on the LAUNCHES relationship, e.g. 实施, 举办."""
   role: String
   kind: ProgramKind!
   """Who runs it (RUN_BY), by name (at most 100)."""
-  runBy: [ProgrammeTie!]!
+  runBy: [ProgramTie!]!
   """Who takes part (PARTICIPATES_IN) or was awarded it (AWARDED), by name (at most 100)."""
-  participants: [ProgrammeTie!]!
-  """How many PARTICIPATES_IN and AWARDED relationships the programme has in all."""
+  participants: [ProgramTie!]!
+  """How many PARTICIPATES_IN and AWARDED relationships the program has in all."""
   participantCount: Int!
 }
 
-"""A node tied to a programme by a RUN_BY, PARTICIPATES_IN or AWARDED relationship."""
-type ProgrammeTie {
+"""A node tied to a program by a RUN_BY, PARTICIPATES_IN or AWARDED relationship."""
+type ProgramTie {
   node: Node!
   relation: RelationType!
   role: String
@@ -7781,7 +7781,7 @@ input RegionTypeFilter {
 }
 
 enum ProgramKind {
-  PROGRAMME
+  PROGRAM
   AWARD
   EVENT
   COMPETITION
@@ -7829,11 +7829,11 @@ enum RelationType {
   LOCATED_IN
   """A society cooperates with a park (e.g. 百会百园)."""
   COOPERATES_WITH
-  """A plan item launches, runs or builds a programme."""
+  """A plan item launches, runs or builds a program."""
   LAUNCHES
-  """A programme (or a plan) is run or issued by an organisation."""
+  """A program (or a plan) is run or issued by an organisation."""
   RUN_BY
-  """Someone takes part in a programme."""
+  """Someone takes part in a program."""
   PARTICIPATES_IN
   """Someone received an award."""
   AWARDED
@@ -7851,7 +7851,7 @@ input RelationPropsInput {
   since: Date
   """When it ended."""
   until: Date
-  """The programme or team it runs through, e.g. 万名专家进万企."""
+  """The program or team it runs through, e.g. 万名专家进万企."""
   via: String
   """The year it happened."""
   year: Int
@@ -7868,7 +7868,7 @@ type Relationship {
   since: Date
   """When it ended."""
   until: Date
-  """The programme or team it runs through, e.g. 万名专家进万企."""
+  """The program or team it runs through, e.g. 万名专家进万企."""
   via: String
   """The year it happened."""
   year: Int
@@ -7890,7 +7890,7 @@ type Plan implements Node {
   publishedOn: Date
   """PART_OF (incoming): A chain is part of a cluster; an item part of a section; a section part of a plan. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
   parts(where: PlanSectionFilter, orderBy: [PlanSectionOrder!], first: Int, after: String, last: Int, before: String): PartOfPlanSectionConnection!
-  """RUN_BY (outgoing): A programme (or a plan) is run or issued by an organisation. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
+  """RUN_BY (outgoing): A program (or a plan) is run or issued by an organisation. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
   runBy(where: NodeFilter, orderBy: [NodeOrder!], first: Int, after: String, last: Int, before: String): RunByNodeConnection!
 }
 
@@ -8088,7 +8088,7 @@ type PlanItem implements Node {
   text: String
   """PART_OF (outgoing): A chain is part of a cluster; an item part of a section; a section part of a plan. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
   partOf(where: PlanSectionFilter, orderBy: [PlanSectionOrder!], first: Int, after: String, last: Int, before: String): PartOfPlanSectionConnection!
-  """LAUNCHES (outgoing): A plan item launches, runs or builds a programme. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
+  """LAUNCHES (outgoing): A plan item launches, runs or builds a program. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
   launches(where: ProgramFilter, orderBy: [ProgramOrder!], first: Int, after: String, last: Int, before: String): LaunchesProgramConnection!
   """CONCERNS (outgoing): A plan item names an organisation, place or group without launching it. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
   concerns(where: NodeFilter, orderBy: [NodeOrder!], first: Int, after: String, last: Int, before: String): ConcernsNodeConnection!
@@ -8190,9 +8190,9 @@ type Association implements Node {
   level: AssociationLevel
   """LOCATED_IN (outgoing): Something is located in a region or a park; a region lies in a larger one. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
   locatedIn(where: NodeFilter, orderBy: [NodeOrder!], first: Int, after: String, last: Int, before: String): LocatedInNodeConnection!
-  """RUN_BY (incoming): A programme (or a plan) is run or issued by an organisation. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
+  """RUN_BY (incoming): A program (or a plan) is run or issued by an organisation. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
   runs(where: NodeFilter, orderBy: [NodeOrder!], first: Int, after: String, last: Int, before: String): RunByNodeConnection!
-  """PARTICIPATES_IN (outgoing): Someone takes part in a programme. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
+  """PARTICIPATES_IN (outgoing): Someone takes part in a program. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
   participatesIn(where: ProgramFilter, orderBy: [ProgramOrder!], first: Int, after: String, last: Int, before: String): ParticipatesInProgramConnection!
   """GUIDES (outgoing): An association guides a society, a lower association or an institution. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
   guides(where: NodeFilter, orderBy: [NodeOrder!], first: Int, after: String, last: Int, before: String): GuidesNodeConnection!
@@ -8306,9 +8306,9 @@ type Society implements Node {
   locatedIn(where: NodeFilter, orderBy: [NodeOrder!], first: Int, after: String, last: Int, before: String): LocatedInNodeConnection!
   """COOPERATES_WITH (outgoing): A society cooperates with a park (e.g. 百会百园). first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
   cooperatesWith(where: ParkFilter, orderBy: [ParkOrder!], first: Int, after: String, last: Int, before: String): CooperatesWithParkConnection!
-  """RUN_BY (incoming): A programme (or a plan) is run or issued by an organisation. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
+  """RUN_BY (incoming): A program (or a plan) is run or issued by an organisation. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
   runs(where: NodeFilter, orderBy: [NodeOrder!], first: Int, after: String, last: Int, before: String): RunByNodeConnection!
-  """PARTICIPATES_IN (outgoing): Someone takes part in a programme. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
+  """PARTICIPATES_IN (outgoing): Someone takes part in a program. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
   participatesIn(where: ProgramFilter, orderBy: [ProgramOrder!], first: Int, after: String, last: Int, before: String): ParticipatesInProgramConnection!
   """AWARDED (outgoing): Someone received an award. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
   awards(where: ProgramFilter, orderBy: [ProgramOrder!], first: Int, after: String, last: Int, before: String): AwardedProgramConnection!
@@ -8446,7 +8446,7 @@ type Expert implements Node {
   liaisonOf(where: OverseasStationFilter, orderBy: [OverseasStationOrder!], first: Int, after: String, last: Int, before: String): LiaisonOfOverseasStationConnection!
   """LOCATED_IN (outgoing): Something is located in a region or a park; a region lies in a larger one. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
   locatedIn(where: NodeFilter, orderBy: [NodeOrder!], first: Int, after: String, last: Int, before: String): LocatedInNodeConnection!
-  """PARTICIPATES_IN (outgoing): Someone takes part in a programme. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
+  """PARTICIPATES_IN (outgoing): Someone takes part in a program. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
   participatesIn(where: ProgramFilter, orderBy: [ProgramOrder!], first: Int, after: String, last: Int, before: String): ParticipatesInProgramConnection!
   """AWARDED (outgoing): Someone received an award. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
   awards(where: ProgramFilter, orderBy: [ProgramOrder!], first: Int, after: String, last: Int, before: String): AwardedProgramConnection!
@@ -8693,9 +8693,9 @@ type Enterprise implements Node {
   clusters(where: IndustryClusterFilter, orderBy: [IndustryClusterOrder!], first: Int, after: String, last: Int, before: String): InClusterIndustryClusterConnection!
   """LOCATED_IN (outgoing): Something is located in a region or a park; a region lies in a larger one. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
   locatedIn(where: NodeFilter, orderBy: [NodeOrder!], first: Int, after: String, last: Int, before: String): LocatedInNodeConnection!
-  """RUN_BY (incoming): A programme (or a plan) is run or issued by an organisation. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
+  """RUN_BY (incoming): A program (or a plan) is run or issued by an organisation. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
   runs(where: NodeFilter, orderBy: [NodeOrder!], first: Int, after: String, last: Int, before: String): RunByNodeConnection!
-  """PARTICIPATES_IN (outgoing): Someone takes part in a programme. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
+  """PARTICIPATES_IN (outgoing): Someone takes part in a program. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
   participatesIn(where: ProgramFilter, orderBy: [ProgramOrder!], first: Int, after: String, last: Int, before: String): ParticipatesInProgramConnection!
   """AWARDED (outgoing): Someone received an award. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
   awards(where: ProgramFilter, orderBy: [ProgramOrder!], first: Int, after: String, last: Int, before: String): AwardedProgramConnection!
@@ -8813,7 +8813,7 @@ type Park implements Node {
   locatedHere(where: NodeFilter, orderBy: [NodeOrder!], first: Int, after: String, last: Int, before: String): LocatedInNodeConnection!
   """COOPERATES_WITH (incoming): A society cooperates with a park (e.g. 百会百园). first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
   cooperatingSocieties(where: SocietyFilter, orderBy: [SocietyOrder!], first: Int, after: String, last: Int, before: String): CooperatesWithSocietyConnection!
-  """PARTICIPATES_IN (outgoing): Someone takes part in a programme. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
+  """PARTICIPATES_IN (outgoing): Someone takes part in a program. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
   participatesIn(where: ProgramFilter, orderBy: [ProgramOrder!], first: Int, after: String, last: Int, before: String): ParticipatesInProgramConnection!
   """CONCERNS (incoming): A plan item names an organisation, place or group without launching it. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
   concernedBy(where: PlanItemFilter, orderBy: [PlanItemOrder!], first: Int, after: String, last: Int, before: String): ConcernsPlanItemConnection!
@@ -8917,9 +8917,9 @@ type Institution implements Node {
   affiliatedExperts(where: ExpertFilter, orderBy: [ExpertOrder!], first: Int, after: String, last: Int, before: String): AffiliatedWithExpertConnection!
   """LOCATED_IN (outgoing): Something is located in a region or a park; a region lies in a larger one. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
   locatedIn(where: NodeFilter, orderBy: [NodeOrder!], first: Int, after: String, last: Int, before: String): LocatedInNodeConnection!
-  """RUN_BY (incoming): A programme (or a plan) is run or issued by an organisation. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
+  """RUN_BY (incoming): A program (or a plan) is run or issued by an organisation. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
   runs(where: NodeFilter, orderBy: [NodeOrder!], first: Int, after: String, last: Int, before: String): RunByNodeConnection!
-  """PARTICIPATES_IN (outgoing): Someone takes part in a programme. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
+  """PARTICIPATES_IN (outgoing): Someone takes part in a program. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
   participatesIn(where: ProgramFilter, orderBy: [ProgramOrder!], first: Int, after: String, last: Int, before: String): ParticipatesInProgramConnection!
   """AWARDED (outgoing): Someone received an award. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
   awards(where: ProgramFilter, orderBy: [ProgramOrder!], first: Int, after: String, last: Int, before: String): AwardedProgramConnection!
@@ -9209,7 +9209,7 @@ type Region implements Node {
   locatedIn(where: NodeFilter, orderBy: [NodeOrder!], first: Int, after: String, last: Int, before: String): LocatedInNodeConnection!
   """LOCATED_IN (incoming): Something is located in a region or a park; a region lies in a larger one. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
   locatedHere(where: NodeFilter, orderBy: [NodeOrder!], first: Int, after: String, last: Int, before: String): LocatedInNodeConnection!
-  """PARTICIPATES_IN (outgoing): Someone takes part in a programme. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
+  """PARTICIPATES_IN (outgoing): Someone takes part in a program. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
   participatesIn(where: ProgramFilter, orderBy: [ProgramOrder!], first: Int, after: String, last: Int, before: String): ParticipatesInProgramConnection!
   """CONCERNS (incoming): A plan item names an organisation, place or group without launching it. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
   concernedBy(where: PlanItemFilter, orderBy: [PlanItemOrder!], first: Int, after: String, last: Int, before: String): ConcernsPlanItemConnection!
@@ -9298,24 +9298,24 @@ input UpdateRegionInput {
   code: String
 }
 
-"""A programme, award, event, competition, publication, platform, campaign, designation or document."""
+"""A program, award, event, competition, publication, platform, campaign, designation or document."""
 type Program implements Node {
   id: ID!
   name: String!
   aliases: [String!]!
   description: String
   provenance: Provenance!
-  """What sort of programme this is."""
+  """What sort of program this is."""
   kind: ProgramKind
-  """The year, when the programme is for one year."""
+  """The year, when the program is for one year."""
   year: Int
   """LOCATED_IN (outgoing): Something is located in a region or a park; a region lies in a larger one. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
   locatedIn(where: NodeFilter, orderBy: [NodeOrder!], first: Int, after: String, last: Int, before: String): LocatedInNodeConnection!
-  """LAUNCHES (incoming): A plan item launches, runs or builds a programme. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
+  """LAUNCHES (incoming): A plan item launches, runs or builds a program. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
   launchedBy(where: PlanItemFilter, orderBy: [PlanItemOrder!], first: Int, after: String, last: Int, before: String): LaunchesPlanItemConnection!
-  """RUN_BY (outgoing): A programme (or a plan) is run or issued by an organisation. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
+  """RUN_BY (outgoing): A program (or a plan) is run or issued by an organisation. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
   runBy(where: NodeFilter, orderBy: [NodeOrder!], first: Int, after: String, last: Int, before: String): RunByNodeConnection!
-  """PARTICIPATES_IN (incoming): Someone takes part in a programme. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
+  """PARTICIPATES_IN (incoming): Someone takes part in a program. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
   participants(where: NodeFilter, orderBy: [NodeOrder!], first: Int, after: String, last: Int, before: String): ParticipatesInNodeConnection!
   """AWARDED (incoming): Someone received an award. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
   awardees(where: NodeFilter, orderBy: [NodeOrder!], first: Int, after: String, last: Int, before: String): AwardedNodeConnection!
@@ -9731,7 +9731,7 @@ type ServesEnterpriseEdge {
   node: Enterprise!
   """The role taken, e.g. 理事, 首席专家, 主办."""
   role: String
-  """The programme or team it runs through, e.g. 万名专家进万企."""
+  """The program or team it runs through, e.g. 万名专家进万企."""
   via: String
   """When it began."""
   since: Date
@@ -9796,7 +9796,7 @@ type ServesExpertEdge {
   node: Expert!
   """The role taken, e.g. 理事, 首席专家, 主办."""
   role: String
-  """The programme or team it runs through, e.g. 万名专家进万企."""
+  """The program or team it runs through, e.g. 万名专家进万企."""
   via: String
   """When it began."""
   since: Date
@@ -10149,7 +10149,7 @@ scalar Date
 """A point in time, RFC 3339."""
 scalar DateTime
 
-"""Anything in the graph: an organisation, person, programme, place or part of a plan."""
+"""Anything in the graph: an organisation, person, program, place or part of a plan."""
 interface Node {
   """Stable id, e.g. program/youth-talent-lift."""
   id: ID!
@@ -11342,22 +11342,22 @@ func (ec *executionContext) childFields_KindCount(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type KindCount", field.Name)
 }
 
-func (ec *executionContext) childFields_LaunchedProgramme(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+func (ec *executionContext) childFields_LaunchedProgram(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "program":
-		return ec.fieldContext_LaunchedProgramme_program(ctx, field)
+		return ec.fieldContext_LaunchedProgram_program(ctx, field)
 	case "role":
-		return ec.fieldContext_LaunchedProgramme_role(ctx, field)
+		return ec.fieldContext_LaunchedProgram_role(ctx, field)
 	case "kind":
-		return ec.fieldContext_LaunchedProgramme_kind(ctx, field)
+		return ec.fieldContext_LaunchedProgram_kind(ctx, field)
 	case "runBy":
-		return ec.fieldContext_LaunchedProgramme_runBy(ctx, field)
+		return ec.fieldContext_LaunchedProgram_runBy(ctx, field)
 	case "participants":
-		return ec.fieldContext_LaunchedProgramme_participants(ctx, field)
+		return ec.fieldContext_LaunchedProgram_participants(ctx, field)
 	case "participantCount":
-		return ec.fieldContext_LaunchedProgramme_participantCount(ctx, field)
+		return ec.fieldContext_LaunchedProgram_participantCount(ctx, field)
 	}
-	return nil, fmt.Errorf("no field named %q was found under type LaunchedProgramme", field.Name)
+	return nil, fmt.Errorf("no field named %q was found under type LaunchedProgram", field.Name)
 }
 
 func (ec *executionContext) childFields_LaunchesPlanItemConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -12058,8 +12058,8 @@ func (ec *executionContext) childFields_PlanItemReport(ctx context.Context, fiel
 	switch field.Name {
 	case "item":
 		return ec.fieldContext_PlanItemReport_item(ctx, field)
-	case "programmes":
-		return ec.fieldContext_PlanItemReport_programmes(ctx, field)
+	case "programs":
+		return ec.fieldContext_PlanItemReport_programs(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PlanItemReport", field.Name)
 }
@@ -12168,20 +12168,20 @@ func (ec *executionContext) childFields_ProgramEdge(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type ProgramEdge", field.Name)
 }
 
-func (ec *executionContext) childFields_ProgrammeTie(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+func (ec *executionContext) childFields_ProgramTie(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "node":
-		return ec.fieldContext_ProgrammeTie_node(ctx, field)
+		return ec.fieldContext_ProgramTie_node(ctx, field)
 	case "relation":
-		return ec.fieldContext_ProgrammeTie_relation(ctx, field)
+		return ec.fieldContext_ProgramTie_relation(ctx, field)
 	case "role":
-		return ec.fieldContext_ProgrammeTie_role(ctx, field)
+		return ec.fieldContext_ProgramTie_role(ctx, field)
 	case "year":
-		return ec.fieldContext_ProgrammeTie_year(ctx, field)
+		return ec.fieldContext_ProgramTie_year(ctx, field)
 	case "provenance":
-		return ec.fieldContext_ProgrammeTie_provenance(ctx, field)
+		return ec.fieldContext_ProgramTie_provenance(ctx, field)
 	}
-	return nil, fmt.Errorf("no field named %q was found under type ProgrammeTie", field.Name)
+	return nil, fmt.Errorf("no field named %q was found under type ProgramTie", field.Name)
 }
 
 func (ec *executionContext) childFields_Provenance(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -18142,36 +18142,6 @@ func (ec *executionContext) field_Query_plans_args(ctx context.Context, rawArgs 
 	return args, nil
 }
 
-func (ec *executionContext) field_Query_programmesPerSection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
-	var err error
-	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "year",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["year"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "source",
-		func(ctx context.Context, v any) (*string, error) {
-			return ec.unmarshalOString2ᚖstring(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["source"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["first"] = arg2
-	return args, nil
-}
-
 func (ec *executionContext) field_Query_programsAggregate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -18223,6 +18193,36 @@ func (ec *executionContext) field_Query_programsAggregate_args(ctx context.Conte
 		return nil, err
 	}
 	args["first"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_programsPerSection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "year",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["year"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "source",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["source"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
 	return args, nil
 }
 
@@ -28803,13 +28803,13 @@ func (ec *executionContext) fieldContext_KindCount_count(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("KindCount", field, false, false, "Int")
 }
 
-func (ec *executionContext) _LaunchedProgramme_program(ctx context.Context, field graphql.CollectedField, obj *model.LaunchedProgramme) (ret graphql.Marshaler) {
+func (ec *executionContext) _LaunchedProgram_program(ctx context.Context, field graphql.CollectedField, obj *model.LaunchedProgram) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_LaunchedProgramme_program(ctx, field)
+			return ec.fieldContext_LaunchedProgram_program(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.Program, nil
@@ -28822,9 +28822,9 @@ func (ec *executionContext) _LaunchedProgramme_program(ctx context.Context, fiel
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_LaunchedProgramme_program(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_LaunchedProgram_program(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
-		Object:     "LaunchedProgramme",
+		Object:     "LaunchedProgram",
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
@@ -28835,13 +28835,13 @@ func (ec *executionContext) fieldContext_LaunchedProgramme_program(_ context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _LaunchedProgramme_role(ctx context.Context, field graphql.CollectedField, obj *model.LaunchedProgramme) (ret graphql.Marshaler) {
+func (ec *executionContext) _LaunchedProgram_role(ctx context.Context, field graphql.CollectedField, obj *model.LaunchedProgram) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_LaunchedProgramme_role(ctx, field)
+			return ec.fieldContext_LaunchedProgram_role(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.Role, nil
@@ -28854,17 +28854,17 @@ func (ec *executionContext) _LaunchedProgramme_role(ctx context.Context, field g
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_LaunchedProgramme_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("LaunchedProgramme", field, false, false, "String")
+func (ec *executionContext) fieldContext_LaunchedProgram_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LaunchedProgram", field, false, false, "String")
 }
 
-func (ec *executionContext) _LaunchedProgramme_kind(ctx context.Context, field graphql.CollectedField, obj *model.LaunchedProgramme) (ret graphql.Marshaler) {
+func (ec *executionContext) _LaunchedProgram_kind(ctx context.Context, field graphql.CollectedField, obj *model.LaunchedProgram) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_LaunchedProgramme_kind(ctx, field)
+			return ec.fieldContext_LaunchedProgram_kind(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.Kind, nil
@@ -28877,81 +28877,81 @@ func (ec *executionContext) _LaunchedProgramme_kind(ctx context.Context, field g
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_LaunchedProgramme_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("LaunchedProgramme", field, false, false, "ProgramKind")
+func (ec *executionContext) fieldContext_LaunchedProgram_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LaunchedProgram", field, false, false, "ProgramKind")
 }
 
-func (ec *executionContext) _LaunchedProgramme_runBy(ctx context.Context, field graphql.CollectedField, obj *model.LaunchedProgramme) (ret graphql.Marshaler) {
+func (ec *executionContext) _LaunchedProgram_runBy(ctx context.Context, field graphql.CollectedField, obj *model.LaunchedProgram) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_LaunchedProgramme_runBy(ctx, field)
+			return ec.fieldContext_LaunchedProgram_runBy(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.RunBy, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.ProgrammeTie) graphql.Marshaler {
-			return ec.marshalNProgrammeTie2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐProgrammeTieᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ProgramTie) graphql.Marshaler {
+			return ec.marshalNProgramTie2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐProgramTieᚄ(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_LaunchedProgramme_runBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_LaunchedProgram_runBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
-		Object:     "LaunchedProgramme",
+		Object:     "LaunchedProgram",
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_ProgrammeTie(ctx, field)
+			return ec.childFields_ProgramTie(ctx, field)
 		},
 	}
 	return fc, nil
 }
 
-func (ec *executionContext) _LaunchedProgramme_participants(ctx context.Context, field graphql.CollectedField, obj *model.LaunchedProgramme) (ret graphql.Marshaler) {
+func (ec *executionContext) _LaunchedProgram_participants(ctx context.Context, field graphql.CollectedField, obj *model.LaunchedProgram) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_LaunchedProgramme_participants(ctx, field)
+			return ec.fieldContext_LaunchedProgram_participants(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.Participants, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.ProgrammeTie) graphql.Marshaler {
-			return ec.marshalNProgrammeTie2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐProgrammeTieᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ProgramTie) graphql.Marshaler {
+			return ec.marshalNProgramTie2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐProgramTieᚄ(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_LaunchedProgramme_participants(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_LaunchedProgram_participants(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
-		Object:     "LaunchedProgramme",
+		Object:     "LaunchedProgram",
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_ProgrammeTie(ctx, field)
+			return ec.childFields_ProgramTie(ctx, field)
 		},
 	}
 	return fc, nil
 }
 
-func (ec *executionContext) _LaunchedProgramme_participantCount(ctx context.Context, field graphql.CollectedField, obj *model.LaunchedProgramme) (ret graphql.Marshaler) {
+func (ec *executionContext) _LaunchedProgram_participantCount(ctx context.Context, field graphql.CollectedField, obj *model.LaunchedProgram) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_LaunchedProgramme_participantCount(ctx, field)
+			return ec.fieldContext_LaunchedProgram_participantCount(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.ParticipantCount, nil
@@ -28964,8 +28964,8 @@ func (ec *executionContext) _LaunchedProgramme_participantCount(ctx context.Cont
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_LaunchedProgramme_participantCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("LaunchedProgramme", field, false, false, "Int")
+func (ec *executionContext) fieldContext_LaunchedProgram_participantCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LaunchedProgram", field, false, false, "Int")
 }
 
 func (ec *executionContext) _LaunchesPlanItemConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.LaunchesPlanItemConnection) (ret graphql.Marshaler) {
@@ -37814,33 +37814,33 @@ func (ec *executionContext) fieldContext_PlanItemReport_item(_ context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _PlanItemReport_programmes(ctx context.Context, field graphql.CollectedField, obj *model.PlanItemReport) (ret graphql.Marshaler) {
+func (ec *executionContext) _PlanItemReport_programs(ctx context.Context, field graphql.CollectedField, obj *model.PlanItemReport) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PlanItemReport_programmes(ctx, field)
+			return ec.fieldContext_PlanItemReport_programs(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Programmes, nil
+			return obj.Programs, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.LaunchedProgramme) graphql.Marshaler {
-			return ec.marshalNLaunchedProgramme2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐLaunchedProgrammeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.LaunchedProgram) graphql.Marshaler {
+			return ec.marshalNLaunchedProgram2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐLaunchedProgramᚄ(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_PlanItemReport_programmes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_PlanItemReport_programs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "PlanItemReport",
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_LaunchedProgramme(ctx, field)
+			return ec.childFields_LaunchedProgram(ctx, field)
 		},
 	}
 	return fc, nil
@@ -38886,13 +38886,13 @@ func (ec *executionContext) fieldContext_ProgramEdge_node(_ context.Context, fie
 	return fc, nil
 }
 
-func (ec *executionContext) _ProgrammeTie_node(ctx context.Context, field graphql.CollectedField, obj *model.ProgrammeTie) (ret graphql.Marshaler) {
+func (ec *executionContext) _ProgramTie_node(ctx context.Context, field graphql.CollectedField, obj *model.ProgramTie) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ProgrammeTie_node(ctx, field)
+			return ec.fieldContext_ProgramTie_node(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.Node, nil
@@ -38905,9 +38905,9 @@ func (ec *executionContext) _ProgrammeTie_node(ctx context.Context, field graphq
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_ProgrammeTie_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_ProgramTie_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
-		Object:     "ProgrammeTie",
+		Object:     "ProgramTie",
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
@@ -38918,13 +38918,13 @@ func (ec *executionContext) fieldContext_ProgrammeTie_node(_ context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _ProgrammeTie_relation(ctx context.Context, field graphql.CollectedField, obj *model.ProgrammeTie) (ret graphql.Marshaler) {
+func (ec *executionContext) _ProgramTie_relation(ctx context.Context, field graphql.CollectedField, obj *model.ProgramTie) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ProgrammeTie_relation(ctx, field)
+			return ec.fieldContext_ProgramTie_relation(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.Relation, nil
@@ -38937,17 +38937,17 @@ func (ec *executionContext) _ProgrammeTie_relation(ctx context.Context, field gr
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_ProgrammeTie_relation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ProgrammeTie", field, false, false, "RelationType")
+func (ec *executionContext) fieldContext_ProgramTie_relation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProgramTie", field, false, false, "RelationType")
 }
 
-func (ec *executionContext) _ProgrammeTie_role(ctx context.Context, field graphql.CollectedField, obj *model.ProgrammeTie) (ret graphql.Marshaler) {
+func (ec *executionContext) _ProgramTie_role(ctx context.Context, field graphql.CollectedField, obj *model.ProgramTie) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ProgrammeTie_role(ctx, field)
+			return ec.fieldContext_ProgramTie_role(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.Role, nil
@@ -38960,17 +38960,17 @@ func (ec *executionContext) _ProgrammeTie_role(ctx context.Context, field graphq
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_ProgrammeTie_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ProgrammeTie", field, false, false, "String")
+func (ec *executionContext) fieldContext_ProgramTie_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProgramTie", field, false, false, "String")
 }
 
-func (ec *executionContext) _ProgrammeTie_year(ctx context.Context, field graphql.CollectedField, obj *model.ProgrammeTie) (ret graphql.Marshaler) {
+func (ec *executionContext) _ProgramTie_year(ctx context.Context, field graphql.CollectedField, obj *model.ProgramTie) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ProgrammeTie_year(ctx, field)
+			return ec.fieldContext_ProgramTie_year(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.Year, nil
@@ -38983,17 +38983,17 @@ func (ec *executionContext) _ProgrammeTie_year(ctx context.Context, field graphq
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_ProgrammeTie_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ProgrammeTie", field, false, false, "Int")
+func (ec *executionContext) fieldContext_ProgramTie_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProgramTie", field, false, false, "Int")
 }
 
-func (ec *executionContext) _ProgrammeTie_provenance(ctx context.Context, field graphql.CollectedField, obj *model.ProgrammeTie) (ret graphql.Marshaler) {
+func (ec *executionContext) _ProgramTie_provenance(ctx context.Context, field graphql.CollectedField, obj *model.ProgramTie) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ProgrammeTie_provenance(ctx, field)
+			return ec.fieldContext_ProgramTie_provenance(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.Provenance, nil
@@ -39006,9 +39006,9 @@ func (ec *executionContext) _ProgrammeTie_provenance(ctx context.Context, field 
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_ProgrammeTie_provenance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_ProgramTie_provenance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
-		Object:     "ProgrammeTie",
+		Object:     "ProgramTie",
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
@@ -39560,17 +39560,17 @@ func (ec *executionContext) fieldContext_Query_enterprisesPerCity(ctx context.Co
 	return fc, nil
 }
 
-func (ec *executionContext) _Query_programmesPerSection(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+func (ec *executionContext) _Query_programsPerSection(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_programmesPerSection(ctx, field)
+			return ec.fieldContext_Query_programsPerSection(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().ProgrammesPerSection(ctx, fc.Args["year"].(*int), fc.Args["source"].(*string), fc.Args["first"].(*int))
+			return ec.Resolvers.Query().ProgramsPerSection(ctx, fc.Args["year"].(*int), fc.Args["source"].(*string), fc.Args["first"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Breakdown) graphql.Marshaler {
@@ -39580,7 +39580,7 @@ func (ec *executionContext) _Query_programmesPerSection(ctx context.Context, fie
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Query_programmesPerSection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Query_programsPerSection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
@@ -39597,7 +39597,7 @@ func (ec *executionContext) fieldContext_Query_programmesPerSection(ctx context.
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_programmesPerSection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.field_Query_programsPerSection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -56084,44 +56084,44 @@ func (ec *executionContext) _KindCount(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
-var launchedProgrammeImplementors = []string{"LaunchedProgramme"}
+var launchedProgramImplementors = []string{"LaunchedProgram"}
 
-func (ec *executionContext) _LaunchedProgramme(ctx context.Context, sel ast.SelectionSet, obj *model.LaunchedProgramme) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, launchedProgrammeImplementors)
+func (ec *executionContext) _LaunchedProgram(ctx context.Context, sel ast.SelectionSet, obj *model.LaunchedProgram) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, launchedProgramImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("LaunchedProgramme")
+			out.Values[i] = graphql.MarshalString("LaunchedProgram")
 		case "program":
-			out.Values[i] = ec._LaunchedProgramme_program(ctx, field, obj)
+			out.Values[i] = ec._LaunchedProgram_program(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "role":
-			out.Values[i] = ec._LaunchedProgramme_role(ctx, field, obj)
+			out.Values[i] = ec._LaunchedProgram_role(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "kind":
-			out.Values[i] = ec._LaunchedProgramme_kind(ctx, field, obj)
+			out.Values[i] = ec._LaunchedProgram_kind(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "runBy":
-			out.Values[i] = ec._LaunchedProgramme_runBy(ctx, field, obj)
+			out.Values[i] = ec._LaunchedProgram_runBy(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "participants":
-			out.Values[i] = ec._LaunchedProgramme_participants(ctx, field, obj)
+			out.Values[i] = ec._LaunchedProgram_participants(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "participantCount":
-			out.Values[i] = ec._LaunchedProgramme_participantCount(ctx, field, obj)
+			out.Values[i] = ec._LaunchedProgram_participantCount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -58880,8 +58880,8 @@ func (ec *executionContext) _PlanItemReport(ctx context.Context, sel ast.Selecti
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
-		case "programmes":
-			out.Values[i] = ec._PlanItemReport_programmes(ctx, field, obj)
+		case "programs":
+			out.Values[i] = ec._PlanItemReport_programs(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -59250,39 +59250,39 @@ func (ec *executionContext) _ProgramEdge(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
-var programmeTieImplementors = []string{"ProgrammeTie"}
+var programTieImplementors = []string{"ProgramTie"}
 
-func (ec *executionContext) _ProgrammeTie(ctx context.Context, sel ast.SelectionSet, obj *model.ProgrammeTie) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, programmeTieImplementors)
+func (ec *executionContext) _ProgramTie(ctx context.Context, sel ast.SelectionSet, obj *model.ProgramTie) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, programTieImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("ProgrammeTie")
+			out.Values[i] = graphql.MarshalString("ProgramTie")
 		case "node":
-			out.Values[i] = ec._ProgrammeTie_node(ctx, field, obj)
+			out.Values[i] = ec._ProgramTie_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "relation":
-			out.Values[i] = ec._ProgrammeTie_relation(ctx, field, obj)
+			out.Values[i] = ec._ProgramTie_relation(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "role":
-			out.Values[i] = ec._ProgrammeTie_role(ctx, field, obj)
+			out.Values[i] = ec._ProgramTie_role(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "year":
-			out.Values[i] = ec._ProgrammeTie_year(ctx, field, obj)
+			out.Values[i] = ec._ProgramTie_year(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "provenance":
-			out.Values[i] = ec._ProgrammeTie_provenance(ctx, field, obj)
+			out.Values[i] = ec._ProgramTie_provenance(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -59431,11 +59431,11 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_enterprisesPerCity(ctx, field)
 				})
-		case "programmesPerSection":
+		case "programsPerSection":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
-					return ec._Query_programmesPerSection(ctx, field)
+					return ec._Query_programsPerSection(ctx, field)
 				})
 		case "nodeCounts":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -62488,11 +62488,11 @@ func (ec *executionContext) marshalNKindCount2ᚖgithubᚗcomᚋcastgraphᚋcast
 	return ec._KindCount(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNLaunchedProgramme2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐLaunchedProgrammeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.LaunchedProgramme) graphql.Marshaler {
+func (ec *executionContext) marshalNLaunchedProgram2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐLaunchedProgramᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.LaunchedProgram) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNLaunchedProgramme2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐLaunchedProgramme(ctx, sel, v[i])
+		return ec.marshalNLaunchedProgram2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐLaunchedProgram(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -62504,12 +62504,12 @@ func (ec *executionContext) marshalNLaunchedProgramme2ᚕᚖgithubᚗcomᚋcastg
 	return ret
 }
 
-func (ec *executionContext) marshalNLaunchedProgramme2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐLaunchedProgramme(ctx context.Context, sel ast.SelectionSet, v *model.LaunchedProgramme) graphql.Marshaler {
+func (ec *executionContext) marshalNLaunchedProgram2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐLaunchedProgram(ctx context.Context, sel ast.SelectionSet, v *model.LaunchedProgram) graphql.Marshaler {
 	if v == nil {
-		graphql.AddInvalidNullError(ctx, "LaunchedProgramme!")
+		graphql.AddInvalidNullError(ctx, "LaunchedProgram!")
 		return graphql.Null
 	}
-	return ec._LaunchedProgramme(ctx, sel, v)
+	return ec._LaunchedProgram(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNLaunchesPlanItemConnection2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐLaunchesPlanItemConnection(ctx context.Context, sel ast.SelectionSet, v *model.LaunchesPlanItemConnection) graphql.Marshaler {
@@ -63619,11 +63619,11 @@ func (ec *executionContext) marshalNProgramSortField2string(ctx context.Context,
 	return res
 }
 
-func (ec *executionContext) marshalNProgrammeTie2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐProgrammeTieᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ProgrammeTie) graphql.Marshaler {
+func (ec *executionContext) marshalNProgramTie2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐProgramTieᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ProgramTie) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNProgrammeTie2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐProgrammeTie(ctx, sel, v[i])
+		return ec.marshalNProgramTie2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐProgramTie(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -63635,12 +63635,12 @@ func (ec *executionContext) marshalNProgrammeTie2ᚕᚖgithubᚗcomᚋcastgraph�
 	return ret
 }
 
-func (ec *executionContext) marshalNProgrammeTie2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐProgrammeTie(ctx context.Context, sel ast.SelectionSet, v *model.ProgrammeTie) graphql.Marshaler {
+func (ec *executionContext) marshalNProgramTie2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐProgramTie(ctx context.Context, sel ast.SelectionSet, v *model.ProgramTie) graphql.Marshaler {
 	if v == nil {
-		graphql.AddInvalidNullError(ctx, "ProgrammeTie!")
+		graphql.AddInvalidNullError(ctx, "ProgramTie!")
 		return graphql.Null
 	}
-	return ec._ProgrammeTie(ctx, sel, v)
+	return ec._ProgramTie(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNProvenance2githubᚗcomᚋcastgraphᚋcastgraphᚐProvenance(ctx context.Context, sel ast.SelectionSet, v castgraph.Provenance) graphql.Marshaler {

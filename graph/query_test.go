@@ -160,7 +160,7 @@ func TestSorting_IsTotalAndFollowsOrderBy(t *testing.T) {
 	}
 }
 
-// walk pages through programmes whose names start with prefix, forwards or backwards.
+// walk pages through programs whose names start with prefix, forwards or backwards.
 func walk(t *testing.T, a *api, prefix string, backwards bool) []string {
 	var names []string
 	cursor := any(nil)

@@ -31,7 +31,7 @@ const planQuery = `{
   }
 }`
 
-func TestSeed_PlanHasItsSectionsItemsAndProgrammes(t *testing.T) {
+func TestSeed_PlanHasItsSectionsItemsAndPrograms(t *testing.T) {
 	a := newAPI(t)
 	d := a.ok(t, planQuery, nil)
 
@@ -78,7 +78,7 @@ func TestSeed_PlanHasItsSectionsItemsAndProgrammes(t *testing.T) {
 		return
 	}
 
-	// Programmes the document names, by the item that launches them.
+	// Programs the document names, by the item that launches them.
 	want := map[int][]string{
 		5:  {"创新争先奖", "最美科技工作者", "青年科技人才托举工程", "英才计划"},
 		9:  {"无锡马山生命健康论坛"},

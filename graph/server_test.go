@@ -37,7 +37,7 @@ func TestPaging_CursorsWalkEveryNodeOnce(t *testing.T) {
 		after = str(d, "programs", "pageInfo", "endCursor")
 	}
 	if float64(len(ids)) != total || total < 30 {
-		t.Fatalf("walked %d programmes, totalCount %v", len(ids), total)
+		t.Fatalf("walked %d programs, totalCount %v", len(ids), total)
 	}
 	seen := map[string]bool{}
 	for _, id := range ids {

@@ -24,7 +24,7 @@ const (
 	// MaxAnalyticsFirst caps `first` of the named queries and breakdowns.
 	MaxAnalyticsFirst = 500
 	// MaxPerRow caps every list nested in one row of an answer (an
-	// expert's enterprises, a programme's participants, …).
+	// expert's enterprises, a program's participants, …).
 	MaxPerRow = 100
 )
 
@@ -222,14 +222,14 @@ func (s *Store) SocietyParkCooperation(ctx context.Context, first int) ([]Cooper
 // ItemReport is a plan item with what it launches.
 type ItemReport struct {
 	Item       *castgraph.Node
-	Programmes []LaunchedProgramme
+	Programs []LaunchedProgram
 }
 
-// LaunchedProgramme is a programme a plan item launches. RunBy holds its
+// LaunchedProgram is a program a plan item launches. RunBy holds its
 // RUN_BY relationships (outgoing), Participants its PARTICIPATES_IN and
 // AWARDED ones (incoming), each capped at MaxPerRow; ParticipantCount counts
 // all of the latter.
-type LaunchedProgramme struct {
+type LaunchedProgram struct {
 	Program          *castgraph.Node
 	Props            map[string]any // of the LAUNCHES relationship
 	RunBy            []castgraph.Edge
@@ -264,11 +264,11 @@ CALL (i) {
     RETURN collect({r: r, n: o}) AS participants
   }
   RETURN collect({l: l, p: p, runBy: runBy, participants: participants,
-                  participantCount: COUNT { (p)<-[:PARTICIPATES_IN|AWARDED]-() }}) AS programmes
+                  participantCount: COUNT { (p)<-[:PARTICIPATES_IN|AWARDED]-() }}) AS programs
 }
-RETURN i, programmes`
+RETURN i, programs`
 
-// PlanItemReport answers question 3: the programmes a plan item launches,
+// PlanItemReport answers question 3: the programs a plan item launches,
 // who runs them and who takes part.
 func (s *Store) PlanItemReport(ctx context.Context, ref PlanItemRef) (*ItemReport, error) {
 	params := map[string]any{"id": nil, "key": nil, "per": MaxPerRow}
@@ -294,12 +294,12 @@ func (s *Store) PlanItemReport(ctx context.Context, ref PlanItemRef) (*ItemRepor
 		if err != nil {
 			return nil, err
 		}
-		report := &ItemReport{Item: item, Programmes: []LaunchedProgramme{}}
-		for _, row := range listOf(rec, "programmes") {
+		report := &ItemReport{Item: item, Programs: []LaunchedProgram{}}
+		for _, row := range listOf(rec, "programs") {
 			m := row.(map[string]any)
 			p := toNode(m["p"].(dbtype.Node))
 			count, _ := m["participantCount"].(int64)
-			report.Programmes = append(report.Programmes, LaunchedProgramme{
+			report.Programs = append(report.Programs, LaunchedProgram{
 				Program: p, Props: relProps(m["l"].(dbtype.Relationship).Props),
 				RunBy: edgesOf(p.ID, m["runBy"], true), Participants: edgesOf(p.ID, m["participants"], false),
 				ParticipantCount: int(count),
@@ -534,7 +534,7 @@ func (s *Store) EnterprisesPerCity(ctx context.Context, source string, first int
 	return s.breakdown(ctx, enterprisesPerCityCypher, map[string]any{"cityType": "CITY"}, source, first)
 }
 
-const programmesPerSectionCypher = `
+const programsPerSectionCypher = `
 MATCH (sec:PlanSection) WHERE $year IS NULL OR sec.year = $year
 CALL (sec) {
   OPTIONAL MATCH (sec)<-[:PART_OF]-(:PlanItem)-[:LAUNCHES]->(p:Program)
@@ -544,14 +544,14 @@ CALL (sec) {
 RETURN sec AS key, n ORDER BY sec.year, sec.number, sec.id
 LIMIT $first`
 
-// ProgrammesPerSection counts, per plan section, the distinct programmes its
+// ProgramsPerSection counts, per plan section, the distinct programs its
 // items launch; year 0 means every plan's sections.
-func (s *Store) ProgrammesPerSection(ctx context.Context, year int, source string, first int) ([]Count, error) {
+func (s *Store) ProgramsPerSection(ctx context.Context, year int, source string, first int) ([]Count, error) {
 	params := map[string]any{"year": nil}
 	if year != 0 {
 		params["year"] = year
 	}
-	return s.breakdown(ctx, programmesPerSectionCypher, params, source, first)
+	return s.breakdown(ctx, programsPerSectionCypher, params, source, first)
 }
 
 func (s *Store) breakdown(ctx context.Context, cypher string, params map[string]any, source string, first int) ([]Count, error) {

@@ -19,7 +19,7 @@ func TestAnalytics_StatementsUseOnlyRegisteredLabelsAndTypes(t *testing.T) {
 		"overseasStations":       overseasStationsCypher,
 		"expertsPerCluster":      expertsPerClusterCypher,
 		"enterprisesPerCity":     enterprisesPerCityCypher,
-		"programmesPerSection":   programmesPerSectionCypher,
+		"programsPerSection":   programsPerSectionCypher,
 		"paths":                  pathsCypher,
 		"neighborhood":           neighborhoodCypher,
 		"search":                 searchCypher,

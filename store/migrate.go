@@ -26,7 +26,20 @@ const FullTextIndex = "entity_names"
 
 // schemaVersion is recorded once the schema is in sync; /readyz waits for
 // it. Raise it with any change to schema() or a new data migration.
-const schemaVersion = 4
+const schemaVersion = 5
+
+// dataMigrations change data that an older build wrote, once per database:
+// those above the recorded version run, in order, after the schema is in
+// sync, each in a write transaction of its own; then schemaVersion is
+// recorded. Each must be safe to run twice (servers starting together may
+// both run it).
+var dataMigrations = []struct {
+	version      int
+	name, cypher string
+}{
+	{5, "program kind PROGRAMME is PROGRAM (one spelling in the schema)",
+		"MATCH (p:Program {kind: 'PROGRAMME'}) SET p.kind = 'PROGRAM'"},
+}
 
 // schema lists every constraint and index castgraph needs, derived from the
 // registry: a kind added to the registry gets its key constraint and name
@@ -139,8 +152,21 @@ func (s *Store) Migrate(ctx context.Context) error {
 			return err
 		}
 	}
-	if version, err := s.SchemaVersion(ctx); err != nil || version == schemaVersion {
+	version, err := s.SchemaVersion(ctx)
+	if err != nil || version == schemaVersion {
 		return err
+	}
+	for _, m := range dataMigrations {
+		if m.version <= version {
+			continue
+		}
+		s.log.Info("migrating data", "version", m.version, "migration", m.name)
+		if _, err := write(ctx, s, func(tx neo4j.ManagedTransaction) (int, error) {
+			_, err := collect(ctx, tx, m.cypher, nil)
+			return 0, err
+		}); err != nil {
+			return fmt.Errorf("data migration %d (%s): %w", m.version, m.name, err)
+		}
 	}
 	_, err = write(ctx, s, func(tx neo4j.ManagedTransaction) (int, error) {
 		_, err := tx.Run(ctx, "MERGE (m:"+metaLabel+" {name: 'castgraph'}) SET m.version = $v, m.appliedAt = datetime()",

@@ -86,3 +86,28 @@ func TestMigrate_MakesWhatIsMissingWhateverTheVersion(t *testing.T) {
 		t.Errorf("the society name index: %v", rows)
 	}
 }
+
+// A database an older build wrote gets the data migrations above its
+// version: a programme kind written PROGRAMME reads PROGRAM afterwards.
+func TestMigrate_DataMigrationsRunOnceAboveTheVersion(t *testing.T) {
+	s := storetest.MustOpen(t)
+	ctx := context.Background()
+	tag := "migrate-data-test"
+	t.Cleanup(func() {
+		storetest.Forget(t, tag)
+		_ = s.Migrate(context.Background()) // leave the version whole
+	})
+	storetest.Exec(t, `CREATE (:Entity:Program {id: 'program/migrate-data-test', name: 'migrate-data-test', key: 'migrate-data-test',
+		kind: 'PROGRAMME', sources: [$tag]})`, map[string]any{"tag": tag})
+	storetest.Exec(t, "MATCH (m:CastgraphSchema {name: 'castgraph'}) SET m.version = 4", nil)
+	if err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	rows := storetest.Query(t, "MATCH (p:Program {id: 'program/migrate-data-test'}) RETURN p.kind AS kind", nil)
+	if len(rows) != 1 || rows[0]["kind"] != "PROGRAM" {
+		t.Errorf("after migrating: %v", rows)
+	}
+	if v, _ := s.SchemaVersion(ctx); v != store.LatestVersion() {
+		t.Errorf("version %d, want %d", v, store.LatestVersion())
+	}
+}

@@ -38,7 +38,7 @@ func TestRelatedTree_SameAnswersAsLevelByLevel(t *testing.T) {
 						}},
 				}}},
 		}}},
-		{"sections → items → programmes → who runs them (several kinds)", castgraph.KindPlanSection, []store.Branch{{
+		{"sections → items → programs → who runs them (several kinds)", castgraph.KindPlanSection, []store.Branch{{
 			Field: "parts", Plan: &store.Plan{Window: store.Window{First: n(4)},
 				Branches: []store.Branch{{
 					Field: "launches", Plan: &store.Plan{Window: store.Window{First: n(5)}, Count: true,

@@ -20,7 +20,7 @@ type run struct {
 
 	// Hubs: each kind that relationships point to has a seeded permutation
 	// (which index is the rank-k hub) and a Zipf law over the ranks.
-	enterprises, societies, parks, institutions, cities, stations, chains, programmes, countries *zipfPick
+	enterprises, societies, parks, institutions, cities, stations, chains, programs, countries *zipfPick
 
 	cityNames     []string
 	countryNames  []string
@@ -28,8 +28,8 @@ type run struct {
 	enterpriseCty []int32 // city index of each enterprise
 	instCity      []int32 // city index of each institution
 	consortia     int     // societies [0, consortia) are consortia
-	awards        []int32 // programme indexes that are awards
-	nonAwards     []int32 // the other programmes
+	awards        []int32 // program indexes that are awards
+	nonAwards     []int32 // the other programs
 	awardPick     *zipfPick
 	nonAwardPick  *zipfPick
 }
@@ -93,7 +93,7 @@ var (
 	slugPark        = castgraph.KindPark.Slug()
 	slugSociety     = castgraph.KindSociety.Slug()
 	slugInstitution = castgraph.KindInstitution.Slug()
-	slugProgramme   = castgraph.KindProgram.Slug()
+	slugProgram   = castgraph.KindProgram.Slug()
 	slugStation     = castgraph.KindOverseasStation.Slug()
 	slugEnterprise  = castgraph.KindEnterprise.Slug()
 	slugExpert      = castgraph.KindExpert.Slug()
@@ -165,7 +165,7 @@ func (s *run) all() {
 	s.enterprises = newZipfPick(r, o.Enterprises, 1.1, 4)
 
 	for _, step := range []func(){s.places, s.industry, s.genParks, s.genSocieties, s.genInstitutions,
-		s.genProgrammes, s.genStations, s.genEnterprises, s.genExperts} {
+		s.genPrograms, s.genStations, s.genEnterprises, s.genExperts} {
 		if s.stop {
 			return
 		}
@@ -286,16 +286,16 @@ func (s *run) genInstitutions() {
 	}
 }
 
-func (s *run) genProgrammes() {
+func (s *run) genPrograms() {
 	r := s.r
-	for i := range s.o.Programmes {
-		pt := programmeTypes[weighted(r, []int{4, 2, 3, 1, 1, 2, 2})]
+	for i := range s.o.Programs {
+		pt := programTypes[weighted(r, []int{4, 2, 3, 1, 1, 2, 2})]
 		// At least one award and one other, whatever the draws.
 		switch i {
 		case 0:
-			pt = programmeTypes[1]
+			pt = programTypes[1]
 		case 1:
-			pt = programmeTypes[0]
+			pt = programTypes[0]
 		}
 		props := map[string]any{"kind": pt.kind}
 		if pt.kind == "AWARD" || pt.kind == "EVENT" || pt.kind == "COMPETITION" {
@@ -306,7 +306,7 @@ func (s *run) genProgrammes() {
 		} else {
 			s.nonAwards = append(s.nonAwards, int32(i))
 		}
-		id := s.id(slugProgramme, i)
+		id := s.id(slugProgram, i)
 		s.node(id, castgraph.KindProgram, fmt.Sprintf("%s%s%03d", pick(r, fields), pt.suffix, i+1), "虚构的项目或活动。", props)
 		if r.IntN(10) < 7 {
 			s.rel(castgraph.RelRunBy, id, s.id(slugSociety, s.societies.one()), map[string]any{"role": "主办"})
@@ -316,11 +316,11 @@ func (s *run) genProgrammes() {
 	}
 	s.awardPick = newZipfPick(r, len(s.awards), 1.2, 2)
 	s.nonAwardPick = newZipfPick(r, len(s.nonAwards), 1.1, 5)
-	// Societies take part in programmes too; they were generated before the
-	// programmes, so their links come here.
+	// Societies take part in programs too; they were generated before the
+	// programs, so their links come here.
 	for i := range s.o.Societies {
 		for _, p := range s.nonAwardPick.distinct(nil, r.IntN(3)) {
-			s.rel(castgraph.RelParticipatesIn, s.id(slugSociety, i), s.id(slugProgramme, int(s.nonAwards[p])), map[string]any{"year": s.year()})
+			s.rel(castgraph.RelParticipatesIn, s.id(slugSociety, i), s.id(slugProgram, int(s.nonAwards[p])), map[string]any{"year": s.year()})
 		}
 	}
 }
@@ -370,10 +370,10 @@ func (s *run) genEnterprises() {
 		}
 		buf = s.nonAwardPick.distinct(buf[:0], weighted(r, []int{30, 30, 25, 15}))
 		for _, p := range buf {
-			s.rel(castgraph.RelParticipatesIn, id, s.id(slugProgramme, int(s.nonAwards[p])), map[string]any{"year": s.year()})
+			s.rel(castgraph.RelParticipatesIn, id, s.id(slugProgram, int(s.nonAwards[p])), map[string]any{"year": s.year()})
 		}
 		if r.IntN(100) < 3 {
-			s.rel(castgraph.RelAwarded, id, s.id(slugProgramme, int(s.awards[s.awardPick.one()])), map[string]any{"year": s.year()})
+			s.rel(castgraph.RelAwarded, id, s.id(slugProgram, int(s.awards[s.awardPick.one()])), map[string]any{"year": s.year()})
 		}
 	}
 }
@@ -427,10 +427,10 @@ func (s *run) genExperts() {
 		}
 		buf = s.nonAwardPick.distinct(buf[:0], weighted(r, []int{8, 18, 25, 22, 15, 12}))
 		for _, p := range buf {
-			s.rel(castgraph.RelParticipatesIn, id, s.id(slugProgramme, int(s.nonAwards[p])), map[string]any{"year": s.year()})
+			s.rel(castgraph.RelParticipatesIn, id, s.id(slugProgram, int(s.nonAwards[p])), map[string]any{"year": s.year()})
 		}
 		if r.IntN(100) < 5 {
-			s.rel(castgraph.RelAwarded, id, s.id(slugProgramme, int(s.awards[s.awardPick.one()])), map[string]any{"year": s.year()})
+			s.rel(castgraph.RelAwarded, id, s.id(slugProgram, int(s.awards[s.awardPick.one()])), map[string]any{"year": s.year()})
 		}
 	}
 }

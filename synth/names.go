@@ -67,11 +67,11 @@ var stationTypes = []struct{ suffix, typ string }{
 	{"海智工作基地", "OVERSEAS_BASE"}, {"海外联络站", "LIAISON_STATION"}, {"离岸创新中心", "OFFSHORE_INNOVATION_CENTER"},
 }
 
-// programmeTypes pairs a programme's name ending with its kind; awards are
+// programTypes pairs a program's name ending with its kind; awards are
 // what AWARDED points to, the others what PARTICIPATES_IN points to.
-var programmeTypes = []struct{ suffix, kind string }{
-	{"青年人才托举计划", "PROGRAMME"}, {"创新争先奖", "AWARD"}, {"学术年会", "EVENT"}, {"创新创业大赛", "COMPETITION"},
-	{"协同创新平台", "PLATFORM"}, {"科技服务行动", "PROGRAMME"}, {"高峰论坛", "EVENT"},
+var programTypes = []struct{ suffix, kind string }{
+	{"青年人才托举计划", "PROGRAM"}, {"创新争先奖", "AWARD"}, {"学术年会", "EVENT"}, {"创新创业大赛", "COMPETITION"},
+	{"协同创新平台", "PLATFORM"}, {"科技服务行动", "PROGRAM"}, {"高峰论坛", "EVENT"},
 }
 
 var memberRoles = []string{"会员", "理事", "常务理事", "副理事长"}

@@ -1,12 +1,12 @@
 // Package synth generates a large synthetic castgraph graph – experts,
-// enterprises, societies, parks, institutions, overseas stations, programmes,
+// enterprises, societies, parks, institutions, overseas stations, programs,
 // industry clusters and chains, fictional cities and countries, and about a
 // million relationships between them – for load tests, benchmarks and query
 // tuning at a realistic size.
 //
 // The graph is deterministic: the same Options (seed and sizes) always give
 // the same rows in the same order. Targets are chosen with a Zipf law over a
-// seeded permutation, so a few enterprises, societies, parks and programmes
+// seeded permutation, so a few enterprises, societies, parks and programs
 // are hubs with thousands of links while most have a handful. Rows are
 // streamed (Rows, Datasets), never held all at once, and every node comes
 // before the relationships that refer to it, so store.LoadBatches can write
@@ -42,7 +42,7 @@ type Options struct {
 	Parks        int
 	Institutions int
 	Stations     int // overseas stations
-	Programmes   int // programmes, awards, events, competitions and platforms
+	Programs   int // programs, awards, events, competitions and platforms
 	Clusters     int // industry clusters
 	Chains       int // industry chains
 	Cities       int // fictional cities of one fictional province
@@ -54,7 +54,7 @@ type Options struct {
 func DefaultOptions() Options {
 	return Options{
 		Seed: 1, Experts: 100000, Enterprises: 30000, Societies: 1000, Parks: 300, Institutions: 500,
-		Stations: 200, Programmes: 300, Clusters: 16, Chains: 50, Cities: 20, Countries: 12,
+		Stations: 200, Programs: 300, Clusters: 16, Chains: 50, Cities: 20, Countries: 12,
 	}
 }
 
@@ -65,7 +65,7 @@ func Scaled(seed uint64, div int) Options {
 	o.Seed = seed
 	scale := func(n int) int { return max(1, n/div) }
 	o.Experts, o.Enterprises, o.Societies = scale(o.Experts), scale(o.Enterprises), scale(o.Societies)
-	o.Parks, o.Institutions, o.Stations, o.Programmes = scale(o.Parks), scale(o.Institutions), scale(o.Stations), scale(o.Programmes)
+	o.Parks, o.Institutions, o.Stations, o.Programs = scale(o.Parks), scale(o.Institutions), scale(o.Stations), scale(o.Programs)
 	return o
 }
 
@@ -83,15 +83,15 @@ func (o Options) validate() error {
 	}{
 		{"experts", o.Experts, maxSerial}, {"enterprises", o.Enterprises, maxSerial}, {"societies", o.Societies, maxSerial},
 		{"parks", o.Parks, maxSerial}, {"institutions", o.Institutions, maxSerial}, {"stations", o.Stations, maxSerial},
-		{"programmes", o.Programmes, maxSerial}, {"clusters", o.Clusters, maxSerial}, {"chains", o.Chains, maxSerial},
+		{"programs", o.Programs, maxSerial}, {"clusters", o.Clusters, maxSerial}, {"chains", o.Chains, maxSerial},
 		{"cities", o.Cities, min(maxCities, len(citySyllables1)*len(citySyllables2))}, {"countries", o.Countries, maxSerial},
 	} {
 		if c.n < 1 || c.n > c.max {
 			return castgraph.Errorf(castgraph.EINVALID, c.name, "%s must be between 1 and %d, got %d", c.name, c.max, c.n)
 		}
 	}
-	if o.Programmes < 2 {
-		return castgraph.Errorf(castgraph.EINVALID, "programmes", "programmes must be at least 2 (awards and others), got %d", o.Programmes)
+	if o.Programs < 2 {
+		return castgraph.Errorf(castgraph.EINVALID, "programs", "programs must be at least 2 (awards and others), got %d", o.Programs)
 	}
 	return nil
 }

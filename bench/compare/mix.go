@@ -48,7 +48,7 @@ type anchors struct {
 }
 
 // searchTexts are words of the synthetic graph's names (package synth): a
-// common ending (hundreds of hits), a programme ending (tens), a city with
+// common ending (hundreds of hits), a program ending (tens), a city with
 // a field (a dozen), part of a person's name (ten).
 var searchTexts = []string{"智能科技", "科技服务行动", "岚原 集成电路", "秦辉"}
 

@@ -27,7 +27,7 @@ const (
 )
 
 const generateUsage = `usage: castgraph generate [-bench-db] [-seed 1] [-experts 100000] [-enterprises 30000] [-societies 1000]
-       [-parks 300] [-institutions 500] [-stations 200] [-programmes 300] [-clusters 16] [-chains 50]
+       [-parks 300] [-institutions 500] [-stations 200] [-programs 300] [-clusters 16] [-chains 50]
        [-cities 20] [-countries 12] [-batch N] [-count]
 
 Loads the synthetic graph of package synth (deterministic from the seed) through store.LoadBatches.
@@ -46,7 +46,7 @@ func generate(ctx context.Context, args []string, log *slog.Logger) error {
 		name string
 	}{
 		{&o.Experts, "experts"}, {&o.Enterprises, "enterprises"}, {&o.Societies, "societies"}, {&o.Parks, "parks"},
-		{&o.Institutions, "institutions"}, {&o.Stations, "stations"}, {&o.Programmes, "programmes"},
+		{&o.Institutions, "institutions"}, {&o.Stations, "stations"}, {&o.Programs, "programs"},
 		{&o.Clusters, "clusters"}, {&o.Chains, "chains"}, {&o.Cities, "cities"}, {&o.Countries, "countries"},
 	} {
 		fs.IntVar(f.p, f.name, *f.p, "number of "+f.name)

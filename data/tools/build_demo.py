@@ -8,7 +8,7 @@ GB 32100-2015 check character (and the embedded GB 11714 organisation-code
 check digit); their organisation-code part starts with "D3M0" so they are easy
 to recognise as fake.
 
-Ids from plan2024.json (programmes, chains, clusters, 江苏省科协) and
+Ids from plan2024.json (programs, chains, clusters, 江苏省科协) and
 regions-jiangsu.json (cities, one county) are referenced. Every one of the 16
 clusters has an enterprise that an expert serves – through a chain (IN_CHAIN)
 or tied to the cluster directly (IN_CLUSTER) – so that "experts serving a

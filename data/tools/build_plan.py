@@ -90,7 +90,7 @@ def prog(id_, pkind, name, n, aliases=(), desc=None, role=None, run=JA, run_role
     CONCERNS when concern=True) and, unless run=None, RUN_BY `run`."""
     node(id_, "Program", name, n, aliases, desc, kind=pkind, **props)
     (C if concern else L)(n, id_, role)
-    assert concern or run, "launched programme without RUN_BY: " + id_
+    assert concern or run, "launched program without RUN_BY: " + id_
     if run:
         RUN(id_, run, n, run_role)
     return id_
@@ -254,7 +254,7 @@ prog("program/two-groups-of-measures", "DOCUMENT",
 for id_, name in [("program/sci-tech-strong-province", "科技强省"),
                   ("program/talent-strong-province", "人才强省"),
                   ("program/culture-strong-province", "文化强省")]:
-    prog(id_, "PROGRAMME", name, 1, [name + "建设"],
+    prog(id_, "PROGRAM", name, 1, [name + "建设"],
          "江苏省%s建设（省级发展战略），第1项要求科协主动服务。" % name,
          role="主动服务", run=None, concern=True)
 node("institution/jiangsu-provincial-government", "Institution", "江苏省人民政府", 1,
@@ -268,14 +268,14 @@ C(2, "institution/cpc-central-committee", "紧密团结在党中央周围")
 C(2, "association/city-cast", "全省各级科协组织")
 C(2, "association/county-cast", "全省各级科协组织")
 C(2, "institution/jiangsu-cast-party-group", "组织领导机制")
-prog("program/dangjian-dai-kejian", "PROGRAMME", "党建带科建", 2, [],
+prog("program/dangjian-dai-kejian", "PROGRAM", "党建带科建", 2, [],
      "以党建带动科协和学会建设的工作机制，第2项要求深化。", role="深化")
-prog("program/dangjian-qianghui", "PROGRAMME", "党建强会计划", 2, [],
+prog("program/dangjian-qianghui", "PROGRAM", "党建强会计划", 2, [],
      "第2项提出实施党建强会计划，强化对科技工作者的政治引领、政治动员和政治吸纳。", role="实施")
 
 # item 3
 C(3, "society/provincial-societies", "党的创新理论进学会")
-prog("program/ideology-responsibility-system", "PROGRAMME", "意识形态责任制", 3,
+prog("program/ideology-responsibility-system", "PROGRAM", "意识形态责任制", 3,
      ["意识形态工作责任制"], "第3项要求全面落实意识形态责任制。", role="全面落实")
 prog("program/responsibility-list", "DOCUMENT", "责任清单", 3, ["《责任清单》"],
      "落实意识形态责任制而制定的《责任清单》。", role="制定")
@@ -297,9 +297,9 @@ prog("program/jiangsu-science-lecture", "EVENT", "江苏科学大讲堂", 3, [],
 node("institution/scientist-spirit-education-bases", "Institution", "科学家精神教育基地", 4, [],
      "科学家精神教育基地（群体/类别节点），第4项要求强化建设。", institutionType="EDUCATION_BASE")
 C(4, "institution/scientist-spirit-education-bases", "强化建设")
-prog("program/scientist-spirit-dissemination", "PROGRAMME", "科学家精神传播计划", 4, [],
+prog("program/scientist-spirit-dissemination", "PROGRAM", "科学家精神传播计划", 4, [],
      "第4项提出实施的科学家精神传播计划。", role="实施")
-prog("program/master-scientists-campus-publicity", "PROGRAMME", "科学大师名校宣传工程", 4,
+prog("program/master-scientists-campus-publicity", "PROGRAM", "科学大师名校宣传工程", 4,
      ["“科学大师名校宣传工程”"], "第4项要求打造“科学大师名校宣传工程”品牌。", role="打造品牌")
 node("institution/scientist-spirit-lecture-group", "Institution", "科学家精神宣讲团", 4, [],
      "第4项要求组建科学家精神宣讲团举办专题报告会。", institutionType="OTHER")
@@ -316,7 +316,7 @@ prog("program/jiangsu-sci-tech-news", "PUBLICATION", "江苏科技报", 4, ["《
 prog("program/xuexi-qiangguo-kechuang-jiangsu", "PLATFORM", "学习强国科创江苏平台", 4,
      ["科创江苏平台"], "第4项要求用好学习强国科创江苏平台宣传杰出人才及科创成果。",
      role="用好", run_role="用好")
-prog("program/talent-study-training", "PROGRAMME", "科技人才研学培训", 4, [],
+prog("program/talent-study-training", "PROGRAM", "科技人才研学培训", 4, [],
      "第4项提出组织科技人才研学培训。", role="组织")
 prog("program/national-conditions-research", "CAMPAIGN", "国情调研", 4, ["国情调研活动"],
      "第4项提出开展国情调研活动。", role="开展")
@@ -333,15 +333,15 @@ prog("program/innovation-pioneer-award", "AWARD", "江苏省创新争先奖", 5,
 prog("program/most-beautiful-sci-tech-worker", "AWARD", "最美科技工作者", 5,
      ["“最美科技工作者”", "江苏最美科技人才奖"],
      "打造为江苏最美科技人才奖，扩大“最美科技工作者”宣传表彰规模。", role="宣传表彰")
-prog("program/youth-talent-lift", "PROGRAMME", "最具潜力青年科技人才托举工程", 5,
+prog("program/youth-talent-lift", "PROGRAM", "最具潜力青年科技人才托举工程", 5,
      ["青年科技人才托举工程", "托举工程"],
      "整合全省科协组织力量、扩大资助规模和强度的青年科技人才托举工程。", role="实施")
-prog("program/youth-talent-training-system", "PROGRAMME", "青年科技人才全链条培养体系", 5, [],
+prog("program/youth-talent-training-system", "PROGRAM", "青年科技人才全链条培养体系", 5, [],
      "第5项要求构建青年科技人才全链条培养体系。", role="构建")
-for id_, name, pk in [("program/high-school-elite", "中学生英才计划", "PROGRAMME"),
-                      ("program/qiangji", "强基计划", "PROGRAMME"),
+for id_, name, pk in [("program/high-school-elite", "中学生英才计划", "PROGRAM"),
+                      ("program/qiangji", "强基计划", "PROGRAM"),
                       ("program/top-students-basic-disciplines", "基础学科拔尖学生培养计划",
-                       "PROGRAMME")]:
+                       "PROGRAM")]:
     prog(id_, pk, name, 5, [], "第5项提出实施%s，培育基础学科后备人才。" % name,
          role="实施", run_role="组织实施")
 prog("program/five-subject-olympiad", "COMPETITION", "五学科奥赛", 5,
@@ -368,7 +368,7 @@ prog("program/haizhi-experts", "DESIGNATION", "海智专家", 6, [],
 node("society/imsd", "Society", "国际机械系统动力学学会", 7, [],
      "第7项要求建好的国际科技组织。", scope="INTERNATIONAL", field="机械系统动力学")
 C(7, "society/imsd", "建好")
-prog("program/deep-time-digital-earth", "PROGRAMME", "深时数字地球国际大科学计划", 7,
+prog("program/deep-time-digital-earth", "PROGRAM", "深时数字地球国际大科学计划", 7,
      ["深时数字地球", "“深时数字地球国际大科学计划”"],
      "第7项要求推进“深时数字地球国际大科学计划”国际科技组织筹建工作。",
      role="推进国际科技组织筹建", run=None, concern=True)
@@ -399,7 +399,7 @@ C(8, "society/basic-research-societies", "发挥作用")
 prog("program/zero-to-one", "DESIGNATION", "从0到1原创性突破", 8, ["从0到1", "“从0到1”"],
      "提法：第8项引领科技工作者投身基础研究，努力实现更多“从0到1”的原创性突破。",
      role="努力实现", run=None, concern=True)
-prog("program/academician-led-research", "PROGRAMME", "院士专家领衔科技攻关", 8,
+prog("program/academician-led-research", "PROGRAM", "院士专家领衔科技攻关", 8,
      ["院士专家领衔开展科技攻关"], "第8项推动院士专家领衔开展科技攻关。", role="推动")
 prog("program/chokepoint-technologies", "DESIGNATION", "卡脖子关键技术", 8,
      ["卡脖子", "“卡脖子”"], "提法：第8项助力解决一批“卡脖子”关键技术。",
@@ -430,7 +430,7 @@ prog("program/provincial-society-academic-exchanges", "EVENT", "省学会学术�
      run="society/provincial-societies", run_role="举办")
 
 # item 10
-prog("program/journal-strengthening", "PROGRAMME", "科技期刊强刊工程支持计划", 10,
+prog("program/journal-strengthening", "PROGRAM", "科技期刊强刊工程支持计划", 10,
      ["科技期刊强刊工程", "“科技期刊强刊工程”支持计划"],
      "第10项实施的支持计划：做精基础和优势领域期刊，布局新兴交叉和战略前沿领域新刊。", role="实施")
 prog("program/china-jiangsu-journals", "PUBLICATION", "中国、江苏期刊", 10,
@@ -456,7 +456,7 @@ prog("program/national-innovation-driven-demo-city", "DESIGNATION", "全国创�
 prog("program/kechuang-china-pilot-city", "DESIGNATION", "科创中国试点城市", 11,
      ["“科创中国试点城市”"], "第11项深化“科创中国试点城市”建设。", role="深化建设",
      run_role="深化建设")
-prog("program/kechuang-jiangsu", "PROGRAMME", "科创江苏", 11, ["“科创江苏”"],
+prog("program/kechuang-jiangsu", "PROGRAM", "科创江苏", 11, ["“科创江苏”"],
      "“科创江苏”品牌：第11项扩大“科创江苏”试点县区覆盖，第12项举办“科创江苏”创新创业大赛。",
      role="扩大试点覆盖")
 prog("program/kechuang-jiangsu-pilot-counties", "DESIGNATION", "科创江苏试点县区", 11,
@@ -489,7 +489,7 @@ node("institution/society-industry-institutes", "Institution", "学会产业研�
      "第11项推动全国、省学会建立学会产业研究院（群体节点）。", institutionType="RESEARCH_INSTITUTE")
 C(11, "institution/society-industry-institutes", "推动建立")
 C(11, "society/provincial-societies", "建立学会产业研究院、科创资源下沉服务企业")
-prog("program/enterprise-society-cooperation", "PROGRAMME", "企会合作", 11, [],
+prog("program/enterprise-society-cooperation", "PROGRAM", "企会合作", 11, [],
      "第11项推进企会合作，引导学会科创资源下沉服务企业。", role="推进")
 for id_, name in [("institution/professional-st-service-teams", "专业科技服务团"),
                   ("institution/regional-st-service-teams", "区域科技服务团")]:
@@ -560,7 +560,7 @@ for slug, name in STRONG_CHAINS:
 prog("program/ten-thousand-experts", "CAMPAIGN", "万名专家进万企行动", 12,
      ["万名专家进万企", "“万名专家进万企”行动"],
      "动员引领院士专家走进企业、创建“科学家+企业家”合作模式的行动。", role="实施")
-prog("program/scientist-entrepreneur-model", "PROGRAMME", "科学家+企业家合作模式", 12,
+prog("program/scientist-entrepreneur-model", "PROGRAM", "科学家+企业家合作模式", 12,
      ["科学家+企业家", "“科学家+企业家”合作模式"], "第12项创建的合作模式。", role="创建")
 for id_ in ["association/city-cast", "association/county-cast"]:
     C(12, id_, "推动科技型企业家担任科协副主席")
@@ -578,7 +578,7 @@ prog("program/overseas-talent-entrepreneurship-contest", "COMPETITION", "海外�
      [], "第12项举办的海外人才创新创业大赛。", role="举办")
 prog("program/ip-lecture-tour", "CAMPAIGN", "知识产权巡讲系列活动", 12, ["知识产权巡讲"],
      "第12项组织的知识产权巡讲系列活动。", role="组织")
-prog("program/patent-info-push", "PROGRAMME", "专利信息推送", 12, [],
+prog("program/patent-info-push", "PROGRAM", "专利信息推送", 12, [],
      "第12项开展专利信息推送。", role="开展")
 prog("program/patent-application-cases", "AWARD", "专利信息优秀应用案例评选", 12, ["优秀应用案例评选"],
      "第12项开展的优秀应用案例评选（与专利信息推送并列）。", role="评选")
@@ -598,7 +598,7 @@ prog("program/provincial-sci-literacy-plan", "DOCUMENT", "省全民科学素质�
      "第13项要求贯彻落实的规划。", role="贯彻落实", run=None, concern=True)
 prog("program/five-key-groups-popsci", "CAMPAIGN", "五大重点人群科普行动", 13, [],
      "第13项扎实推进五大重点人群科普行动，提升全民科学素质。", role="推进")
-prog("program/k12-science-education", "PROGRAMME", "中小学科学教育", 13, ["中小学科学教育工作"],
+prog("program/k12-science-education", "PROGRAM", "中小学科学教育", 13, ["中小学科学教育工作"],
      "第13项做好中小学科学教育工作。", role="做好")
 prog("program/science-education-demo-schools", "DESIGNATION", "省科学教育综合示范学校", 13,
      ["江苏省科学教育综合示范学校"], "第13项评定的示范学校称号。", role="评定")
@@ -607,7 +607,7 @@ prog("program/youth-science-studios", "DESIGNATION", "全国科创筑梦青少�
      run_role="创建")
 prog("program/university-science-camp", "EVENT", "高校科学营", 13, ["高校科学营活动"],
      "第13项组织高校科学营活动。", role="组织", run_role="组织")
-prog("program/double-reduction", "PROGRAMME", "双减", 13, ["“双减”"],
+prog("program/double-reduction", "PROGRAM", "双减", 13, ["“双减”"],
      "国家“双减”政策，第13项深化科普助力“双减”工作。", role="科普助力", run=None, concern=True)
 prog("program/youth-st-innovation-contest", "COMPETITION", "青少年科技创新大赛", 13,
      ["江苏省青少年科技创新大赛"], "第13项办好的品牌活动。", role="办好")
@@ -629,9 +629,9 @@ prog("program/popsci-public-works-contest", "COMPETITION", "科普公益作品�
      "第14项举办的科普公益作品大赛。", role="举办")
 prog("program/excellent-popsci-works", "AWARD", "优秀科普作品评选", 14, ["优秀科普作品评选活动"],
      "第14项举办的优秀科普作品评选活动。", role="举办")
-prog("program/popsci-publishing-subsidy", "PROGRAMME", "科普创作选题出版资助", 14,
+prog("program/popsci-publishing-subsidy", "PROGRAM", "科普创作选题出版资助", 14,
      ["对科普创作选题进行出版资助"], "第14项对科普创作选题进行出版资助。", role="资助")
-prog("program/popsci-resource-sharing", "PROGRAMME", "科普资源共建共享", 14, [],
+prog("program/popsci-resource-sharing", "PROGRAM", "科普资源共建共享", 14, [],
      "第14项推动科普资源共建共享。", role="推动")
 prog("program/national-popsci-day", "EVENT", "全国科普日", 14, ["全国科普日活动"],
      "第14项组织好全国科普日暨省科普宣传周活动。", role="组织", run_role="组织省内活动")
@@ -644,7 +644,7 @@ for id_, name in [("program/top10-popsci-people", "十大科普人物"),
          "第14项大力推介的全省年度%s。" % name, role="推介")
 prog("program/academicians-grassroots-popsci", "CAMPAIGN", "院士专家进基层精准科普服务", 14,
      ["院士专家进基层", "精准科普服务"], "第14项推动院士专家进基层开展精准科普服务。", role="推动")
-prog("program/popsci-title-evaluation", "PROGRAMME", "科普职称评定", 14, [],
+prog("program/popsci-title-evaluation", "PROGRAM", "科普职称评定", 14, [],
      "第14项扩大科普职称评定工作的覆盖面和影响力。", role="扩大覆盖")
 node("institution/st-communication-expert-team", "Institution", "科技传播专家服务团", 14, [],
      "第14项建设的科技传播专家服务团。", institutionType="OTHER")
@@ -683,10 +683,10 @@ prog("program/think-tank-conference", "EVENT", "科技智库大会", 16, [],
 node("institution/suke-innovation-strategy-institute", "Institution", "苏科创新战略研究院", 17, [],
      "第17项要求发挥其在科技智库体系中的核心作用。", institutionType="THINK_TANK")
 C(17, "institution/suke-innovation-strategy-institute", "发挥核心作用")
-prog("program/small-center-big-periphery", "PROGRAMME", "小中心、大外围科技智库体系", 17,
+prog("program/small-center-big-periphery", "PROGRAM", "小中心、大外围科技智库体系", 17,
      ["小中心、大外围", "“小中心、大外围”的科技智库体系"],
      "第17项构建的科技智库体系。", role="构建")
-prog("program/provincial-think-tank-projects", "PROGRAMME", "省科技智库项目", 17, [],
+prog("program/provincial-think-tank-projects", "PROGRAM", "省科技智库项目", 17, [],
      "第17项立项支持的省科技智库项目。", role="立项支持")
 prog("program/think-tank-excellent-results", "AWARD", "省科技智库优秀成果", 17, [],
      "第17项评选的省科技智库优秀成果。", role="评选")
@@ -697,7 +697,7 @@ prog("program/think-tank-bulletin", "PUBLICATION", "科技智库专报", 17, ["�
 
 # item 18
 PS = "society/provincial-societies"
-prog("program/government-function-transfer", "PROGRAMME", "承接政府转移职能", 18, ["政府转移职能"],
+prog("program/government-function-transfer", "PROGRAM", "承接政府转移职能", 18, ["政府转移职能"],
      "第18项主动承接政府转移职能，发挥学会专业优势。", role="主动承接", run=PS, run_role="承接")
 C(18, PS, "发挥学会专业优势")
 prog("program/industry-standards", "DOCUMENT", "行业标准", 18, [],
@@ -706,9 +706,9 @@ prog("program/group-standards", "DOCUMENT", "团体标准", 18, [],
      "学会牵头制定的团体标准（群体节点）。", role="牵头制定", run=PS, run_role="牵头制定")
 prog("program/industry-development-reports", "PUBLICATION", "行业发展报告", 18, [],
      "学会发布的行业发展报告（群体节点）。", role="发布", run=PS, run_role="发布")
-prog("program/third-party-evaluation", "PROGRAMME", "第三方评价", 18, [],
+prog("program/third-party-evaluation", "PROGRAM", "第三方评价", 18, [],
      "学会开展的第三方评价工作。", role="开展", run=PS, run_role="开展")
-prog("program/society-title-evaluation", "PROGRAMME", "学会职称评定", 18, ["职称评定"],
+prog("program/society-title-evaluation", "PROGRAM", "学会职称评定", 18, ["职称评定"],
      "学会开展的职称评定工作。", role="开展", run=PS, run_role="开展")
 
 # --------------------------------------------------------------------------
@@ -739,27 +739,27 @@ for id_, name, al, what in [
          "推动专委会发挥作用")]:
     node(id_, "Institution", name, 20, al, "第20项：%s。" % what, institutionType="OTHER")
     C(20, id_, what)
-prog("program/member-liaison-system", "PROGRAMME", "委员联系科技工作者制度", 20, [],
+prog("program/member-liaison-system", "PROGRAM", "委员联系科技工作者制度", 20, [],
      "第20项落实委员联系科技工作者制度。", role="落实")
 prog("program/cast-delegates-home", "PLATFORM", "科协代表之家", 20, [],
      "第20项建好用好科协代表之家，服务委员代表履职尽责。", role="建好用好")
-prog("program/north-south-co-building", "PROGRAMME", "科协系统南北共建项目", 20, [],
+prog("program/north-south-co-building", "PROGRAM", "科协系统南北共建项目", 20, [],
      "第20项实施的科协系统南北共建项目。", role="实施")
 C(20, "society/emerging-interdisciplinary-societies", "大力发展新学会")
 C(20, "society/society-consortia", "建强")
 C(20, PS, "业务指导、动态分类考核")
-prog("program/society-dynamic-assessment", "PROGRAMME", "学会动态分类考核", 20, [],
+prog("program/society-dynamic-assessment", "PROGRAM", "学会动态分类考核", 20, [],
      "第20项实施学会动态分类考核，全面加强对学会的业务指导。", role="实施")
-prog("program/provincial-society-capacity", "PROGRAMME", "省学会提升能力计划", 20, [],
+prog("program/provincial-society-capacity", "PROGRAM", "省学会提升能力计划", 20, [],
      "第20项实施，持续打造一流学会。", role="实施")
 prog("program/first-class-societies", "DESIGNATION", "一流学会", 20, [],
      "第20项持续打造具有标志性、引领性、突破性的一流学会。", role="打造")
-prog("program/university-cast-capacity", "PROGRAMME", "高校科协提升能力计划", 20, [],
+prog("program/university-cast-capacity", "PROGRAM", "高校科协提升能力计划", 20, [],
      "第20项实施，丰富高校科协工作抓手。", role="实施")
 C(20, "association/university-cast", "提升能力")
 C(20, "association/institute-cast", "强化组织覆盖、建立直接联系机制")
 C(20, "association/enterprise-cast", "强化组织覆盖、建立直接联系机制")
-prog("program/county-cast-capacity", "PROGRAMME", "县科协提升能力计划", 20, [],
+prog("program/county-cast-capacity", "PROGRAM", "县科协提升能力计划", 20, [],
      "第20项实施，推动基层科协服务高质量发展。", role="实施")
 C(20, "association/county-cast", "提升能力")
 C(20, "association/township-cast", "深化建设")

@@ -90,7 +90,7 @@ PROPS = {
     "IndustryChain": {},
     "Region": {"regionType": enum("COUNTRY", "PROVINCE", "CITY", "COUNTY", "TOWNSHIP", "AREA"),
                "code": ("divisioncode", None)},
-    "Program": {"kind": enum("PROGRAMME", "AWARD", "EVENT", "COMPETITION", "PUBLICATION",
+    "Program": {"kind": enum("PROGRAM", "AWARD", "EVENT", "COMPETITION", "PUBLICATION",
                              "PLATFORM", "CAMPAIGN", "DESIGNATION", "DOCUMENT"),
                 "year": INT},
 }
@@ -186,7 +186,7 @@ REVIEWED = {
     "做示范中展现科协", "推动全省各级科协", "推动全省各级科协组织", "整合全省科协组织", "引领科协",
     "服务力更强的科协", "服务力更强的科协组织", "推动基层科协", "面向科协", "企业科协组织",
     "讲话重要指示精神作为推动科协", "完善党组对科协", "完善党组对科协工作的组织", "完善广泛参与科协",
-    # working mechanisms, not named programmes
+    # working mechanisms, not named programs
     "党组对科协工作的组织领导机制", "善广泛参与科协工作的协同机制", "联系服务科技工作者的体制机制",
     "建立直接联系机制", "主席办公会例会制度",
     # journal scope inside 科技期刊强刊工程支持计划

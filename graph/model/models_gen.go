@@ -98,7 +98,7 @@ type ClusterExpert struct {
 	Enterprises []*Enterprise `json:"enterprises"`
 	// The chains of the cluster those enterprises are in, by name (none for enterprises tied to the cluster directly).
 	Chains []*IndustryChain `json:"chains"`
-	// The distinct `via` of those SERVES relationships (programme or team), e.g. 万名专家进万企.
+	// The distinct `via` of those SERVES relationships (program or team), e.g. 万名专家进万企.
 	Via []string `json:"via"`
 }
 
@@ -226,17 +226,17 @@ type KindCount struct {
 	Count int    `json:"count"`
 }
 
-// A programme launched by a plan item.
-type LaunchedProgramme struct {
+// A program launched by a plan item.
+type LaunchedProgram struct {
 	Program *Program `json:"program"`
 	// The plan's verb on the LAUNCHES relationship, e.g. 实施, 举办.
 	Role *string `json:"role,omitempty"`
 	Kind string  `json:"kind"`
 	// Who runs it (RUN_BY), by name (at most 100).
-	RunBy []*ProgrammeTie `json:"runBy"`
+	RunBy []*ProgramTie `json:"runBy"`
 	// Who takes part (PARTICIPATES_IN) or was awarded it (AWARDED), by name (at most 100).
-	Participants []*ProgrammeTie `json:"participants"`
-	// How many PARTICIPATES_IN and AWARDED relationships the programme has in all.
+	Participants []*ProgramTie `json:"participants"`
+	// How many PARTICIPATES_IN and AWARDED relationships the program has in all.
 	ParticipantCount int `json:"participantCount"`
 }
 
@@ -309,12 +309,12 @@ type PathStep struct {
 // A plan item with what it launches (planItemReport).
 type PlanItemReport struct {
 	Item *PlanItem `json:"item"`
-	// The programmes, awards, events … the item LAUNCHES, by name (at most 100).
-	Programmes []*LaunchedProgramme `json:"programmes"`
+	// The programs, awards, events … the item LAUNCHES, by name (at most 100).
+	Programs []*LaunchedProgram `json:"programs"`
 }
 
-// A node tied to a programme by a RUN_BY, PARTICIPATES_IN or AWARDED relationship.
-type ProgrammeTie struct {
+// A node tied to a program by a RUN_BY, PARTICIPATES_IN or AWARDED relationship.
+type ProgramTie struct {
 	Node       Node                  `json:"node"`
 	Relation   string                `json:"relation"`
 	Role       *string               `json:"role,omitempty"`
@@ -344,7 +344,7 @@ type Relationship struct {
 	Since *castgraph.Date `json:"since,omitempty"`
 	// When it ended.
 	Until *castgraph.Date `json:"until,omitempty"`
-	// The programme or team it runs through, e.g. 万名专家进万企.
+	// The program or team it runs through, e.g. 万名专家进万企.
 	Via *string `json:"via,omitempty"`
 	// The year it happened.
 	Year       *int                  `json:"year,omitempty"`
