@@ -897,7 +897,7 @@ func TestAnalytics_EachQueryIsOneStatement(t *testing.T) {
 		"search":                 {searchQuery, map[string]any{"text": "科技", "kinds": []string{"Program"}}},
 		"expertsPerCluster":      {`{ expertsPerCluster { key { id } count } }`, nil},
 		"enterprisesPerCity":     {`{ enterprisesPerCity { key { id } count } }`, nil},
-		"programsPerSection":   {`{ programsPerSection { key { id } count } }`, nil},
+		"programsPerSection":     {`{ programsPerSection { key { id } count } }`, nil},
 		"nodeCounts":             {`{ nodeCounts { kind count } }`, nil},
 	}
 	for name, q := range queries {

@@ -221,7 +221,7 @@ func (s *Store) SocietyParkCooperation(ctx context.Context, first int) ([]Cooper
 
 // ItemReport is a plan item with what it launches.
 type ItemReport struct {
-	Item       *castgraph.Node
+	Item     *castgraph.Node
 	Programs []LaunchedProgram
 }
 

@@ -19,7 +19,7 @@ func TestAnalytics_StatementsUseOnlyRegisteredLabelsAndTypes(t *testing.T) {
 		"overseasStations":       overseasStationsCypher,
 		"expertsPerCluster":      expertsPerClusterCypher,
 		"enterprisesPerCity":     enterprisesPerCityCypher,
-		"programsPerSection":   programsPerSectionCypher,
+		"programsPerSection":     programsPerSectionCypher,
 		"paths":                  pathsCypher,
 		"neighborhood":           neighborhoodCypher,
 		"search":                 searchCypher,

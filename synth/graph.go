@@ -93,7 +93,7 @@ var (
 	slugPark        = castgraph.KindPark.Slug()
 	slugSociety     = castgraph.KindSociety.Slug()
 	slugInstitution = castgraph.KindInstitution.Slug()
-	slugProgram   = castgraph.KindProgram.Slug()
+	slugProgram     = castgraph.KindProgram.Slug()
 	slugStation     = castgraph.KindOverseasStation.Slug()
 	slugEnterprise  = castgraph.KindEnterprise.Slug()
 	slugExpert      = castgraph.KindExpert.Slug()

@@ -42,7 +42,7 @@ type Options struct {
 	Parks        int
 	Institutions int
 	Stations     int // overseas stations
-	Programs   int // programs, awards, events, competitions and platforms
+	Programs     int // programs, awards, events, competitions and platforms
 	Clusters     int // industry clusters
 	Chains       int // industry chains
 	Cities       int // fictional cities of one fictional province
