@@ -444,7 +444,7 @@ func BenchmarkQ5_Paths(b *testing.B) {
 
 // Q6 (README.md, Analyst questions): Chinese full-text search across all kinds, partial names included.
 func BenchmarkQ6_Search(b *testing.B) {
-	const q = `query($text: String!, $kinds: [String!]) {
+	const q = `query($text: String!, $kinds: [NodeKind!]) {
   search(text: $text, kinds: $kinds, first: 20) { node { id name } score matchedField }
 }`
 	run(b,

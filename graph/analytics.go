@@ -5,7 +5,9 @@ package graph
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/castgraph/castgraph"
@@ -14,8 +16,12 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 )
 
-func (r *queryResolver) ExpertsServingCluster(ctx context.Context, clusterID string, first *int) ([]*model.ClusterExpert, error) {
-	rows, err := r.Store.ExpertsServingCluster(ctx, clusterID, intArg(first, 50))
+func (r *queryResolver) ExpertsServingCluster(ctx context.Context, clusterID, clusterName *string, first *int) ([]*model.ClusterExpert, error) {
+	id, err := r.nodeRef(ctx, []castgraph.Kind{castgraph.KindIndustryCluster}, clusterID, clusterName, "clusterId", "clusterName")
+	if err != nil {
+		return nil, err
+	}
+	rows, err := r.Store.ExpertsServingCluster(ctx, id, intArg(first, 50))
 	if err != nil {
 		return nil, err
 	}
@@ -92,8 +98,16 @@ func (r *queryResolver) OverseasStationsIn(ctx context.Context, countryID *strin
 	return out, nil
 }
 
-func (r *queryResolver) Paths(ctx context.Context, from string, to string, maxHops *int, relationshipTypes []string, first *int) ([]*model.Path, error) {
-	q := store.PathQuery{From: from, To: to, MaxHops: intArg(maxHops, 4), First: intArg(first, 10)}
+func (r *queryResolver) Paths(ctx context.Context, from, fromName, to, toName *string, maxHops *int, relationshipTypes []string, first *int) ([]*model.Path, error) {
+	fromID, err := r.nodeRef(ctx, nil, from, fromName, "from", "fromName")
+	if err != nil {
+		return nil, err
+	}
+	toID, err := r.nodeRef(ctx, nil, to, toName, "to", "toName")
+	if err != nil {
+		return nil, err
+	}
+	q := store.PathQuery{From: fromID, To: toID, MaxHops: intArg(maxHops, 4), First: intArg(first, 10)}
 	for _, t := range relationshipTypes {
 		q.Types = append(q.Types, castgraph.RelType(t))
 	}
@@ -108,20 +122,28 @@ func (r *queryResolver) Paths(ctx context.Context, from string, to string, maxHo
 			mp.Nodes[j] = model.Wrap(n)
 		}
 		for j, s := range p.Steps {
-			mp.Relationships[j] = &model.PathStep{
-				Type: string(s.Type), From: s.From, To: s.To, Forward: s.Forward,
-				Role: model.PropString(s.Props, "role"), Since: model.PropDate(s.Props, "since"),
-				Until: model.PropDate(s.Props, "until"), Year: model.PropInt(s.Props, "year"),
-				Via: model.PropString(s.Props, "via"), Provenance: &s.Provenance,
-			}
+			step := &model.PathStep{Type: string(s.Type), From: s.From, To: s.To, Forward: s.Forward, Provenance: &s.Provenance}
+			pathStepProps(step, s.Props)
+			mp.Relationships[j] = step
 		}
 		out[i] = mp
 	}
 	return out, nil
 }
 
-func (r *queryResolver) Neighborhood(ctx context.Context, id string, depth *int, limit *int) (*model.Neighborhood, error) {
-	nb, err := r.Store.Neighborhood(ctx, id, intArg(depth, 1), intArg(limit, 100))
+func (r *queryResolver) Neighborhood(ctx context.Context, id, name *string, depth, limit *int, relationshipTypes, kinds []string) (*model.Neighborhood, error) {
+	centre, err := r.nodeRef(ctx, nil, id, name, "id", "name")
+	if err != nil {
+		return nil, err
+	}
+	q := store.NeighborQuery{ID: centre, Depth: intArg(depth, 1), Limit: intArg(limit, 100)}
+	for _, t := range relationshipTypes {
+		q.Types = append(q.Types, castgraph.RelType(t))
+	}
+	for _, k := range kinds {
+		q.Kinds = append(q.Kinds, castgraph.Kind(k))
+	}
+	nb, err := r.Store.Neighborhood(ctx, q)
 	if err != nil {
 		return nil, err
 	}
@@ -130,12 +152,9 @@ func (r *queryResolver) Neighborhood(ctx context.Context, id string, depth *int,
 		out.Nodes[i] = &model.GraphNode{ID: n.Node.ID, Kind: string(n.Node.Kind), Label: n.Node.Name, Depth: n.Depth, Node: model.Wrap(n.Node)}
 	}
 	for i, e := range nb.Edges {
-		out.Edges[i] = &model.GraphEdge{
-			ID: string(e.Type) + ":" + e.Source + "->" + e.Target, Source: e.Source, Target: e.Target, Type: string(e.Type),
-			Role: model.PropString(e.Props, "role"), Since: model.PropDate(e.Props, "since"),
-			Until: model.PropDate(e.Props, "until"), Year: model.PropInt(e.Props, "year"),
-			Via: model.PropString(e.Props, "via"), Provenance: &e.Provenance,
-		}
+		edge := &model.GraphEdge{ID: string(e.Type) + ":" + e.Source + "->" + e.Target, Source: e.Source, Target: e.Target, Type: string(e.Type), Provenance: &e.Provenance}
+		graphEdgeProps(edge, e.Props)
+		out.Edges[i] = edge
 	}
 	return out, nil
 }
@@ -154,6 +173,45 @@ func (r *queryResolver) Search(ctx context.Context, text string, kinds []string,
 		out[i] = &model.SearchHit{Node: model.Wrap(h.Node), Score: h.Score, MatchedField: h.MatchedField}
 	}
 	return out, nil
+}
+
+// nodeRef returns the id that a pair of arguments names, one of the two
+// given: the id as it is, or the one node of the kinds (any kind when none)
+// that bears the name (store.NamedNodes). A name that several nodes bear is
+// INVALID_ARGUMENT listing some of them; one that none bears, NOT_FOUND.
+func (r *queryResolver) nodeRef(ctx context.Context, kinds []castgraph.Kind, id, name *string, idArg, nameArg string) (string, error) {
+	switch {
+	case id != nil && name != nil:
+		return "", castgraph.Errorf(castgraph.EINVALID, idArg, "give %s or %s, not both", idArg, nameArg)
+	case id != nil:
+		return *id, nil
+	case name == nil:
+		return "", castgraph.Errorf(castgraph.EINVALID, idArg, "give %s or %s", idArg, nameArg)
+	}
+	const shown = 5
+	nodes, err := r.Store.NamedNodes(ctx, kinds, *name, shown)
+	var invalid *castgraph.Error
+	if errors.As(err, &invalid) && invalid.Code == castgraph.EINVALID {
+		return "", castgraph.Errorf(castgraph.EINVALID, nameArg, "%s", invalid.Message)
+	}
+	if err != nil {
+		return "", err
+	}
+	switch len(nodes) {
+	case 0:
+		return "", castgraph.Errorf(castgraph.ENOTFOUND, nameArg, "no node is named %q", *name)
+	case 1:
+		return nodes[0].ID, nil
+	}
+	ids := make([]string, 0, len(nodes))
+	for _, n := range nodes {
+		ids = append(ids, n.ID)
+	}
+	more := ""
+	if len(nodes) > shown {
+		ids, more = ids[:shown], " and more"
+	}
+	return "", castgraph.Errorf(castgraph.EINVALID, nameArg, "several nodes are named %q: %s%s; give the id", *name, strings.Join(ids, ", "), more)
 }
 
 // hitFields reads what the search's selection asks of the hits' nodes.

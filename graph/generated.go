@@ -1057,14 +1057,14 @@ type ComplexityRoot struct {
 		Experts                   func(childComplexity int, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
 		ExpertsAggregate          func(childComplexity int, where map[string]any, groupBy map[string]any, reaching *model.Reach, min []string, max []string, first *int) int
 		ExpertsPerCluster         func(childComplexity int, includeAffiliated *bool, source *string, first *int) int
-		ExpertsServingCluster     func(childComplexity int, clusterID string, first *int) int
+		ExpertsServingCluster     func(childComplexity int, clusterID *string, clusterName *string, first *int) int
 		IndustryChains            func(childComplexity int, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
 		IndustryChainsAggregate   func(childComplexity int, where map[string]any, groupBy map[string]any, reaching *model.Reach, min []string, max []string, first *int) int
 		IndustryClusters          func(childComplexity int, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
 		IndustryClustersAggregate func(childComplexity int, where map[string]any, groupBy map[string]any, reaching *model.Reach, min []string, max []string, first *int) int
 		Institutions              func(childComplexity int, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
 		InstitutionsAggregate     func(childComplexity int, where map[string]any, groupBy map[string]any, reaching *model.Reach, min []string, max []string, first *int) int
-		Neighborhood              func(childComplexity int, id string, depth *int, limit *int) int
+		Neighborhood              func(childComplexity int, id *string, name *string, depth *int, limit *int, relationshipTypes []string, kinds []string) int
 		Node                      func(childComplexity int, id string) int
 		NodeCounts                func(childComplexity int, source *string) int
 		OverseasStations          func(childComplexity int, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
@@ -1072,7 +1072,7 @@ type ComplexityRoot struct {
 		OverseasStationsIn        func(childComplexity int, countryID *string, countryName *string, first *int) int
 		Parks                     func(childComplexity int, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
 		ParksAggregate            func(childComplexity int, where map[string]any, groupBy map[string]any, reaching *model.Reach, min []string, max []string, first *int) int
-		Paths                     func(childComplexity int, from string, to string, maxHops *int, relationshipTypes []string, first *int) int
+		Paths                     func(childComplexity int, from *string, fromName *string, to *string, toName *string, maxHops *int, relationshipTypes []string, first *int) int
 		PlanItemReport            func(childComplexity int, planItemID *string, year *int, number *int) int
 		PlanItems                 func(childComplexity int, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
 		PlanItemsAggregate        func(childComplexity int, where map[string]any, groupBy map[string]any, reaching *model.Reach, min []string, max []string, first *int) int
@@ -1377,12 +1377,12 @@ type ProvenanceResolver interface {
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
-	ExpertsServingCluster(ctx context.Context, clusterID string, first *int) ([]*model.ClusterExpert, error)
+	ExpertsServingCluster(ctx context.Context, clusterID *string, clusterName *string, first *int) ([]*model.ClusterExpert, error)
 	SocietyParkCooperation(ctx context.Context, first *int) ([]*model.SocietyParkCooperation, error)
 	PlanItemReport(ctx context.Context, planItemID *string, year *int, number *int) (*model.PlanItemReport, error)
 	OverseasStationsIn(ctx context.Context, countryID *string, countryName *string, first *int) (*model.OverseasStationsReport, error)
-	Paths(ctx context.Context, from string, to string, maxHops *int, relationshipTypes []string, first *int) ([]*model.Path, error)
-	Neighborhood(ctx context.Context, id string, depth *int, limit *int) (*model.Neighborhood, error)
+	Paths(ctx context.Context, from *string, fromName *string, to *string, toName *string, maxHops *int, relationshipTypes []string, first *int) ([]*model.Path, error)
+	Neighborhood(ctx context.Context, id *string, name *string, depth *int, limit *int, relationshipTypes []string, kinds []string) (*model.Neighborhood, error)
 	Search(ctx context.Context, text string, kinds []string, first *int) ([]*model.SearchHit, error)
 	ExpertsPerCluster(ctx context.Context, includeAffiliated *bool, source *string, first *int) ([]*model.Breakdown, error)
 	EnterprisesPerCity(ctx context.Context, source *string, first *int) ([]*model.Breakdown, error)
@@ -6008,7 +6008,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.ExpertsServingCluster(childComplexity, args["clusterId"].(string), args["first"].(*int)), true
+		return e.ComplexityRoot.Query.ExpertsServingCluster(childComplexity, args["clusterId"].(*string), args["clusterName"].(*string), args["first"].(*int)), true
 	case "Query.industryChains":
 		if e.ComplexityRoot.Query.IndustryChains == nil {
 			break
@@ -6086,7 +6086,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Neighborhood(childComplexity, args["id"].(string), args["depth"].(*int), args["limit"].(*int)), true
+		return e.ComplexityRoot.Query.Neighborhood(childComplexity, args["id"].(*string), args["name"].(*string), args["depth"].(*int), args["limit"].(*int), args["relationshipTypes"].([]string), args["kinds"].([]string)), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -6174,7 +6174,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Paths(childComplexity, args["from"].(string), args["to"].(string), args["maxHops"].(*int), args["relationshipTypes"].([]string), args["first"].(*int)), true
+		return e.ComplexityRoot.Query.Paths(childComplexity, args["from"].(*string), args["fromName"].(*string), args["to"].(*string), args["toName"].(*string), args["maxHops"].(*int), args["relationshipTypes"].([]string), args["first"].(*int)), true
 	case "Query.planItemReport":
 		if e.ComplexityRoot.Query.PlanItemReport == nil {
 			break
@@ -7205,9 +7205,10 @@ extend type Query {
   cluster's chains they are in and the ` + "`" + `via` + "`" + ` of the SERVES. An empty list is explained by the
   cluster's ` + "`" + `coverage` + "`" + ` (no chains, no enterprises, or no one serving them).
   At most ` + "`" + `first` + "`" + ` (≤ 500) experts and 100 enterprises, chains and vias each.
+  The cluster is named by ` + "`" + `clusterId` + "`" + ` or by ` + "`" + `clusterName` + "`" + ` (its exact name or an alias), one of the two.
   NOT_FOUND (clusterId) when no node has the id; INVALID_ARGUMENT (clusterId) when it is not an IndustryCluster.
   """
-  expertsServingCluster(clusterId: ID!, first: Int = 50): [ClusterExpert!]!
+  expertsServingCluster(clusterId: ID, clusterName: String, first: Int = 50): [ClusterExpert!]!
 
   """
   Every society that COOPERATES_WITH a park, in (society name, park name) order, with the
@@ -7237,18 +7238,21 @@ extend type Query {
   direction of relationships; each step says which way its relationship really points. At most
   ` + "`" + `maxHops` + "`" + ` (1–6) relationships long, only through ` + "`" + `relationshipTypes` + "`" + ` (all types when omitted or
   empty), at most ` + "`" + `first` + "`" + ` (≤ 50) paths (which ones, when there are more, is unspecified). An empty list
-  when there is no such path; from a node to itself, one path of length 0. NOT_FOUND (from, to) for an
-  unknown id; a search that runs over 10 s is stopped with INVALID_ARGUMENT (maxHops).
+  when there is no such path; from a node to itself, one path of length 0. Each end is named by its id
+  (` + "`" + `from` + "`" + `, ` + "`" + `to` + "`" + `) or by its exact name or an alias (` + "`" + `fromName` + "`" + `, ` + "`" + `toName` + "`" + `); a name that several nodes bear
+  is INVALID_ARGUMENT listing them. NOT_FOUND (from, to) for an unknown id or name; a search that runs
+  over 10 s is stopped with INVALID_ARGUMENT (maxHops).
   """
-  paths(from: ID!, to: ID!, maxHops: Int = 4, relationshipTypes: [RelationType!], first: Int = 10): [Path!]!
+  paths(from: ID, fromName: String, to: ID, toName: String, maxHops: Int = 4, relationshipTypes: [RelationType!], first: Int = 10): [Path!]!
 
   """
   The nodes and relationships within ` + "`" + `depth` + "`" + ` (1 or 2) relationships of a node, shaped for
   drawing. ` + "`" + `limit` + "`" + ` (1–500) caps the nodes returned (the node itself included) and the relationships read
   per ring, so a hub costs no more than a small node; when it cuts, ` + "`" + `truncated` + "`" + ` is true and which
-  neighbours are kept is unspecified.
+  neighbours are kept is unspecified. Only through ` + "`" + `relationshipTypes` + "`" + ` and to nodes of ` + "`" + `kinds` + "`" + ` when
+  given. The node is named by ` + "`" + `id` + "`" + ` or by ` + "`" + `name` + "`" + ` (exact, or an alias), one of the two.
   """
-  neighborhood(id: ID!, depth: Int = 1, limit: Int = 100): Neighborhood!
+  neighborhood(id: ID, name: String, depth: Int = 1, limit: Int = 100, relationshipTypes: [RelationType!], kinds: [NodeKind!]): Neighborhood!
 
   """
   Full-text search over names and aliases of every kind, best first. The text is split at
@@ -7260,7 +7264,7 @@ extend type Query {
   so the best 1000 hits of every kind are filtered). At most ` + "`" + `first` + "`" + ` (≤ 100) hits; blank text, more than
   20 terms or 200 characters → INVALID_ARGUMENT (text); an unknown kind → INVALID_ARGUMENT (kinds).
   """
-  search(text: String!, kinds: [String!], first: Int = 20): [SearchHit!]!
+  search(text: String!, kinds: [NodeKind!], first: Int = 20): [SearchHit!]!
 
   """
   Experts per industry cluster, largest first. An expert counts for a cluster, once, when
@@ -7400,23 +7404,6 @@ type Path {
   relationships: [PathStep!]!
 }
 
-"""One relationship on a path, with its real direction."""
-type PathStep {
-  type: RelationType!
-  """The id of the relationship's start node."""
-  from: ID!
-  """The id of the relationship's end node."""
-  to: ID!
-  """True when the relationship points along the path (from nodes[i] to nodes[i+1])."""
-  forward: Boolean!
-  role: String
-  since: Date
-  until: Date
-  year: Int
-  via: String
-  provenance: Provenance!
-}
-
 """Nodes and relationships around a node, for drawing."""
 type Neighborhood {
   """The node itself (depth 0) first, then by depth and name."""
@@ -7436,22 +7423,6 @@ type GraphNode {
   """How many relationships away from the centre: 0, 1 or 2."""
   depth: Int!
   node: Node!
-}
-
-type GraphEdge {
-  """TYPE:source->target; one relationship of a type joins two nodes at most."""
-  id: ID!
-  """The id of the start node."""
-  source: ID!
-  """The id of the end node."""
-  target: ID!
-  type: RelationType!
-  role: String
-  since: Date
-  until: Date
-  year: Int
-  via: String
-  provenance: Provenance!
 }
 
 type SearchHit {
@@ -7558,9 +7529,9 @@ type MergeResult {
 
 extend type Query {
   """
-  Likely duplicates among the nodes of one kind (a kind name such as Society or Enterprise), strongest reasons first, each pair of nodes under its strongest reason only: at most ` + "`" + `first` + "`" + ` groups (20 unless given, at most 200). It compares every node of the kind, so a kind of more than 300 000 nodes is refused. For curators: needs WRITE.
+  Likely duplicates among the nodes of one kind, strongest reasons first, each pair of nodes under its strongest reason only: at most ` + "`" + `first` + "`" + ` groups (20 unless given, at most 200). It compares every node of the kind, so a kind of more than 300 000 nodes is refused. For curators: needs WRITE.
   """
-  duplicates(kind: String!, first: Int = 20): [DuplicateGroup!]! @requires(permission: WRITE)
+  duplicates(kind: NodeKind!, first: Int = 20): [DuplicateGroup!]! @requires(permission: WRITE)
 }
 
 extend type Mutation {
@@ -7855,6 +7826,82 @@ input RelationPropsInput {
   via: String
   """The year it happened."""
   year: Int
+}
+
+"""One relationship on a path, with its real direction and the properties its type carries."""
+type PathStep {
+  type: RelationType!
+  """The id of the relationship's start node."""
+  from: ID!
+  """The id of the relationship's end node."""
+  to: ID!
+  """True when the relationship points along the path (from nodes[i] to nodes[i+1])."""
+  forward: Boolean!
+  """The role taken, e.g. 理事, 首席专家, 主办."""
+  role: String
+  """When it began."""
+  since: Date
+  """When it ended."""
+  until: Date
+  """The program or team it runs through, e.g. 万名专家进万企."""
+  via: String
+  """The year it happened."""
+  year: Int
+  provenance: Provenance!
+}
+
+"""A relationship drawn between two nodes of a neighbourhood, with the properties its type carries."""
+type GraphEdge {
+  """TYPE:source->target; one relationship of a type joins two nodes at most."""
+  id: ID!
+  """The id of the start node."""
+  source: ID!
+  """The id of the end node."""
+  target: ID!
+  type: RelationType!
+  """The role taken, e.g. 理事, 首席专家, 主办."""
+  role: String
+  """When it began."""
+  since: Date
+  """When it ended."""
+  until: Date
+  """The program or team it runs through, e.g. 万名专家进万企."""
+  via: String
+  """The year it happened."""
+  year: Int
+  provenance: Provenance!
+}
+
+"""The kinds of node."""
+enum NodeKind {
+  """A yearly work plan of an association."""
+  Plan
+  """A numbered section of a plan (一、二、…)."""
+  PlanSection
+  """A numbered work item of a plan."""
+  PlanItem
+  """A science and technology association (科协) at some level."""
+  Association
+  """An academic society (学会), a consortium of societies or an international scientific organisation."""
+  Society
+  """A person: an academician, expert, scientist, engineer or entrepreneur."""
+  Expert
+  """An overseas-talent station: 海智基地, 海外联络站 or 离岸创新中心."""
+  OverseasStation
+  """An enterprise."""
+  Enterprise
+  """An industrial park or zone: economic-development zone, high-tech zone."""
+  Park
+  """A research body, think tank, venue, base or government body."""
+  Institution
+  """An advanced-manufacturing industry cluster."""
+  IndustryCluster
+  """An industry chain, part of a cluster."""
+  IndustryChain
+  """A place: country, province, city, county, township or wider area."""
+  Region
+  """A program, award, event, competition, publication, platform, campaign, designation or document."""
+  Program
 }
 
 """A relationship, from its start node to its end node, with the properties its type carries."""
@@ -10906,10 +10953,10 @@ func (ec *executionContext) childFields_GraphEdge(ctx context.Context, field gra
 		return ec.fieldContext_GraphEdge_since(ctx, field)
 	case "until":
 		return ec.fieldContext_GraphEdge_until(ctx, field)
-	case "year":
-		return ec.fieldContext_GraphEdge_year(ctx, field)
 	case "via":
 		return ec.fieldContext_GraphEdge_via(ctx, field)
+	case "year":
+		return ec.fieldContext_GraphEdge_year(ctx, field)
 	case "provenance":
 		return ec.fieldContext_GraphEdge_provenance(ctx, field)
 	}
@@ -11942,10 +11989,10 @@ func (ec *executionContext) childFields_PathStep(ctx context.Context, field grap
 		return ec.fieldContext_PathStep_since(ctx, field)
 	case "until":
 		return ec.fieldContext_PathStep_until(ctx, field)
-	case "year":
-		return ec.fieldContext_PathStep_year(ctx, field)
 	case "via":
 		return ec.fieldContext_PathStep_via(ctx, field)
+	case "year":
+		return ec.fieldContext_PathStep_year(ctx, field)
 	case "provenance":
 		return ec.fieldContext_PathStep_provenance(ctx, field)
 	}
@@ -16727,7 +16774,7 @@ func (ec *executionContext) field_Query_duplicates_args(ctx context.Context, raw
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "kind",
 		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNString2string(ctx, v)
+			return ec.unmarshalNNodeKind2string(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -16970,21 +17017,29 @@ func (ec *executionContext) field_Query_expertsServingCluster_args(ctx context.C
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "clusterId",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNID2string(ctx, v)
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["clusterId"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "clusterName",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["clusterName"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg1
+	args["first"] = arg2
 	return args, nil
 }
 
@@ -17402,29 +17457,53 @@ func (ec *executionContext) field_Query_neighborhood_args(ctx context.Context, r
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNID2string(ctx, v)
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["id"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "depth",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "name",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["name"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "depth",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["depth"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+	args["depth"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["limit"] = arg2
+	args["limit"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "relationshipTypes",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalORelationType2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["relationshipTypes"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "kinds",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalONodeKind2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kinds"] = arg5
 	return args, nil
 }
 
@@ -17722,45 +17801,61 @@ func (ec *executionContext) field_Query_paths_args(ctx context.Context, rawArgs 
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNID2string(ctx, v)
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["from"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNID2string(ctx, v)
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "fromName",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["to"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "maxHops",
+	args["fromName"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "toName",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["toName"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "maxHops",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["maxHops"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "relationshipTypes",
+	args["maxHops"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "relationshipTypes",
 		func(ctx context.Context, v any) ([]string, error) {
 			return ec.unmarshalORelationType2ᚕstringᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["relationshipTypes"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	args["relationshipTypes"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg4
+	args["first"] = arg6
 	return args, nil
 }
 
@@ -18417,7 +18512,7 @@ func (ec *executionContext) field_Query_search_args(ctx context.Context, rawArgs
 	args["text"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "kinds",
 		func(ctx context.Context, v any) ([]string, error) {
-			return ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			return ec.unmarshalONodeKind2ᚕstringᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -24885,29 +24980,6 @@ func (ec *executionContext) fieldContext_GraphEdge_until(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("GraphEdge", field, false, false, "Date")
 }
 
-func (ec *executionContext) _GraphEdge_year(ctx context.Context, field graphql.CollectedField, obj *model.GraphEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_GraphEdge_year(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Year, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_GraphEdge_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("GraphEdge", field, false, false, "Int")
-}
-
 func (ec *executionContext) _GraphEdge_via(ctx context.Context, field graphql.CollectedField, obj *model.GraphEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -24929,6 +25001,29 @@ func (ec *executionContext) _GraphEdge_via(ctx context.Context, field graphql.Co
 }
 func (ec *executionContext) fieldContext_GraphEdge_via(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("GraphEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _GraphEdge_year(ctx context.Context, field graphql.CollectedField, obj *model.GraphEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GraphEdge_year(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Year, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_GraphEdge_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GraphEdge", field, false, false, "Int")
 }
 
 func (ec *executionContext) _GraphEdge_provenance(ctx context.Context, field graphql.CollectedField, obj *model.GraphEdge) (ret graphql.Marshaler) {
@@ -36750,29 +36845,6 @@ func (ec *executionContext) fieldContext_PathStep_until(_ context.Context, field
 	return graphql.NewScalarFieldContext("PathStep", field, false, false, "Date")
 }
 
-func (ec *executionContext) _PathStep_year(ctx context.Context, field graphql.CollectedField, obj *model.PathStep) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PathStep_year(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Year, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_PathStep_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PathStep", field, false, false, "Int")
-}
-
 func (ec *executionContext) _PathStep_via(ctx context.Context, field graphql.CollectedField, obj *model.PathStep) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -36794,6 +36866,29 @@ func (ec *executionContext) _PathStep_via(ctx context.Context, field graphql.Col
 }
 func (ec *executionContext) fieldContext_PathStep_via(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PathStep", field, false, false, "String")
+}
+
+func (ec *executionContext) _PathStep_year(ctx context.Context, field graphql.CollectedField, obj *model.PathStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PathStep_year(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Year, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PathStep_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PathStep", field, false, false, "Int")
 }
 
 func (ec *executionContext) _PathStep_provenance(ctx context.Context, field graphql.CollectedField, obj *model.PathStep) (ret graphql.Marshaler) {
@@ -39174,7 +39269,7 @@ func (ec *executionContext) _Query_expertsServingCluster(ctx context.Context, fi
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().ExpertsServingCluster(ctx, fc.Args["clusterId"].(string), fc.Args["first"].(*int))
+			return ec.Resolvers.Query().ExpertsServingCluster(ctx, fc.Args["clusterId"].(*string), fc.Args["clusterName"].(*string), fc.Args["first"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.ClusterExpert) graphql.Marshaler {
@@ -39350,7 +39445,7 @@ func (ec *executionContext) _Query_paths(ctx context.Context, field graphql.Coll
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Paths(ctx, fc.Args["from"].(string), fc.Args["to"].(string), fc.Args["maxHops"].(*int), fc.Args["relationshipTypes"].([]string), fc.Args["first"].(*int))
+			return ec.Resolvers.Query().Paths(ctx, fc.Args["from"].(*string), fc.Args["fromName"].(*string), fc.Args["to"].(*string), fc.Args["toName"].(*string), fc.Args["maxHops"].(*int), fc.Args["relationshipTypes"].([]string), fc.Args["first"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Path) graphql.Marshaler {
@@ -39394,7 +39489,7 @@ func (ec *executionContext) _Query_neighborhood(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Neighborhood(ctx, fc.Args["id"].(string), fc.Args["depth"].(*int), fc.Args["limit"].(*int))
+			return ec.Resolvers.Query().Neighborhood(ctx, fc.Args["id"].(*string), fc.Args["name"].(*string), fc.Args["depth"].(*int), fc.Args["limit"].(*int), fc.Args["relationshipTypes"].([]string), fc.Args["kinds"].([]string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Neighborhood) graphql.Marshaler {
@@ -54625,13 +54720,13 @@ func (ec *executionContext) _GraphEdge(ctx context.Context, sel ast.SelectionSet
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
-		case "year":
-			out.Values[i] = ec._GraphEdge_year(ctx, field, obj)
+		case "via":
+			out.Values[i] = ec._GraphEdge_via(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
-		case "via":
-			out.Values[i] = ec._GraphEdge_via(ctx, field, obj)
+		case "year":
+			out.Values[i] = ec._GraphEdge_year(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -58492,13 +58587,13 @@ func (ec *executionContext) _PathStep(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
-		case "year":
-			out.Values[i] = ec._PathStep_year(ctx, field, obj)
+		case "via":
+			out.Values[i] = ec._PathStep_via(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
-		case "via":
-			out.Values[i] = ec._PathStep_via(ctx, field, obj)
+		case "year":
+			out.Values[i] = ec._PathStep_year(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -62786,6 +62881,20 @@ func (ec *executionContext) unmarshalNNodeFilter2map(ctx context.Context, v any)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNNodeKind2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNNodeKind2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "NodeKind!")
+	}
+	return res
+}
+
 func (ec *executionContext) unmarshalNNodeOrder2map(ctx context.Context, v any) (map[string]any, error) {
 	res, err := ec.unmarshalInputNodeOrder(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -65494,6 +65603,42 @@ func (ec *executionContext) unmarshalONodeFilter2ᚕmapᚄ(ctx context.Context, 
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) unmarshalONodeKind2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNNodeKind2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalONodeKind2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNodeKind2string(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalONodeOrder2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {

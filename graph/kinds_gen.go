@@ -2026,3 +2026,21 @@ func relationshipProps(r *model.Relationship, props map[string]any) {
 	r.Via = model.PropString(props, "via")
 	r.Year = model.PropInt(props, "year")
 }
+
+// graphEdgeProps sets a drawn relationship's properties on its view.
+func graphEdgeProps(e *model.GraphEdge, props map[string]any) {
+	e.Role = model.PropString(props, "role")
+	e.Since = model.PropDate(props, "since")
+	e.Until = model.PropDate(props, "until")
+	e.Via = model.PropString(props, "via")
+	e.Year = model.PropInt(props, "year")
+}
+
+// pathStepProps sets a path step's relationship properties on its view.
+func pathStepProps(s *model.PathStep, props map[string]any) {
+	s.Role = model.PropString(props, "role")
+	s.Since = model.PropDate(props, "since")
+	s.Until = model.PropDate(props, "until")
+	s.Via = model.PropString(props, "via")
+	s.Year = model.PropInt(props, "year")
+}

@@ -211,31 +211,57 @@ type NeighborEdge struct {
 const neighborhoodCypher = `
 OPTIONAL MATCH (c:Entity {id: $id})
 CALL (c) {
-  MATCH (c)-[r:{types}]-(n:Entity)
+  MATCH (c)-[r:{types}]-(n:{labels})
   WITH r, n LIMIT $cap
   RETURN collect(r) AS rels1, collect(DISTINCT n) AS ring1
 }
 CALL (c, ring1) {
   UNWIND CASE WHEN $depth >= 2 THEN ring1 ELSE [] END AS n
-  MATCH (n)-[r:{types}]-(m:Entity)
+  MATCH (n)-[r:{types}]-(m:{labels})
   WHERE m <> c AND (NOT m IN ring1 OR elementId(n) < elementId(m))
   WITH r, m LIMIT $cap
   RETURN collect(r) AS rels2, collect(DISTINCT m) AS ring2
 }
 RETURN c, rels1, ring1, rels2, ring2`
 
+// NeighborQuery asks for the neighbourhood of the node ID: within Depth (1
+// or 2) relationships of the Types (all when none), through and to nodes of
+// the Kinds (all when none), at most Limit nodes.
+type NeighborQuery struct {
+	ID           string
+	Depth, Limit int
+	Types        []castgraph.RelType
+	Kinds        []castgraph.Kind
+}
+
 // Neighborhood returns the nodes within depth (1 or 2) relationships of a
 // node, at most limit of them (the centre included), and the relationships
-// read between them.
-func (s *Store) Neighborhood(ctx context.Context, id string, depth, limit int) (*Neighborhood, error) {
+// read between them. Relationship types and kinds are spliced into the
+// statement from the registry only, after checking.
+func (s *Store) Neighborhood(ctx context.Context, q NeighborQuery) (*Neighborhood, error) {
+	id, depth, limit := q.ID, q.Depth, q.Limit
 	if depth < 1 || depth > MaxNeighborDepth {
 		return nil, castgraph.Errorf(castgraph.EINVALID, "depth", "depth must be 1 or 2")
 	}
 	if limit < 1 || limit > MaxNeighborLimit {
 		return nil, castgraph.Errorf(castgraph.EINVALID, "limit", "limit must be between 1 and %d", MaxNeighborLimit)
 	}
-	types, _ := typeList(nil, "")
-	cypher := strings.ReplaceAll(neighborhoodCypher, "{types}", types)
+	types, err := typeList(q.Types, "relationshipTypes")
+	if err != nil {
+		return nil, err
+	}
+	labels := castgraph.EntityLabel
+	if len(q.Kinds) > 0 {
+		names := make([]string, 0, len(q.Kinds))
+		for _, k := range q.Kinds {
+			if _, ok := castgraph.SpecOf(k); !ok {
+				return nil, castgraph.Errorf(castgraph.EINVALID, "kinds", "unknown kind %q", k)
+			}
+			names = append(names, string(k))
+		}
+		labels = strings.Join(names, "|")
+	}
+	cypher := strings.NewReplacer("{types}", types, "{labels}", labels).Replace(neighborhoodCypher)
 	// One more than the limit, to tell "exactly limit" from "cut short".
 	rowCap := limit + 1
 	return read(ctx, s, func(tx neo4j.ManagedTransaction) (*Neighborhood, error) {

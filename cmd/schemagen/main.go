@@ -234,6 +234,27 @@ func schema() string {
 		fmt.Fprintf(&b, "  %s%s: %s\n", indentDoc(p.Doc), p.Name, gqlType(p))
 	}
 	b.WriteString("}\n\n")
+	b.WriteString(doc("One relationship on a path, with its real direction and the properties its type carries."))
+	b.WriteString("type PathStep {\n  type: RelationType!\n  " + indentDoc("The id of the relationship's start node.") + "from: ID!\n  " +
+		indentDoc("The id of the relationship's end node.") + "to: ID!\n  " +
+		indentDoc("True when the relationship points along the path (from nodes[i] to nodes[i+1]).") + "forward: Boolean!\n")
+	for _, p := range castgraph.RelationProps() {
+		fmt.Fprintf(&b, "  %s%s: %s\n", indentDoc(p.Doc), p.Name, gqlType(p))
+	}
+	b.WriteString("  provenance: Provenance!\n}\n\n")
+	b.WriteString(doc("A relationship drawn between two nodes of a neighbourhood, with the properties its type carries."))
+	b.WriteString("type GraphEdge {\n  " + indentDoc("TYPE:source->target; one relationship of a type joins two nodes at most.") + "id: ID!\n  " +
+		indentDoc("The id of the start node.") + "source: ID!\n  " + indentDoc("The id of the end node.") + "target: ID!\n  type: RelationType!\n")
+	for _, p := range castgraph.RelationProps() {
+		fmt.Fprintf(&b, "  %s%s: %s\n", indentDoc(p.Doc), p.Name, gqlType(p))
+	}
+	b.WriteString("  provenance: Provenance!\n}\n\n")
+	b.WriteString(doc("The kinds of node."))
+	b.WriteString("enum NodeKind {\n")
+	for _, ks := range castgraph.Kinds {
+		fmt.Fprintf(&b, "  %s%s\n", indentDoc(ks.Doc), ks.Kind)
+	}
+	b.WriteString("}\n\n")
 	b.WriteString(doc("A relationship, from its start node to its end node, with the properties its type carries."))
 	b.WriteString("type Relationship {\n  type: RelationType!\n  from: Node!\n  to: Node!\n")
 	for _, p := range castgraph.RelationProps() {
@@ -450,6 +471,18 @@ func resolvers() string {
 	for _, p := range castgraph.RelationProps() {
 		fmt.Fprintf(&b, "\tr.%s = model.%s(props, %q)\n", pascalField(p.Name), goAccessor(p), p.Name)
 	}
+	b.WriteString("}\n\n")
+	b.WriteString("// graphEdgeProps sets a drawn relationship's properties on its view.\n")
+	b.WriteString("func graphEdgeProps(e *model.GraphEdge, props map[string]any) {\n")
+	for _, p := range castgraph.RelationProps() {
+		fmt.Fprintf(&b, "\te.%s = model.%s(props, %q)\n", pascalField(p.Name), goAccessor(p), p.Name)
+	}
+	b.WriteString("}\n\n")
+	b.WriteString("// pathStepProps sets a path step's relationship properties on its view.\n")
+	b.WriteString("func pathStepProps(s *model.PathStep, props map[string]any) {\n")
+	for _, p := range castgraph.RelationProps() {
+		fmt.Fprintf(&b, "\ts.%s = model.%s(props, %q)\n", pascalField(p.Name), goAccessor(p), p.Name)
+	}
 	b.WriteString("}\n")
 	return b.String()
 }
@@ -490,6 +523,8 @@ models:
   PageInfo:
     model: github.com/castgraph/castgraph/graph/model.PageInfo
   RelationType:
+    model: github.com/99designs/gqlgen/graphql.String
+  NodeKind:
     model: github.com/99designs/gqlgen/graphql.String
   SortDirection:
     model: github.com/99designs/gqlgen/graphql.String

@@ -41,12 +41,13 @@ func TestRelationPropertyDeclaredOnce(t *testing.T) {
 	serves.Props = append(append([]castgraph.PropSpec{}, saved...), castgraph.PropSpec{Name: "hoursServed", Type: castgraph.PropInt, Doc: "Hours served."})
 
 	sch, res := schema(), resolvers()
-	for _, typ := range []string{"ServesEnterpriseEdge", "ServesExpertEdge", "RelationPropsInput", "Relationship"} {
+	for _, typ := range []string{"ServesEnterpriseEdge", "ServesExpertEdge", "RelationPropsInput", "Relationship", "PathStep", "GraphEdge"} {
 		if !strings.Contains(block(sch, typ), "hoursServed: Int") {
 			t.Errorf("%s lacks the property:\n%s", typ, block(sch, typ))
 		}
 	}
-	for _, glue := range []string{`HoursServed: model.PropInt(e.Props, "hoursServed")`, `r.HoursServed = model.PropInt(props, "hoursServed")`} {
+	for _, glue := range []string{`HoursServed: model.PropInt(e.Props, "hoursServed")`, `r.HoursServed = model.PropInt(props, "hoursServed")`,
+		`s.HoursServed = model.PropInt(props, "hoursServed")`, `e.HoursServed = model.PropInt(props, "hoursServed")`} {
 		if !strings.Contains(res, glue) {
 			t.Errorf("the resolvers lack %s", glue)
 		}

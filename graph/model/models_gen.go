@@ -117,19 +117,25 @@ type FieldValue struct {
 	Value *string `json:"value,omitempty"`
 }
 
+// A relationship drawn between two nodes of a neighbourhood, with the properties its type carries.
 type GraphEdge struct {
 	// TYPE:source->target; one relationship of a type joins two nodes at most.
 	ID string `json:"id"`
 	// The id of the start node.
 	Source string `json:"source"`
 	// The id of the end node.
-	Target     string                `json:"target"`
-	Type       string                `json:"type"`
-	Role       *string               `json:"role,omitempty"`
-	Since      *castgraph.Date       `json:"since,omitempty"`
-	Until      *castgraph.Date       `json:"until,omitempty"`
+	Target string `json:"target"`
+	Type   string `json:"type"`
+	// The role taken, e.g. 理事, 首席专家, 主办.
+	Role *string `json:"role,omitempty"`
+	// When it began.
+	Since *castgraph.Date `json:"since,omitempty"`
+	// When it ended.
+	Until *castgraph.Date `json:"until,omitempty"`
+	// The program or team it runs through, e.g. 万名专家进万企.
+	Via *string `json:"via,omitempty"`
+	// The year it happened.
 	Year       *int                  `json:"year,omitempty"`
-	Via        *string               `json:"via,omitempty"`
 	Provenance *castgraph.Provenance `json:"provenance"`
 }
 
@@ -289,7 +295,7 @@ type Path struct {
 	Relationships []*PathStep `json:"relationships"`
 }
 
-// One relationship on a path, with its real direction.
+// One relationship on a path, with its real direction and the properties its type carries.
 type PathStep struct {
 	Type string `json:"type"`
 	// The id of the relationship's start node.
@@ -297,12 +303,17 @@ type PathStep struct {
 	// The id of the relationship's end node.
 	To string `json:"to"`
 	// True when the relationship points along the path (from nodes[i] to nodes[i+1]).
-	Forward    bool                  `json:"forward"`
-	Role       *string               `json:"role,omitempty"`
-	Since      *castgraph.Date       `json:"since,omitempty"`
-	Until      *castgraph.Date       `json:"until,omitempty"`
+	Forward bool `json:"forward"`
+	// The role taken, e.g. 理事, 首席专家, 主办.
+	Role *string `json:"role,omitempty"`
+	// When it began.
+	Since *castgraph.Date `json:"since,omitempty"`
+	// When it ended.
+	Until *castgraph.Date `json:"until,omitempty"`
+	// The program or team it runs through, e.g. 万名专家进万企.
+	Via *string `json:"via,omitempty"`
+	// The year it happened.
 	Year       *int                  `json:"year,omitempty"`
-	Via        *string               `json:"via,omitempty"`
 	Provenance *castgraph.Provenance `json:"provenance"`
 }
 
