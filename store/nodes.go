@@ -98,7 +98,7 @@ func (s *Store) Create(ctx context.Context, kind castgraph.Kind, in castgraph.No
 		v, _ := recs[0].Get("n")
 		n := toNode(v.(dbtype.Node))
 		if n.ID != row["id"] {
-			return nil, castgraph.Errorf(castgraph.ECONFLICT, "input.name", "%s %q has the same natural key (%s) as %s", kind, *in.Name, key, n.ID)
+			return nil, castgraph.Errorf(castgraph.ECONFLICT, keyField(spec), "%s %q has the same natural key (%s) as %s", kind, *in.Name, key, n.ID)
 		}
 		return n, audit(ctx, tx, castgraph.AuditCreate, []string{n.ID}, string(kind))
 	})
@@ -113,13 +113,18 @@ func checkKeyFree(ctx context.Context, tx neo4j.ManagedTransaction, spec *castgr
 	}
 	if len(recs) > 0 {
 		id, _ := recs[0].Get("id")
-		field := "input.name"
-		if len(spec.KeyProps) > 0 && spec.KeyWithoutName {
-			field = "input." + spec.KeyProps[len(spec.KeyProps)-1]
-		}
-		return castgraph.Errorf(castgraph.ECONFLICT, field, "%s %q has the same natural key (%s) as %s", spec.Kind, name, key, id)
+		return castgraph.Errorf(castgraph.ECONFLICT, keyField(spec), "%s %q has the same natural key (%s) as %s", spec.Kind, name, key, id)
 	}
 	return nil
+}
+
+// keyField is the input field a key conflict names: the name, or the key
+// property of a kind whose key leaves the name out.
+func keyField(spec *castgraph.KindSpec) string {
+	if len(spec.KeyProps) > 0 && spec.KeyWithoutName {
+		return "input." + spec.KeyProps[len(spec.KeyProps)-1]
+	}
+	return "input.name"
 }
 
 // Update sets the given fields of a node of the kind; a property given as nil

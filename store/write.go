@@ -7,7 +7,8 @@ package store
 //
 //   - A node is merged on its kind's natural key (castgraph.KindSpec.NaturalKey,
 //     the key property); it gets its id, the Entity label and createdAt only
-//     when the statement creates it. An edit finds its node by id.
+//     when the statement creates it. The API's Create is such a merge too,
+//     after checking that the key is free. An edit finds its node by id.
 //   - sources lists every source that asserted the node or relationship, each
 //     once; assertions lists each source with the actor who wrote it
 //     (assertedBy, the $by parameter), each pair once.
@@ -25,7 +26,7 @@ package store
 //     castgraph.MaxAliases.
 //   - An edit of a node (the API's Update, the import's re-keying) sets what
 //     it is given: a property given as nil is removed, aliases given replace
-//     the node's. A relationship's property is never removed: Link, too, sets
+//     the node's (each once, never the name). A relationship's property is never removed: Link, too, sets
 //     the properties it is given and keeps the others.
 //
 // Statements are UNWIND $rows AS row … over rows of one kind or one type,
