@@ -49,18 +49,6 @@ func toAssertions(v any) []castgraph.Assertion {
 	return out
 }
 
-// addAssertion is the Cypher expression of v's assertions with one more
-// (param names a parameter holding source + assertedBy), each pair once.
-func addAssertion(v, param string) string {
-	return "CASE WHEN (" + param + ") IN coalesce(" + v + ".assertions, []) THEN " + v + ".assertions ELSE coalesce(" + v + ".assertions, []) + (" + param + ") END"
-}
-
-// addAssertions is the same for a list of sources (expression sources) all
-// asserted by $by.
-func addAssertions(v, sources string) string {
-	return "coalesce(" + v + ".assertions, []) + [s IN " + sources + " WHERE NOT (s + $by) IN coalesce(" + v + ".assertions, []) | s + $by]"
-}
-
 // audit writes one entry in tx, so that it commits with the write it
 // records or not at all. The actor is ctx's (castgraph.ActorOrLocal); nodes
 // are deduplicated and listed up to castgraph.MaxAuditNodes.

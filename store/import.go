@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -227,15 +226,15 @@ func (t *ImportTx) Rekey(kind castgraph.Kind, rows []Rekey) error {
 	if !t.writable {
 		return castgraph.Errorf(castgraph.EINTERNAL, "", "a dry run cannot write")
 	}
+	// An edit by id: the new key and the properties are set, the sources
+	// added.
 	params := make([]map[string]any, len(rows))
 	for i, r := range rows {
-		params[i] = map[string]any{"id": r.ID, "key": r.Key, "props": nonNilParams(r.Props), "sources": nonNil(r.Sources)}
+		set := nonNilParams(r.Props)
+		set[propKey] = r.Key
+		params[i] = editRow(r.ID, set, r.Sources)
 	}
-	res, err := t.tx.Run(t.ctx, `UNWIND $rows AS row
-		MATCH (n:`+string(kind)+` {id: row.id})
-		SET n += row.props, n.key = row.key, n.updatedAt = datetime(),
-		    n.sources = coalesce(n.sources, []) + [s IN row.sources WHERE NOT s IN coalesce(n.sources, [])],
-		    n.assertions = `+addAssertions("n", "row.sources")+`
+	res, err := t.tx.Run(t.ctx, editNodes(kind)+`
 		RETURN count(n) AS n`, map[string]any{"rows": params, "by": t.by})
 	if err != nil {
 		return fmt.Errorf("re-keying %s nodes: %w", kind, err)
@@ -276,35 +275,14 @@ type UpsertResult struct {
 	Created, Updated int
 }
 
-// mergeRowNodes is the UNWIND … MERGE that both upserts start with: a new
-// node gets its id, name and creation properties; an existing one keeps its
-// name and description, gains the row's alias and sources, takes the row's
-// properties, and has updatedAt touched only when a property or alias changed.
-// Every ON MATCH expression reads the node as it was, so the items mean the
-// same whether applied one by one or together.
-//
-// A node keeps at most castgraph.MaxAliases aliases, as through the API:
-// spellings seen after that are not added (they still find the node).
-func mergeRowNodes(kind castgraph.Kind) string {
-	newAlias := "row.alias IS NOT NULL AND row.alias <> n.name AND NOT row.alias IN coalesce(n.aliases, [])" +
-		" AND size(coalesce(n.aliases, [])) < " + strconv.Itoa(castgraph.MaxAliases)
-	return `UNWIND $rows AS row
-		MERGE (n:` + string(kind) + ` {key: row.key})
-		ON CREATE SET n:Entity, n.id = row.id, n.name = row.name, n.aliases = [], n.aliasText = '',
-		              n.createdAt = datetime(), n.updatedAt = datetime(), n.sources = row.sources,
-		              n.assertions = [s IN row.sources | s + $by],
-		              n += coalesce(row.create, {}), n += row.props
-		ON MATCH SET
-		    n.updatedAt = CASE WHEN any(k IN keys(row.props) WHERE n[k] IS NULL OR n[k] <> row.props[k])
-		                         OR (` + newAlias + `)
-		                       THEN datetime() ELSE n.updatedAt END,
-		    n.aliases = CASE WHEN ` + newAlias + `
-		                     THEN coalesce(n.aliases, []) + row.alias ELSE n.aliases END,
-		    n.aliasText = CASE WHEN ` + newAlias + `
-		                       THEN trim(coalesce(n.aliasText, '') + ' ' + row.alias) ELSE n.aliasText END,
-		    n.sources = coalesce(n.sources, []) + [s IN row.sources WHERE NOT s IN coalesce(n.sources, [])],
-		    n.assertions = ` + addAssertions("n", "row.sources") + `,
-		    n += row.props`
+// row is the node of an upsert as the write path (write.go) takes it: the
+// alias, when set, is a spelling to add.
+func (r NodeUpsert) row() nodeRow {
+	n := nodeRow{ID: r.ID, Key: r.Key, Name: r.Name, Props: r.Props, CreateProps: r.CreateProps, Sources: r.Sources}
+	if r.Alias != "" {
+		n.Aliases = []string{r.Alias}
+	}
+	return n
 }
 
 // nodeRowReturn reports, per row, the node's id and whether this statement
@@ -336,10 +314,10 @@ func (t *ImportTx) checkWrite(kind castgraph.Kind) error {
 	return nil
 }
 
-// UpsertNodes merges nodes of one kind on their natural keys. A node that
-// exists keeps its id, name and description; the upsert sets the given
-// properties, adds the alias and the sources, and touches updatedAt only when
-// a property or alias changed. Updated counts those nodes; a node that only
+// UpsertNodes merges nodes of one kind on their natural keys, as every write
+// path merges (write.go). A node that exists keeps its id, name and
+// description; the upsert sets the given properties, adds the alias and the
+// sources, and touches updatedAt only when a property or alias changed. Updated counts those nodes; a node that only
 // gains a source is not counted. Upserting the same rows twice leaves the
 // graph as it was. Each key may appear once.
 func (t *ImportTx) UpsertNodes(kind castgraph.Kind, rows []NodeUpsert) (UpsertResult, error) {
@@ -350,20 +328,15 @@ func (t *ImportTx) UpsertNodes(kind castgraph.Kind, rows []NodeUpsert) (UpsertRe
 	if err := t.checkWrite(kind); err != nil {
 		return res, err
 	}
+	var shape nodeShape
 	params := make([]map[string]any, len(rows))
 	for i, r := range rows {
 		if err := checkSources(r.Sources); err != nil {
 			return res, err
 		}
-		var alias any
-		if r.Alias != "" {
-			alias = r.Alias
-		}
-		params[i] = map[string]any{"key": r.Key, "id": r.ID, "name": r.Name, "alias": alias,
-			"props": nonNilParams(r.Props), "create": nonNilParams(r.CreateProps), "sources": nonNil(r.Sources)}
+		params[i] = r.row().param(&shape)
 	}
-	// The WITH-free form keeps the planner from materialising rows between steps.
-	result, err := t.tx.Run(t.ctx, mergeRowNodes(kind)+nodeRowReturn,
+	result, err := t.tx.Run(t.ctx, mergeNodes(kind, shape)+nodeRowReturn,
 		map[string]any{"rows": params, "by": t.by})
 	if err != nil {
 		return res, fmt.Errorf("writing %s nodes: %w", kind, err)
@@ -466,16 +439,10 @@ func (t *ImportTx) UpsertRows(kind castgraph.Kind, rows []RowUpsert) (RowsResult
 			want++
 		}
 	}
+	var node nodeShape
 	params := make([]map[string]any, len(rows))
 	for i, r := range rows {
-		p := map[string]any{"key": r.Node.Key, "id": r.Node.ID, "name": r.Node.Name,
-			"props": nonNilParams(r.Node.Props), "sources": nonNil(r.Node.Sources)}
-		if r.Node.Alias != "" {
-			p["alias"] = r.Node.Alias
-		}
-		if c := nonNilParams(r.Node.CreateProps); len(c) > 0 {
-			p["create"] = c
-		}
+		p := r.Node.row().param(&node)
 		for _, typ := range types {
 			sh, name := shapes[typ], string(typ)
 			for _, rel := range r.Rels {
@@ -528,18 +495,12 @@ func (t *ImportTx) UpsertRows(kind castgraph.Kind, rows []RowUpsert) (RowsResult
 			if sh.props {
 				fmt.Fprintf(&matches, `
 		OPTIONAL MATCH (n)-[o%[1]d:%[2]s]->(b%[1]d)
-		WITH *, o%[1]d IS NOT NULL AND any(k IN keys(%[3]s) WHERE o%[1]d[k] IS NULL OR o%[1]d[k] <> (%[3]s)[k]) AS c%[1]d`, i, name, props)
+		WITH *, o%[1]d IS NOT NULL AND %[3]s AS c%[1]d`, i, name, propsDiffer(fmt.Sprintf("o%d", i), props))
 				changed = fmt.Sprintf("c%d", i)
 			}
 			fmt.Fprintf(&merges, `
 		FOREACH (_ IN CASE WHEN b%[1]d IS NULL THEN [] ELSE [1] END |
-			MERGE (n)-[r:%[2]s]->(b%[1]d)
-			ON CREATE SET r.createdAt = datetime(), r.updatedAt = datetime(), r.sources = %[3]s, r += %[4]s,
-			              r.assertions = [s IN %[3]s | s + $by]
-			ON MATCH SET r.updatedAt = CASE WHEN %[5]s THEN datetime() ELSE r.updatedAt END,
-			             r.sources = coalesce(r.sources, []) + [s IN %[3]s WHERE NOT s IN coalesce(r.sources, [])],
-			             r.assertions = %[6]s,
-			             r += %[4]s)`, i, name, sources, props, changed, addAssertions("r", sources))
+			MERGE (n)-[r:%[2]s]->(b%[1]d)%[3]s)`, i, name, mergeRel("r", props, sources, changed))
 			fmt.Fprintf(&ret, `, CASE WHEN b%[1]d IS NULL THEN 0 ELSE 1 END AS found%[1]d, CASE WHEN %[2]s THEN 1 ELSE 0 END AS updated%[1]d`, i, changed)
 			continue
 		}
@@ -554,25 +515,17 @@ func (t *ImportTx) UpsertRows(kind castgraph.Kind, rows []RowUpsert) (RowsResult
 			UNWIND range(0, size(coalesce(row.%[2]s, [])) - 1) AS j
 			MATCH (b:Entity {id: row.%[2]s[j]})
 			WITH n, b, %[3]s AS props, %[4]s AS sources
-			MERGE (n)-[r:%[2]s]->(b)
-			ON CREATE SET r.createdAt = datetime(), r.updatedAt = datetime(), r.sources = sources, r += props,
-			              r.assertions = [s IN sources | s + $by]
-			ON MATCH SET
-			    r.updatedAt = CASE WHEN any(k IN keys(props) WHERE r[k] IS NULL OR r[k] <> props[k])
-			                       THEN datetime() ELSE r.updatedAt END,
-			    r.sources = coalesce(r.sources, []) + [s IN sources WHERE NOT s IN coalesce(r.sources, [])],
-			    r.assertions = `+addAssertions("r", "sources")+`,
-			    r += props
+			MERGE (n)-[r:%[2]s]->(b)%[5]s
 			RETURN count(r) AS found%[1]d,
 			       sum(CASE WHEN r.createdAt <> datetime() AND r.updatedAt = datetime() THEN 1 ELSE 0 END) AS updated%[1]d
-		}`, i, name, props, sources)
+		}`, i, name, props, sources, mergeRel("r", "props", "sources", ""))
 		fmt.Fprintf(&ret, ", found%[1]d, updated%[1]d", i)
 	}
 	body := matches.String() + merges.String()
 	if calls.Len() > 0 {
 		body += "\n\t\tWITH *" + calls.String()
 	}
-	result, err := t.tx.Run(t.ctx, mergeRowNodes(kind)+"\n\t\tWITH n, row"+body+nodeRowReturn+ret.String(),
+	result, err := t.tx.Run(t.ctx, mergeNodes(kind, node)+"\n\t\tWITH n, row"+body+nodeRowReturn+ret.String(),
 		map[string]any{"rows": params, "by": t.by})
 	if err != nil {
 		return res, fmt.Errorf("writing %s rows: %w", kind, err)
@@ -610,16 +563,4 @@ func (t *ImportTx) UpsertRows(kind castgraph.Kind, rows []RowUpsert) (RowsResult
 		return res, castgraph.Errorf(castgraph.ECONFLICT, "", "%d of %d relationships lost a node during the import", want-found, want)
 	}
 	return res, nil
-}
-
-// nonNilParams converts properties for Cypher and drops nil values, so that
-// an import never removes a property.
-func nonNilParams(props map[string]any) map[string]any {
-	out := make(map[string]any, len(props))
-	for k, v := range props {
-		if v != nil {
-			out[k] = toNeo4j(v)
-		}
-	}
-	return out
 }

@@ -35,7 +35,10 @@ func (s *LoadStats) add(o LoadStats) {
 // Every relationship must join two nodes of the dataset (Dataset.Check).
 // Nodes are merged on their kind's natural key (a node that exists keeps its
 // id), relationships on (type, from, to); the dataset's sources are added to
-// the provenance. Loading the same dataset twice leaves the graph as it was.
+// the provenance. A load merges as the roster import does (write.go): an
+// existing node keeps its name, gains the aliases it lacks, takes the
+// properties and the description the dataset gives, and loses none it does
+// not give. Loading the same dataset twice leaves the graph as it was.
 //
 // Load is meant for curated datasets of a few thousand rows; LoadBatches
 // writes large ones in many transactions.
@@ -44,7 +47,7 @@ func (s *Store) Load(ctx context.Context, d *castgraph.Dataset) (LoadStats, erro
 		return LoadStats{}, err
 	}
 	return write(ctx, s, func(tx neo4j.ManagedTransaction) (LoadStats, error) {
-		stats, _, err := writeDataset(ctx, tx, d, nil)
+		stats, _, err := writeDataset(ctx, tx, d, nil, 0)
 		stats.Batches = 1
 		return stats, err
 	})
@@ -117,7 +120,7 @@ func (s *Store) LoadBatches(ctx context.Context, parts iter.Seq2[*castgraph.Data
 			if err := b.CheckWith(castgraph.CheckOptions{Known: known, NodeOffset: nodeOffset, RelOffset: relOffset}); err != nil {
 				return result{}, err
 			}
-			stats, moved, err := writeDataset(ctx, tx, b, remap)
+			stats, moved, err := writeDataset(ctx, tx, b, remap, nodeOffset)
 			stats.Batches = 1
 			return result{stats, moved}, err
 		})
@@ -229,38 +232,40 @@ func kindOfLabels(labels []string) castgraph.Kind {
 }
 
 // writeDataset writes a checked dataset in tx: nodes kind by kind, then
-// relationships type by type, each as one UNWIND … MERGE statement. An
-// endpoint that is not a node of the dataset is taken as a graph id, after
-// remap. It returns the dataset ids whose nodes merged onto a node with
-// another id.
-func writeDataset(ctx context.Context, tx neo4j.ManagedTransaction, d *castgraph.Dataset, remap map[string]string) (LoadStats, map[string]string, error) {
+// relationships type by type, each as one statement of the write path
+// (write.go). An endpoint that is not a node of the dataset is taken as a
+// graph id, after remap. It returns the dataset ids whose nodes merged onto
+// a node with another id. offset is the position of the dataset's first node
+// in the whole load, for errors.
+func writeDataset(ctx context.Context, tx neo4j.ManagedTransaction, d *castgraph.Dataset, remap map[string]string, offset int) (LoadStats, map[string]string, error) {
 	var stats LoadStats
 	by := assertedBy(ctx)
 	var touched []string                         // for the audit entry
 	ids := make(map[string]string, len(d.Nodes)) // dataset id → id in the graph
 	moved := map[string]string{}
 	byKind := map[castgraph.Kind][]map[string]any{}
+	shapes := map[castgraph.Kind]*nodeShape{}
 	for i := range d.Nodes {
 		n := &d.Nodes[i]
-		byKind[n.Kind] = append(byKind[n.Kind], nodeRow(n))
+		spec, _ := castgraph.SpecOf(n.Kind) // checked before
+		key, err := naturalKey(spec, n.Name, n.Props, fmt.Sprintf("nodes[%d]", offset+i))
+		if err != nil {
+			return stats, nil, err
+		}
+		if shapes[n.Kind] == nil {
+			shapes[n.Kind] = &nodeShape{}
+		}
+		row := nodeRow{ID: n.ID, Key: key, Name: n.Name, Aliases: n.Aliases, Description: n.Description,
+			Props: n.Props, Sources: []string{n.Source}}
+		byKind[n.Kind] = append(byKind[n.Kind], row.param(shapes[n.Kind]))
 	}
 	for _, ks := range castgraph.Kinds {
 		rows := byKind[ks.Kind]
 		if len(rows) == 0 {
 			continue
 		}
-		res, err := tx.Run(ctx, `UNWIND $rows AS row
-			MERGE (n:`+string(ks.Kind)+` {key: row.key})
-			ON CREATE SET n:Entity, n.id = row.id, n.createdAt = datetime(), n.updatedAt = datetime(), n.sources = [], n.assertions = []
-			WITH n, row, (n.name <> row.name OR n.aliases <> row.aliases
-			              OR coalesce(n.description, '') <> coalesce(row.description, '')
-			              OR any(k IN keys(row.props) WHERE n[k] IS NULL OR n[k] <> row.props[k])) AS changed
-			SET n += row.props, n.name = row.name, n.aliases = row.aliases, n.aliasText = row.aliasText,
-			    n.description = row.description,
-			    n.sources = CASE WHEN row.source IN n.sources THEN n.sources ELSE n.sources + row.source END,
-			    n.assertions = `+addAssertion("n", "row.source + $by")+`,
-			    n.updatedAt = CASE WHEN changed OR n.updatedAt IS NULL THEN datetime() ELSE n.updatedAt END
-			RETURN row.id AS given, n.id AS id`, map[string]any{"rows": rows, "by": by})
+		res, err := tx.Run(ctx, mergeNodes(ks.Kind, *shapes[ks.Kind])+`
+		RETURN row.id AS given, n.id AS id`, map[string]any{"rows": rows, "by": by})
 		if err != nil {
 			return stats, nil, fmt.Errorf("loading %s nodes: %w", ks.Kind, err)
 		}
@@ -291,9 +296,7 @@ func writeDataset(ctx context.Context, tx neo4j.ManagedTransaction, d *castgraph
 	}
 	byType := map[castgraph.RelType][]map[string]any{}
 	for _, r := range d.Relationships {
-		byType[r.Type] = append(byType[r.Type], map[string]any{
-			"from": graphID(r.From), "to": graphID(r.To), "props": paramsOf(r.Props), "source": r.Source,
-		})
+		byType[r.Type] = append(byType[r.Type], relRow(graphID(r.From), graphID(r.To), r.Props, []string{r.Source}))
 		touched = append(touched, graphID(r.From), graphID(r.To))
 	}
 	for _, rs := range castgraph.Relations {
@@ -301,15 +304,7 @@ func writeDataset(ctx context.Context, tx neo4j.ManagedTransaction, d *castgraph
 		if len(rows) == 0 {
 			continue
 		}
-		res, err := tx.Run(ctx, `UNWIND $rows AS row
-			MATCH (a:Entity {id: row.from}), (b:Entity {id: row.to})
-			MERGE (a)-[r:`+string(rs.Type)+`]->(b)
-			ON CREATE SET r.createdAt = datetime(), r.updatedAt = datetime(), r.sources = [], r.assertions = []
-			WITH r, row, any(k IN keys(row.props) WHERE r[k] IS NULL OR r[k] <> row.props[k]) AS changed
-			SET r += row.props,
-			    r.sources = CASE WHEN row.source IN r.sources THEN r.sources ELSE r.sources + row.source END,
-			    r.assertions = `+addAssertion("r", "row.source + $by")+`,
-			    r.updatedAt = CASE WHEN changed OR r.updatedAt IS NULL THEN datetime() ELSE r.updatedAt END`, map[string]any{"rows": rows, "by": by})
+		res, err := tx.Run(ctx, mergeRelsByID(rs.Type), map[string]any{"rows": rows, "by": by})
 		if err != nil {
 			return stats, nil, fmt.Errorf("loading %s relationships: %w", rs.Type, err)
 		}
@@ -324,23 +319,4 @@ func writeDataset(ctx context.Context, tx neo4j.ManagedTransaction, d *castgraph
 	// fails has none.
 	detail := fmt.Sprintf("dataset batch: %d nodes, %d relationships", stats.Nodes, stats.Relationships)
 	return stats, moved, audit(ctx, tx, castgraph.AuditLoad, touched, detail)
-}
-
-func nodeRow(n *castgraph.DatasetNode) map[string]any {
-	ks, _ := castgraph.SpecOf(n.Kind) // checked before
-	var desc any
-	if n.Description != nil {
-		desc = *n.Description
-	}
-	props := paramsOf(n.Props)
-	for k, v := range props {
-		if v == nil {
-			delete(props, k)
-		}
-	}
-	return map[string]any{
-		"id": n.ID, "key": ks.NaturalKey(n.Name, n.Props), "name": n.Name,
-		"aliases": nonNil(n.Aliases), "aliasText": aliasText(n.Aliases), "description": desc,
-		"props": props, "source": n.Source,
-	}
 }

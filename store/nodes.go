@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"maps"
 	"strings"
 
 	"github.com/castgraph/castgraph"
@@ -75,55 +76,32 @@ func (s *Store) Create(ctx context.Context, kind castgraph.Kind, in castgraph.No
 	if err := spec.CheckNode(&in, true, "input"); err != nil {
 		return nil, err
 	}
-	key := spec.NaturalKey(*in.Name, in.Props)
-	if err := checkKeySize(spec, key); err != nil {
+	key, err := naturalKey(spec, *in.Name, in.Props, "input")
+	if err != nil {
 		return nil, err
 	}
-	props := paramsOf(in.Props)
-	for k, v := range props {
-		if v == nil {
-			delete(props, k)
-		}
-	}
-	props[propID] = newID(kind)
-	props[propName] = *in.Name
-	props[propKey] = key
-	props[propAliases] = nonNil(in.Aliases)
-	props[propAliasText] = aliasText(in.Aliases)
-	props[propSources] = []string{sourceOr(in.Source)}
-	props[propAssertions] = []string{sourceOr(in.Source) + assertedBy(ctx)}
-	if in.Description != nil {
-		props[propDescription] = *in.Description
-	}
+	var shape nodeShape
+	row := nodeRow{ID: newID(kind), Key: key, Name: *in.Name, Aliases: in.Aliases, Description: in.Description,
+		Props: in.Props, Sources: []string{sourceOr(in.Source)}}.param(&shape)
 	return write(ctx, s, func(tx neo4j.ManagedTransaction) (*castgraph.Node, error) {
 		if err := checkKeyFree(ctx, tx, spec, key, "", *in.Name); err != nil {
 			return nil, err
 		}
-		recs, err := collect(ctx, tx, "CREATE (n:Entity:"+string(kind)+") SET n = $props, n.createdAt = datetime(), n.updatedAt = datetime() RETURN n",
-			map[string]any{"props": props})
+		// The same merge as every other write: the key is free, so it
+		// creates. A create that raced this one and took the key meanwhile
+		// is merged onto instead; the ids tell, and the error rolls back.
+		recs, err := collect(ctx, tx, mergeNodes(kind, shape)+"\n\t\tRETURN n",
+			map[string]any{"rows": []map[string]any{row}, "by": assertedBy(ctx)})
 		if err != nil {
 			return nil, err
 		}
 		v, _ := recs[0].Get("n")
 		n := toNode(v.(dbtype.Node))
+		if n.ID != row["id"] {
+			return nil, castgraph.Errorf(castgraph.ECONFLICT, keyField(spec), "%s %q has the same natural key (%s) as %s", kind, *in.Name, key, n.ID)
+		}
 		return n, audit(ctx, tx, castgraph.AuditCreate, []string{n.ID}, string(kind))
 	})
-}
-
-// checkKeySize refuses a natural key too large for the uniqueness
-// constraint's index before the write: Neo4j would fail the transaction with
-// "Property value is too large to index", which is no client's error code.
-// Names are bounded already (castgraph.CheckText); this holds the sum of a
-// name and the key properties beside it.
-func checkKeySize(spec *castgraph.KindSpec, key string) error {
-	if len(key) <= castgraph.MaxKeyBytes {
-		return nil
-	}
-	field := "input.name"
-	if len(spec.KeyProps) > 0 {
-		field = "input." + spec.KeyProps[len(spec.KeyProps)-1]
-	}
-	return castgraph.Errorf(castgraph.EINVALID, field, "the natural key of this %s would be %d bytes; at most %d fit in its index", spec.Kind, len(key), castgraph.MaxKeyBytes)
 }
 
 // checkKeyFree fails with CONFLICT when a node other than exceptID holds the key.
@@ -135,13 +113,18 @@ func checkKeyFree(ctx context.Context, tx neo4j.ManagedTransaction, spec *castgr
 	}
 	if len(recs) > 0 {
 		id, _ := recs[0].Get("id")
-		field := "input.name"
-		if len(spec.KeyProps) > 0 && spec.KeyWithoutName {
-			field = "input." + spec.KeyProps[len(spec.KeyProps)-1]
-		}
-		return castgraph.Errorf(castgraph.ECONFLICT, field, "%s %q has the same natural key (%s) as %s", spec.Kind, name, key, id)
+		return castgraph.Errorf(castgraph.ECONFLICT, keyField(spec), "%s %q has the same natural key (%s) as %s", spec.Kind, name, key, id)
 	}
 	return nil
+}
+
+// keyField is the input field a key conflict names: the name, or the key
+// property of a kind whose key leaves the name out.
+func keyField(spec *castgraph.KindSpec) string {
+	if len(spec.KeyProps) > 0 && spec.KeyWithoutName {
+		return "input." + spec.KeyProps[len(spec.KeyProps)-1]
+	}
+	return "input.name"
 }
 
 // Update sets the given fields of a node of the kind; a property given as nil
@@ -159,15 +142,19 @@ func (s *Store) Update(ctx context.Context, kind castgraph.Kind, id string, in c
 		if err != nil {
 			return nil, err
 		}
-		set := paramsOf(in.Props)
+		set := maps.Clone(in.Props)
+		if set == nil {
+			set = map[string]any{}
+		}
 		name := old.Name
 		if in.Name != nil {
 			name = *in.Name
 			set[propName] = name
 		}
 		if in.Aliases != nil {
-			set[propAliases] = in.Aliases
-			set[propAliasText] = aliasText(in.Aliases)
+			aliases := editAliases(name, in.Aliases)
+			set[propAliases] = aliases
+			set[propAliasText] = aliasText(aliases)
 		}
 		if in.Description != nil {
 			set[propDescription] = *in.Description
@@ -187,19 +174,16 @@ func (s *Store) Update(ctx context.Context, kind castgraph.Kind, id string, in c
 		if err := castgraph.CheckDateOrder(merged, "input"); err != nil {
 			return nil, err
 		}
-		key := spec.NaturalKey(name, merged)
-		if err := checkKeySize(spec, key); err != nil {
+		key, err := naturalKey(spec, name, merged, "input")
+		if err != nil {
 			return nil, err
 		}
 		if err := checkKeyFree(ctx, tx, spec, key, id, name); err != nil {
 			return nil, err
 		}
 		set[propKey] = key
-		recs, err := collect(ctx, tx, `MATCH (n:Entity {id: $id})
-			SET n += $set, n.updatedAt = datetime(),
-			    n.sources = CASE WHEN $source IN n.sources THEN n.sources ELSE n.sources + $source END,
-			    n.assertions = `+addAssertion("n", "$assertion")+`
-			RETURN n`, map[string]any{"id": id, "set": set, "source": sourceOr(in.Source), "assertion": sourceOr(in.Source) + assertedBy(ctx)})
+		recs, err := collect(ctx, tx, editNodes(kind)+"\n\t\tRETURN n",
+			map[string]any{"rows": []map[string]any{editRow(id, set, []string{sourceOr(in.Source)})}, "by": assertedBy(ctx)})
 		if err != nil {
 			return nil, err
 		}
