@@ -45,6 +45,21 @@ func (r *mutationResolver) ImportRoster(ctx context.Context, file graphql.Upload
 		if o.Strict != nil {
 			opts.Strict = *o.Strict
 		}
+		if len(o.CreateMissing) > 0 {
+			names := make([]string, len(o.CreateMissing))
+			for i, k := range o.CreateMissing {
+				names[i] = strings.ToLower(string(k))
+			}
+			if opts.CreateMissing, err = roster.ParseCreateMissing(strings.Join(names, ",")); err != nil {
+				return nil, onField(err, "options.createMissing")
+			}
+		}
+		if o.MaxCreated != nil {
+			if *o.MaxCreated < 1 || *o.MaxCreated > 100_000 {
+				return nil, castgraph.Errorf(castgraph.EINVALID, "options.maxCreated", "maxCreated must be from 1 to 100000")
+			}
+			opts.MaxCreated = *o.MaxCreated
+		}
 		if o.Source != nil {
 			opts.Source = strings.TrimSpace(*o.Source)
 		}
@@ -94,6 +109,16 @@ func importReport(rep *roster.Report, maxIssues int) *model.ImportReport {
 		RelationshipsCreated: rep.RelationshipsCreated, RelationshipsUpdated: rep.RelationshipsUpdated,
 		Batches: rep.Batches, Seconds: rep.Seconds, IssueCount: rep.IssueCount, Summary: rep.Summary(),
 		Columns: []*model.ImportColumn{}, Issues: []*model.ImportIssue{},
+		IgnoredColumns: append([]string{}, rep.IgnoredColumns...), Created: []*model.ImportCreated{},
+	}
+	for _, n := range rep.CreatedByKind {
+		out.CreatedCount += n
+	}
+	for i, c := range rep.Created {
+		if i >= maxIssues {
+			break
+		}
+		out.Created = append(out.Created, &model.ImportCreated{Kind: string(c.Kind), Name: c.Name, ID: c.ID, Row: c.Row, Column: c.Column})
 	}
 	if rep.Kind != "" {
 		k := model.RosterKind(strings.ToUpper(string(rep.Kind)))

@@ -128,6 +128,9 @@ const maxCache = 20_000
 type resolution struct {
 	found  *store.Found // an existing node
 	create bool         // merge a node on (kind, key): created unless the graph has it
+	// review marks a node created for a reference the graph lacks
+	// (Options.CreateMissing): it gets needsReview and is reported.
+	review bool
 	kind   castgraph.Kind
 	key    string
 	rekey  bool // the found node takes a new key (an enterprise gets its code)
@@ -156,6 +159,9 @@ type batchState struct {
 	byName map[string][]*pendingNode
 	// learned are cache entries to keep once the batch commits.
 	learned map[string]resolution
+	// reviewCreated counts the nodes the batch creates for review
+	// (Options.CreateMissing), against Options.MaxCreated.
+	reviewCreated int
 }
 
 type pendingNode struct {
@@ -164,6 +170,8 @@ type pendingNode struct {
 	id   string
 	name string
 	code string
+	// review: created for a reference the graph lacks (needsReview).
+	review bool
 }
 
 func (b *batchState) pend(kind castgraph.Kind, key, name, code string) *pendingNode {
@@ -176,77 +184,6 @@ func (b *batchState) pend(kind castgraph.Kind, key, name, code string) *pendingN
 	nk := string(kind) + "|" + castgraph.NormalizeName(name)
 	b.byName[nk] = append(b.byName[nk], p)
 	return p
-}
-
-// resolveReferences resolves the reference-data names of the batch (which
-// must exist), using and filling the cache.
-func (im *importer) resolveReferences(b *batchState, refs []*ref) (map[*ref]resolution, error) {
-	out := make(map[*ref]resolution, len(refs))
-	byKind := map[castgraph.Kind][]string{}
-	var todo []*ref
-	for _, r := range refs {
-		if res, ok := im.cache[cacheKey(r.kinds, r.name, "")]; ok {
-			out[r] = res
-			continue
-		}
-		todo = append(todo, r)
-		key := castgraph.NormalizeName(r.name)
-		if !slices.Contains(byKind[r.kinds[0]], key) {
-			byKind[r.kinds[0]] = append(byKind[r.kinds[0]], key)
-		}
-	}
-	if len(todo) == 0 {
-		return out, nil
-	}
-	found := map[castgraph.Kind]map[string]store.Found{}
-	missing := map[castgraph.Kind][]string{}
-	for kind, keys := range byKind {
-		m, err := b.tx.ByKey(kind, keys)
-		if err != nil {
-			return nil, err
-		}
-		found[kind] = m
-		for _, k := range keys {
-			if _, ok := m[k]; !ok {
-				missing[kind] = append(missing[kind], k)
-			}
-		}
-	}
-	candidates := map[castgraph.Kind]map[string][]store.Found{}
-	for kind, keys := range missing {
-		c, err := b.tx.ByText([]castgraph.Kind{kind}, keys, 20)
-		if err != nil {
-			return nil, err
-		}
-		candidates[kind] = c
-	}
-	for _, r := range todo {
-		kind, key := r.kinds[0], castgraph.NormalizeName(r.name)
-		var res resolution
-		if f, ok := found[kind][key]; ok {
-			res = resolution{found: &f}
-		} else {
-			var hits []store.Found
-			for _, c := range candidates[kind][key] {
-				if nameMatches(c, key, false) && !slices.ContainsFunc(hits, func(h store.Found) bool { return h.ID == c.ID }) {
-					hits = append(hits, c)
-				}
-			}
-			switch len(hits) {
-			case 0:
-				res = resolution{issue: CodeNotFound, message: fmt.Sprintf("no %s is named %q (a roster may name only %s already in the graph)", kindWord(kind), r.name, kindPlural(kind))}
-			case 1:
-				res = resolution{found: &hits[0]}
-			default:
-				res = resolution{issue: CodeAmbiguous, message: fmt.Sprintf("%q could be %s", r.name, describeFound(hits))}
-			}
-		}
-		out[r] = res
-		if res.found != nil {
-			b.learned[cacheKey(r.kinds, r.name, "")] = res
-		}
-	}
-	return out, nil
 }
 
 // resolveOpen resolves employers and enterprises served: found, taken over
@@ -472,6 +409,10 @@ func kindWord(k castgraph.Kind) string {
 		return "industry chain"
 	case castgraph.KindRegion:
 		return "place (Region)"
+	case castgraph.KindIndustryCluster:
+		return "industry cluster"
+	case castgraph.KindProgram:
+		return "programme"
 	}
 	return strings.ToLower(string(k))
 }
