@@ -41,7 +41,7 @@ func (p *planner) planReference(ri *rowIssues, pl *plan, cells []string) string 
 	get := func(f Field) (string, string) { return c.cell(cells, f) }
 	name, col := get(FieldName)
 	if name == "" {
-		ri.errorf(col, CodeRequired, "%s is required", describe(FieldName))
+		ri.errorf(col, CodeRequired, "the %s's name (%s) is required", kindWord(kind), refNameHeaders[p.kind][0])
 	}
 	props := map[string]any{}
 	set := func(prop, column string, v any) {
