@@ -22,6 +22,8 @@ type batchResult struct {
 	// reviewKeys their kind|key.
 	created    []CreatedNode
 	reviewKeys []string
+	// definedKeys are the subjects of the good rows of a reference roster.
+	definedKeys []string
 }
 
 type writeStats struct {
@@ -92,6 +94,33 @@ func (im *importer) runBatch(tx *store.ImportTx, plans []*plan, write bool) (bat
 		}
 	}
 
+	// A reference to the subject of another row of the batch holds only if
+	// that row is written: rejecting one row may reject those naming it,
+	// and so on (at most once a row).
+	if defined != nil {
+		for changed := true; changed; {
+			changed = false
+			written := map[string]bool{}
+			for _, p := range plans {
+				if len(bad[p]) == 0 {
+					written[string(p.subject.kind)+"|"+castgraph.NormalizeName(p.subject.name)] = true
+				}
+			}
+			for _, p := range plans {
+				if len(bad[p]) > 0 {
+					continue
+				}
+				for _, l := range p.links {
+					if r := resOf(l.to); r.defined && !written[string(r.kind)+"|"+r.key] {
+						reject(p, l.to.column, CodeNotFound, fmt.Sprintf("no %s is named %q but a row of this file that was rejected", kindWord(r.kind), l.to.name))
+						changed = true
+						break
+					}
+				}
+			}
+		}
+	}
+
 	var good []*plan
 	for _, p := range plans {
 		if issues := bad[p]; len(issues) > 0 {
@@ -102,6 +131,11 @@ func (im *importer) runBatch(tx *store.ImportTx, plans []*plan, write bool) (bat
 		good = append(good, p)
 	}
 	res.ok = len(good)
+	for _, p := range good {
+		if k := p.subject.kind; k != castgraph.KindExpert && k != castgraph.KindEnterprise {
+			res.definedKeys = append(res.definedKeys, string(k)+"|"+castgraph.NormalizeName(p.subject.name))
+		}
+	}
 	if !write || len(good) == 0 {
 		if !write {
 			res.created, res.reviewKeys = plannedForReview(good, resOf, im.reviewed)

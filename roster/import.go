@@ -293,13 +293,11 @@ func (im *importer) batch(ctx context.Context, b batchOf) error {
 			im.created++
 		}
 	}
-	if isRefKind(rep.Kind) {
-		for _, p := range b.plans {
-			if len(im.defined) >= maxDefined {
-				break
-			}
-			im.defined[string(p.subject.kind)+"|"+castgraph.NormalizeName(p.subject.name)] = true
+	for _, k := range res.definedKeys {
+		if len(im.defined) >= maxDefined {
+			break
 		}
+		im.defined[k] = true
 	}
 	if len(im.cache)+len(res.learned) > maxCache {
 		im.cache = map[string]resolution{}

@@ -430,3 +430,33 @@ func TestImport_DidYouMeanOnAHugeGraphIsBounded(t *testing.T) {
 		t.Errorf("did-you-mean took %v", took)
 	}
 }
+
+// TestImport_ReferenceToARejectedRow: a row naming the subject of another
+// row of the file holds only when that row is written; a rejected parent
+// rejects its children (and theirs), and nothing is created bare for them.
+func TestImport_ReferenceToARejectedRow(t *testing.T) {
+	w := newWorld(t)
+	n := w.n
+	path := w.file("regions-bad.csv", csvText(
+		[]string{"地区名称", "类型", "上级"},
+		[]string{n("坏省"), "省", n("没有的国")},
+		[]string{n("坏市"), "市", n("坏省")},
+		[]string{n("坏县"), "县", n("坏市")},
+		[]string{n("好市"), "市", n("测试市")},
+	))
+	for _, dry := range []bool{true, false} {
+		rep, _ := w.try(context.Background(), path, roster.Options{DryRun: dry})
+		if rep.RowsOK != 1 || rep.RowsRejected != 3 {
+			t.Fatalf("dry run %v: %s%+v", dry, rep.Summary(), rep.Issues)
+		}
+		issue(t, rep, 2, "上级", roster.CodeNotFound)
+		for _, row := range []int{3, 4} {
+			if is := issue(t, rep, row, "上级", roster.CodeNotFound); !strings.Contains(is.Message, "a row of this file that was rejected") {
+				t.Errorf("row %d: %s", row, is.Message)
+			}
+		}
+	}
+	if c := w.count(`MATCH (x:Region) WHERE x.name IN [$a, $b, $c] RETURN count(x)`, map[string]any{"a": n("坏省"), "b": n("坏市"), "c": n("坏县")}); c != 0 {
+		t.Errorf("%d regions of rejected rows were written", c)
+	}
+}

@@ -189,7 +189,7 @@ func kindsKey(kinds []castgraph.Kind) string {
 func (im *importer) missingReference(b *batchState, r *ref, key string, defined map[string]bool) resolution {
 	for _, k := range r.kinds {
 		if p := b.pending[string(k)+"|"+key]; p != nil {
-			return resolution{create: true, kind: k, key: key, review: p.review}
+			return resolution{create: true, kind: k, key: key, review: p.review, defined: p.defined}
 		}
 	}
 	for _, k := range r.kinds {
@@ -201,9 +201,15 @@ func (im *importer) missingReference(b *batchState, r *ref, key string, defined 
 		}
 	}
 	for _, k := range r.kinds {
-		if defined[string(k)+"|"+key] || im.defined[string(k)+"|"+key] {
+		if im.defined[string(k)+"|"+key] {
+			// A row of an earlier batch (of a dry run: not in the graph).
 			b.pend(k, key, r.name, "")
 			return resolution{create: true, kind: k, key: key}
+		}
+		if defined[string(k)+"|"+key] {
+			p := b.pend(k, key, r.name, "")
+			p.defined = true
+			return resolution{create: true, kind: k, key: key, defined: true}
 		}
 	}
 	kind, ok := guessKind(r.name, r.kinds, func(k castgraph.Kind) bool { return slices.Contains(im.opts.CreateMissing, k) })

@@ -131,10 +131,13 @@ type resolution struct {
 	// review marks a node created for a reference the graph lacks
 	// (Options.CreateMissing): it gets needsReview and is reported.
 	review bool
-	kind   castgraph.Kind
-	key    string
-	rekey  bool // the found node takes a new key (an enterprise gets its code)
-	newKey string
+	// defined marks a reference to the subject of another row of the
+	// batch: it holds only if that row is written.
+	defined bool
+	kind    castgraph.Kind
+	key     string
+	rekey   bool // the found node takes a new key (an enterprise gets its code)
+	newKey  string
 	// code is the credit code a re-keyed enterprise gets; issue is the
 	// issue code, and message its message, when neither found nor created.
 	code, issue, message string
@@ -170,8 +173,9 @@ type pendingNode struct {
 	id   string
 	name string
 	code string
-	// review: created for a reference the graph lacks (needsReview).
-	review bool
+	// review: created for a reference the graph lacks (needsReview);
+	// defined: the subject of a row of the batch.
+	review, defined bool
 }
 
 func (b *batchState) pend(kind castgraph.Kind, key, name, code string) *pendingNode {
