@@ -47,6 +47,14 @@ func TestExamples_CheckAgainstTheDemoData(t *testing.T) {
 		{"liaisons-synthetic-bom.csv", roster.Options{}, roster.Liaisons, roster.EncodingUTF8, 3, 0},
 		{"experts-synthetic-custom-headers.csv", roster.Options{Mapping: m}, roster.Experts, roster.EncodingUTF8, 1, 0},
 		{"experts-synthetic-bad-rows.csv", roster.Options{}, roster.Experts, roster.EncodingUTF8, 1, 7},
+		{"societies-synthetic.csv", roster.Options{}, roster.Societies, roster.EncodingUTF8, 3, 0},
+		{"parks-synthetic.csv", roster.Options{}, roster.Parks, roster.EncodingUTF8, 2, 0},
+		{"stations-synthetic.csv", roster.Options{}, roster.Stations, roster.EncodingUTF8, 2, 0},
+		{"institutions-synthetic.csv", roster.Options{}, roster.Institutions, roster.EncodingUTF8, 2, 0},
+		{"clusters-synthetic.csv", roster.Options{}, roster.Clusters, roster.EncodingUTF8, 1, 0},
+		{"chains-synthetic.csv", roster.Options{}, roster.Chains, roster.EncodingUTF8, 3, 0},
+		{"programmes-synthetic.jsonl", roster.Options{}, roster.Programmes, roster.EncodingUTF8, 2, 0},
+		{"regions-synthetic.csv", roster.Options{}, roster.Regions, roster.EncodingUTF8, 2, 0},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
 			path := filepath.Join(dir, tc.file)
