@@ -265,7 +265,8 @@ var kindSpecs = map[Kind]kindSpec{
 // detectKind guesses the roster kind from the fields its headers map to.
 // A header that names the subject of a reference roster (学会名称, 园区名称,
 // 联络站名称, 机构名称, 产业链名称, 集群名称, 项目名称, 地区名称) without a
-// person's name (姓名; a contact person, 联系人, may be there) makes that
+// person's name (姓名; a contact person, 联系人, may be there) or an
+// enterprise's (企业名称: an enterprise list may give its 园区名称) makes that
 // roster – a chain list first, as it may name its cluster (集群名称), then
 // clusters, stations, parks, societies, institutions, programmes, regions.
 // Otherwise: a station column makes a contact list; a person with an
@@ -277,13 +278,14 @@ var kindSpecs = map[Kind]kindSpec{
 // requires the society.
 func detectKind(headers []string) (Kind, bool) {
 	has := map[Field]bool{}
-	enterpriseName, person := false, false
+	enterpriseName, person, enterprise := false, false, false
 	named := map[Kind]bool{}
 	for _, h := range headers {
 		n := normaliseHeader(h)
 		switch n {
 		case "企业名称", "名称", "企业":
 			enterpriseName = true
+			enterprise = enterprise || n != "名称"
 		}
 		if slices.Contains(personHeaders, n) {
 			person = true
@@ -297,7 +299,7 @@ func detectKind(headers []string) (Kind, bool) {
 			has[f] = true
 		}
 	}
-	if !person {
+	if !person && !enterprise {
 		for _, k := range refDetectOrder {
 			if named[k] {
 				return k, true

@@ -79,7 +79,7 @@ var refDetectOrder = []Kind{Chains, Clusters, Stations, Parks, Societies, Instit
 
 // personHeaders name a person unmistakably; 联系人 and 联络人 alone may be
 // an organisation's contact and do not.
-var personHeaders = []string{"name", "姓名", "专家姓名", "人员姓名", "会员姓名", "联络人姓名", "联系人姓名", "专家名称"}
+var personHeaders = []string{"name", "姓名", "专家姓名", "人员姓名", "会员姓名", "联络人姓名", "联系人姓名", "专家名称", "专家", "服务专家"}
 
 // headersOf builds a reference kind's own headers: its subject-name headers
 // and 名称 as the name, then the rest.

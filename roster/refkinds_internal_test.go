@@ -38,6 +38,10 @@ func TestDetectKind_ReferenceRostersAndPeople(t *testing.T) {
 		{"专家姓名,服务企业,服务方式", Services},
 		{"企业名称,统一社会信用代码,所在园区,所属集群", Enterprises},
 		{"统一社会信用代码,园区名称", Parks},
+		{"企业名称,统一社会信用代码,园区名称,产业链名称", Enterprises},
+		{"企业,园区名称", Enterprises},
+		{"专家,学会名称", Experts},
+		{"名称,园区名称", Parks},
 	} {
 		got, ok := detectKind(strings.Split(tc.headers, ","))
 		if !ok || got != tc.want {
