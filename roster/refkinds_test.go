@@ -460,3 +460,51 @@ func TestImport_ReferenceToARejectedRow(t *testing.T) {
 		t.Errorf("%d regions of rejected rows were written", c)
 	}
 }
+
+// TestImport_CreateMissingOfEachReferenceColumn: -create-missing creates
+// what reference rosters name too – a programme's hosts as the kind their
+// names say, a society's guiding association, a chain's cluster – each with
+// the review mark and the type its name implies.
+func TestImport_CreateMissingOfEachReferenceColumn(t *testing.T) {
+	w := newWorld(t)
+	n := w.n
+	all := []castgraph.Kind{castgraph.KindAssociation, castgraph.KindSociety, castgraph.KindInstitution, castgraph.KindIndustryCluster, castgraph.KindPark}
+	progs := w.file("programmes-cm.csv", csvText(
+		[]string{"项目名称", "类型", "主办单位", "承办单位"},
+		[]string{n("某项目"), "项目", n("某示例科协"), n("某示例学会") + "、" + n("某示例大学")},
+	))
+	rep := w.run(progs, roster.Options{CreateMissing: all})
+	if rep.RowsOK != 1 || len(rep.Created) != 3 {
+		t.Fatalf("%s%+v", rep.Summary(), rep.Created)
+	}
+	for name, label := range map[string]string{"某示例科协": "Association", "某示例学会": "Society", "某示例大学": "Institution"} {
+		r := w.one(`MATCH (:Program {name: $p})-[r:RUN_BY]->(h {name: $name}) RETURN labels(h) AS l, h.needsReview AS review, h.institutionType AS t, r.role AS role`,
+			map[string]any{"p": n("某项目"), "name": n(name)})
+		if !strings.Contains(fmt.Sprint(r["l"]), label) || r["review"] != true {
+			t.Errorf("%s: %v", name, r)
+		}
+		if label == "Institution" && r["t"] != "UNIVERSITY" {
+			t.Errorf("%s: %v", name, r)
+		}
+	}
+	socs := w.file("societies-cm.csv", csvText(
+		[]string{"学会名称", "业务主管单位", "所在园区"},
+		[]string{n("又一学会"), n("又一科协"), ""},
+	))
+	rep = w.run(socs, roster.Options{CreateMissing: all})
+	if len(rep.Created) != 1 || rep.Created[0].Kind != castgraph.KindAssociation || rep.Created[0].Column != "业务主管单位" {
+		t.Errorf("%s%+v", rep.Summary(), rep.Created)
+	}
+	if c := w.count(`MATCH (a:Association {name: $a, needsReview: true})-[:GUIDES]->(:Society {name: $s}) RETURN count(*)`, map[string]any{"a": n("又一科协"), "s": n("又一学会")}); c != 1 {
+		t.Errorf("GUIDES from the created association: %d", c)
+	}
+	chains := w.file("chains-cm.csv", csvText([]string{"产业链名称", "所属集群"}, []string{n("某链"), n("某集群")}))
+	// Clusters not named: refused, with the word that would create them.
+	rep, _ = w.try(context.Background(), chains, roster.Options{CreateMissing: []castgraph.Kind{castgraph.KindSociety}})
+	if is := issue(t, rep, 2, "所属集群", roster.CodeNotFound); !strings.Contains(is.Message, "-create-missing clusters") {
+		t.Errorf("message: %s", is.Message)
+	}
+	if rep = w.run(chains, roster.Options{CreateMissing: all}); rep.CreatedByKind["IndustryCluster"] != 1 || !strings.Contains(rep.Summary(), "1 industry cluster") {
+		t.Errorf("%s", rep.Summary())
+	}
+}

@@ -214,8 +214,11 @@ func (im *importer) missingReference(b *batchState, r *ref, key string, defined 
 	}
 	kind, ok := guessKind(r.name, r.kinds, func(k castgraph.Kind) bool { return slices.Contains(im.opts.CreateMissing, k) })
 	if !ok {
+		// The kind the option would create it as: for a programme's host,
+		// the one its name says.
+		would, _ := guessKind(r.name, r.kinds, func(k castgraph.Kind) bool { return slices.Contains(castgraph.ReviewKinds, k) })
 		return resolution{issue: CodeNotFound, message: fmt.Sprintf("no %s is named %q (a roster may name only %s already in the graph, unless imported with -create-missing %s)",
-			wordOfKinds(r.kinds), r.name, kindPlural(r.kinds[0]), createMissingName(r.kinds[0]))}
+			wordOfKinds(r.kinds), r.name, kindPlural(would), createMissingName(would))}
 	}
 	if limit := im.maxCreated(); im.created+b.reviewCreated >= limit {
 		return resolution{issue: CodeCreateLimit, message: fmt.Sprintf("no %s is named %q, and this import has created the most nodes -create-missing may create in one import (%d): check the names, or import the reference data first",
