@@ -504,6 +504,14 @@ func namesAField(cells []string, kind Kind, m Mapping) bool {
 		if _, ok := builtinField(kind, c); ok {
 			return true
 		}
+		if kind == "" {
+			// Not yet known: a header of any kind's own (机构名称, 院长).
+			for _, m := range kindAliases {
+				if _, ok := m[normaliseHeader(c)]; ok {
+					return true
+				}
+			}
+		}
 	}
 	return false
 }

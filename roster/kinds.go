@@ -103,6 +103,7 @@ const (
 	FieldParent      Field = "parent"      // 上级: the region a region lies in, the consortium of a society
 	FieldCluster     Field = "cluster"     // 所属集群: the cluster a chain is PART_OF
 	FieldHost        Field = "host"        // 主办单位: who runs a programme (RUN_BY; several allowed)
+	FieldPerson      Field = "person"      // 理事长, 站长, 负责人: a person of the organisation, the header the role (several allowed)
 	// FieldIgnore drops a column (mapping files: "-" or "").
 	FieldIgnore Field = "-"
 )
@@ -112,7 +113,7 @@ var Fields = []Field{FieldName, FieldDisambiguation, FieldTitle, FieldAcademicia
 	FieldEmployerType, FieldSociety, FieldRole, FieldSince, FieldUntil, FieldCity, FieldCreditCode, FieldCategory,
 	FieldPark, FieldChain, FieldStation, FieldCountry, FieldEnterprise, FieldVia,
 	FieldGender, FieldBirthMonth, FieldPhone, FieldEmail,
-	FieldAliases, FieldDescription, FieldType, FieldLevel, FieldYear, FieldGuide, FieldParent, FieldCluster, FieldHost}
+	FieldAliases, FieldDescription, FieldType, FieldLevel, FieldYear, FieldGuide, FieldParent, FieldCluster, FieldHost, FieldPerson}
 
 // aliases are the built-in headers of each field, compared after
 // normaliseHeader. Headers that mean different things in different rosters
@@ -152,6 +153,7 @@ var aliases = map[Field][]string{
 	FieldParent:         {"parent", "上级", "上级单位", "上级地区", "上级区划"},
 	FieldCluster:        {"cluster", "所属集群", "产业集群", "所属产业集群", "集群"},
 	FieldHost:           {"host", "主办单位", "承办单位", "牵头单位", "组织单位", "实施单位", "主办方", "主办", "承办"},
+	FieldPerson:         {"person", "负责人", "负责人姓名"},
 }
 
 // kindAliases are headers whose field depends on the roster kind.
@@ -245,19 +247,19 @@ var kindSpecs = map[Kind]kindSpec{
 	// Reference rosters: one node of the kind a row (refkinds.go says what
 	// each field becomes).
 	Societies: {required: []Field{FieldName}, subject: castgraph.KindSociety,
-		allowed: []Field{FieldAliases, FieldDescription, FieldType, FieldLevel, FieldField, FieldGuide, FieldParent, FieldCity}},
+		allowed: []Field{FieldAliases, FieldDescription, FieldType, FieldLevel, FieldField, FieldGuide, FieldParent, FieldCity, FieldPerson}},
 	Parks: {required: []Field{FieldName}, subject: castgraph.KindPark,
 		allowed: []Field{FieldAliases, FieldDescription, FieldType, FieldLevel, FieldCity}},
 	Stations: {required: []Field{FieldName}, subject: castgraph.KindOverseasStation,
-		allowed: []Field{FieldAliases, FieldDescription, FieldType, FieldCountry, FieldCity}},
+		allowed: []Field{FieldAliases, FieldDescription, FieldType, FieldCountry, FieldCity, FieldPerson}},
 	Institutions: {required: []Field{FieldName}, subject: castgraph.KindInstitution,
-		allowed: []Field{FieldAliases, FieldDescription, FieldType, FieldGuide, FieldCity, FieldPark}},
+		allowed: []Field{FieldAliases, FieldDescription, FieldType, FieldGuide, FieldCity, FieldPark, FieldPerson}},
 	Clusters: {required: []Field{FieldName}, subject: castgraph.KindIndustryCluster,
 		allowed: []Field{FieldAliases, FieldDescription, FieldCity}},
 	Chains: {required: []Field{FieldName}, subject: castgraph.KindIndustryChain,
 		allowed: []Field{FieldAliases, FieldDescription, FieldCluster}},
 	Programmes: {required: []Field{FieldName, FieldType}, subject: castgraph.KindProgram,
-		allowed: []Field{FieldAliases, FieldDescription, FieldYear, FieldHost, FieldCity}},
+		allowed: []Field{FieldAliases, FieldDescription, FieldYear, FieldHost, FieldCity, FieldPerson}},
 	Regions: {required: []Field{FieldName}, subject: castgraph.KindRegion,
 		allowed: []Field{FieldAliases, FieldDescription, FieldType, FieldParent}},
 }

@@ -77,7 +77,7 @@ type columns struct {
 // listField reports whether a field may have several columns, whose values
 // add up: societies, chains, aliases, the hosts of a programme.
 func listField(f Field) bool {
-	return f == FieldSociety || f == FieldChain || f == FieldAliases || f == FieldHost
+	return f == FieldSociety || f == FieldChain || f == FieldAliases || f == FieldHost || f == FieldPerson
 }
 
 // mapColumns maps a header for a kind and reports what it cannot use.

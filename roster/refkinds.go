@@ -82,8 +82,10 @@ var refDetectOrder = []Kind{Chains, Clusters, Stations, Parks, Societies, Instit
 var personHeaders = []string{"name", "姓名", "专家姓名", "人员姓名", "会员姓名", "联络人姓名", "联系人姓名", "专家名称", "专家", "服务专家"}
 
 // headersOf builds a reference kind's own headers: its subject-name headers
-// and 名称 as the name, then the rest.
-func headersOf(k Kind, rest map[string]Field) map[string]Field {
+// and 名称 as the name, then the rest, then the headers of the people of
+// the organisation (理事长, 站长 …: the header is the person's role), each
+// also with 姓名 after it (理事长姓名).
+func headersOf(k Kind, rest map[string]Field, people ...string) map[string]Field {
 	out := map[string]Field{"名称": FieldName, "备注": FieldDescription, "说明": FieldDescription}
 	for _, h := range refNameHeaders[k] {
 		out[h] = FieldName
@@ -91,7 +93,37 @@ func headersOf(k Kind, rest map[string]Field) map[string]Field {
 	for h, f := range rest {
 		out[h] = f
 	}
+	for _, h := range people {
+		out[h] = FieldPerson
+		out[h+"姓名"] = FieldPerson
+	}
 	return out
+}
+
+// personRel is the relationship from a person named in a reference roster
+// to the row's subject, with the column's header as its role: a society's
+// 理事长 is a MEMBER_OF it, a station's 站长 a LIAISON_OF, an institution's
+// 院长 AFFILIATED_WITH it, a programme's 负责人 PARTICIPATES_IN it. Kinds not
+// here (parks, clusters, chains, regions) have no relationship from a person.
+var personRel = map[castgraph.Kind]castgraph.RelType{
+	castgraph.KindSociety:         castgraph.RelMemberOf,
+	castgraph.KindOverseasStation: castgraph.RelLiaisonOf,
+	castgraph.KindInstitution:     castgraph.RelAffiliatedWith,
+	castgraph.KindProgram:         castgraph.RelParticipatesIn,
+}
+
+// personRole is the role a person column gives: its header without 姓名.
+func personRole(header string) string {
+	h := normaliseHeader(header)
+	for _, suffix := range []string{"姓名", "名单"} {
+		if t := strings.TrimSuffix(h, suffix); t != "" {
+			h = t
+		}
+	}
+	if h == "person" {
+		return ""
+	}
+	return h
 }
 
 // The per-kind headers of the reference rosters: what a header means in a
@@ -104,7 +136,7 @@ var (
 		"学科领域": FieldField, "学科": FieldField,
 		"上级单位": FieldGuide, "挂靠主管单位": FieldGuide,
 		"上级学会": FieldParent, "所属联合体": FieldParent, "联合体": FieldParent, "所属学会联合体": FieldParent,
-	})
+	}, "理事长", "会长", "副理事长", "副会长", "秘书长", "副秘书长", "法定代表人", "法人代表")
 	parkHeaders = headersOf(Parks, map[string]Field{
 		"园区": FieldName, "开发区": FieldName,
 		"园区类型": FieldType, "开发区类型": FieldType,
@@ -113,12 +145,12 @@ var (
 	stationHeaders = headersOf(Stations, map[string]Field{
 		"联络站": FieldName, "海智基地": FieldName, "站点": FieldName, "海外联络站": FieldName,
 		"站点类型": FieldType, "基地类型": FieldType,
-	})
+	}, "站长", "联系人", "联络人", "联络员", "主任")
 	institutionHeaders = headersOf(Institutions, map[string]Field{
 		"单位名称": FieldName, "机构": FieldName,
 		"机构类型": FieldType, "单位类型": FieldType, "单位性质": FieldType, "机构性质": FieldType,
 		"上级单位": FieldGuide, "主管部门": FieldGuide,
-	})
+	}, "院长", "所长", "主任", "法定代表人", "法人代表")
 	clusterHeaders = headersOf(Clusters, map[string]Field{
 		"集群": FieldName, "产业集群": FieldName,
 	})
@@ -130,7 +162,7 @@ var (
 		"项目": FieldName, "活动": FieldName,
 		"项目类型": FieldType, "活动类型": FieldType, "类别": FieldType,
 		"举办地": FieldCity, "举办地点": FieldCity,
-	})
+	}, "项目负责人")
 	regionHeaders = headersOf(Regions, map[string]Field{
 		"地区": FieldName, "行政区划": FieldName,
 		"地区类型": FieldType, "级别": FieldType, "层级": FieldType, "区划类型": FieldType,

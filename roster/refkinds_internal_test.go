@@ -68,6 +68,9 @@ func TestMapColumns_ReferenceKinds(t *testing.T) {
 		{Programmes, "项目名称,项目类型,年份,主办单位,承办单位,举办地", "name,type,year,host,host,city", ""},
 		{Regions, "地区名称,级别,所属地区,简称", "name,type,parent,aliases", ""},
 		{Enterprises, "企业名称,注册地,所属集群", "name,city,", "所属集群"},
+		{Societies, "学会名称,理事长,秘书长姓名,联系人", "name,person,person,", "联系人"},
+		{Stations, "联络站名称,站长,联系人", "name,person,person", ""},
+		{Parks, "园区名称,负责人", "name,", "负责人"},
 	} {
 		rep := newReport()
 		c, err := mapColumns(strings.Split(tc.headers, ","), tc.kind, nil, rep, true)
@@ -162,7 +165,11 @@ func TestPlanReference_EachKind(t *testing.T) {
 			t.Errorf("%s:\n subject %s %v create %v\n links %s", tc.kind, pl.subject.kind, pl.subject.props, pl.subject.createProps, links(pl))
 		}
 	}
-	pl, _ := planOf(t, Societies, "学会名称,简称", "江苏省示例学会", "示例学、示例会")
+	pl, _ := planOf(t, Stations, "联络站名称,站长,联系人", "示例联络站", "甲", "乙、丙")
+	if got := links(pl); got != "LIAISON_OF<-Expert 丙 联系人; LIAISON_OF<-Expert 乙 联系人; LIAISON_OF<-Expert 甲 站长" {
+		t.Errorf("people: %s", got)
+	}
+	pl, _ = planOf(t, Societies, "学会名称,简称", "江苏省示例学会", "示例学、示例会")
 	if fmt.Sprint(pl.subject.aliases) != "[示例学 示例会]" {
 		t.Errorf("aliases: %v", pl.subject.aliases)
 	}

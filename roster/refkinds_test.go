@@ -3,6 +3,7 @@ package roster_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -506,5 +507,46 @@ func TestImport_CreateMissingOfEachReferenceColumn(t *testing.T) {
 	}
 	if rep = w.run(chains, roster.Options{CreateMissing: all}); rep.CreatedByKind["IndustryCluster"] != 1 || !strings.Contains(rep.Summary(), "1 industry cluster") {
 		t.Errorf("%s", rep.Summary())
+	}
+}
+
+// TestImport_PeopleOfOrganisations: the people a reference roster names
+// (理事长, 站长, 院长, 项目负责人) become experts related to the row's subject
+// with the header as their role – the one expert of the name when there is
+// one, else a new one, whom an expert roster naming the employer takes over.
+func TestImport_PeopleOfOrganisations(t *testing.T) {
+	w := newWorld(t)
+	n := w.n
+	rep := w.run(w.file("people.csv", csvText(
+		[]string{"学会名称", "理事长", "秘书长姓名", "联系人"},
+		[]string{n("人学会"), n("钱理事"), n("孙秘书") + "、" + n("周秘书"), "某人"},
+	)), roster.Options{})
+	if rep.Kind != roster.Societies || rep.RowsOK != 1 || strings.Join(rep.IgnoredColumns, ",") != "联系人" {
+		t.Fatalf("%s", rep.Summary())
+	}
+	rows := w.query(`MATCH (e:Expert)-[m:MEMBER_OF]->(:Society {name: $s}) RETURN e.name + ' ' + m.role AS x, m.sources AS src ORDER BY x`, map[string]any{"s": n("人学会")})
+	var got []string
+	for _, r := range rows {
+		got = append(got, r["x"].(string))
+	}
+	if len(rows) != 3 || !slices.Contains(got, n("孙秘书")+" 秘书长") || !slices.Contains(got, n("周秘书")+" 秘书长") || !slices.Contains(got, n("钱理事")+" 理事长") ||
+		!strings.Contains(fmt.Sprint(rows[0]["src"]), "row 2") {
+		t.Errorf("members: %v", rows)
+	}
+	// The same person in a station's and an institution's roster is one expert.
+	w.run(w.file("stations-people.csv", csvText([]string{"联络站名称", "站长"}, []string{n("人站"), n("钱理事")})), roster.Options{})
+	w.run(w.file("inst-people.csv", csvText([]string{"机构名称", "院长"}, []string{n("人研究院"), n("钱理事")})), roster.Options{})
+	w.run(w.file("prog-people.csv", csvText([]string{"项目名称", "类型", "项目负责人"}, []string{n("人项目"), "项目", n("钱理事")})), roster.Options{})
+	r := w.one(`MATCH (e:Expert {name: $e}) RETURN count{ (e)-[:LIAISON_OF {role: '站长'}]->(:OverseasStation) } AS st,
+		count{ (e)-[:AFFILIATED_WITH {role: '院长'}]->(:Institution) } AS inst, count{ (e)-[:PARTICIPATES_IN {role: '项目负责人'}]->(:Program) } AS prog`,
+		map[string]any{"e": n("钱理事")})
+	if r["st"] != int64(1) || r["inst"] != int64(1) || r["prog"] != int64(1) {
+		t.Errorf("钱理事: %v", r)
+	}
+	// An expert roster naming the employer takes the expert over.
+	w.run(w.file("experts-people.csv", csvText([]string{"姓名", "工作单位", "职称"}, []string{n("钱理事"), n("人研究院"), "研究员"})), roster.Options{})
+	r = w.one(`MATCH (e:Expert {name: $e}) RETURN e.disambiguation AS d, e.title AS t, count{ (e)-[:MEMBER_OF]->() } AS m`, map[string]any{"e": n("钱理事")})
+	if r["d"] != n("人研究院") || r["t"] != "研究员" || r["m"] != int64(1) {
+		t.Errorf("taken over: %v", r)
 	}
 }

@@ -146,6 +146,25 @@ func (p *planner) planReference(ri *rowIssues, pl *plan, cells []string) string 
 				to: &ref{kinds: hostKinds, name: cleanText(h), column: c.header[i]}})
 		}
 	}
+	// People of the organisation (理事长, 站长, 负责人): experts found by
+	// name – the one expert of the name, else a new one, whom an expert
+	// roster naming their employer later takes over – related to the
+	// subject with the header as their role.
+	if rel, ok := personRel[kind]; ok {
+		for _, i := range c.index[FieldPerson] {
+			if i >= len(cells) {
+				continue
+			}
+			var props map[string]any
+			if role := personRole(c.header[i]); role != "" {
+				props = map[string]any{"role": role}
+			}
+			for _, name := range splitList(cells[i]) {
+				pl.links = append(pl.links, link{rel: rel, in: true, props: props,
+					to: &ref{kinds: []castgraph.Kind{castgraph.KindExpert}, create: castgraph.KindExpert, name: cleanText(name), column: c.header[i]}})
+			}
+		}
+	}
 	return string(kind) + "|" + self
 }
 

@@ -392,7 +392,11 @@ func (im *importer) decide(b *batchState, q nameQuery, l *lookups, create castgr
 		return resolution{found: &hits[0]}
 	case 0:
 	default:
-		return resolution{issue: CodeAmbiguous, message: fmt.Sprintf("%q could be %s; give the credit code (统一社会信用代码) or the exact name", q.name, describeFound(hits))}
+		hint := "give the credit code (统一社会信用代码) or the exact name"
+		if slices.Equal(q.kinds, []castgraph.Kind{castgraph.KindExpert}) {
+			hint = "a roster of organisations cannot tell them apart: link the right one through the API, or import an expert roster that names the organisation"
+		}
+		return resolution{issue: CodeAmbiguous, message: fmt.Sprintf("%q could be %s; %s", q.name, describeFound(hits), hint)}
 	}
 	for _, k := range q.kinds {
 		if ps := b.byName[string(k)+"|"+key]; len(ps) == 1 {

@@ -101,7 +101,7 @@ func checkCell(f Field, cell string) error {
 	switch f {
 	case "", FieldIgnore:
 		return nil
-	case FieldSociety, FieldChain, FieldAliases, FieldHost:
+	case FieldSociety, FieldChain, FieldAliases, FieldHost, FieldPerson:
 		for _, v := range splitList(cell) {
 			if err := castgraph.CheckText(cleanText(v), castgraph.TextName); err != nil {
 				return fmt.Errorf("%q %v", clip(v), err)
