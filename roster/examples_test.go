@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/castgraph/castgraph/data"
@@ -71,6 +72,11 @@ func TestExamples_CheckAgainstTheDemoData(t *testing.T) {
 			}
 			if rep.Kind != tc.kind || rep.Encoding != tc.encoding || rep.RowsOK != tc.ok || rep.RowsRejected != tc.rejected {
 				t.Errorf("%s%+v", rep.Summary(), rep.Errors())
+			}
+			// The columns the examples leave unread on purpose, to show it.
+			want := map[string]string{"stations-synthetic.csv": "网址", "experts-synthetic-bad-rows.csv": "备注"}[tc.file]
+			if got := strings.Join(rep.IgnoredColumns, ","); got != want {
+				t.Errorf("ignored columns: %q, want %q", got, want)
 			}
 		})
 	}
