@@ -60,6 +60,10 @@ type Options struct {
 	// rows that would create more are rejected (CREATE_LIMIT). 0 means
 	// DefaultMaxCreated.
 	MaxCreated int
+	// SuggestBudget bounds the time an import spends looking for the
+	// names a missing reference may have meant (did you mean …?); 0
+	// means DefaultSuggestBudget.
+	SuggestBudget time.Duration
 }
 
 // Progress is how far an import has come.
@@ -91,13 +95,15 @@ type importer struct {
 	// created counts the nodes made for review so far (written, or in a
 	// dry run planned); reviewed are their kind|key, so that a later batch
 	// of a dry run does not count one twice. suggested counts the names
-	// looked up for did-you-mean. defined are the subjects of a reference
-	// roster's earlier batches (kind|key, at most maxDefined), which later
-	// rows may name before a dry run has them in the graph.
-	created   int
-	reviewed  map[string]bool
-	suggested int
-	defined   map[string]bool
+	// looked up for did-you-mean, suggestTime the time its queries took.
+	// defined are the subjects of a reference roster's earlier batches
+	// (kind|key, at most maxDefined), which later rows may name before a
+	// dry run has them in the graph.
+	created     int
+	reviewed    map[string]bool
+	suggested   int
+	suggestTime time.Duration
+	defined     map[string]bool
 }
 
 // Import reads a roster and writes it to the graph (or only checks it, in a

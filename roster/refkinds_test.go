@@ -390,7 +390,8 @@ func TestImport_CreateMissingIsBounded(t *testing.T) {
 // TestImport_DidYouMeanOnAHugeGraphIsBounded: among 20 000 societies of one
 // pattern (every one shares most bigrams with every name asked for), a
 // roster of 1 100 misspelt names gets the right suggestion for each of the
-// first 1 000 names (maxSuggestLookups) and none after, in bounded time.
+// first 1 000 names (maxSuggestLookups) and none after, in bounded time;
+// with the time budget spent, lookups stop after the statement that spent it.
 func TestImport_DidYouMeanOnAHugeGraphIsBounded(t *testing.T) {
 	w := newWorld(t)
 	const societies, asked = 20_000, 1_100
@@ -404,7 +405,8 @@ func TestImport_DidYouMeanOnAHugeGraphIsBounded(t *testing.T) {
 	}
 	path := w.file("huge.csv", csvText(rows...))
 	start := time.Now()
-	rep, err := w.try(context.Background(), path, roster.Options{DryRun: true})
+	// A budget no machine reaches, so that the count bound alone applies.
+	rep, err := w.try(context.Background(), path, roster.Options{DryRun: true, SuggestBudget: time.Hour})
 	took := time.Since(start)
 	if err != nil {
 		t.Fatal(err)
@@ -429,6 +431,22 @@ func TestImport_DidYouMeanOnAHugeGraphIsBounded(t *testing.T) {
 	t.Logf("%d names against %d societies: %v", asked, societies, took)
 	if took > 2*time.Minute {
 		t.Errorf("did-you-mean took %v", took)
+	}
+
+	// The time budget: once spent, no more lookups – here after the first
+	// statement (suggestChunk names).
+	rep, err = w.try(context.Background(), path, roster.Options{DryRun: true, SuggestBudget: time.Nanosecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	suggested = 0
+	for _, is := range rep.Issues {
+		if strings.Contains(is.Message, "did you mean") {
+			suggested++
+		}
+	}
+	if suggested != 100 {
+		t.Errorf("%d names got a suggestion within a spent budget, want the first statement's 100", suggested)
 	}
 }
 

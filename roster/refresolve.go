@@ -2,9 +2,11 @@ package roster
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/castgraph/castgraph"
 	"github.com/castgraph/castgraph/store"
@@ -42,7 +44,18 @@ const (
 	suggestMargin     = 0.1
 	suggestMaxRunes   = 64
 	maxSuggestLookups = 1000
+	// suggestChunk names are asked in one statement; once an import has
+	// spent its budget (Options.SuggestBudget) on the statements, later
+	// names go without suggestions.
+	suggestChunk = 100
 )
+
+// DefaultSuggestBudget is Options.SuggestBudget when none is given. The
+// index's cost per name grows with how many nodes share the name's terms
+// (3 ms a name among 20 000 societies of one pattern, on a shared 2-core
+// machine): the budget keeps a graph of millions from turning 1000 lookups
+// into minutes.
+const DefaultSuggestBudget = 10 * time.Second
 
 // maxDefined caps the subject names of a reference roster remembered across
 // batches (for a dry run, where earlier batches are not in the graph).
@@ -262,11 +275,12 @@ func wordOfKinds(kinds []castgraph.Kind) string {
 }
 
 // suggest adds to the message of each reference that found nothing the
-// nearest existing names of its kinds. The lookups are bounded: one
-// full-text query for the batch's missing names (store.ImportTx.Similar,
-// at most suggestCandidates nodes a name), an edit distance over at most
-// suggestMaxRunes runes a pair, and at most maxSuggestLookups names an
-// import – past that, messages go without suggestions.
+// nearest existing names of its kinds. The lookups are bounded: full-text
+// queries of suggestChunk names each (store.ImportTx.Similar, at most
+// suggestCandidates nodes a name), an edit distance over at most
+// suggestMaxRunes runes a pair, at most maxSuggestLookups names and
+// Options.SuggestBudget of queries an import – past that, messages go
+// without suggestions.
 func (im *importer) suggest(b *batchState, refs []*ref, out map[*ref]resolution) error {
 	if len(refs) == 0 {
 		return nil
@@ -286,9 +300,19 @@ func (im *importer) suggest(b *batchState, refs []*ref, out map[*ref]resolution)
 		texts[ks] = append(texts[ks], r.name)
 	}
 	for ks, names := range texts {
-		cands, err := b.tx.Similar(kindsOf[ks], names, suggestCandidates)
-		if err != nil {
-			return err
+		cands := map[string][]store.Found{}
+		budget := im.opts.SuggestBudget
+		if budget <= 0 {
+			budget = DefaultSuggestBudget
+		}
+		for start := 0; start < len(names) && im.suggestTime < budget; start += suggestChunk {
+			began := time.Now()
+			c, err := b.tx.Similar(kindsOf[ks], names[start:min(start+suggestChunk, len(names))], suggestCandidates)
+			im.suggestTime += time.Since(began)
+			if err != nil {
+				return err
+			}
+			maps.Copy(cands, c)
 		}
 		for _, r := range refs {
 			if kindsKey(r.kinds) != ks {
