@@ -53,7 +53,7 @@ func runImport(ctx context.Context, args []string, stdout io.Writer, stderr *os.
 	encoding := fs.String("encoding", "auto", "text files: auto, utf-8, utf-16, gb18030 or gbk")
 	mapping := fs.String("mapping", "", "a JSON or YAML file mapping column headers to fields")
 	dryRun := fs.Bool("dry-run", false, "validate and resolve every row, write nothing")
-	strict := fs.Bool("strict", false, "write nothing unless every row is good")
+	strict := fs.Bool("strict", false, "write nothing unless every row is good and every column is read (a column no field takes is an error)")
 	report := fs.String("report", "", "write the report here: FILE.json (everything) or FILE.csv (row, column, code, severity, message); - for JSON on stdout")
 	batch := fs.Int("batch", roster.DefaultBatchSize, "roster rows per transaction")
 	source := fs.String("source", "", "the file's name in provenance (default: its base name)")
