@@ -279,6 +279,13 @@ func TestNearest_SimilarNamesOnly(t *testing.T) {
 	if got := nearest("毫不相干", cands); len(got) != 0 {
 		t.Errorf("nothing alike: %v", got)
 	}
+	// Alike only in the words every society has: no suggestion.
+	if got := nearest("江苏省计算机学会", append(cands, store.Found{Name: "江苏省示例药学会"})); len(got) != 0 {
+		t.Errorf("alike only in 江苏省 … 学会: %v", got)
+	}
+	if got := nearest("江苏省示例机械学会", cands); fmt.Sprint(got) != "[江苏省示例机械工程学会]" {
+		t.Errorf("a word left out: %v", got)
+	}
 	// The work is bounded by the runes compared, whatever the names' length.
 	long := []rune(strings.Repeat("学", 10_000))
 	if s := similarity(long, long[:100]); s != 1 {

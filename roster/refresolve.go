@@ -329,11 +329,11 @@ func (im *importer) suggest(b *batchState, refs []*ref, out map[*ref]resolution)
 }
 
 // nearest picks, among candidates, the names (or aliases: then the node's
-// name is shown) most like name by edit distance on normalised names, at
-// least suggestMinScore alike and within suggestMargin of the best, best
-// first, at most suggestShown.
+// name is shown) most like name by edit distance on the cores of normalised
+// names (nameCore), at least suggestMinScore alike and within suggestMargin
+// of the best, best first, at most suggestShown.
 func nearest(name string, cands []store.Found) []string {
-	key := []rune(castgraph.NormalizeName(name))
+	key := nameCore(castgraph.NormalizeName(name))
 	type scored struct {
 		name  string
 		score float64
@@ -342,7 +342,7 @@ func nearest(name string, cands []store.Found) []string {
 	for _, c := range cands {
 		best := 0.0
 		for _, n := range append([]string{c.Name}, c.Aliases...) {
-			if s := similarity(key, []rune(castgraph.NormalizeName(n))); s > best {
+			if s := similarity(key, nameCore(castgraph.NormalizeName(n))); s > best {
 				best = s
 			}
 		}
@@ -361,6 +361,38 @@ func nearest(name string, cands []store.Found) []string {
 		out = append(out, all[i].name)
 	}
 	return out
+}
+
+// The words that many names of a kind share and that tell none apart: a
+// province before, a legal form after. Compared with them, 江苏省计算机学会
+// and 江苏省示例药学会 are more than half alike; their cores are not alike at
+// all. Longer forms come first.
+var (
+	namePrefixes = []string{"江苏省", "江苏", "中国"}
+	nameSuffixes = []string{"高新技术产业开发区", "经济技术开发区", "开发区", "产业园", "园区", "研究会", "联合会", "学会",
+		"协会", "研究院", "研究所", "大学", "市", "省", "县", "区"}
+)
+
+// nameCore is a normalised name without one shared prefix and one shared
+// suffix, or the whole name when nothing else would be left.
+func nameCore(name string) []rune {
+	core := name
+	for _, p := range namePrefixes {
+		if t, ok := strings.CutPrefix(core, p); ok {
+			core = t
+			break
+		}
+	}
+	for _, sfx := range nameSuffixes {
+		if t, ok := strings.CutSuffix(core, sfx); ok {
+			core = t
+			break
+		}
+	}
+	if core == "" {
+		core = name
+	}
+	return []rune(core)
 }
 
 // similarity is 1 − the edit distance of a and b over the longer's
