@@ -115,6 +115,7 @@ type ComplexityRoot struct {
 		Level          func(childComplexity int) int
 		LocatedIn      func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
 		Name           func(childComplexity int) int
+		NeedsReview    func(childComplexity int) int
 		ParticipatesIn func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
 		Provenance     func(childComplexity int) int
 		Runs           func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
@@ -397,6 +398,14 @@ type ComplexityRoot struct {
 		Field  func(childComplexity int) int
 	}
 
+	ImportCreated struct {
+		Column func(childComplexity int) int
+		ID     func(childComplexity int) int
+		Kind   func(childComplexity int) int
+		Name   func(childComplexity int) int
+		Row    func(childComplexity int) int
+	}
+
 	ImportIssue struct {
 		Code     func(childComplexity int) int
 		Column   func(childComplexity int) int
@@ -409,11 +418,14 @@ type ComplexityRoot struct {
 		Batches              func(childComplexity int) int
 		Columns              func(childComplexity int) int
 		Complete             func(childComplexity int) int
+		Created              func(childComplexity int) int
+		CreatedCount         func(childComplexity int) int
 		DryRun               func(childComplexity int) int
 		Encoding             func(childComplexity int) int
 		Error                func(childComplexity int) int
 		File                 func(childComplexity int) int
 		Format               func(childComplexity int) int
+		IgnoredColumns       func(childComplexity int) int
 		IssueCount           func(childComplexity int) int
 		Issues               func(childComplexity int) int
 		Kind                 func(childComplexity int) int
@@ -495,6 +507,7 @@ type ComplexityRoot struct {
 		Enterprises func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
 		ID          func(childComplexity int) int
 		Name        func(childComplexity int) int
+		NeedsReview func(childComplexity int) int
 		PartOf      func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
 		Provenance  func(childComplexity int) int
 	}
@@ -520,6 +533,7 @@ type ComplexityRoot struct {
 		ID          func(childComplexity int) int
 		LocatedIn   func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
 		Name        func(childComplexity int) int
+		NeedsReview func(childComplexity int) int
 		Parts       func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
 		Provenance  func(childComplexity int) int
 	}
@@ -547,6 +561,7 @@ type ComplexityRoot struct {
 		InstitutionType   func(childComplexity int) int
 		LocatedIn         func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
 		Name              func(childComplexity int) int
+		NeedsReview       func(childComplexity int) int
 		ParticipatesIn    func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
 		Provenance        func(childComplexity int) int
 		Runs              func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
@@ -754,6 +769,7 @@ type ComplexityRoot struct {
 		Liaisons    func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
 		LocatedIn   func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
 		Name        func(childComplexity int) int
+		NeedsReview func(childComplexity int) int
 		Provenance  func(childComplexity int) int
 		StationType func(childComplexity int) int
 	}
@@ -792,6 +808,7 @@ type ComplexityRoot struct {
 		LocatedHere          func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
 		LocatedIn            func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
 		Name                 func(childComplexity int) int
+		NeedsReview          func(childComplexity int) int
 		ParkType             func(childComplexity int) int
 		ParticipatesIn       func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
 		Provenance           func(childComplexity int) int
@@ -1100,6 +1117,7 @@ type ComplexityRoot struct {
 		LocatedHere    func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
 		LocatedIn      func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
 		Name           func(childComplexity int) int
+		NeedsReview    func(childComplexity int) int
 		ParticipatesIn func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
 		Provenance     func(childComplexity int) int
 		RegionType     func(childComplexity int) int
@@ -1197,6 +1215,7 @@ type ComplexityRoot struct {
 		MemberOf          func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
 		Members           func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
 		Name              func(childComplexity int) int
+		NeedsReview       func(childComplexity int) int
 		ParticipatesIn    func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
 		Provenance        func(childComplexity int) int
 		Runs              func(childComplexity int, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
@@ -1717,6 +1736,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Association.Name(childComplexity), true
+	case "Association.needsReview":
+		if e.ComplexityRoot.Association.NeedsReview == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Association.NeedsReview(childComplexity), true
 	case "Association.participatesIn":
 		if e.ComplexityRoot.Association.ParticipatesIn == nil {
 			break
@@ -2898,6 +2923,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ImportColumn.Field(childComplexity), true
 
+	case "ImportCreated.column":
+		if e.ComplexityRoot.ImportCreated.Column == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportCreated.Column(childComplexity), true
+	case "ImportCreated.id":
+		if e.ComplexityRoot.ImportCreated.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportCreated.ID(childComplexity), true
+	case "ImportCreated.kind":
+		if e.ComplexityRoot.ImportCreated.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportCreated.Kind(childComplexity), true
+	case "ImportCreated.name":
+		if e.ComplexityRoot.ImportCreated.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportCreated.Name(childComplexity), true
+	case "ImportCreated.row":
+		if e.ComplexityRoot.ImportCreated.Row == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportCreated.Row(childComplexity), true
+
 	case "ImportIssue.code":
 		if e.ComplexityRoot.ImportIssue.Code == nil {
 			break
@@ -2947,6 +3003,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ImportReport.Complete(childComplexity), true
+	case "ImportReport.created":
+		if e.ComplexityRoot.ImportReport.Created == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.Created(childComplexity), true
+	case "ImportReport.createdCount":
+		if e.ComplexityRoot.ImportReport.CreatedCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.CreatedCount(childComplexity), true
 	case "ImportReport.dryRun":
 		if e.ComplexityRoot.ImportReport.DryRun == nil {
 			break
@@ -2977,6 +3045,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ImportReport.Format(childComplexity), true
+	case "ImportReport.ignoredColumns":
+		if e.ComplexityRoot.ImportReport.IgnoredColumns == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.IgnoredColumns(childComplexity), true
 	case "ImportReport.issueCount":
 		if e.ComplexityRoot.ImportReport.IssueCount == nil {
 			break
@@ -3320,6 +3394,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.IndustryChain.Name(childComplexity), true
+	case "IndustryChain.needsReview":
+		if e.ComplexityRoot.IndustryChain.NeedsReview == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IndustryChain.NeedsReview(childComplexity), true
 	case "IndustryChain.partOf":
 		if e.ComplexityRoot.IndustryChain.PartOf == nil {
 			break
@@ -3439,6 +3519,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.IndustryCluster.Name(childComplexity), true
+	case "IndustryCluster.needsReview":
+		if e.ComplexityRoot.IndustryCluster.NeedsReview == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IndustryCluster.NeedsReview(childComplexity), true
 	case "IndustryCluster.parts":
 		if e.ComplexityRoot.IndustryCluster.Parts == nil {
 			break
@@ -3580,6 +3666,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Institution.Name(childComplexity), true
+	case "Institution.needsReview":
+		if e.ComplexityRoot.Institution.NeedsReview == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Institution.NeedsReview(childComplexity), true
 	case "Institution.participatesIn":
 		if e.ComplexityRoot.Institution.ParticipatesIn == nil {
 			break
@@ -4703,6 +4795,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.OverseasStation.Name(childComplexity), true
+	case "OverseasStation.needsReview":
+		if e.ComplexityRoot.OverseasStation.NeedsReview == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OverseasStation.NeedsReview(childComplexity), true
 	case "OverseasStation.provenance":
 		if e.ComplexityRoot.OverseasStation.Provenance == nil {
 			break
@@ -4866,6 +4964,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Park.Name(childComplexity), true
+	case "Park.needsReview":
+		if e.ComplexityRoot.Park.NeedsReview == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Park.NeedsReview(childComplexity), true
 	case "Park.parkType":
 		if e.ComplexityRoot.Park.ParkType == nil {
 			break
@@ -6415,6 +6519,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Region.Name(childComplexity), true
+	case "Region.needsReview":
+		if e.ComplexityRoot.Region.NeedsReview == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Region.NeedsReview(childComplexity), true
 	case "Region.participatesIn":
 		if e.ComplexityRoot.Region.ParticipatesIn == nil {
 			break
@@ -6855,6 +6965,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Society.Name(childComplexity), true
+	case "Society.needsReview":
+		if e.ComplexityRoot.Society.NeedsReview == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Society.NeedsReview(childComplexity), true
 	case "Society.participatesIn":
 		if e.ComplexityRoot.Society.ParticipatesIn == nil {
 			break
@@ -7563,6 +7679,34 @@ enum RosterKind {
   LIAISONS
   """Expert-to-enterprise services (万名专家进万企, service teams): an expert and the enterprise served a row."""
   SERVICES
+  """One society (学会名称) a row: scope (级别), field (领域), the association that guides it (业务主管单位), its consortium, its city."""
+  SOCIETIES
+  """One park or zone (园区名称) a row: type, level, city."""
+  PARKS
+  """One overseas station (联络站名称, 基地名称) a row: type, country, city."""
+  STATIONS
+  """One institution (机构名称) a row: type, the association that guides it, city, park."""
+  INSTITUTIONS
+  """One industry cluster (集群名称) a row: city."""
+  CLUSTERS
+  """One industry chain (产业链名称) a row: the cluster it is part of (所属集群)."""
+  CHAINS
+  """One programme, award, event … (项目名称) a row: type (required), year, who runs it (主办单位), city."""
+  PROGRAMMES
+  """One place (地区名称) a row: its type and the place it lies in (上级)."""
+  REGIONS
+}
+
+"""Kinds of reference data an import may create when a row names one the graph lacks."""
+enum CreatableKind {
+  SOCIETIES
+  ASSOCIATIONS
+  INSTITUTIONS
+  PARKS
+  STATIONS
+  CLUSTERS
+  CHAINS
+  REGIONS
 }
 
 """The file format of a roster."""
@@ -7587,8 +7731,13 @@ input ImportOptions {
   mapping: String
   """Validate and resolve every row against the graph, write nothing."""
   dryRun: Boolean = false
-  """Write nothing unless every row is good."""
+  """Write nothing unless every row is good and every column is read (a column no field takes is then an error)."""
   strict: Boolean = false
+  """Create the reference data of these kinds that rows name and the graph lacks, marked needsReview
+  (list them with a filter, e.g. societies(where: {needsReview: {eq: true}})), instead of rejecting the rows."""
+  createMissing: [CreatableKind!]
+  """The most nodes createMissing creates in one import (default 1000); rows that would create more are rejected (CREATE_LIMIT)."""
+  maxCreated: Int
   """The file's name in provenance (default: the uploaded file's name)."""
   source: String
   """Roster rows per transaction (default 1000)."""
@@ -7602,7 +7751,7 @@ type ImportIssue {
   row: Int!
   column: String!
   """REQUIRED, BAD_DATE, BAD_BOOLEAN, BAD_CREDIT_CODE, BAD_VALUE, BAD_TYPE, BAD_RECORD, DUPLICATE_ROW,
-  REFERENCE_NOT_FOUND, AMBIGUOUS_REFERENCE, MISSING_COLUMN, STRICT (errors); UNKNOWN_COLUMN,
+  REFERENCE_NOT_FOUND, AMBIGUOUS_REFERENCE, CREATE_LIMIT, MISSING_COLUMN, STRICT (errors); UNKNOWN_COLUMN,
   IGNORED_COLUMN, DUPLICATE_COLUMN, EXTRA_CELLS (warnings)."""
   code: String!
   """error (the row was rejected) or warning."""
@@ -7614,6 +7763,16 @@ type ImportIssue {
 type ImportColumn {
   column: String!
   field: String!
+}
+
+"""A node an import created for review (ImportOptions.createMissing; a dry run: would create), with the first row that named it."""
+type ImportCreated {
+  """The node's kind, e.g. Society."""
+  kind: String!
+  name: String!
+  id: ID!
+  row: Int!
+  column: String!
 }
 
 """What an import did."""
@@ -7640,6 +7799,12 @@ type ImportReport {
   relationshipsUpdated: Int!
   batches: Int!
   seconds: Float!
+  """The headers of the columns the import did not read (unknown, not used by the kind, a second column of a field)."""
+  ignoredColumns: [String!]!
+  """The nodes created for review (needsReview); a dry run lists those it would create."""
+  created: [ImportCreated!]!
+  """How many nodes were created for review (created may list fewer)."""
+  createdCount: Int!
   """All issues found; issues lists the first ImportOptions.maxIssues of them, in row order."""
   issueCount: Int!
   issues: [ImportIssue!]!
@@ -8235,6 +8400,8 @@ type Association implements Node {
   provenance: Provenance!
   """The level the association works at."""
   level: AssociationLevel
+  """Created by a roster import because a row named it and the graph did not have it (castgraph import -create-missing): check it, then set this to false. The row that needed it is in the provenance."""
+  needsReview: Boolean
   """LOCATED_IN (outgoing): Something is located in a region or a park; a region lies in a larger one. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
   locatedIn(where: NodeFilter, orderBy: [NodeOrder!], first: Int, after: String, last: Int, before: String): LocatedInNodeConnection!
   """RUN_BY (incoming): A program (or a plan) is run or issued by an organisation. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
@@ -8271,6 +8438,7 @@ input AssociationFilter {
   id: IDFilter
   name: StringFilter
   level: AssociationLevelFilter
+  needsReview: BooleanFilter
   """Conditions on the nodes related by LOCATED_IN."""
   locatedIn: NodeQuantifier
   """Conditions on the nodes related by RUN_BY."""
@@ -8299,6 +8467,7 @@ enum AssociationSortField {
   CREATED_AT
   UPDATED_AT
   LEVEL
+  NEEDS_REVIEW
 }
 
 input AssociationOrder {
@@ -8321,6 +8490,7 @@ input CreateAssociationInput {
   """Where this assertion comes from; "api" when not given."""
   source: String
   level: AssociationLevel
+  needsReview: Boolean
 }
 
 input UpdateAssociationInput {
@@ -8330,6 +8500,7 @@ input UpdateAssociationInput {
   """Where this assertion comes from; "api" when not given."""
   source: String
   level: AssociationLevel
+  needsReview: Boolean
 }
 
 """An academic society (学会), a consortium of societies or an international scientific organisation."""
@@ -8343,6 +8514,8 @@ type Society implements Node {
   scope: SocietyScope
   """The discipline or field."""
   field: String
+  """Created by a roster import because a row named it and the graph did not have it (castgraph import -create-missing): check it, then set this to false. The row that needed it is in the provenance."""
+  needsReview: Boolean
   """MEMBER_OF (outgoing): An expert is a member of a society; a society belongs to a consortium. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
   memberOf(where: SocietyFilter, orderBy: [SocietyOrder!], first: Int, after: String, last: Int, before: String): MemberOfSocietyConnection!
   """MEMBER_OF (incoming): An expert is a member of a society; a society belongs to a consortium. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
@@ -8388,6 +8561,7 @@ input SocietyFilter {
   name: StringFilter
   scope: SocietyScopeFilter
   field: StringFilter
+  needsReview: BooleanFilter
   """Conditions on the nodes related by MEMBER_OF."""
   memberOf: SocietyQuantifier
   """Conditions on the nodes related by MEMBER_OF."""
@@ -8425,6 +8599,7 @@ enum SocietySortField {
   UPDATED_AT
   SCOPE
   FIELD
+  NEEDS_REVIEW
 }
 
 input SocietyOrder {
@@ -8448,6 +8623,7 @@ input CreateSocietyInput {
   source: String
   scope: SocietyScope
   field: String
+  needsReview: Boolean
 }
 
 input UpdateSocietyInput {
@@ -8458,6 +8634,7 @@ input UpdateSocietyInput {
   source: String
   scope: SocietyScope
   field: String
+  needsReview: Boolean
 }
 
 """A person: an academician, expert, scientist, engineer or entrepreneur."""
@@ -8634,6 +8811,8 @@ type OverseasStation implements Node {
   provenance: Provenance!
   """The kind of station."""
   stationType: StationType
+  """Created by a roster import because a row named it and the graph did not have it (castgraph import -create-missing): check it, then set this to false. The row that needed it is in the provenance."""
+  needsReview: Boolean
   """LIAISON_OF (incoming): An expert liaises through an overseas station. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
   liaisons(where: ExpertFilter, orderBy: [ExpertOrder!], first: Int, after: String, last: Int, before: String): LiaisonOfExpertConnection!
   """LOCATED_IN (outgoing): Something is located in a region or a park; a region lies in a larger one. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
@@ -8664,6 +8843,7 @@ input OverseasStationFilter {
   id: IDFilter
   name: StringFilter
   stationType: StationTypeFilter
+  needsReview: BooleanFilter
   """Conditions on the nodes related by LIAISON_OF."""
   liaisons: ExpertQuantifier
   """Conditions on the nodes related by LOCATED_IN."""
@@ -8686,6 +8866,7 @@ enum OverseasStationSortField {
   CREATED_AT
   UPDATED_AT
   STATION_TYPE
+  NEEDS_REVIEW
 }
 
 input OverseasStationOrder {
@@ -8708,6 +8889,7 @@ input CreateOverseasStationInput {
   """Where this assertion comes from; "api" when not given."""
   source: String
   stationType: StationType
+  needsReview: Boolean
 }
 
 input UpdateOverseasStationInput {
@@ -8717,6 +8899,7 @@ input UpdateOverseasStationInput {
   """Where this assertion comes from; "api" when not given."""
   source: String
   stationType: StationType
+  needsReview: Boolean
 }
 
 """An enterprise."""
@@ -8854,6 +9037,8 @@ type Park implements Node {
   parkType: ParkType
   """National or provincial level."""
   level: String
+  """Created by a roster import because a row named it and the graph did not have it (castgraph import -create-missing): check it, then set this to false. The row that needed it is in the provenance."""
+  needsReview: Boolean
   """LOCATED_IN (outgoing): Something is located in a region or a park; a region lies in a larger one. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
   locatedIn(where: NodeFilter, orderBy: [NodeOrder!], first: Int, after: String, last: Int, before: String): LocatedInNodeConnection!
   """LOCATED_IN (incoming): Something is located in a region or a park; a region lies in a larger one. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
@@ -8889,6 +9074,7 @@ input ParkFilter {
   name: StringFilter
   parkType: ParkTypeFilter
   level: StringFilter
+  needsReview: BooleanFilter
   """Conditions on the nodes related by LOCATED_IN."""
   locatedIn: NodeQuantifier
   """Conditions on the nodes related by LOCATED_IN."""
@@ -8916,6 +9102,7 @@ enum ParkSortField {
   UPDATED_AT
   PARK_TYPE
   LEVEL
+  NEEDS_REVIEW
 }
 
 input ParkOrder {
@@ -8939,6 +9126,7 @@ input CreateParkInput {
   source: String
   parkType: ParkType
   level: String
+  needsReview: Boolean
 }
 
 input UpdateParkInput {
@@ -8949,6 +9137,7 @@ input UpdateParkInput {
   source: String
   parkType: ParkType
   level: String
+  needsReview: Boolean
 }
 
 """A research body, think tank, venue, base or government body."""
@@ -8960,6 +9149,8 @@ type Institution implements Node {
   provenance: Provenance!
   """The kind of institution."""
   institutionType: InstitutionType
+  """Created by a roster import because a row named it and the graph did not have it (castgraph import -create-missing): check it, then set this to false. The row that needed it is in the provenance."""
+  needsReview: Boolean
   """AFFILIATED_WITH (incoming): An expert works for or belongs to an organisation. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
   affiliatedExperts(where: ExpertFilter, orderBy: [ExpertOrder!], first: Int, after: String, last: Int, before: String): AffiliatedWithExpertConnection!
   """LOCATED_IN (outgoing): Something is located in a region or a park; a region lies in a larger one. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
@@ -8998,6 +9189,7 @@ input InstitutionFilter {
   id: IDFilter
   name: StringFilter
   institutionType: InstitutionTypeFilter
+  needsReview: BooleanFilter
   """Conditions on the nodes related by AFFILIATED_WITH."""
   affiliatedExperts: ExpertQuantifier
   """Conditions on the nodes related by LOCATED_IN."""
@@ -9028,6 +9220,7 @@ enum InstitutionSortField {
   CREATED_AT
   UPDATED_AT
   INSTITUTION_TYPE
+  NEEDS_REVIEW
 }
 
 input InstitutionOrder {
@@ -9050,6 +9243,7 @@ input CreateInstitutionInput {
   """Where this assertion comes from; "api" when not given."""
   source: String
   institutionType: InstitutionType
+  needsReview: Boolean
 }
 
 input UpdateInstitutionInput {
@@ -9059,6 +9253,7 @@ input UpdateInstitutionInput {
   """Where this assertion comes from; "api" when not given."""
   source: String
   institutionType: InstitutionType
+  needsReview: Boolean
 }
 
 """An advanced-manufacturing industry cluster."""
@@ -9068,6 +9263,8 @@ type IndustryCluster implements Node {
   aliases: [String!]!
   description: String
   provenance: Provenance!
+  """Created by a roster import because a row named it and the graph did not have it (castgraph import -create-missing): check it, then set this to false. The row that needed it is in the provenance."""
+  needsReview: Boolean
   """IN_CLUSTER (incoming): An enterprise belongs to an industry cluster directly, without a chain being named. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
   enterprises(where: EnterpriseFilter, orderBy: [EnterpriseOrder!], first: Int, after: String, last: Int, before: String): InClusterEnterpriseConnection!
   """PART_OF (incoming): A chain is part of a cluster; an item part of a section; a section part of a plan. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
@@ -9099,6 +9296,7 @@ input IndustryClusterFilter {
   NOT: IndustryClusterFilter
   id: IDFilter
   name: StringFilter
+  needsReview: BooleanFilter
   """Conditions on the nodes related by IN_CLUSTER."""
   enterprises: EnterpriseQuantifier
   """Conditions on the nodes related by PART_OF."""
@@ -9122,6 +9320,7 @@ enum IndustryClusterSortField {
   ID
   CREATED_AT
   UPDATED_AT
+  NEEDS_REVIEW
 }
 
 input IndustryClusterOrder {
@@ -9143,6 +9342,7 @@ input CreateIndustryClusterInput {
   description: String
   """Where this assertion comes from; "api" when not given."""
   source: String
+  needsReview: Boolean
 }
 
 input UpdateIndustryClusterInput {
@@ -9151,6 +9351,7 @@ input UpdateIndustryClusterInput {
   description: String
   """Where this assertion comes from; "api" when not given."""
   source: String
+  needsReview: Boolean
 }
 
 """An industry chain, part of a cluster."""
@@ -9160,6 +9361,8 @@ type IndustryChain implements Node {
   aliases: [String!]!
   description: String
   provenance: Provenance!
+  """Created by a roster import because a row named it and the graph did not have it (castgraph import -create-missing): check it, then set this to false. The row that needed it is in the provenance."""
+  needsReview: Boolean
   """IN_CHAIN (incoming): An enterprise belongs to an industry chain. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
   enterprises(where: EnterpriseFilter, orderBy: [EnterpriseOrder!], first: Int, after: String, last: Int, before: String): InChainEnterpriseConnection!
   """PART_OF (outgoing): A chain is part of a cluster; an item part of a section; a section part of a plan. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
@@ -9189,6 +9392,7 @@ input IndustryChainFilter {
   NOT: IndustryChainFilter
   id: IDFilter
   name: StringFilter
+  needsReview: BooleanFilter
   """Conditions on the nodes related by IN_CHAIN."""
   enterprises: EnterpriseQuantifier
   """Conditions on the nodes related by PART_OF."""
@@ -9210,6 +9414,7 @@ enum IndustryChainSortField {
   ID
   CREATED_AT
   UPDATED_AT
+  NEEDS_REVIEW
 }
 
 input IndustryChainOrder {
@@ -9231,6 +9436,7 @@ input CreateIndustryChainInput {
   description: String
   """Where this assertion comes from; "api" when not given."""
   source: String
+  needsReview: Boolean
 }
 
 input UpdateIndustryChainInput {
@@ -9239,6 +9445,7 @@ input UpdateIndustryChainInput {
   description: String
   """Where this assertion comes from; "api" when not given."""
   source: String
+  needsReview: Boolean
 }
 
 """A place: country, province, city, county, township or wider area."""
@@ -9252,6 +9459,8 @@ type Region implements Node {
   regionType: RegionType
   """The administrative division code (GB/T 2260, six digits, e.g. 320583 for 昆山市) of a division of China; the natural key when given, else the name is."""
   code: String
+  """Created by a roster import because a row named it and the graph did not have it (castgraph import -create-missing): check it, then set this to false. The row that needed it is in the provenance."""
+  needsReview: Boolean
   """LOCATED_IN (outgoing): Something is located in a region or a park; a region lies in a larger one. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
   locatedIn(where: NodeFilter, orderBy: [NodeOrder!], first: Int, after: String, last: Int, before: String): LocatedInNodeConnection!
   """LOCATED_IN (incoming): Something is located in a region or a park; a region lies in a larger one. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
@@ -9285,6 +9494,7 @@ input RegionFilter {
   name: StringFilter
   regionType: RegionTypeFilter
   code: StringFilter
+  needsReview: BooleanFilter
   """Conditions on the nodes related by LOCATED_IN."""
   locatedIn: NodeQuantifier
   """Conditions on the nodes related by LOCATED_IN."""
@@ -9310,6 +9520,7 @@ enum RegionSortField {
   UPDATED_AT
   REGION_TYPE
   CODE
+  NEEDS_REVIEW
 }
 
 input RegionOrder {
@@ -9333,6 +9544,7 @@ input CreateRegionInput {
   source: String
   regionType: RegionType
   code: String
+  needsReview: Boolean
 }
 
 input UpdateRegionInput {
@@ -9343,6 +9555,7 @@ input UpdateRegionInput {
   source: String
   regionType: RegionType
   code: String
+  needsReview: Boolean
 }
 
 """A program, award, event, competition, publication, platform, campaign, designation or document."""
@@ -10475,6 +10688,8 @@ func (ec *executionContext) childFields_Association(ctx context.Context, field g
 		return ec.fieldContext_Association_provenance(ctx, field)
 	case "level":
 		return ec.fieldContext_Association_level(ctx, field)
+	case "needsReview":
+		return ec.fieldContext_Association_needsReview(ctx, field)
 	case "locatedIn":
 		return ec.fieldContext_Association_locatedIn(ctx, field)
 	case "runs":
@@ -11045,6 +11260,22 @@ func (ec *executionContext) childFields_ImportColumn(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type ImportColumn", field.Name)
 }
 
+func (ec *executionContext) childFields_ImportCreated(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_ImportCreated_kind(ctx, field)
+	case "name":
+		return ec.fieldContext_ImportCreated_name(ctx, field)
+	case "id":
+		return ec.fieldContext_ImportCreated_id(ctx, field)
+	case "row":
+		return ec.fieldContext_ImportCreated_row(ctx, field)
+	case "column":
+		return ec.fieldContext_ImportCreated_column(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImportCreated", field.Name)
+}
+
 func (ec *executionContext) childFields_ImportIssue(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "row":
@@ -11103,6 +11334,12 @@ func (ec *executionContext) childFields_ImportReport(ctx context.Context, field 
 		return ec.fieldContext_ImportReport_batches(ctx, field)
 	case "seconds":
 		return ec.fieldContext_ImportReport_seconds(ctx, field)
+	case "ignoredColumns":
+		return ec.fieldContext_ImportReport_ignoredColumns(ctx, field)
+	case "created":
+		return ec.fieldContext_ImportReport_created(ctx, field)
+	case "createdCount":
+		return ec.fieldContext_ImportReport_createdCount(ctx, field)
 	case "issueCount":
 		return ec.fieldContext_ImportReport_issueCount(ctx, field)
 	case "issues":
@@ -11239,6 +11476,8 @@ func (ec *executionContext) childFields_IndustryChain(ctx context.Context, field
 		return ec.fieldContext_IndustryChain_description(ctx, field)
 	case "provenance":
 		return ec.fieldContext_IndustryChain_provenance(ctx, field)
+	case "needsReview":
+		return ec.fieldContext_IndustryChain_needsReview(ctx, field)
 	case "enterprises":
 		return ec.fieldContext_IndustryChain_enterprises(ctx, field)
 	case "partOf":
@@ -11285,6 +11524,8 @@ func (ec *executionContext) childFields_IndustryCluster(ctx context.Context, fie
 		return ec.fieldContext_IndustryCluster_description(ctx, field)
 	case "provenance":
 		return ec.fieldContext_IndustryCluster_provenance(ctx, field)
+	case "needsReview":
+		return ec.fieldContext_IndustryCluster_needsReview(ctx, field)
 	case "enterprises":
 		return ec.fieldContext_IndustryCluster_enterprises(ctx, field)
 	case "parts":
@@ -11337,6 +11578,8 @@ func (ec *executionContext) childFields_Institution(ctx context.Context, field g
 		return ec.fieldContext_Institution_provenance(ctx, field)
 	case "institutionType":
 		return ec.fieldContext_Institution_institutionType(ctx, field)
+	case "needsReview":
+		return ec.fieldContext_Institution_needsReview(ctx, field)
 	case "affiliatedExperts":
 		return ec.fieldContext_Institution_affiliatedExperts(ctx, field)
 	case "locatedIn":
@@ -11659,6 +11902,8 @@ func (ec *executionContext) childFields_OverseasStation(ctx context.Context, fie
 		return ec.fieldContext_OverseasStation_provenance(ctx, field)
 	case "stationType":
 		return ec.fieldContext_OverseasStation_stationType(ctx, field)
+	case "needsReview":
+		return ec.fieldContext_OverseasStation_needsReview(ctx, field)
 	case "liaisons":
 		return ec.fieldContext_OverseasStation_liaisons(ctx, field)
 	case "locatedIn":
@@ -11733,6 +11978,8 @@ func (ec *executionContext) childFields_Park(ctx context.Context, field graphql.
 		return ec.fieldContext_Park_parkType(ctx, field)
 	case "level":
 		return ec.fieldContext_Park_level(ctx, field)
+	case "needsReview":
+		return ec.fieldContext_Park_needsReview(ctx, field)
 	case "locatedIn":
 		return ec.fieldContext_Park_locatedIn(ctx, field)
 	case "locatedHere":
@@ -12261,6 +12508,8 @@ func (ec *executionContext) childFields_Region(ctx context.Context, field graphq
 		return ec.fieldContext_Region_regionType(ctx, field)
 	case "code":
 		return ec.fieldContext_Region_code(ctx, field)
+	case "needsReview":
+		return ec.fieldContext_Region_needsReview(ctx, field)
 	case "locatedIn":
 		return ec.fieldContext_Region_locatedIn(ctx, field)
 	case "locatedHere":
@@ -12445,6 +12694,8 @@ func (ec *executionContext) childFields_Society(ctx context.Context, field graph
 		return ec.fieldContext_Society_scope(ctx, field)
 	case "field":
 		return ec.fieldContext_Society_field(ctx, field)
+	case "needsReview":
+		return ec.fieldContext_Society_needsReview(ctx, field)
 	case "memberOf":
 		return ec.fieldContext_Society_memberOf(ctx, field)
 	case "members":
@@ -20452,6 +20703,29 @@ func (ec *executionContext) fieldContext_Association_level(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Association", field, true, false, "AssociationLevel")
 }
 
+func (ec *executionContext) _Association_needsReview(ctx context.Context, field graphql.CollectedField, obj *model.Association) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Association_needsReview(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NeedsReview(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Association_needsReview(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Association", field, true, false, "Boolean")
+}
+
 func (ec *executionContext) _Association_locatedIn(ctx context.Context, field graphql.CollectedField, obj *model.Association) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -25686,6 +25960,121 @@ func (ec *executionContext) fieldContext_ImportColumn_field(_ context.Context, f
 	return graphql.NewScalarFieldContext("ImportColumn", field, false, false, "String")
 }
 
+func (ec *executionContext) _ImportCreated_kind(ctx context.Context, field graphql.CollectedField, obj *model.ImportCreated) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportCreated_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportCreated_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportCreated", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportCreated_name(ctx context.Context, field graphql.CollectedField, obj *model.ImportCreated) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportCreated_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportCreated_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportCreated", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportCreated_id(ctx context.Context, field graphql.CollectedField, obj *model.ImportCreated) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportCreated_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportCreated_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportCreated", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ImportCreated_row(ctx context.Context, field graphql.CollectedField, obj *model.ImportCreated) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportCreated_row(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Row, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportCreated_row(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportCreated", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportCreated_column(ctx context.Context, field graphql.CollectedField, obj *model.ImportCreated) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportCreated_column(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Column, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportCreated_column(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportCreated", field, false, false, "String")
+}
+
 func (ec *executionContext) _ImportIssue_row(ctx context.Context, field graphql.CollectedField, obj *model.ImportIssue) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -26268,6 +26657,84 @@ func (ec *executionContext) _ImportReport_seconds(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_ImportReport_seconds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ImportReport", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ImportReport_ignoredColumns(ctx context.Context, field graphql.CollectedField, obj *model.ImportReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportReport_ignoredColumns(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IgnoredColumns, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportReport_ignoredColumns(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportReport", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportReport_created(ctx context.Context, field graphql.CollectedField, obj *model.ImportReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportReport_created(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Created, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ImportCreated) graphql.Marshaler {
+			return ec.marshalNImportCreated2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐImportCreatedᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportReport_created(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportCreated(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImportReport_createdCount(ctx context.Context, field graphql.CollectedField, obj *model.ImportReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportReport_createdCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportReport_createdCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportReport", field, false, false, "Int")
 }
 
 func (ec *executionContext) _ImportReport_issueCount(ctx context.Context, field graphql.CollectedField, obj *model.ImportReport) (ret graphql.Marshaler) {
@@ -27411,6 +27878,29 @@ func (ec *executionContext) fieldContext_IndustryChain_provenance(_ context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _IndustryChain_needsReview(ctx context.Context, field graphql.CollectedField, obj *model.IndustryChain) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IndustryChain_needsReview(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NeedsReview(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IndustryChain_needsReview(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IndustryChain", field, true, false, "Boolean")
+}
+
 func (ec *executionContext) _IndustryChain_enterprises(ctx context.Context, field graphql.CollectedField, obj *model.IndustryChain) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -27839,6 +28329,29 @@ func (ec *executionContext) fieldContext_IndustryCluster_provenance(_ context.Co
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _IndustryCluster_needsReview(ctx context.Context, field graphql.CollectedField, obj *model.IndustryCluster) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IndustryCluster_needsReview(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NeedsReview(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IndustryCluster_needsReview(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IndustryCluster", field, true, false, "Boolean")
 }
 
 func (ec *executionContext) _IndustryCluster_enterprises(ctx context.Context, field graphql.CollectedField, obj *model.IndustryCluster) (ret graphql.Marshaler) {
@@ -28368,6 +28881,29 @@ func (ec *executionContext) _Institution_institutionType(ctx context.Context, fi
 }
 func (ec *executionContext) fieldContext_Institution_institutionType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Institution", field, true, false, "InstitutionType")
+}
+
+func (ec *executionContext) _Institution_needsReview(ctx context.Context, field graphql.CollectedField, obj *model.Institution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Institution_needsReview(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NeedsReview(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Institution_needsReview(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Institution", field, true, false, "Boolean")
 }
 
 func (ec *executionContext) _Institution_affiliatedExperts(ctx context.Context, field graphql.CollectedField, obj *model.Institution) (ret graphql.Marshaler) {
@@ -34037,6 +34573,29 @@ func (ec *executionContext) fieldContext_OverseasStation_stationType(_ context.C
 	return graphql.NewScalarFieldContext("OverseasStation", field, true, false, "StationType")
 }
 
+func (ec *executionContext) _OverseasStation_needsReview(ctx context.Context, field graphql.CollectedField, obj *model.OverseasStation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OverseasStation_needsReview(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NeedsReview(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OverseasStation_needsReview(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OverseasStation", field, true, false, "Boolean")
+}
+
 func (ec *executionContext) _OverseasStation_liaisons(ctx context.Context, field graphql.CollectedField, obj *model.OverseasStation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -34667,6 +35226,29 @@ func (ec *executionContext) _Park_level(ctx context.Context, field graphql.Colle
 }
 func (ec *executionContext) fieldContext_Park_level(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Park", field, true, false, "String")
+}
+
+func (ec *executionContext) _Park_needsReview(ctx context.Context, field graphql.CollectedField, obj *model.Park) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Park_needsReview(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NeedsReview(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Park_needsReview(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Park", field, true, false, "Boolean")
 }
 
 func (ec *executionContext) _Park_locatedIn(ctx context.Context, field graphql.CollectedField, obj *model.Park) (ret graphql.Marshaler) {
@@ -41345,6 +41927,29 @@ func (ec *executionContext) fieldContext_Region_code(_ context.Context, field gr
 	return graphql.NewScalarFieldContext("Region", field, true, false, "String")
 }
 
+func (ec *executionContext) _Region_needsReview(ctx context.Context, field graphql.CollectedField, obj *model.Region) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Region_needsReview(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NeedsReview(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Region_needsReview(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Region", field, true, false, "Boolean")
+}
+
 func (ec *executionContext) _Region_locatedIn(ctx context.Context, field graphql.CollectedField, obj *model.Region) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -43000,6 +43605,29 @@ func (ec *executionContext) _Society_field(ctx context.Context, field graphql.Co
 }
 func (ec *executionContext) fieldContext_Society_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Society", field, true, false, "String")
+}
+
+func (ec *executionContext) _Society_needsReview(ctx context.Context, field graphql.CollectedField, obj *model.Society) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Society_needsReview(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NeedsReview(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Society_needsReview(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Society", field, true, false, "Boolean")
 }
 
 func (ec *executionContext) _Society_memberOf(ctx context.Context, field graphql.CollectedField, obj *model.Society) (ret graphql.Marshaler) {
@@ -45048,7 +45676,7 @@ func (ec *executionContext) unmarshalInputAssociationFilter(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "level", "locatedIn", "runs", "participatesIn", "guides", "guidedBy", "concernedBy"}
+	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "level", "needsReview", "locatedIn", "runs", "participatesIn", "guides", "guidedBy", "concernedBy"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -45098,6 +45726,13 @@ func (ec *executionContext) unmarshalInputAssociationFilter(ctx context.Context,
 				return it, err
 			}
 			it["level"] = data
+		case "needsReview":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("needsReview"))
+			data, err := ec.unmarshalOBooleanFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["needsReview"] = data
 		case "locatedIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("locatedIn"))
 			data, err := ec.unmarshalONodeQuantifier2map(ctx, v)
@@ -45429,7 +46064,7 @@ func (ec *executionContext) unmarshalInputCreateAssociationInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "aliases", "description", "source", "level"}
+	fieldsInOrder := [...]string{"name", "aliases", "description", "source", "level", "needsReview"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -45472,6 +46107,13 @@ func (ec *executionContext) unmarshalInputCreateAssociationInput(ctx context.Con
 				return it, err
 			}
 			it["level"] = data
+		case "needsReview":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("needsReview"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["needsReview"] = data
 		}
 	}
 	return it, nil
@@ -45698,7 +46340,7 @@ func (ec *executionContext) unmarshalInputCreateIndustryChainInput(ctx context.C
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "aliases", "description", "source"}
+	fieldsInOrder := [...]string{"name", "aliases", "description", "source", "needsReview"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -45734,6 +46376,13 @@ func (ec *executionContext) unmarshalInputCreateIndustryChainInput(ctx context.C
 				return it, err
 			}
 			it["source"] = data
+		case "needsReview":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("needsReview"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["needsReview"] = data
 		}
 	}
 	return it, nil
@@ -45762,7 +46411,7 @@ func (ec *executionContext) unmarshalInputCreateIndustryClusterInput(ctx context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "aliases", "description", "source"}
+	fieldsInOrder := [...]string{"name", "aliases", "description", "source", "needsReview"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -45798,6 +46447,13 @@ func (ec *executionContext) unmarshalInputCreateIndustryClusterInput(ctx context
 				return it, err
 			}
 			it["source"] = data
+		case "needsReview":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("needsReview"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["needsReview"] = data
 		}
 	}
 	return it, nil
@@ -45826,7 +46482,7 @@ func (ec *executionContext) unmarshalInputCreateInstitutionInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "aliases", "description", "source", "institutionType"}
+	fieldsInOrder := [...]string{"name", "aliases", "description", "source", "institutionType", "needsReview"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -45869,6 +46525,13 @@ func (ec *executionContext) unmarshalInputCreateInstitutionInput(ctx context.Con
 				return it, err
 			}
 			it["institutionType"] = data
+		case "needsReview":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("needsReview"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["needsReview"] = data
 		}
 	}
 	return it, nil
@@ -45897,7 +46560,7 @@ func (ec *executionContext) unmarshalInputCreateOverseasStationInput(ctx context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "aliases", "description", "source", "stationType"}
+	fieldsInOrder := [...]string{"name", "aliases", "description", "source", "stationType", "needsReview"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -45940,6 +46603,13 @@ func (ec *executionContext) unmarshalInputCreateOverseasStationInput(ctx context
 				return it, err
 			}
 			it["stationType"] = data
+		case "needsReview":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("needsReview"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["needsReview"] = data
 		}
 	}
 	return it, nil
@@ -45968,7 +46638,7 @@ func (ec *executionContext) unmarshalInputCreateParkInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "aliases", "description", "source", "parkType", "level"}
+	fieldsInOrder := [...]string{"name", "aliases", "description", "source", "parkType", "level", "needsReview"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -46018,6 +46688,13 @@ func (ec *executionContext) unmarshalInputCreateParkInput(ctx context.Context, o
 				return it, err
 			}
 			it["level"] = data
+		case "needsReview":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("needsReview"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["needsReview"] = data
 		}
 	}
 	return it, nil
@@ -46372,7 +47049,7 @@ func (ec *executionContext) unmarshalInputCreateRegionInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "aliases", "description", "source", "regionType", "code"}
+	fieldsInOrder := [...]string{"name", "aliases", "description", "source", "regionType", "code", "needsReview"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -46422,6 +47099,13 @@ func (ec *executionContext) unmarshalInputCreateRegionInput(ctx context.Context,
 				return it, err
 			}
 			it["code"] = data
+		case "needsReview":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("needsReview"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["needsReview"] = data
 		}
 	}
 	return it, nil
@@ -46450,7 +47134,7 @@ func (ec *executionContext) unmarshalInputCreateSocietyInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "aliases", "description", "source", "scope", "field"}
+	fieldsInOrder := [...]string{"name", "aliases", "description", "source", "scope", "field", "needsReview"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -46500,6 +47184,13 @@ func (ec *executionContext) unmarshalInputCreateSocietyInput(ctx context.Context
 				return it, err
 			}
 			it["field"] = data
+		case "needsReview":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("needsReview"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["needsReview"] = data
 		}
 	}
 	return it, nil
@@ -47383,7 +48074,7 @@ func (ec *executionContext) unmarshalInputImportOptions(ctx context.Context, obj
 		asMap["maxIssues"] = 1000
 	}
 
-	fieldsInOrder := [...]string{"kind", "format", "sheet", "encoding", "mapping", "dryRun", "strict", "source", "batchSize", "maxIssues"}
+	fieldsInOrder := [...]string{"kind", "format", "sheet", "encoding", "mapping", "dryRun", "strict", "createMissing", "maxCreated", "source", "batchSize", "maxIssues"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -47439,6 +48130,20 @@ func (ec *executionContext) unmarshalInputImportOptions(ctx context.Context, obj
 				return it, err
 			}
 			it.Strict = data
+		case "createMissing":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createMissing"))
+			data, err := ec.unmarshalOCreatableKind2ᚕgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐCreatableKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreateMissing = data
+		case "maxCreated":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxCreated"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxCreated = data
 		case "source":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -47488,7 +48193,7 @@ func (ec *executionContext) unmarshalInputIndustryChainFilter(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "enterprises", "partOf", "concernedBy"}
+	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "needsReview", "enterprises", "partOf", "concernedBy"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -47531,6 +48236,13 @@ func (ec *executionContext) unmarshalInputIndustryChainFilter(ctx context.Contex
 				return it, err
 			}
 			it["name"] = data
+		case "needsReview":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("needsReview"))
+			data, err := ec.unmarshalOBooleanFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["needsReview"] = data
 		case "enterprises":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("enterprises"))
 			data, err := ec.unmarshalOEnterpriseQuantifier2map(ctx, v)
@@ -47748,7 +48460,7 @@ func (ec *executionContext) unmarshalInputIndustryClusterFilter(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "enterprises", "parts", "locatedIn", "concernedBy"}
+	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "needsReview", "enterprises", "parts", "locatedIn", "concernedBy"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -47791,6 +48503,13 @@ func (ec *executionContext) unmarshalInputIndustryClusterFilter(ctx context.Cont
 				return it, err
 			}
 			it["name"] = data
+		case "needsReview":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("needsReview"))
+			data, err := ec.unmarshalOBooleanFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["needsReview"] = data
 		case "enterprises":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("enterprises"))
 			data, err := ec.unmarshalOEnterpriseQuantifier2map(ctx, v)
@@ -48015,7 +48734,7 @@ func (ec *executionContext) unmarshalInputInstitutionFilter(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "institutionType", "affiliatedExperts", "locatedIn", "runs", "participatesIn", "awards", "guidedBy", "concernedBy"}
+	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "institutionType", "needsReview", "affiliatedExperts", "locatedIn", "runs", "participatesIn", "awards", "guidedBy", "concernedBy"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -48065,6 +48784,13 @@ func (ec *executionContext) unmarshalInputInstitutionFilter(ctx context.Context,
 				return it, err
 			}
 			it["institutionType"] = data
+		case "needsReview":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("needsReview"))
+			data, err := ec.unmarshalOBooleanFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["needsReview"] = data
 		case "affiliatedExperts":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("affiliatedExperts"))
 			data, err := ec.unmarshalOExpertQuantifier2map(ctx, v)
@@ -48697,7 +49423,7 @@ func (ec *executionContext) unmarshalInputOverseasStationFilter(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "stationType", "liaisons", "locatedIn", "concernedBy"}
+	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "stationType", "needsReview", "liaisons", "locatedIn", "concernedBy"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -48747,6 +49473,13 @@ func (ec *executionContext) unmarshalInputOverseasStationFilter(ctx context.Cont
 				return it, err
 			}
 			it["stationType"] = data
+		case "needsReview":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("needsReview"))
+			data, err := ec.unmarshalOBooleanFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["needsReview"] = data
 		case "liaisons":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("liaisons"))
 			data, err := ec.unmarshalOExpertQuantifier2map(ctx, v)
@@ -48964,7 +49697,7 @@ func (ec *executionContext) unmarshalInputParkFilter(ctx context.Context, obj an
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "parkType", "level", "locatedIn", "locatedHere", "cooperatingSocieties", "participatesIn", "concernedBy"}
+	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "parkType", "level", "needsReview", "locatedIn", "locatedHere", "cooperatingSocieties", "participatesIn", "concernedBy"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -49021,6 +49754,13 @@ func (ec *executionContext) unmarshalInputParkFilter(ctx context.Context, obj an
 				return it, err
 			}
 			it["level"] = data
+		case "needsReview":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("needsReview"))
+			data, err := ec.unmarshalOBooleanFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["needsReview"] = data
 		case "locatedIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("locatedIn"))
 			data, err := ec.unmarshalONodeQuantifier2map(ctx, v)
@@ -50525,7 +51265,7 @@ func (ec *executionContext) unmarshalInputRegionFilter(ctx context.Context, obj 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "regionType", "code", "locatedIn", "locatedHere", "participatesIn", "concernedBy"}
+	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "regionType", "code", "needsReview", "locatedIn", "locatedHere", "participatesIn", "concernedBy"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -50582,6 +51322,13 @@ func (ec *executionContext) unmarshalInputRegionFilter(ctx context.Context, obj 
 				return it, err
 			}
 			it["code"] = data
+		case "needsReview":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("needsReview"))
+			data, err := ec.unmarshalOBooleanFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["needsReview"] = data
 		case "locatedIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("locatedIn"))
 			data, err := ec.unmarshalONodeQuantifier2map(ctx, v)
@@ -50927,7 +51674,7 @@ func (ec *executionContext) unmarshalInputSocietyFilter(ctx context.Context, obj
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "scope", "field", "memberOf", "members", "affiliatedExperts", "locatedIn", "cooperatesWith", "runs", "participatesIn", "awards", "guidedBy", "concernedBy"}
+	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "scope", "field", "needsReview", "memberOf", "members", "affiliatedExperts", "locatedIn", "cooperatesWith", "runs", "participatesIn", "awards", "guidedBy", "concernedBy"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -50984,6 +51731,13 @@ func (ec *executionContext) unmarshalInputSocietyFilter(ctx context.Context, obj
 				return it, err
 			}
 			it["field"] = data
+		case "needsReview":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("needsReview"))
+			data, err := ec.unmarshalOBooleanFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["needsReview"] = data
 		case "memberOf":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberOf"))
 			data, err := ec.unmarshalOSocietyQuantifier2map(ctx, v)
@@ -51470,7 +52224,7 @@ func (ec *executionContext) unmarshalInputUpdateAssociationInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "aliases", "description", "source", "level"}
+	fieldsInOrder := [...]string{"name", "aliases", "description", "source", "level", "needsReview"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -51513,6 +52267,13 @@ func (ec *executionContext) unmarshalInputUpdateAssociationInput(ctx context.Con
 				return it, err
 			}
 			it["level"] = data
+		case "needsReview":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("needsReview"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["needsReview"] = data
 		}
 	}
 	return it, nil
@@ -51739,7 +52500,7 @@ func (ec *executionContext) unmarshalInputUpdateIndustryChainInput(ctx context.C
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "aliases", "description", "source"}
+	fieldsInOrder := [...]string{"name", "aliases", "description", "source", "needsReview"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -51775,6 +52536,13 @@ func (ec *executionContext) unmarshalInputUpdateIndustryChainInput(ctx context.C
 				return it, err
 			}
 			it["source"] = data
+		case "needsReview":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("needsReview"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["needsReview"] = data
 		}
 	}
 	return it, nil
@@ -51803,7 +52571,7 @@ func (ec *executionContext) unmarshalInputUpdateIndustryClusterInput(ctx context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "aliases", "description", "source"}
+	fieldsInOrder := [...]string{"name", "aliases", "description", "source", "needsReview"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -51839,6 +52607,13 @@ func (ec *executionContext) unmarshalInputUpdateIndustryClusterInput(ctx context
 				return it, err
 			}
 			it["source"] = data
+		case "needsReview":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("needsReview"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["needsReview"] = data
 		}
 	}
 	return it, nil
@@ -51867,7 +52642,7 @@ func (ec *executionContext) unmarshalInputUpdateInstitutionInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "aliases", "description", "source", "institutionType"}
+	fieldsInOrder := [...]string{"name", "aliases", "description", "source", "institutionType", "needsReview"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -51910,6 +52685,13 @@ func (ec *executionContext) unmarshalInputUpdateInstitutionInput(ctx context.Con
 				return it, err
 			}
 			it["institutionType"] = data
+		case "needsReview":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("needsReview"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["needsReview"] = data
 		}
 	}
 	return it, nil
@@ -51938,7 +52720,7 @@ func (ec *executionContext) unmarshalInputUpdateOverseasStationInput(ctx context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "aliases", "description", "source", "stationType"}
+	fieldsInOrder := [...]string{"name", "aliases", "description", "source", "stationType", "needsReview"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -51981,6 +52763,13 @@ func (ec *executionContext) unmarshalInputUpdateOverseasStationInput(ctx context
 				return it, err
 			}
 			it["stationType"] = data
+		case "needsReview":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("needsReview"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["needsReview"] = data
 		}
 	}
 	return it, nil
@@ -52009,7 +52798,7 @@ func (ec *executionContext) unmarshalInputUpdateParkInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "aliases", "description", "source", "parkType", "level"}
+	fieldsInOrder := [...]string{"name", "aliases", "description", "source", "parkType", "level", "needsReview"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -52059,6 +52848,13 @@ func (ec *executionContext) unmarshalInputUpdateParkInput(ctx context.Context, o
 				return it, err
 			}
 			it["level"] = data
+		case "needsReview":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("needsReview"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["needsReview"] = data
 		}
 	}
 	return it, nil
@@ -52413,7 +53209,7 @@ func (ec *executionContext) unmarshalInputUpdateRegionInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "aliases", "description", "source", "regionType", "code"}
+	fieldsInOrder := [...]string{"name", "aliases", "description", "source", "regionType", "code", "needsReview"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -52463,6 +53259,13 @@ func (ec *executionContext) unmarshalInputUpdateRegionInput(ctx context.Context,
 				return it, err
 			}
 			it["code"] = data
+		case "needsReview":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("needsReview"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["needsReview"] = data
 		}
 	}
 	return it, nil
@@ -52491,7 +53294,7 @@ func (ec *executionContext) unmarshalInputUpdateSocietyInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "aliases", "description", "source", "scope", "field"}
+	fieldsInOrder := [...]string{"name", "aliases", "description", "source", "scope", "field", "needsReview"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -52541,6 +53344,13 @@ func (ec *executionContext) unmarshalInputUpdateSocietyInput(ctx context.Context
 				return it, err
 			}
 			it["field"] = data
+		case "needsReview":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("needsReview"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["needsReview"] = data
 		}
 	}
 	return it, nil
@@ -53113,6 +53923,11 @@ func (ec *executionContext) _Association(ctx context.Context, sel ast.SelectionS
 			}
 		case "level":
 			out.Values[i] = ec._Association_level(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "needsReview":
+			out.Values[i] = ec._Association_needsReview(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -55037,6 +55852,59 @@ func (ec *executionContext) _ImportColumn(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var importCreatedImplementors = []string{"ImportCreated"}
+
+func (ec *executionContext) _ImportCreated(ctx context.Context, sel ast.SelectionSet, obj *model.ImportCreated) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, importCreatedImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ImportCreated")
+		case "kind":
+			out.Values[i] = ec._ImportCreated_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._ImportCreated_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "id":
+			out.Values[i] = ec._ImportCreated_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "row":
+			out.Values[i] = ec._ImportCreated_row(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "column":
+			out.Values[i] = ec._ImportCreated_column(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var importIssueImplementors = []string{"ImportIssue"}
 
 func (ec *executionContext) _ImportIssue(ctx context.Context, sel ast.SelectionSet, obj *model.ImportIssue) graphql.Marshaler {
@@ -55198,6 +56066,21 @@ func (ec *executionContext) _ImportReport(ctx context.Context, sel ast.Selection
 			}
 		case "seconds":
 			out.Values[i] = ec._ImportReport_seconds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ignoredColumns":
+			out.Values[i] = ec._ImportReport_ignoredColumns(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "created":
+			out.Values[i] = ec._ImportReport_created(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdCount":
+			out.Values[i] = ec._ImportReport_createdCount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -55662,6 +56545,11 @@ func (ec *executionContext) _IndustryChain(ctx context.Context, sel ast.Selectio
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "needsReview":
+			out.Values[i] = ec._IndustryChain_needsReview(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "enterprises":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -55818,6 +56706,11 @@ func (ec *executionContext) _IndustryCluster(ctx context.Context, sel ast.Select
 		case "provenance":
 			out.Values[i] = ec._IndustryCluster_provenance(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "needsReview":
+			out.Values[i] = ec._IndustryCluster_needsReview(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "enterprises":
@@ -55992,6 +56885,11 @@ func (ec *executionContext) _Institution(ctx context.Context, sel ast.SelectionS
 			}
 		case "institutionType":
 			out.Values[i] = ec._Institution_institutionType(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "needsReview":
+			out.Values[i] = ec._Institution_needsReview(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -57446,6 +58344,11 @@ func (ec *executionContext) _OverseasStation(ctx context.Context, sel ast.Select
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "needsReview":
+			out.Values[i] = ec._OverseasStation_needsReview(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "liaisons":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -57697,6 +58600,11 @@ func (ec *executionContext) _Park(ctx context.Context, sel ast.SelectionSet, obj
 			}
 		case "level":
 			out.Values[i] = ec._Park_level(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "needsReview":
+			out.Values[i] = ec._Park_needsReview(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -59795,6 +60703,11 @@ func (ec *executionContext) _Region(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "needsReview":
+			out.Values[i] = ec._Region_needsReview(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "locatedIn":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -60403,6 +61316,11 @@ func (ec *executionContext) _Society(ctx context.Context, sel ast.SelectionSet, 
 			}
 		case "field":
 			out.Values[i] = ec._Society_field(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "needsReview":
+			out.Values[i] = ec._Society_needsReview(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -61608,6 +62526,16 @@ func (ec *executionContext) marshalNCooperatesWithSocietyEdge2ᚖgithubᚗcomᚋ
 	return ec._CooperatesWithSocietyEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNCreatableKind2githubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐCreatableKind(ctx context.Context, v any) (model.CreatableKind, error) {
+	var res model.CreatableKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCreatableKind2githubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐCreatableKind(ctx context.Context, sel ast.SelectionSet, v model.CreatableKind) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNCreateAssociationInput2map(ctx context.Context, v any) (map[string]any, error) {
 	res, err := ec.unmarshalInputCreateAssociationInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -62129,6 +63057,30 @@ func (ec *executionContext) marshalNImportColumn2ᚖgithubᚗcomᚋcastgraphᚋc
 		return graphql.Null
 	}
 	return ec._ImportColumn(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNImportCreated2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐImportCreatedᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ImportCreated) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNImportCreated2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐImportCreated(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNImportCreated2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐImportCreated(ctx context.Context, sel ast.SelectionSet, v *model.ImportCreated) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ImportCreated!")
+		return graphql.Null
+	}
+	return ec._ImportCreated(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNImportIssue2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐImportIssueᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ImportIssue) graphql.Marshaler {
@@ -64688,6 +65640,42 @@ func (ec *executionContext) unmarshalOBooleanFilter2map(ctx context.Context, v a
 	}
 	res, err := ec.unmarshalInputBooleanFilter(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOCreatableKind2ᚕgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐCreatableKindᚄ(ctx context.Context, v any) ([]model.CreatableKind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.CreatableKind, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCreatableKind2githubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐCreatableKind(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOCreatableKind2ᚕgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐCreatableKindᚄ(ctx context.Context, sel ast.SelectionSet, v []model.CreatableKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCreatableKind2githubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐCreatableKind(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalODate2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚐDateᚄ(ctx context.Context, v any) ([]*castgraph.Date, error) {

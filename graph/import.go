@@ -16,6 +16,13 @@ import (
 // import (its error field says what stopped it); only input that cannot be
 // read at all is a GraphQL error.
 func (r *mutationResolver) ImportRoster(ctx context.Context, file graphql.Upload, options *model.ImportOptions) (*model.ImportReport, error) {
+	// A roster of people writes their personal fields (性别, 出生年月, 手机,
+	// 邮箱), which the API lets only READ_PERSONAL write. The role ladder
+	// gives it to every importer; asking here keeps an import from writing
+	// what its caller could not, should the ladder ever change.
+	if err := castgraph.Require(ctx, castgraph.PermReadPersonal); err != nil {
+		return nil, err
+	}
 	opts := roster.Options{}
 	maxIssues := 1000
 	if o := options; o != nil {
@@ -44,6 +51,21 @@ func (r *mutationResolver) ImportRoster(ctx context.Context, file graphql.Upload
 		}
 		if o.Strict != nil {
 			opts.Strict = *o.Strict
+		}
+		if len(o.CreateMissing) > 0 {
+			names := make([]string, len(o.CreateMissing))
+			for i, k := range o.CreateMissing {
+				names[i] = strings.ToLower(string(k))
+			}
+			if opts.CreateMissing, err = roster.ParseCreateMissing(strings.Join(names, ",")); err != nil {
+				return nil, onField(err, "options.createMissing")
+			}
+		}
+		if o.MaxCreated != nil {
+			if *o.MaxCreated < 1 || *o.MaxCreated > 100_000 {
+				return nil, castgraph.Errorf(castgraph.EINVALID, "options.maxCreated", "maxCreated must be from 1 to 100000")
+			}
+			opts.MaxCreated = *o.MaxCreated
 		}
 		if o.Source != nil {
 			opts.Source = strings.TrimSpace(*o.Source)
@@ -94,6 +116,16 @@ func importReport(rep *roster.Report, maxIssues int) *model.ImportReport {
 		RelationshipsCreated: rep.RelationshipsCreated, RelationshipsUpdated: rep.RelationshipsUpdated,
 		Batches: rep.Batches, Seconds: rep.Seconds, IssueCount: rep.IssueCount, Summary: rep.Summary(),
 		Columns: []*model.ImportColumn{}, Issues: []*model.ImportIssue{},
+		IgnoredColumns: append([]string{}, rep.IgnoredColumns...), Created: []*model.ImportCreated{},
+	}
+	for _, n := range rep.CreatedByKind {
+		out.CreatedCount += n
+	}
+	for i, c := range rep.Created {
+		if i >= maxIssues {
+			break
+		}
+		out.Created = append(out.Created, &model.ImportCreated{Kind: string(c.Kind), Name: c.Name, ID: c.ID, Row: c.Row, Column: c.Column})
 	}
 	if rep.Kind != "" {
 		k := model.RosterKind(strings.ToUpper(string(rep.Kind)))

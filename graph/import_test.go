@@ -3,6 +3,7 @@ package graph_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"mime/multipart"
 	"net/http"
 	"strings"
@@ -115,5 +116,55 @@ func TestImportRoster_MultipartUploadDryRunThenImport(t *testing.T) {
 	enc := a.upload(t, importRosterMutation, map[string]any{"options": map[string]any{"encoding": "latin-9"}}, file, []byte(roster))
 	if len(enc.Errors) == 0 || enc.Errors[0].Extensions["field"] != "options.encoding" {
 		t.Errorf("an unknown encoding: %+v", enc)
+	}
+}
+
+// TestImportRoster_CreateMissingStrictAndReview: the GraphQL twin of
+// -create-missing and -strict: a strict import refuses a column no field
+// takes (an error of the mutation, nothing written), the report lists the
+// ignored columns and the societies created for review, and the societies
+// list finds them by needsReview until an update clears it.
+func TestImportRoster_CreateMissingStrictAndReview(t *testing.T) {
+	a := newAPI(t)
+	tag := unique("gqlcm")
+	t.Cleanup(func() { storetest.Forget(t, tag) })
+	society := "待审学会" + tag
+	roster := "姓名,所属学会,注册地址\n专家" + tag + "," + society + ",某路1号\n"
+	file := "experts-" + tag + ".csv"
+	const mutation = `mutation($file: Upload!, $options: ImportOptions) {
+	  importRoster(file: $file, options: $options) {
+	    written rowsOk rowsRejected summary ignoredColumns createdCount
+	    created { kind name id row column }
+	    issues { row column code message }
+	  }
+	}`
+	strict := a.upload(t, mutation, map[string]any{"options": map[string]any{"strict": true, "createMissing": []string{"SOCIETIES"}}}, file, []byte(roster))
+	if len(strict.Errors) == 0 || strict.Errors[0].Extensions["code"] != "INVALID_ARGUMENT" || !strings.Contains(strict.Errors[0].Message, "注册地址") {
+		t.Fatalf("strict: %+v", strict)
+	}
+	if got := a.ok(t, `query($n: String) { societies(name: $n) { totalCount } }`, map[string]any{"n": society}); get(got, "societies", "totalCount") != float64(0) {
+		t.Fatalf("the strict import wrote: %v", got)
+	}
+
+	done := a.upload(t, mutation, map[string]any{"options": map[string]any{"createMissing": []string{"SOCIETIES"}}}, file, []byte(roster))
+	if len(done.Errors) > 0 {
+		t.Fatalf("import: %+v", done.Errors)
+	}
+	r := get(done.Data, "importRoster")
+	created := list(r, "created")
+	if get(r, "rowsOk") != float64(1) || get(r, "createdCount") != float64(1) || len(created) != 1 ||
+		str(created[0], "kind") != "Society" || str(created[0], "name") != society || get(created[0], "row") != float64(2) ||
+		fmt.Sprint(get(r, "ignoredColumns")) != "[注册地址]" || !strings.Contains(str(r, "summary"), "created for review (needsReview): 1 society") {
+		t.Fatalf("report: %v", r)
+	}
+	id := str(created[0], "id")
+	const review = `query($n: String) { societies(name: $n, where: {needsReview: {eq: true}}) { nodes { id needsReview provenance { sources } } } }`
+	got := a.ok(t, review, map[string]any{"n": tag})
+	if str(got, "societies", "nodes", 0, "id") != id || str(got, "societies", "nodes", 0, "provenance", "sources", 0) != "roster "+file+", row 2" {
+		t.Fatalf("listed for review: %v", got)
+	}
+	a.ok(t, `mutation($id: ID!) { updateSociety(id: $id, input: {needsReview: false}) { id } }`, map[string]any{"id": id})
+	if got := a.ok(t, review, map[string]any{"n": tag}); len(list(get(got, "societies"), "nodes")) != 0 {
+		t.Errorf("still listed after review: %v", got)
 	}
 }

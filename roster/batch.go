@@ -18,6 +18,12 @@ type batchResult struct {
 	rejRows  int
 	stats    writeStats
 	learned  map[string]resolution
+	// created are the nodes made for review (a dry run: that would be);
+	// reviewKeys their kind|key.
+	created    []CreatedNode
+	reviewKeys []string
+	// definedKeys are the subjects of the good rows of a reference roster.
+	definedKeys []string
 }
 
 type writeStats struct {
@@ -38,6 +44,7 @@ func (im *importer) runBatch(tx *store.ImportTx, plans []*plan, write bool) (bat
 	// 1. The names each row gives: reference data that must exist, and
 	// employers and enterprises served, found or created.
 	var refData, open []*ref
+	var defined map[string]bool // the subjects of a reference roster's rows
 	for _, p := range plans {
 		for _, l := range p.links {
 			if l.to.create == "" && l.to.kinds[0] != castgraph.KindEnterprise {
@@ -46,8 +53,14 @@ func (im *importer) runBatch(tx *store.ImportTx, plans []*plan, write bool) (bat
 				open = append(open, l.to)
 			}
 		}
+		if k := p.subject.kind; k != castgraph.KindExpert && k != castgraph.KindEnterprise {
+			if defined == nil {
+				defined = map[string]bool{}
+			}
+			defined[string(k)+"|"+castgraph.NormalizeName(p.subject.name)] = true
+		}
 	}
-	refRes, err := im.resolveReferences(b, refData)
+	refRes, err := im.resolveReferences(b, refData, defined)
 	if err != nil {
 		return res, err
 	}
@@ -81,6 +94,33 @@ func (im *importer) runBatch(tx *store.ImportTx, plans []*plan, write bool) (bat
 		}
 	}
 
+	// A reference to the subject of another row of the batch holds only if
+	// that row is written: rejecting one row may reject those naming it,
+	// and so on (at most once a row).
+	if defined != nil {
+		for changed := true; changed; {
+			changed = false
+			written := map[string]bool{}
+			for _, p := range plans {
+				if len(bad[p]) == 0 {
+					written[string(p.subject.kind)+"|"+castgraph.NormalizeName(p.subject.name)] = true
+				}
+			}
+			for _, p := range plans {
+				if len(bad[p]) > 0 {
+					continue
+				}
+				for _, l := range p.links {
+					if r := resOf(l.to); r.defined && !written[string(r.kind)+"|"+r.key] {
+						reject(p, l.to.column, CodeNotFound, fmt.Sprintf("no %s is named %q but a row of this file that was rejected", kindWord(r.kind), l.to.name))
+						changed = true
+						break
+					}
+				}
+			}
+		}
+	}
+
 	var good []*plan
 	for _, p := range plans {
 		if issues := bad[p]; len(issues) > 0 {
@@ -91,17 +131,50 @@ func (im *importer) runBatch(tx *store.ImportTx, plans []*plan, write bool) (bat
 		good = append(good, p)
 	}
 	res.ok = len(good)
+	for _, p := range good {
+		if k := p.subject.kind; k != castgraph.KindExpert && k != castgraph.KindEnterprise {
+			res.definedKeys = append(res.definedKeys, string(k)+"|"+castgraph.NormalizeName(p.subject.name))
+		}
+	}
 	if !write || len(good) == 0 {
+		if !write {
+			res.created, res.reviewKeys = plannedForReview(good, resOf, im.reviewed)
+		}
 		return res, nil
 	}
-	res.stats, err = im.write(b, good, subjects, resOf)
+	res.stats, res.created, err = im.write(b, good, subjects, resOf)
+	for _, c := range res.created {
+		res.reviewKeys = append(res.reviewKeys, string(c.Kind)+"|"+c.key)
+	}
 	return res, err
+}
+
+// plannedForReview lists the nodes a dry run's good rows would create for
+// review, each once, with the first row that needs it; reviewed are those
+// an earlier batch listed.
+func plannedForReview(good []*plan, resOf func(*ref) resolution, reviewed map[string]bool) ([]CreatedNode, []string) {
+	var out []CreatedNode
+	var keys []string
+	seen := map[string]bool{}
+	for _, p := range good {
+		for _, l := range p.links {
+			r := resOf(l.to)
+			k := string(r.kind) + "|" + r.key
+			if !r.review || seen[k] || reviewed[k] {
+				continue
+			}
+			seen[k] = true
+			keys = append(keys, k)
+			out = append(out, CreatedNode{Kind: r.kind, Name: l.to.name, ID: RosterID(r.kind, r.key), Row: p.row, Column: l.to.column, key: r.key})
+		}
+	}
+	return out, keys
 }
 
 // resolveSubjects finds or plans the node each row is about.
 func (im *importer) resolveSubjects(b *batchState, plans []*plan, bad map[*plan][]Issue, resOf func(*ref) resolution) (map[*plan]resolution, error) {
 	out := map[*plan]resolution{}
-	var experts, enterprises []*plan
+	var experts, others []*plan
 	for _, p := range plans {
 		if len(bad[p]) > 0 {
 			continue
@@ -109,22 +182,24 @@ func (im *importer) resolveSubjects(b *batchState, plans []*plan, bad map[*plan]
 		if p.subject.kind == castgraph.KindExpert {
 			experts = append(experts, p)
 		} else {
-			enterprises = append(enterprises, p)
+			others = append(others, p)
 		}
 	}
-	if len(enterprises) > 0 {
-		qs := make([]nameQuery, len(enterprises))
-		for i, p := range enterprises {
-			qs[i] = nameQuery{kinds: []castgraph.Kind{castgraph.KindEnterprise}, name: p.subject.name, code: p.subject.code}
+	// Enterprises and the subjects of reference rosters: found by key, name
+	// or alias (enterprises by credit code first), else created.
+	if len(others) > 0 {
+		qs := make([]nameQuery, len(others))
+		for i, p := range others {
+			qs[i] = nameQuery{kinds: []castgraph.Kind{p.subject.kind}, name: p.subject.name, code: p.subject.code}
 		}
 		l, err := im.lookupNames(b, qs)
 		if err != nil {
 			return nil, err
 		}
-		for i, p := range enterprises {
-			r := im.decide(b, qs[i], l, castgraph.KindEnterprise)
+		for i, p := range others {
+			r := im.decide(b, qs[i], l, p.subject.kind)
 			if r.create {
-				b.pend(castgraph.KindEnterprise, r.key, p.subject.name, p.subject.code)
+				b.pend(p.subject.kind, r.key, p.subject.name, p.subject.code)
 			}
 			out[p] = r
 		}
@@ -234,9 +309,12 @@ func uniq(s []string) []string {
 }
 
 // write writes the rows that resolved: re-keyings, the nodes created for
-// references (employers, enterprises served), then the subjects with their
-// relationships, one statement each.
-func (im *importer) write(b *batchState, good []*plan, subjects map[*plan]resolution, resOf func(*ref) resolution) (writeStats, error) {
+// references (employers, enterprises served, reference data a row of the
+// file defines or that is created for review), then the subjects with their
+// relationships, one statement each, then the aliases the rows add and the
+// relationships that point at the subjects. It returns what it did and the
+// nodes it created for review.
+func (im *importer) write(b *batchState, good []*plan, subjects map[*plan]resolution, resOf func(*ref) resolution) (writeStats, []CreatedNode, error) {
 	var st writeStats
 	rekeys := map[castgraph.Kind][]store.Rekey{}
 	rekeyed := map[string]bool{}
@@ -245,6 +323,12 @@ func (im *importer) write(b *batchState, good []*plan, subjects map[*plan]resolu
 	var refOrder []string
 	refOps := map[string]*store.NodeUpsert{}
 	refKind := map[string]castgraph.Kind{}
+	type firstUse struct {
+		row    int
+		column string
+		review bool
+	}
+	refFirst := map[string]firstUse{}
 	for _, p := range good {
 		for _, l := range p.links {
 			r := resOf(l.to)
@@ -252,10 +336,27 @@ func (im *importer) write(b *batchState, good []*plan, subjects map[*plan]resolu
 			case r.create:
 				k := string(r.kind) + "|" + r.key
 				if _, ok := refOps[k]; !ok {
+					create := maps.Clone(l.to.createProps)
+					if create == nil {
+						create = map[string]any{}
+					}
+					if l.to.create == "" {
+						// Reference data: the type its name implies, and
+						// the review mark when no row of the file defines it.
+						for pk, v := range guessProps(r.kind, l.to.name) {
+							if _, ok := create[pk]; !ok {
+								create[pk] = v
+							}
+						}
+						if r.review {
+							create[castgraph.PropNeedsReview] = true
+						}
+					}
 					refOps[k] = &store.NodeUpsert{Key: r.key, ID: RosterID(r.kind, r.key), Name: l.to.name,
-						CreateProps: l.to.createProps, Sources: []string{p.source}}
+						CreateProps: create, Sources: []string{p.source}}
 					refKind[k] = r.kind
 					refOrder = append(refOrder, k)
+					refFirst[k] = firstUse{row: p.row, column: l.to.column, review: r.review}
 				}
 			case r.rekey && !rekeyed[r.found.ID]:
 				// An enterprise known by name that takes the code the row gives.
@@ -273,6 +374,13 @@ func (im *importer) write(b *batchState, good []*plan, subjects map[*plan]resolu
 	var subjOrder []string
 	subjOps := map[string]*rowOp{}
 	var subjKind castgraph.Kind
+	var aliasAdds []store.AliasAdd
+	type inRel struct {
+		rel     store.RelMerge
+		subject string // the subject's key
+	}
+	var incoming []inRel
+	inSeen := map[string]int{}
 	for _, p := range good {
 		s := subjects[p]
 		subjKind = p.subject.kind
@@ -286,6 +394,7 @@ func (im *importer) write(b *batchState, good []*plan, subjects map[*plan]resolu
 					props["disambiguation"] = d
 				}
 			}
+			up.CreateProps = createWithAliases(p.subject.createProps, p.subject.name, p.subject.aliases)
 		case s.rekey && !rekeyed[s.found.ID]:
 			rekeyed[s.found.ID] = true
 			up.Key, up.ID = s.newKey, s.found.ID
@@ -303,6 +412,9 @@ func (im *importer) write(b *batchState, good []*plan, subjects map[*plan]resolu
 		default:
 			up.Key, up.ID = s.found.Key, s.found.ID
 			up.Alias = aliasFor(p.subject.name, s.found)
+			if len(p.subject.aliases) > 0 {
+				aliasAdds = append(aliasAdds, store.AliasAdd{ID: s.found.ID, Aliases: p.subject.aliases})
+			}
 		}
 		op, ok := subjOps[up.Key]
 		if !ok {
@@ -332,6 +444,18 @@ func (im *importer) write(b *batchState, good []*plan, subjects map[*plan]resolu
 			} else {
 				to = r.found.ID
 			}
+			if l.in {
+				k := string(l.rel) + "|" + to + "|" + up.Key
+				if i, ok := inSeen[k]; ok {
+					if rel := &incoming[i].rel; !slices.Contains(rel.Sources, p.source) {
+						rel.Sources = append(rel.Sources, p.source)
+					}
+					continue
+				}
+				inSeen[k] = len(incoming)
+				incoming = append(incoming, inRel{subject: up.Key, rel: store.RelMerge{Type: l.rel, From: to, Props: maps.Clone(l.props), Sources: []string{p.source}}})
+				continue
+			}
 			k := string(l.rel) + "|" + to
 			if i, ok := op.rels[k]; ok {
 				rel := &op.row.Rels[i]
@@ -349,28 +473,64 @@ func (im *importer) write(b *batchState, good []*plan, subjects map[*plan]resolu
 			op.row.Rels = append(op.row.Rels, store.RelTo{Type: l.rel, To: to, Props: props, Sources: []string{p.source}})
 		}
 	}
+	// A reference to a node that a row of the batch defines (a region
+	// roster naming a province another row lists) creates the node before
+	// the subjects are written: with that row's name, description and
+	// aliases, which the subjects' upsert, finding the node, would not set.
+	for k, op := range refOps {
+		if refKind[k] != subjKind {
+			continue
+		}
+		if so, ok := subjOps[strings.TrimPrefix(k, string(subjKind)+"|")]; ok {
+			op.Name = so.row.Node.Name
+			create := maps.Clone(op.CreateProps)
+			if create == nil {
+				create = map[string]any{}
+			}
+			maps.Copy(create, so.row.Node.CreateProps)
+			op.CreateProps = create
+		}
+	}
 	for _, kind := range []castgraph.Kind{castgraph.KindEnterprise, castgraph.KindExpert} {
 		if err := b.tx.Rekey(kind, rekeys[kind]); err != nil {
-			return st, err
+			return st, nil, err
 		}
 	}
 	ids := map[string]string{} // kind|key → id of the nodes created for references
-	for _, kind := range []castgraph.Kind{castgraph.KindInstitution, castgraph.KindEnterprise} {
+	var created []CreatedNode
+	for _, ks := range castgraph.Kinds {
+		kind := ks.Kind
 		var rows []store.NodeUpsert
 		for _, k := range refOrder {
 			if refKind[k] == kind {
 				rows = append(rows, *refOps[k])
 			}
 		}
+		if len(rows) == 0 {
+			continue
+		}
 		res, err := b.tx.UpsertNodes(kind, rows)
 		if err != nil {
-			return st, err
+			return st, nil, err
 		}
 		for key, id := range res.IDs {
 			ids[string(kind)+"|"+key] = id
 		}
+		for _, key := range res.New {
+			k := string(kind) + "|" + key
+			if f := refFirst[k]; f.review {
+				created = append(created, CreatedNode{Kind: kind, Name: refOps[k].Name, ID: res.IDs[key], Row: f.row, Column: f.column, key: key})
+			}
+		}
 		st.nodesCreated += res.Created
 		st.nodesUpdated += res.Updated
+	}
+	if len(aliasAdds) > 0 {
+		// Before the subjects' upsert, whose updatedAt test then sees the
+		// aliases' change: a node gaining aliases is counted updated once.
+		if _, err := b.tx.AddAliases(subjKind, aliasAdds); err != nil {
+			return st, nil, err
+		}
 	}
 	rows := make([]store.RowUpsert, 0, len(subjOrder))
 	for _, k := range subjOrder {
@@ -384,12 +544,28 @@ func (im *importer) write(b *batchState, good []*plan, subjects map[*plan]resolu
 	}
 	res, err := b.tx.UpsertRows(subjKind, rows)
 	if err != nil {
-		return st, err
+		return st, nil, err
 	}
 	st.nodesCreated += res.NodesCreated
 	st.nodesUpdated += res.NodesUpdated
 	st.relsCreated += res.RelationshipsCreated
 	st.relsUpdated += res.RelationshipsUpdated
+	if len(incoming) > 0 {
+		rels := make([]store.RelMerge, len(incoming))
+		for i, in := range incoming {
+			rels[i] = in.rel
+			if ref, ok := strings.CutPrefix(rels[i].From, "ref:"); ok {
+				rels[i].From = ids[ref]
+			}
+			rels[i].To = res.IDs[in.subject]
+		}
+		c, u, err := b.tx.MergeRels(rels)
+		if err != nil {
+			return st, nil, err
+		}
+		st.relsCreated += c
+		st.relsUpdated += u
+	}
 	// Nodes created for references are known by id from now on: remember
 	// them (kept only if the batch commits).
 	for _, p := range good {
@@ -401,7 +577,32 @@ func (im *importer) write(b *batchState, good []*plan, subjects map[*plan]resolu
 			}
 		}
 	}
-	return st, nil
+	return st, created, nil
+}
+
+// createWithAliases adds to the properties of a new node the aliases its
+// row gives (each once, not the name, at most castgraph.MaxAliases), with
+// aliasText for the full-text index.
+func createWithAliases(create map[string]any, name string, aliases []string) map[string]any {
+	if len(aliases) == 0 {
+		return create
+	}
+	var list []string
+	for _, a := range aliases {
+		if a != name && !slices.Contains(list, a) && len(list) < castgraph.MaxAliases {
+			list = append(list, a)
+		}
+	}
+	if len(list) == 0 {
+		return create
+	}
+	out := maps.Clone(create)
+	if out == nil {
+		out = map[string]any{}
+	}
+	out["aliases"] = list
+	out["aliasText"] = strings.Join(list, " ")
+	return out
 }
 
 // expertDis is the disambiguation an expert row gives: the 区分 column, or

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/castgraph/castgraph/data"
@@ -47,6 +48,14 @@ func TestExamples_CheckAgainstTheDemoData(t *testing.T) {
 		{"liaisons-synthetic-bom.csv", roster.Options{}, roster.Liaisons, roster.EncodingUTF8, 3, 0},
 		{"experts-synthetic-custom-headers.csv", roster.Options{Mapping: m}, roster.Experts, roster.EncodingUTF8, 1, 0},
 		{"experts-synthetic-bad-rows.csv", roster.Options{}, roster.Experts, roster.EncodingUTF8, 1, 7},
+		{"societies-synthetic.csv", roster.Options{}, roster.Societies, roster.EncodingUTF8, 3, 0},
+		{"parks-synthetic.csv", roster.Options{}, roster.Parks, roster.EncodingUTF8, 2, 0},
+		{"stations-synthetic.csv", roster.Options{}, roster.Stations, roster.EncodingUTF8, 2, 0},
+		{"institutions-synthetic.csv", roster.Options{}, roster.Institutions, roster.EncodingUTF8, 2, 0},
+		{"clusters-synthetic.csv", roster.Options{}, roster.Clusters, roster.EncodingUTF8, 1, 0},
+		{"chains-synthetic.csv", roster.Options{}, roster.Chains, roster.EncodingUTF8, 3, 0},
+		{"programmes-synthetic.jsonl", roster.Options{}, roster.Programmes, roster.EncodingUTF8, 2, 0},
+		{"regions-synthetic.csv", roster.Options{}, roster.Regions, roster.EncodingUTF8, 2, 0},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
 			path := filepath.Join(dir, tc.file)
@@ -63,6 +72,11 @@ func TestExamples_CheckAgainstTheDemoData(t *testing.T) {
 			}
 			if rep.Kind != tc.kind || rep.Encoding != tc.encoding || rep.RowsOK != tc.ok || rep.RowsRejected != tc.rejected {
 				t.Errorf("%s%+v", rep.Summary(), rep.Errors())
+			}
+			// The columns the examples leave unread on purpose, to show it.
+			want := map[string]string{"stations-synthetic.csv": "网址", "experts-synthetic-bad-rows.csv": "备注"}[tc.file]
+			if got := strings.Join(rep.IgnoredColumns, ","); got != want {
+				t.Errorf("ignored columns: %q, want %q", got, want)
 			}
 		})
 	}

@@ -51,6 +51,19 @@ type Options struct {
 	// Limits bound what reading the file may cost; zero fields mean the
 	// defaults (DefaultLimits).
 	Limits Limits
+	// CreateMissing lists the kinds of reference data (societies, parks,
+	// regions …; ParseCreateMissing reads the command's list) that rows may
+	// name without the graph having them: such a node is created, marked
+	// needsReview, and reported in Report.Created, not as an error.
+	CreateMissing []castgraph.Kind
+	// MaxCreated bounds the nodes CreateMissing creates in one import; the
+	// rows that would create more are rejected (CREATE_LIMIT). 0 means
+	// DefaultMaxCreated.
+	MaxCreated int
+	// SuggestBudget bounds the time an import spends looking for the
+	// names a missing reference may have meant (did you mean …?); 0
+	// means DefaultSuggestBudget.
+	SuggestBudget time.Duration
 }
 
 // Progress is how far an import has come.
@@ -79,6 +92,18 @@ type importer struct {
 	rep   *Report
 	cache map[string]resolution
 	start time.Time
+	// created counts the nodes made for review so far (written, or in a
+	// dry run planned); reviewed are their kind|key, so that a later batch
+	// of a dry run does not count one twice. suggested counts the names
+	// looked up for did-you-mean, suggestTime the time its queries took.
+	// defined are the subjects of a reference roster's earlier batches
+	// (kind|key, at most maxDefined), which later rows may name before a
+	// dry run has them in the graph.
+	created     int
+	reviewed    map[string]bool
+	suggested   int
+	suggestTime time.Duration
+	defined     map[string]bool
 }
 
 // Import reads a roster and writes it to the graph (or only checks it, in a
@@ -125,10 +150,10 @@ func Import(ctx context.Context, st *store.Store, f File, opts Options) (*Report
 		in.encoding = enc
 		rep.Encoding = enc
 	}
-	im := &importer{st: st, opts: opts, in: in, rep: rep, cache: map[string]resolution{}, start: start}
+	im := newImporter(st, opts, in, rep, start)
 	if opts.Strict && !opts.DryRun {
 		// Pass 1: the whole file, checked against the graph.
-		check := &importer{st: st, opts: opts, in: in, rep: newReport(), cache: map[string]resolution{}, start: start}
+		check := newImporter(st, opts, in, newReport(), start)
 		check.opts.DryRun = true
 		cr := check.rep
 		cr.File, cr.Source = f.Name, rep.Source
@@ -156,6 +181,11 @@ func Import(ctx context.Context, st *store.Store, f File, opts Options) (*Report
 	rep.Complete = true
 	rep.finish(time.Since(start))
 	return rep, nil
+}
+
+func newImporter(st *store.Store, opts Options, in *input, rep *Report, start time.Time) *importer {
+	return &importer{st: st, opts: opts, in: in, rep: rep, cache: map[string]resolution{}, start: start,
+		reviewed: map[string]bool{}, defined: map[string]bool{}}
 }
 
 // batchOf is a batch of plans with the count of rows read up to its end.
@@ -260,6 +290,21 @@ func (im *importer) batch(ctx context.Context, b batchOf) error {
 	rep.RelationshipsUpdated += res.stats.relsUpdated
 	rep.Batches++
 	rep.mu.Unlock()
+	for _, c := range res.created {
+		rep.addCreated(c)
+	}
+	for _, k := range res.reviewKeys {
+		if !im.reviewed[k] {
+			im.reviewed[k] = true
+			im.created++
+		}
+	}
+	for _, k := range res.definedKeys {
+		if len(im.defined) >= maxDefined {
+			break
+		}
+		im.defined[k] = true
+	}
 	if len(im.cache)+len(res.learned) > maxCache {
 		im.cache = map[string]resolution{}
 	}
@@ -321,7 +366,11 @@ func (im *importer) read(ctx context.Context, rows rowReader, out chan<- batchOf
 				rep.Columns = append(rep.Columns, ColumnMapping{Column: h, Field: f})
 			}
 		}
+		rep.IgnoredColumns = append(rep.IgnoredColumns[:0], cols.ignored...)
 		rep.mu.Unlock()
+		if err := im.strictColumns(cols.ignored); err != nil {
+			return err
+		}
 		if pl == nil {
 			pl = &planner{kind: kind, source: rep.Source, rep: rep, dupes: newDupes()}
 		}
@@ -365,6 +414,12 @@ func (im *importer) read(ctx context.Context, rows rowReader, out chan<- batchOf
 				} else {
 					// A new key: map it (and warn about it) alone.
 					more, _ := mapColumns(keys[len(cols.header):], kind, im.opts.Mapping, rep, false)
+					rep.mu.Lock()
+					rep.IgnoredColumns = append(rep.IgnoredColumns, more.ignored...)
+					rep.mu.Unlock()
+					if err := im.strictColumns(more.ignored); err != nil {
+						return err
+					}
 					for i, f := range more.fields {
 						cols.header = append(cols.header, more.header[i])
 						cols.fields = append(cols.fields, f)
@@ -408,6 +463,23 @@ func (im *importer) read(ctx context.Context, rows rowReader, out chan<- batchOf
 	return nil
 }
 
+// strictColumns refuses, in a strict import, columns whose cells would be
+// ignored: strict means nothing of the file is lost, and the check pass
+// meets the header before anything is written.
+func (im *importer) strictColumns(ignored []string) error {
+	if !im.opts.Strict || len(ignored) == 0 {
+		return nil
+	}
+	word := "columns"
+	if len(ignored) == 1 {
+		word = "column"
+	}
+	msg := fmt.Sprintf("strict import: %d %s would be ignored: %s; map them to fields (a mapping file; \"-\" ignores a column on purpose) or remove them; nothing was written",
+		len(ignored), word, strings.Join(ignored, ", "))
+	im.rep.errorf(0, "", CodeStrictRejection, "%s", msg)
+	return castgraph.Errorf(castgraph.EINVALID, "file", "%s", msg)
+}
+
 func blank(cells []string) bool {
 	for _, c := range cells {
 		if strings.TrimSpace(c) != "" {
@@ -437,6 +509,14 @@ func namesAField(cells []string, kind Kind, m Mapping) bool {
 		}
 		if _, ok := builtinField(kind, c); ok {
 			return true
+		}
+		if kind == "" {
+			// Not yet known: a header of any kind's own (机构名称, 院长).
+			for _, m := range kindAliases {
+				if _, ok := m[normaliseHeader(c)]; ok {
+					return true
+				}
+			}
 		}
 	}
 	return false

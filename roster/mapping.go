@@ -68,6 +68,16 @@ type columns struct {
 	// index is the first column of each field; list fields (society,
 	// chain) may have several, joined.
 	index map[Field][]int
+	// ignored are the headers of the columns whose cells are not read
+	// (unknown, not used by the kind, a second column of a field); the
+	// columns a mapping ignores on purpose are not among them.
+	ignored []string
+}
+
+// listField reports whether a field may have several columns, whose values
+// add up: societies, chains, aliases, the hosts of a programme.
+func listField(f Field) bool {
+	return f == FieldSociety || f == FieldChain || f == FieldCluster || f == FieldAliases || f == FieldHost || f == FieldPerson
 }
 
 // mapColumns maps a header for a kind and reports what it cannot use.
@@ -85,14 +95,21 @@ func mapColumns(header []string, kind Kind, mapping Mapping, rep *Report, fatal 
 		switch {
 		case !ok:
 			rep.warnf(0, h, CodeUnknownColumn, "no field takes column %q; it is ignored (a mapping file can name its field)", h)
+			c.ignored = append(c.ignored, h)
 			continue
 		case f == FieldIgnore:
 			continue
 		case f != FieldName && !contains(spec.required, f) && !contains(spec.allowed, f):
-			rep.warnf(0, h, CodeIgnoredColumn, "a %s roster does not use %s; column %q is ignored", kind, f, h)
+			msg := fmt.Sprintf("a %s roster does not use %s; column %q is ignored", kind, f, h)
+			if hint := ignoredHints[kind][f]; hint != "" {
+				msg += " (" + hint + ")"
+			}
+			rep.warnf(0, h, CodeIgnoredColumn, "%s", msg)
+			c.ignored = append(c.ignored, h)
 			continue
-		case len(c.index[f]) > 0 && f != FieldSociety && f != FieldChain && f != FieldCluster:
+		case len(c.index[f]) > 0 && !listField(f):
 			rep.warnf(0, h, CodeDuplicateColumn, "column %q is %s too, like column %q before it; it is ignored", h, f, header[c.index[f][0]])
+			c.ignored = append(c.ignored, h)
 			continue
 		}
 		c.fields[i] = f

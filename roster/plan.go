@@ -29,6 +29,10 @@ type subject struct {
 	props     map[string]any
 	// employer is the link whose target disambiguates an expert.
 	employer *ref
+	// Reference rosters: aliases to add (简称, 别名), and properties set
+	// only if the node is new (its description, a type its name implies).
+	aliases     []string
+	createProps map[string]any
 }
 
 // ref is an entity a row names: looked up among kinds, created as create
@@ -53,11 +57,14 @@ type ref struct {
 	key     string // the natural key, when created
 }
 
-// link is a relationship from the subject to a ref.
+// link is a relationship from the subject to a ref, or from the ref to
+// the subject when in is set (业务主管单位: the association GUIDES the
+// society of the row).
 type link struct {
 	rel   castgraph.RelType
 	to    *ref
 	props map[string]any
+	in    bool
 }
 
 // maxCell caps the length of a cell, in characters.
@@ -138,7 +145,9 @@ func (p *planner) plan(row int, cells []string) *plan {
 		}
 	}
 	var dupKey string
-	if p.kind == Enterprises {
+	if isRefKind(p.kind) {
+		dupKey = p.planReference(ri, pl, cells)
+	} else if p.kind == Enterprises {
 		name, col := required(FieldName)
 		props := map[string]any{}
 		code, codeCol := get(FieldCreditCode)

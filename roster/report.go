@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/castgraph/castgraph"
 )
 
 // Issue codes. Errors reject their row; warnings only inform.
@@ -28,6 +30,7 @@ const (
 	CodeAmbiguous       = "AMBIGUOUS_REFERENCE" // names something that several nodes could be
 	CodeMissingColumn   = "MISSING_COLUMN"      // the header lacks a required column (fatal)
 	CodeStrictRejection = "STRICT"              // strict import: nothing written because of other errors
+	CodeCreateLimit     = "CREATE_LIMIT"        // -create-missing: the import has created the most nodes it may
 	// Warnings.
 	CodeUnknownColumn   = "UNKNOWN_COLUMN"   // a column no field takes: ignored
 	CodeIgnoredColumn   = "IGNORED_COLUMN"   // a field this kind of roster does not use: ignored
@@ -61,6 +64,19 @@ type ColumnMapping struct {
 // MaxListedIssues caps the issues a report lists; the counts go on.
 const MaxListedIssues = 100_000
 
+// CreatedNode is a node the import created for review (Options.CreateMissing)
+// – in a dry run, one it would create: its kind, name and id, and the first
+// row (and column) that named it.
+type CreatedNode struct {
+	Kind   castgraph.Kind `json:"kind"`
+	Name   string         `json:"name"`
+	ID     string         `json:"id"`
+	Row    int            `json:"row"`
+	Column string         `json:"column"`
+
+	key string
+}
+
 // Report is what an import did: machine-readable (WriteCSV, WriteJSON) and
 // summed up for people (Summary).
 type Report struct {
@@ -84,15 +100,23 @@ type Report struct {
 	RowsRejected int  `json:"rowsRejected"`
 	// NodesCreated … count what the writes did; a re-run of the same file
 	// creates and updates nothing.
-	NodesCreated         int            `json:"nodesCreated"`
-	NodesUpdated         int            `json:"nodesUpdated"`
-	RelationshipsCreated int            `json:"relationshipsCreated"`
-	RelationshipsUpdated int            `json:"relationshipsUpdated"`
-	Batches              int            `json:"batches"`
-	Seconds              float64        `json:"seconds"`
-	IssueCount           int            `json:"issueCount"`
-	IssuesByCode         map[string]int `json:"issuesByCode"`
-	Issues               []Issue        `json:"issues"`
+	NodesCreated         int `json:"nodesCreated"`
+	NodesUpdated         int `json:"nodesUpdated"`
+	RelationshipsCreated int `json:"relationshipsCreated"`
+	RelationshipsUpdated int `json:"relationshipsUpdated"`
+	Batches              int `json:"batches"`
+	// IgnoredColumns are the headers of the columns whose cells the import
+	// did not read (unknown, not used by the kind, a second column of a
+	// field); a column a mapping ignores on purpose is not among them.
+	IgnoredColumns []string `json:"ignoredColumns"`
+	// Created lists the nodes made for review (needsReview), in the order
+	// made; CreatedByKind counts them. A dry run lists what it would make.
+	Created       []CreatedNode  `json:"created"`
+	CreatedByKind map[string]int `json:"createdByKind"`
+	Seconds       float64        `json:"seconds"`
+	IssueCount    int            `json:"issueCount"`
+	IssuesByCode  map[string]int `json:"issuesByCode"`
+	Issues        []Issue        `json:"issues"`
 	// Error is the error that stopped the import, if one did.
 	Error string `json:"error,omitempty"`
 
@@ -101,7 +125,18 @@ type Report struct {
 }
 
 func newReport() *Report {
-	return &Report{IssuesByCode: map[string]int{}, Issues: []Issue{}, rejected: map[int]bool{}}
+	return &Report{IssuesByCode: map[string]int{}, Issues: []Issue{}, rejected: map[int]bool{},
+		IgnoredColumns: []string{}, Created: []CreatedNode{}, CreatedByKind: map[string]int{}}
+}
+
+// addCreated records a node made for review.
+func (r *Report) addCreated(c CreatedNode) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.CreatedByKind[string(c.Kind)]++
+	if len(r.Created) < MaxListedIssues {
+		r.Created = append(r.Created, c)
+	}
 }
 
 // add records an issue; an error rejects its row.
@@ -194,6 +229,20 @@ func (r *Report) Summary() string {
 		}
 		b.WriteString(")\n")
 	}
+	if len(r.CreatedByKind) > 0 {
+		verb := "created for review (needsReview)"
+		if !r.Written {
+			verb = "would create for review (needsReview)"
+		}
+		fmt.Fprintf(&b, "%s: %s\n", verb, createdCounts(r.CreatedByKind))
+	}
+	if n := len(r.IgnoredColumns); n > 0 {
+		word := "columns"
+		if n == 1 {
+			word = "column"
+		}
+		fmt.Fprintf(&b, "%d %s ignored: %s\n", n, word, strings.Join(r.IgnoredColumns, ", "))
+	}
 	if r.IssueCount > 0 {
 		codes := make([]string, 0, len(r.IssuesByCode))
 		for c := range r.IssuesByCode {
@@ -214,4 +263,22 @@ func (r *Report) Summary() string {
 		fmt.Fprintf(&b, "stopped: %s\n", r.Error)
 	}
 	return b.String()
+}
+
+// createdCounts says how many nodes of each kind were made: "4 societies,
+// 1 park", in the registry's order of kinds.
+func createdCounts(byKind map[string]int) string {
+	var parts []string
+	for _, ks := range castgraph.Kinds {
+		n := byKind[string(ks.Kind)]
+		if n == 0 {
+			continue
+		}
+		word := kindPlural(ks.Kind)
+		if n == 1 {
+			word = kindWord(ks.Kind)
+		}
+		parts = append(parts, fmt.Sprintf("%d %s", n, word))
+	}
+	return strings.Join(parts, ", ")
 }

@@ -128,10 +128,16 @@ const maxCache = 20_000
 type resolution struct {
 	found  *store.Found // an existing node
 	create bool         // merge a node on (kind, key): created unless the graph has it
-	kind   castgraph.Kind
-	key    string
-	rekey  bool // the found node takes a new key (an enterprise gets its code)
-	newKey string
+	// review marks a node created for a reference the graph lacks
+	// (Options.CreateMissing): it gets needsReview and is reported.
+	review bool
+	// defined marks a reference to the subject of another row of the
+	// batch: it holds only if that row is written.
+	defined bool
+	kind    castgraph.Kind
+	key     string
+	rekey   bool // the found node takes a new key (an enterprise gets its code)
+	newKey  string
 	// code is the credit code a re-keyed enterprise gets; issue is the
 	// issue code, and message its message, when neither found nor created.
 	code, issue, message string
@@ -156,6 +162,9 @@ type batchState struct {
 	byName map[string][]*pendingNode
 	// learned are cache entries to keep once the batch commits.
 	learned map[string]resolution
+	// reviewCreated counts the nodes the batch creates for review
+	// (Options.CreateMissing), against Options.MaxCreated.
+	reviewCreated int
 }
 
 type pendingNode struct {
@@ -164,6 +173,9 @@ type pendingNode struct {
 	id   string
 	name string
 	code string
+	// review: created for a reference the graph lacks (needsReview);
+	// defined: the subject of a row of the batch.
+	review, defined bool
 }
 
 func (b *batchState) pend(kind castgraph.Kind, key, name, code string) *pendingNode {
@@ -176,77 +188,6 @@ func (b *batchState) pend(kind castgraph.Kind, key, name, code string) *pendingN
 	nk := string(kind) + "|" + castgraph.NormalizeName(name)
 	b.byName[nk] = append(b.byName[nk], p)
 	return p
-}
-
-// resolveReferences resolves the reference-data names of the batch (which
-// must exist), using and filling the cache.
-func (im *importer) resolveReferences(b *batchState, refs []*ref) (map[*ref]resolution, error) {
-	out := make(map[*ref]resolution, len(refs))
-	byKind := map[castgraph.Kind][]string{}
-	var todo []*ref
-	for _, r := range refs {
-		if res, ok := im.cache[cacheKey(r.kinds, r.name, "")]; ok {
-			out[r] = res
-			continue
-		}
-		todo = append(todo, r)
-		key := r.lookupKey()
-		if !slices.Contains(byKind[r.kinds[0]], key) {
-			byKind[r.kinds[0]] = append(byKind[r.kinds[0]], key)
-		}
-	}
-	if len(todo) == 0 {
-		return out, nil
-	}
-	found := map[castgraph.Kind]map[string]store.Found{}
-	missing := map[castgraph.Kind][]string{}
-	for kind, keys := range byKind {
-		m, err := b.tx.ByKey(kind, keys)
-		if err != nil {
-			return nil, err
-		}
-		found[kind] = m
-		for _, k := range keys {
-			if _, ok := m[k]; !ok {
-				missing[kind] = append(missing[kind], k)
-			}
-		}
-	}
-	candidates := map[castgraph.Kind]map[string][]store.Found{}
-	for kind, keys := range missing {
-		c, err := b.tx.ByText([]castgraph.Kind{kind}, keys, 20)
-		if err != nil {
-			return nil, err
-		}
-		candidates[kind] = c
-	}
-	for _, r := range todo {
-		kind, key := r.kinds[0], r.lookupKey()
-		var res resolution
-		if f, ok := found[kind][key]; ok {
-			res = resolution{found: &f}
-		} else {
-			var hits []store.Found
-			for _, c := range candidates[kind][key] {
-				if nameMatches(c, key, false) && !slices.ContainsFunc(hits, func(h store.Found) bool { return h.ID == c.ID }) {
-					hits = append(hits, c)
-				}
-			}
-			switch len(hits) {
-			case 0:
-				res = resolution{issue: CodeNotFound, message: fmt.Sprintf("no %s is named %q (a roster may name only %s already in the graph)", kindWord(kind), r.name, kindPlural(kind))}
-			case 1:
-				res = resolution{found: &hits[0]}
-			default:
-				res = resolution{issue: CodeAmbiguous, message: fmt.Sprintf("%q could be %s", r.name, describeFound(hits))}
-			}
-		}
-		out[r] = res
-		if res.found != nil {
-			b.learned[cacheKey(r.kinds, r.name, "")] = res
-		}
-	}
-	return out, nil
 }
 
 // resolveOpen resolves employers and enterprises served: found, taken over
@@ -451,7 +392,11 @@ func (im *importer) decide(b *batchState, q nameQuery, l *lookups, create castgr
 		return resolution{found: &hits[0]}
 	case 0:
 	default:
-		return resolution{issue: CodeAmbiguous, message: fmt.Sprintf("%q could be %s; give the credit code (统一社会信用代码) or the exact name", q.name, describeFound(hits))}
+		hint := "give the credit code (统一社会信用代码) or the exact name"
+		if slices.Equal(q.kinds, []castgraph.Kind{castgraph.KindExpert}) {
+			hint = "a roster of organisations cannot tell them apart: link the right one through the API, or import an expert roster that names the organisation"
+		}
+		return resolution{issue: CodeAmbiguous, message: fmt.Sprintf("%q could be %s; %s", q.name, describeFound(hits), hint)}
 	}
 	for _, k := range q.kinds {
 		if ps := b.byName[string(k)+"|"+key]; len(ps) == 1 {
@@ -474,6 +419,8 @@ func kindWord(k castgraph.Kind) string {
 		return "industry cluster"
 	case castgraph.KindRegion:
 		return "place (Region)"
+	case castgraph.KindProgram:
+		return "programme"
 	}
 	return strings.ToLower(string(k))
 }

@@ -101,14 +101,15 @@ func checkCell(f Field, cell string) error {
 	switch f {
 	case "", FieldIgnore:
 		return nil
-	case FieldSociety, FieldChain, FieldCluster:
+	case FieldSociety, FieldChain, FieldCluster, FieldAliases, FieldHost, FieldPerson:
 		for _, v := range splitList(cell) {
 			if err := castgraph.CheckText(cleanText(v), castgraph.TextName); err != nil {
 				return fmt.Errorf("%q %v", clip(v), err)
 			}
 		}
 		return nil
-	case FieldName, FieldDisambiguation, FieldEmployer, FieldCity, FieldPark, FieldStation, FieldCountry, FieldEnterprise:
+	case FieldName, FieldDisambiguation, FieldEmployer, FieldCity, FieldPark, FieldStation, FieldCountry, FieldEnterprise,
+		FieldGuide, FieldParent:
 		if err := castgraph.CheckText(cleanText(cell), castgraph.TextName); err != nil {
 			return fmt.Errorf("the name %v", err)
 		}

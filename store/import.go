@@ -273,6 +273,8 @@ type UpsertResult struct {
 	// IDs maps each key to the id of its node in the graph.
 	IDs              map[string]string
 	Created, Updated int
+	// New lists the keys of the nodes this upsert created.
+	New []string
 }
 
 // row is the node of an upsert as the write path (write.go) takes it: the
@@ -346,6 +348,7 @@ func (t *ImportTx) UpsertNodes(kind castgraph.Kind, rows []NodeUpsert) (UpsertRe
 		res.IDs[v[0].(string)] = v[1].(string)
 		if v[2].(bool) {
 			res.Created++
+			res.New = append(res.New, v[0].(string))
 		} else if v[3].(bool) {
 			res.Updated++
 		}

@@ -20,10 +20,13 @@ const importUsage = `usage: castgraph import [flags] FILE
 
 Imports a roster (CSV, TSV, XLSX or JSON Lines; UTF-8, UTF-16 or GB18030/GBK)
 of experts, society members, enterprises, overseas-station contacts or
-expert-to-enterprise services. Rows are validated, resolved and merged on
-natural keys in batched write transactions: re-running a file changes
-nothing, and an interrupted import is finished by running it again.
-roster/README.md lists the headers and the report's codes.
+expert-to-enterprise services, or of reference data: societies, parks,
+overseas stations, institutions, industry clusters and chains, programmes,
+regions. Rows are validated, resolved and merged on natural keys in batched
+write transactions: re-running a file changes nothing, and an interrupted
+import is finished by running it again. Reference data a row names must
+exist unless -create-missing names its kind; then it is created and marked
+needsReview. roster/README.md lists the headers and the report's codes.
 
 flags (one dash or two):
 `
@@ -43,18 +46,20 @@ func runImport(ctx context.Context, args []string, stdout io.Writer, stderr *os.
 		fs.PrintDefaults()
 	}
 	var kind string
-	fs.StringVar(&kind, "kind", "", "roster kind: experts, members, enterprises, liaisons, services (default: detected from the headers)")
+	fs.StringVar(&kind, "kind", "", "roster kind: experts, members, enterprises, liaisons, services, societies, parks, stations, institutions, clusters, chains, programmes, regions (default: detected from the headers)")
 	fs.StringVar(&kind, "type", "", "the same as -kind")
 	format := fs.String("format", "", "csv, tsv, xlsx or jsonl (default: from the file name)")
 	sheet := fs.String("sheet", "", "XLSX: the sheet to read (default: the first visible one)")
 	encoding := fs.String("encoding", "auto", "text files: auto, utf-8, utf-16, gb18030 or gbk")
 	mapping := fs.String("mapping", "", "a JSON or YAML file mapping column headers to fields")
 	dryRun := fs.Bool("dry-run", false, "validate and resolve every row, write nothing")
-	strict := fs.Bool("strict", false, "write nothing unless every row is good")
+	strict := fs.Bool("strict", false, "write nothing unless every row is good and every column is read (a column no field takes is an error)")
 	report := fs.String("report", "", "write the report here: FILE.json (everything) or FILE.csv (row, column, code, severity, message); - for JSON on stdout")
 	batch := fs.Int("batch", roster.DefaultBatchSize, "roster rows per transaction")
 	source := fs.String("source", "", "the file's name in provenance (default: its base name)")
 	quiet := fs.Bool("quiet", false, "no progress output")
+	createMissing := fs.String("create-missing", "", "create the reference data rows name and the graph lacks, marked needsReview: a comma list of societies, associations, institutions, parks, stations, clusters, chains, regions, or all")
+	maxCreated := fs.Int("max-created", roster.DefaultMaxCreated, "-create-missing creates at most this many nodes; rows that would create more are rejected (CREATE_LIMIT)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
@@ -74,6 +79,13 @@ func runImport(ctx context.Context, args []string, stdout io.Writer, stderr *os.
 	if opts.Format, err = roster.ParseFormat(*format); err != nil {
 		return err
 	}
+	if opts.CreateMissing, err = roster.ParseCreateMissing(*createMissing); err != nil {
+		return err
+	}
+	if *maxCreated < 1 {
+		return castgraph.Errorf(castgraph.EINVALID, "max-created", "-max-created must be at least 1")
+	}
+	opts.MaxCreated = *maxCreated
 	if _, err := roster.ParseEncoding(*encoding); err != nil {
 		return err
 	}

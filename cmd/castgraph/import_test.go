@@ -91,3 +91,42 @@ func TestImportCommand_GBKRosterDryRunImportAndReRun(t *testing.T) {
 		t.Errorf("an unknown kind: %v", err)
 	}
 }
+
+// TestImportCommand_CreateMissingAndStrictColumns: -create-missing creates
+// the societies an expert roster names and says so in the summary;
+// -strict refuses a roster with a column no field takes before writing.
+func TestImportCommand_CreateMissingAndStrictColumns(t *testing.T) {
+	storetest.MustOpen(t)
+	b := make([]byte, 3)
+	_, _ = rand.Read(b)
+	tag := "cli" + hex.EncodeToString(b)
+	t.Cleanup(func() { storetest.Forget(t, tag) })
+	dir := t.TempDir()
+	path := filepath.Join(dir, "experts-"+tag+".csv")
+	text := "姓名,所属学会,注册地址\n" +
+		"张" + tag + ",缺失学会甲" + tag + "、缺失学会乙" + tag + ",某路1号\n"
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	stderr, _ := os.Create(filepath.Join(dir, "stderr"))
+	defer stderr.Close()
+	openStore := func(ctx context.Context) (*store.Store, error) {
+		return store.Open(ctx, storetest.Config(t), storetest.Logger())
+	}
+	run := func(args ...string) (string, error) {
+		var out bytes.Buffer
+		err := runImport(context.Background(), append([]string{"-quiet"}, args...), &out, stderr, openStore)
+		return out.String(), err
+	}
+	if _, err := run("-create-missing", "societies,unicorns", path); castgraph.ErrorCode(err) != castgraph.EINVALID {
+		t.Errorf("an unknown kind: %v", err)
+	}
+	out, err := run("-strict", "-create-missing", "societies", path)
+	if castgraph.ErrorCode(err) != castgraph.EINVALID || !strings.Contains(out, "1 column ignored: 注册地址") {
+		t.Errorf("strict: %v\n%s", err, out)
+	}
+	out, err = run("-create-missing", "societies", path)
+	if err != nil || !strings.Contains(out, "created for review (needsReview): 2 societies") || !strings.Contains(out, "1 column ignored: 注册地址") {
+		t.Errorf("create-missing: %v\n%s", err, out)
+	}
+}

@@ -95,6 +95,8 @@ func (n *Association) Entity() *castgraph.Node { return n.Node }
 
 func (n *Association) Level() *string { return PropString(n.Props, "level") }
 
+func (n *Association) NeedsReview() *bool { return PropBool(n.Props, "needsReview") }
+
 type AssociationConnection struct {
 	Edges    []*AssociationEdge
 	Nodes    []*Association
@@ -119,6 +121,8 @@ func (n *Society) Entity() *castgraph.Node { return n.Node }
 func (n *Society) Scope() *string { return PropString(n.Props, "scope") }
 
 func (n *Society) Field() *string { return PropString(n.Props, "field") }
+
+func (n *Society) NeedsReview() *bool { return PropBool(n.Props, "needsReview") }
 
 type SocietyConnection struct {
 	Edges    []*SocietyEdge
@@ -180,6 +184,8 @@ func (n *OverseasStation) Entity() *castgraph.Node { return n.Node }
 
 func (n *OverseasStation) StationType() *string { return PropString(n.Props, "stationType") }
 
+func (n *OverseasStation) NeedsReview() *bool { return PropBool(n.Props, "needsReview") }
+
 type OverseasStationConnection struct {
 	Edges    []*OverseasStationEdge
 	Nodes    []*OverseasStation
@@ -230,6 +236,8 @@ func (n *Park) ParkType() *string { return PropString(n.Props, "parkType") }
 
 func (n *Park) Level() *string { return PropString(n.Props, "level") }
 
+func (n *Park) NeedsReview() *bool { return PropBool(n.Props, "needsReview") }
+
 type ParkConnection struct {
 	Edges    []*ParkEdge
 	Nodes    []*Park
@@ -253,6 +261,8 @@ func (n *Institution) Entity() *castgraph.Node { return n.Node }
 
 func (n *Institution) InstitutionType() *string { return PropString(n.Props, "institutionType") }
 
+func (n *Institution) NeedsReview() *bool { return PropBool(n.Props, "needsReview") }
+
 type InstitutionConnection struct {
 	Edges    []*InstitutionEdge
 	Nodes    []*Institution
@@ -274,6 +284,8 @@ type IndustryCluster struct{ *castgraph.Node }
 // Entity returns the domain node.
 func (n *IndustryCluster) Entity() *castgraph.Node { return n.Node }
 
+func (n *IndustryCluster) NeedsReview() *bool { return PropBool(n.Props, "needsReview") }
+
 type IndustryClusterConnection struct {
 	Edges    []*IndustryClusterEdge
 	Nodes    []*IndustryCluster
@@ -294,6 +306,8 @@ type IndustryChain struct{ *castgraph.Node }
 
 // Entity returns the domain node.
 func (n *IndustryChain) Entity() *castgraph.Node { return n.Node }
+
+func (n *IndustryChain) NeedsReview() *bool { return PropBool(n.Props, "needsReview") }
 
 type IndustryChainConnection struct {
 	Edges    []*IndustryChainEdge
@@ -319,6 +333,8 @@ func (n *Region) Entity() *castgraph.Node { return n.Node }
 func (n *Region) RegionType() *string { return PropString(n.Props, "regionType") }
 
 func (n *Region) Code() *string { return PropString(n.Props, "code") }
+
+func (n *Region) NeedsReview() *bool { return PropBool(n.Props, "needsReview") }
 
 type RegionConnection struct {
 	Edges    []*RegionEdge

@@ -156,12 +156,22 @@ type ImportColumn struct {
 	Field  string `json:"field"`
 }
 
+// A node an import created for review (ImportOptions.createMissing; a dry run: would create), with the first row that named it.
+type ImportCreated struct {
+	// The node's kind, e.g. Society.
+	Kind   string `json:"kind"`
+	Name   string `json:"name"`
+	ID     string `json:"id"`
+	Row    int    `json:"row"`
+	Column string `json:"column"`
+}
+
 // One problem of a roster: the row as the user sees it (0: the file or its header), the column's header, a code and a message.
 type ImportIssue struct {
 	Row    int    `json:"row"`
 	Column string `json:"column"`
 	// REQUIRED, BAD_DATE, BAD_BOOLEAN, BAD_CREDIT_CODE, BAD_VALUE, BAD_TYPE, BAD_RECORD, DUPLICATE_ROW,
-	//   REFERENCE_NOT_FOUND, AMBIGUOUS_REFERENCE, MISSING_COLUMN, STRICT (errors); UNKNOWN_COLUMN,
+	//   REFERENCE_NOT_FOUND, AMBIGUOUS_REFERENCE, CREATE_LIMIT, MISSING_COLUMN, STRICT (errors); UNKNOWN_COLUMN,
 	//   IGNORED_COLUMN, DUPLICATE_COLUMN, EXTRA_CELLS (warnings).
 	Code string `json:"code"`
 	// error (the row was rejected) or warning.
@@ -183,8 +193,13 @@ type ImportOptions struct {
 	Mapping *string `json:"mapping,omitempty"`
 	// Validate and resolve every row against the graph, write nothing.
 	DryRun *bool `json:"dryRun,omitempty"`
-	// Write nothing unless every row is good.
+	// Write nothing unless every row is good and every column is read (a column no field takes is then an error).
 	Strict *bool `json:"strict,omitempty"`
+	// Create the reference data of these kinds that rows name and the graph lacks, marked needsReview
+	//   (list them with a filter, e.g. societies(where: {needsReview: {eq: true}})), instead of rejecting the rows.
+	CreateMissing []CreatableKind `json:"createMissing,omitempty"`
+	// The most nodes createMissing creates in one import (default 1000); rows that would create more are rejected (CREATE_LIMIT).
+	MaxCreated *int `json:"maxCreated,omitempty"`
 	// The file's name in provenance (default: the uploaded file's name).
 	Source *string `json:"source,omitempty"`
 	// Roster rows per transaction (default 1000).
@@ -217,6 +232,12 @@ type ImportReport struct {
 	RelationshipsUpdated int     `json:"relationshipsUpdated"`
 	Batches              int     `json:"batches"`
 	Seconds              float64 `json:"seconds"`
+	// The headers of the columns the import did not read (unknown, not used by the kind, a second column of a field).
+	IgnoredColumns []string `json:"ignoredColumns"`
+	// The nodes created for review (needsReview); a dry run lists those it would create.
+	Created []*ImportCreated `json:"created"`
+	// How many nodes were created for review (created may list fewer).
+	CreatedCount int `json:"createdCount"`
 	// All issues found; issues lists the first ImportOptions.maxIssues of them, in row order.
 	IssueCount int            `json:"issueCount"`
 	Issues     []*ImportIssue `json:"issues"`
@@ -401,6 +422,74 @@ type UnlinkInput struct {
 	Type string `json:"type"`
 	From string `json:"from"`
 	To   string `json:"to"`
+}
+
+// Kinds of reference data an import may create when a row names one the graph lacks.
+type CreatableKind string
+
+const (
+	CreatableKindSocieties    CreatableKind = "SOCIETIES"
+	CreatableKindAssociations CreatableKind = "ASSOCIATIONS"
+	CreatableKindInstitutions CreatableKind = "INSTITUTIONS"
+	CreatableKindParks        CreatableKind = "PARKS"
+	CreatableKindStations     CreatableKind = "STATIONS"
+	CreatableKindClusters     CreatableKind = "CLUSTERS"
+	CreatableKindChains       CreatableKind = "CHAINS"
+	CreatableKindRegions      CreatableKind = "REGIONS"
+)
+
+var AllCreatableKind = []CreatableKind{
+	CreatableKindSocieties,
+	CreatableKindAssociations,
+	CreatableKindInstitutions,
+	CreatableKindParks,
+	CreatableKindStations,
+	CreatableKindClusters,
+	CreatableKindChains,
+	CreatableKindRegions,
+}
+
+func (e CreatableKind) IsValid() bool {
+	switch e {
+	case CreatableKindSocieties, CreatableKindAssociations, CreatableKindInstitutions, CreatableKindParks, CreatableKindStations, CreatableKindClusters, CreatableKindChains, CreatableKindRegions:
+		return true
+	}
+	return false
+}
+
+func (e CreatableKind) String() string {
+	return string(e)
+}
+
+func (e *CreatableKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = CreatableKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid CreatableKind", str)
+	}
+	return nil
+}
+
+func (e CreatableKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *CreatableKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e CreatableKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
 
 // Why nodes are listed as likely duplicates, strongest first.
@@ -608,6 +697,22 @@ const (
 	RosterKindLiaisons RosterKind = "LIAISONS"
 	// Expert-to-enterprise services (万名专家进万企, service teams): an expert and the enterprise served a row.
 	RosterKindServices RosterKind = "SERVICES"
+	// One society (学会名称) a row: scope (级别), field (领域), the association that guides it (业务主管单位), its consortium, its city.
+	RosterKindSocieties RosterKind = "SOCIETIES"
+	// One park or zone (园区名称) a row: type, level, city.
+	RosterKindParks RosterKind = "PARKS"
+	// One overseas station (联络站名称, 基地名称) a row: type, country, city.
+	RosterKindStations RosterKind = "STATIONS"
+	// One institution (机构名称) a row: type, the association that guides it, city, park.
+	RosterKindInstitutions RosterKind = "INSTITUTIONS"
+	// One industry cluster (集群名称) a row: city.
+	RosterKindClusters RosterKind = "CLUSTERS"
+	// One industry chain (产业链名称) a row: the cluster it is part of (所属集群).
+	RosterKindChains RosterKind = "CHAINS"
+	// One programme, award, event … (项目名称) a row: type (required), year, who runs it (主办单位), city.
+	RosterKindProgrammes RosterKind = "PROGRAMMES"
+	// One place (地区名称) a row: its type and the place it lies in (上级).
+	RosterKindRegions RosterKind = "REGIONS"
 )
 
 var AllRosterKind = []RosterKind{
@@ -616,11 +721,19 @@ var AllRosterKind = []RosterKind{
 	RosterKindEnterprises,
 	RosterKindLiaisons,
 	RosterKindServices,
+	RosterKindSocieties,
+	RosterKindParks,
+	RosterKindStations,
+	RosterKindInstitutions,
+	RosterKindClusters,
+	RosterKindChains,
+	RosterKindProgrammes,
+	RosterKindRegions,
 }
 
 func (e RosterKind) IsValid() bool {
 	switch e {
-	case RosterKindExperts, RosterKindMembers, RosterKindEnterprises, RosterKindLiaisons, RosterKindServices:
+	case RosterKindExperts, RosterKindMembers, RosterKindEnterprises, RosterKindLiaisons, RosterKindServices, RosterKindSocieties, RosterKindParks, RosterKindStations, RosterKindInstitutions, RosterKindClusters, RosterKindChains, RosterKindProgrammes, RosterKindRegions:
 		return true
 	}
 	return false

@@ -37,6 +37,14 @@ func main() {
 		"experts-synthetic-bad-rows.csv":       badRowsCSV(),
 		"experts-synthetic-custom-headers.csv": customCSV(),
 		"experts-custom-headers.mapping.yaml":  []byte(mappingYAML),
+		"societies-synthetic.csv":              societiesCSV(),
+		"parks-synthetic.csv":                  parksCSV(),
+		"stations-synthetic.csv":               stationsCSV(),
+		"institutions-synthetic.csv":           institutionsCSV(),
+		"clusters-synthetic.csv":               clustersCSV(),
+		"chains-synthetic.csv":                 chainsCSV(),
+		"programmes-synthetic.jsonl":           programmesJSONL(),
+		"regions-synthetic.csv":                regionsCSV(),
 	} {
 		if err := os.WriteFile(filepath.Join(dir, name), content, 0o644); err != nil {
 			log.Fatal(err)
@@ -200,3 +208,81 @@ const mappingYAML = `# 【合成数据】A mapping file for experts-synthetic-cu
 学会（全称）: society
 备注: "-"
 `
+
+// The reference rosters name only what data/demo.json and data/plan2024.json
+// hold (and, in regions, a place another row of the file defines), so that
+// each checks alone against them.
+
+func societiesCSV() []byte {
+	return csvBytes(',', [][]string{
+		{"学会名称", "简称", "级别", "学科类别", "业务主管单位", "所在地", "上级学会", "简介"},
+		// A demo society: its short name is added, its scope and guide set.
+		{"江苏省示例机械工程学会", "示例机械学会", "省级", "工科", "江苏省科协", "南京", "", ""},
+		{"江苏省示例人工智能学会", "示例智能学会", "省级", "交叉学科", "江苏省科学技术协会", "南京市", "", "【合成数据】示例学会"},
+		{"江苏省示例储能学会", "", "省级", "工科", "省科协", "苏州", "江苏省示例新能源学会联合体", "【合成数据】示例学会"},
+	})
+}
+
+func parksCSV() []byte {
+	return csvBytes(',', [][]string{
+		{"园区名称", "类型", "级别", "所在地"},
+		{"南通示例高新技术产业开发区", "高新区", "国家级", "南通"},
+		{"盐城示例经济开发区", "经开区", "省级", "盐城市"},
+	})
+}
+
+func stationsCSV() []byte {
+	return csvBytes(',', [][]string{
+		{"联络站名称", "类型", "所在国家", "站长", "网址"},
+		{"江苏省科协示例海外联络站（伦敦）", "海外联络站", "英国", "沈示例", "https://example.org/london"},
+		{"江苏示例离岸创新中心（硅谷）", "", "美国", "", ""},
+	})
+}
+
+func institutionsCSV() []byte {
+	return csvBytes(',', [][]string{
+		{"机构名称", "机构类型", "业务主管单位", "所在地", "所在园区"},
+		{"江苏省示例科技智库", "智库", "江苏省科协", "南京", ""},
+		{"南京示例新型研发机构", "创新中心", "", "南京", "南京示例高新技术产业开发区"},
+	})
+}
+
+func clustersCSV() []byte {
+	return csvBytes(',', [][]string{
+		{"集群名称", "所在地", "简介"},
+		{"示例低空经济", "南京", "【合成数据】示例集群"},
+	})
+}
+
+func chainsCSV() []byte {
+	return csvBytes(',', [][]string{
+		{"产业链名称", "所属集群", "简称"},
+		{"示例新型储能", "新型电力（新能源）装备", "示例储能"},
+		{"示例工业母机", "高端装备", ""},
+		{"示例智能传感器", "物联网", ""},
+	})
+}
+
+func programmesJSONL() []byte {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	for _, r := range []map[string]any{
+		{"项目名称": "江苏省示例青年科技创新大赛", "类型": "竞赛", "年度": 2024, "主办单位": []string{"江苏省科协"}, "承办单位": "江苏省示例机械工程学会"},
+		{"项目名称": "示例科技服务专项行动", "类型": "专项行动", "年度": "2024年", "主办单位": "江苏省科协", "举办地": "苏州"},
+	} {
+		if err := enc.Encode(r); err != nil {
+			log.Fatal(err)
+		}
+	}
+	return b.Bytes()
+}
+
+func regionsCSV() []byte {
+	return csvBytes(',', [][]string{
+		{"地区名称", "类型", "上级", "简称"},
+		// The parent of a row may be another row of the file.
+		{"南京示例新区", "区域", "南京市", "示例新区"},
+		{"示例街道", "街道", "南京示例新区", ""},
+	})
+}
