@@ -7691,8 +7691,8 @@ enum RosterKind {
   CLUSTERS
   """One industry chain (产业链名称) a row: the cluster it is part of (所属集群)."""
   CHAINS
-  """One programme, award, event … (项目名称) a row: type (required), year, who runs it (主办单位), city."""
-  PROGRAMMES
+  """One program, award, event … (项目名称) a row: type (required), year, who runs it (主办单位), city."""
+  PROGRAMS
   """One place (地区名称) a row: its type and the place it lies in (上级)."""
   REGIONS
 }

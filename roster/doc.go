@@ -2,7 +2,7 @@
 // – experts, society members, enterprises, overseas-station contacts and
 // expert-to-enterprise service assignments, and the reference data they
 // name: societies, parks, overseas stations, institutions, industry
-// clusters and chains, programmes and regions – into the graph.
+// clusters and chains, programs and regions – into the graph.
 //
 // An import reads a file row by row (CSV, TSV, XLSX, JSON Lines; UTF-8,
 // UTF-16 or GB18030/GBK), maps its columns to fields by header (Chinese

@@ -54,7 +54,7 @@ func TestExamples_CheckAgainstTheDemoData(t *testing.T) {
 		{"institutions-synthetic.csv", roster.Options{}, roster.Institutions, roster.EncodingUTF8, 2, 0},
 		{"clusters-synthetic.csv", roster.Options{}, roster.Clusters, roster.EncodingUTF8, 1, 0},
 		{"chains-synthetic.csv", roster.Options{}, roster.Chains, roster.EncodingUTF8, 3, 0},
-		{"programmes-synthetic.jsonl", roster.Options{}, roster.Programmes, roster.EncodingUTF8, 2, 0},
+		{"programs-synthetic.jsonl", roster.Options{}, roster.Programs, roster.EncodingUTF8, 2, 0},
 		{"regions-synthetic.csv", roster.Options{}, roster.Regions, roster.EncodingUTF8, 2, 0},
 	} {
 		t.Run(tc.file, func(t *testing.T) {

@@ -30,7 +30,7 @@ const (
 // Kinds lists the roster kinds: the rosters of people and enterprises, then
 // those of reference data (refkinds.go).
 var Kinds = []Kind{Experts, Members, Enterprises, Liaisons, Services,
-	Societies, Parks, Stations, Institutions, Clusters, Chains, Programmes, Regions}
+	Societies, Parks, Stations, Institutions, Clusters, Chains, Programs, Regions}
 
 // ParseKind reads a roster kind, in English (singular or plural) or Chinese.
 func ParseKind(s string) (Kind, error) {
@@ -99,10 +99,10 @@ const (
 	FieldDescription Field = "description" // 简介 (set on nodes the import creates)
 	FieldType        Field = "type"        // 类型: the kind's type property (parkType, stationType …)
 	FieldLevel       Field = "level"       // 级别: a society's scope, a park's level
-	FieldYear        Field = "year"        // 年度: a programme's year
+	FieldYear        Field = "year"        // 年度: a program's year
 	FieldGuide       Field = "guidedBy"    // 业务主管单位: the association that GUIDES the subject
 	FieldParent      Field = "parent"      // 上级: the region a region lies in, the consortium of a society
-	FieldHost        Field = "host"        // 主办单位: who runs a programme (RUN_BY; several allowed)
+	FieldHost        Field = "host"        // 主办单位: who runs a program (RUN_BY; several allowed)
 	FieldPerson      Field = "person"      // 理事长, 站长, 负责人: a person of the organisation, the header the role (several allowed)
 	// FieldIgnore drops a column (mapping files: "-" or "").
 	FieldIgnore Field = "-"
@@ -162,7 +162,7 @@ var kindAliases = map[Kind]map[string]Field{
 	Services:    {"企业名称": FieldEnterprise, "专家姓名": FieldName},
 	// Reference rosters (refkinds.go).
 	Societies: societyHeaders, Parks: parkHeaders, Stations: stationHeaders, Institutions: institutionHeaders,
-	Clusters: clusterHeaders, Chains: chainHeaders, Programmes: programmeHeaders, Regions: regionHeaders,
+	Clusters: clusterHeaders, Chains: chainHeaders, Programs: programHeaders, Regions: regionHeaders,
 }
 
 // normaliseHeader folds the spellings of a header: width, case, spaces,
@@ -258,7 +258,7 @@ var kindSpecs = map[Kind]kindSpec{
 		allowed: []Field{FieldAliases, FieldDescription, FieldCity}},
 	Chains: {required: []Field{FieldName}, subject: castgraph.KindIndustryChain,
 		allowed: []Field{FieldAliases, FieldDescription, FieldCluster}},
-	Programmes: {required: []Field{FieldName, FieldType}, subject: castgraph.KindProgram,
+	Programs: {required: []Field{FieldName, FieldType}, subject: castgraph.KindProgram,
 		allowed: []Field{FieldAliases, FieldDescription, FieldYear, FieldHost, FieldCity, FieldPerson}},
 	Regions: {required: []Field{FieldName}, subject: castgraph.KindRegion,
 		allowed: []Field{FieldAliases, FieldDescription, FieldType, FieldParent}},
@@ -270,7 +270,7 @@ var kindSpecs = map[Kind]kindSpec{
 // person's name (姓名; a contact person, 联系人, may be there) or an
 // enterprise's (企业名称: an enterprise list may give its 园区名称) makes that
 // roster – a chain list first, as it may name its cluster (集群名称), then
-// clusters, stations, parks, societies, institutions, programmes, regions.
+// clusters, stations, parks, societies, institutions, programs, regions.
 // Otherwise: a station column makes a contact list; a person with an
 // enterprise served or a service mode a service list; an enterprise name or
 // credit code without a person an enterprise list; a person, a society and a

@@ -75,7 +75,7 @@ type columns struct {
 }
 
 // listField reports whether a field may have several columns, whose values
-// add up: societies, chains, aliases, the hosts of a programme.
+// add up: societies, chains, aliases, the hosts of a program.
 func listField(f Field) bool {
 	return f == FieldSociety || f == FieldChain || f == FieldCluster || f == FieldAliases || f == FieldHost || f == FieldPerson
 }

@@ -9,7 +9,7 @@ import (
 )
 
 // Reference rosters: lists of societies, parks, overseas stations,
-// institutions, industry clusters and chains, programmes and regions, one
+// institutions, industry clusters and chains, programs and regions, one
 // node of the kind a row. They load the reference data that rosters of
 // people and enterprises name, the same way: merged on natural keys (the
 // normalised name), found by name or alias, a re-run changing nothing.
@@ -29,9 +29,9 @@ const (
 	Clusters Kind = "clusters"
 	// Chains: one industry chain a row: the cluster it is part of.
 	Chains Kind = "chains"
-	// Programmes: one programme, award, event … a row: its type (required),
+	// Programs: one program, award, event … a row: its type (required),
 	// year, who runs it (主办单位), city.
-	Programmes Kind = "programmes"
+	Programs Kind = "programs"
 	// Regions: one place a row: its type and the place it lies in (上级).
 	Regions Kind = "regions"
 )
@@ -51,8 +51,8 @@ func parseRefKind(s string) (Kind, bool) {
 		return Clusters, true
 	case "chains", "chain", "产业链":
 		return Chains, true
-	case "programmes", "programme", "programs", "program", "项目", "项目名单":
-		return Programmes, true
+	case "programs", "program", "programmes", "programme", "项目", "项目名单":
+		return Programs, true
 	case "regions", "region", "places", "place", "地区", "地区名单":
 		return Regions, true
 	}
@@ -69,13 +69,13 @@ var refNameHeaders = map[Kind][]string{
 	Institutions: {"机构名称", "机构全称"},
 	Clusters:     {"集群名称", "产业集群名称"},
 	Chains:       {"产业链名称", "链条名称"},
-	Programmes:   {"项目名称", "活动名称", "计划名称", "奖项名称"},
+	Programs:   {"项目名称", "活动名称", "计划名称", "奖项名称"},
 	Regions:      {"地区名称", "地名", "区划名称", "行政区划名称"},
 }
 
 // refDetectOrder is the order detectKind tries the reference kinds in: a
 // chain list may name its cluster by 集群名称, so chains come first.
-var refDetectOrder = []Kind{Chains, Clusters, Stations, Parks, Societies, Institutions, Programmes, Regions}
+var refDetectOrder = []Kind{Chains, Clusters, Stations, Parks, Societies, Institutions, Programs, Regions}
 
 // personHeaders name a person unmistakably; 联系人 and 联络人 alone may be
 // an organisation's contact and do not.
@@ -103,7 +103,7 @@ func headersOf(k Kind, rest map[string]Field, people ...string) map[string]Field
 // personRel is the relationship from a person named in a reference roster
 // to the row's subject, with the column's header as its role: a society's
 // 理事长 is a MEMBER_OF it, a station's 站长 a LIAISON_OF, an institution's
-// 院长 AFFILIATED_WITH it, a programme's 负责人 PARTICIPATES_IN it. Kinds not
+// 院长 AFFILIATED_WITH it, a program's 负责人 PARTICIPATES_IN it. Kinds not
 // here (parks, clusters, chains, regions) have no relationship from a person.
 var personRel = map[castgraph.Kind]castgraph.RelType{
 	castgraph.KindSociety:         castgraph.RelMemberOf,
@@ -158,7 +158,7 @@ var (
 		"产业链": FieldName, "链条": FieldName,
 		"集群名称": FieldCluster, "产业集群名称": FieldCluster, "上级": FieldCluster,
 	})
-	programmeHeaders = headersOf(Programmes, map[string]Field{
+	programHeaders = headersOf(Programs, map[string]Field{
 		"项目": FieldName, "活动": FieldName,
 		"项目类型": FieldType, "活动类型": FieldType, "类别": FieldType,
 		"举办地": FieldCity, "举办地点": FieldCity,
@@ -237,7 +237,7 @@ var enumWords = map[string][]synonym{
 		{"平台", "PLATFORM", true},
 		{"认定", "DESIGNATION", true}, {"称号", "DESIGNATION", true}, {"命名", "DESIGNATION", true},
 		{"文件", "DOCUMENT", true}, {"通知", "DOCUMENT", true},
-		{"项目", "PROGRAMME", true}, {"计划", "PROGRAMME", true}, {"工程", "PROGRAMME", true}, {"专项", "PROGRAMME", true},
+		{"项目", "PROGRAM", true}, {"计划", "PROGRAM", true}, {"工程", "PROGRAM", true}, {"专项", "PROGRAM", true},
 	},
 	"regionType": {
 		{"国家", "COUNTRY", false}, {"国别", "COUNTRY", false},
@@ -309,7 +309,7 @@ func guessProps(kind castgraph.Kind, name string) map[string]any {
 	return nil
 }
 
-// hostKinds are the kinds that may run a programme (RUN_BY), in the order a
+// hostKinds are the kinds that may run a program (RUN_BY), in the order a
 // name is tried; guessHostKind picks the one to create when none has it.
 var hostKinds = []castgraph.Kind{castgraph.KindAssociation, castgraph.KindSociety, castgraph.KindInstitution, castgraph.KindEnterprise}
 

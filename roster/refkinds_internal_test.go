@@ -28,7 +28,7 @@ func TestDetectKind_ReferenceRostersAndPeople(t *testing.T) {
 		{"集群名称,所在地", Clusters},
 		{"产业链名称,所属集群", Chains},
 		{"集群名称,产业链名称", Chains},
-		{"项目名称,类型,年度,主办单位", Programmes},
+		{"项目名称,类型,年度,主办单位", Programs},
 		{"地区名称,类型,上级", Regions},
 		// People and enterprises as before, also beside a reference column.
 		{"姓名,学会名称,职务,入会时间", Members},
@@ -65,9 +65,10 @@ func TestMapColumns_ReferenceKinds(t *testing.T) {
 		{Clusters, "集群名称,所在地,介绍", "name,city,description", ""},
 		{Chains, "产业链名称,集群名称,简称", "name,cluster,aliases", ""},
 		{Chains, "产业链,所属集群", "name,cluster", ""},
-		{Programmes, "项目名称,项目类型,年份,主办单位,承办单位,举办地", "name,type,year,host,host,city", ""},
+		{Programs, "项目名称,项目类型,年份,主办单位,承办单位,举办地", "name,type,year,host,host,city", ""},
 		{Regions, "地区名称,级别,所属地区,简称", "name,type,parent,aliases", ""},
-		{Enterprises, "企业名称,注册地,所属集群", "name,city,", "所属集群"},
+		// An enterprise roster's 所属集群 ties the enterprise to the cluster (IN_CLUSTER).
+		{Enterprises, "企业名称,注册地,所属集群", "name,city,cluster", ""},
 		{Societies, "学会名称,理事长,秘书长姓名,联系人", "name,person,person,", "联系人"},
 		{Stations, "联络站名称,站长,联系人", "name,person,person", ""},
 		{Parks, "园区名称,负责人", "name,", "负责人"},
@@ -89,9 +90,9 @@ func TestMapColumns_ReferenceKinds(t *testing.T) {
 			t.Errorf("%s ignored: %s, want %s", tc.kind, g, tc.ignored)
 		}
 	}
-	// A programme roster needs its type; a reference roster its name.
-	if _, err := mapColumns([]string{"项目名称", "年度"}, Programmes, nil, newReport(), true); castgraph.ErrorCode(err) != castgraph.EINVALID {
-		t.Errorf("a programme roster without a type: %v", err)
+	// A program roster needs its type; a reference roster its name.
+	if _, err := mapColumns([]string{"项目名称", "年度"}, Programs, nil, newReport(), true); castgraph.ErrorCode(err) != castgraph.EINVALID {
+		t.Errorf("a program roster without a type: %v", err)
 	}
 	if _, err := mapColumns([]string{"联系人", "所在地"}, Societies, nil, newReport(), true); castgraph.ErrorCode(err) != castgraph.EINVALID {
 		t.Errorf("a society roster without a name: %v", err)
@@ -151,7 +152,7 @@ func TestPlanReference_EachKind(t *testing.T) {
 			castgraph.KindInstitution, "map[institutionType:RESEARCH_INSTITUTE]", "map[]", "GUIDES<-Association 省科协; LOCATED_IN->Park 示例高新区"},
 		{Clusters, "集群名称,所在地", []string{"示例集群", "无锡"}, castgraph.KindIndustryCluster, "map[]", "map[]", "LOCATED_IN->Region 无锡"},
 		{Chains, "产业链名称,所属集群", []string{"示例链", "示例集群"}, castgraph.KindIndustryChain, "map[]", "map[]", "PART_OF->IndustryCluster 示例集群"},
-		{Programmes, "项目名称,类型,年度,主办单位,承办单位", []string{"示例大赛", "竞赛", "2024年度", "江苏省科协、示例学会", "示例研究院"},
+		{Programs, "项目名称,类型,年度,主办单位,承办单位", []string{"示例大赛", "竞赛", "2024年度", "江苏省科协、示例学会", "示例研究院"},
 			castgraph.KindProgram, "map[kind:COMPETITION year:2024]", "map[]",
 			"RUN_BY->Association,Society,Institution,Enterprise 江苏省科协 主办; RUN_BY->Association,Society,Institution,Enterprise 示例学会 主办; RUN_BY->Association,Society,Institution,Enterprise 示例研究院 承办"},
 		{Regions, "地区名称,类型,上级", []string{"示例县", "县级市", "示例市"}, castgraph.KindRegion, "map[regionType:COUNTY]", "map[]", "LOCATED_IN->Region 示例市"},
@@ -183,10 +184,10 @@ func TestPlanReference_BadRows(t *testing.T) {
 		column string
 		code   string
 	}{
-		{Programmes, "项目名称,类型", []string{"示例项目", ""}, "类型", CodeRequired},
-		{Programmes, "项目名称,类型", []string{"示例项目", "不知道什么"}, "类型", CodeBadValue},
-		{Programmes, "项目名称,类型,年度", []string{"示例项目", "项目", "去年"}, "年度", CodeBadValue},
-		{Programmes, "项目名称,类型,年度", []string{"示例项目", "项目", "1066"}, "年度", CodeBadValue},
+		{Programs, "项目名称,类型", []string{"示例项目", ""}, "类型", CodeRequired},
+		{Programs, "项目名称,类型", []string{"示例项目", "不知道什么"}, "类型", CodeBadValue},
+		{Programs, "项目名称,类型,年度", []string{"示例项目", "项目", "去年"}, "年度", CodeBadValue},
+		{Programs, "项目名称,类型,年度", []string{"示例项目", "项目", "1066"}, "年度", CodeBadValue},
 		{Parks, "园区名称,类型", []string{"示例园", "不是园区"}, "类型", CodeBadValue},
 		{Regions, "地区名称,上级", []string{"示例市", "示例市"}, "上级", CodeBadValue},
 		{Societies, "学会名称,级别", []string{"", "省级"}, "学会名称", CodeRequired},
@@ -253,7 +254,7 @@ func TestParseCreateMissing(t *testing.T) {
 	if got, _ := ParseCreateMissing("all"); len(got) != len(castgraph.ReviewKinds) {
 		t.Errorf("all: %v", got)
 	}
-	for _, bad := range []string{"experts", "programmes", "unicorns"} {
+	for _, bad := range []string{"experts", "programs", "unicorns"} {
 		if _, err := ParseCreateMissing(bad); castgraph.ErrorCode(err) != castgraph.EINVALID {
 			t.Errorf("%s: %v", bad, err)
 		}

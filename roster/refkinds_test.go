@@ -89,7 +89,7 @@ func TestImport_ReferenceRostersOfEveryKind(t *testing.T) {
 			{n("新链"), n("新集群")},
 			{n("测试链"), n("新集群")},
 		}, 2},
-		{"programmes.csv", roster.Programmes, [][]string{
+		{"programs.csv", roster.Programs, [][]string{
 			{"项目名称", "类型", "年度", "主办单位", "承办单位"},
 			{n("新项目"), "项目", "2024", n("测试科协"), n("新学会")},
 			{n("新大赛"), "竞赛", "2024年", n("测协"), ""},
@@ -186,9 +186,9 @@ func TestImport_ReferenceRostersOfEveryKind(t *testing.T) {
 		t.Errorf("%d chains part of 新集群, want 2", c)
 	}
 
-	// Programmes: kind, year, RUN_BY with the role from the header.
+	// Programs: kind, year, RUN_BY with the role from the header.
 	r = w.one(`MATCH (x:Program {name: $name}) RETURN x.kind AS k, x.year AS y`, p("新项目"))
-	if r["k"] != "PROGRAMME" || r["y"] != int64(2024) {
+	if r["k"] != "PROGRAM" || r["y"] != int64(2024) {
 		t.Errorf("新项目: %v", r)
 	}
 	rows := w.query(`MATCH (:Program {name: $name})-[r:RUN_BY]->(h) RETURN labels(h)[0] + ' ' + r.role AS x ORDER BY x`, p("新项目"))
@@ -481,14 +481,14 @@ func TestImport_ReferenceToARejectedRow(t *testing.T) {
 }
 
 // TestImport_CreateMissingOfEachReferenceColumn: -create-missing creates
-// what reference rosters name too – a programme's hosts as the kind their
+// what reference rosters name too – a program's hosts as the kind their
 // names say, a society's guiding association, a chain's cluster – each with
 // the review mark and the type its name implies.
 func TestImport_CreateMissingOfEachReferenceColumn(t *testing.T) {
 	w := newWorld(t)
 	n := w.n
 	all := []castgraph.Kind{castgraph.KindAssociation, castgraph.KindSociety, castgraph.KindInstitution, castgraph.KindIndustryCluster, castgraph.KindPark}
-	progs := w.file("programmes-cm.csv", csvText(
+	progs := w.file("programs-cm.csv", csvText(
 		[]string{"项目名称", "类型", "主办单位", "承办单位"},
 		[]string{n("某项目"), "项目", n("某示例科协"), n("某示例学会") + "、" + n("某示例大学")},
 	))

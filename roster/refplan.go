@@ -17,11 +17,11 @@ import (
 // What each field becomes:
 //
 //	type (类型)          the kind's type: parkType, stationType, institutionType,
-//	                     regionType, a programme's kind; of a society, its field
+//	                     regionType, a program's kind; of a society, its field
 //	                     (学会类型: 理科, 工科 …) unless a 领域 column gives one
 //	level (级别)         a society's scope, a park's level
 //	field (领域)         a society's field
-//	year (年度)          a programme's year
+//	year (年度)          a program's year
 //	aliases (简称, 别名) aliases, added to what the node has
 //	description (简介)   the description of a node the import creates; a node
 //	                     that exists keeps its own
@@ -32,7 +32,7 @@ import (
 //	parent (上级)        a region: LOCATED_IN the larger one; a society:
 //	                     MEMBER_OF the consortium
 //	cluster (所属集群)   a chain: PART_OF the cluster
-//	host (主办单位)      a programme: RUN_BY each (role 主办, 承办 … from the
+//	host (主办单位)      a program: RUN_BY each (role 主办, 承办 … from the
 //	                     header)
 func (p *planner) planReference(ri *rowIssues, pl *plan, cells []string) string {
 	c := p.cols
@@ -76,8 +76,8 @@ func (p *planner) planReference(ri *rowIssues, pl *plan, cells []string) string 
 		} else {
 			enum(typeProp[kind], v, tcol)
 		}
-	} else if p.kind == Programmes {
-		ri.errorf(tcol, CodeRequired, "a programme's type (类型: 项目, 奖项, 活动, 竞赛 …) is required")
+	} else if p.kind == Programs {
+		ri.errorf(tcol, CodeRequired, "a program's type (类型: 项目, 奖项, 活动, 竞赛 …) is required")
 	}
 	if v, lcol := get(FieldLevel); v != "" {
 		switch kind {

@@ -14,7 +14,7 @@ import (
 
 // References to reference data – societies, places, parks, chains,
 // clusters, stations, the associations that guide, the bodies that run a
-// programme – must exist: a name is looked up by natural key (the
+// program – must exist: a name is looked up by natural key (the
 // normalised name) among its kinds, then among their names and aliases;
 // several matches are an AMBIGUOUS_REFERENCE. A name that finds nothing is
 //
@@ -82,7 +82,7 @@ func ParseCreateMissing(s string) ([]castgraph.Kind, error) {
 			add(castgraph.KindAssociation)
 		default:
 			rk, ok := parseRefKind(p)
-			if !ok || rk == Programmes {
+			if !ok || rk == Programs {
 				return nil, castgraph.Errorf(castgraph.EINVALID, "createMissing", "-create-missing: %q is not a kind of reference data: want a comma list of societies, associations, institutions, parks, stations, clusters, chains, regions (or all)", part)
 			}
 			add(kindSpecs[rk].subject)
@@ -227,7 +227,7 @@ func (im *importer) missingReference(b *batchState, r *ref, key string, defined 
 	}
 	kind, ok := guessKind(r.name, r.kinds, func(k castgraph.Kind) bool { return slices.Contains(im.opts.CreateMissing, k) })
 	if !ok {
-		// The kind the option would create it as: for a programme's host,
+		// The kind the option would create it as: for a program's host,
 		// the one its name says.
 		would, _ := guessKind(r.name, r.kinds, func(k castgraph.Kind) bool { return slices.Contains(castgraph.ReviewKinds, k) })
 		return resolution{issue: CodeNotFound, message: fmt.Sprintf("no %s is named %q (a roster may name only %s already in the graph, unless imported with -create-missing %s)",

@@ -420,7 +420,7 @@ func kindWord(k castgraph.Kind) string {
 	case castgraph.KindRegion:
 		return "place (Region)"
 	case castgraph.KindProgram:
-		return "programme"
+		return "program"
 	}
 	return strings.ToLower(string(k))
 }

@@ -21,7 +21,7 @@ const importUsage = `usage: castgraph import [flags] FILE
 Imports a roster (CSV, TSV, XLSX or JSON Lines; UTF-8, UTF-16 or GB18030/GBK)
 of experts, society members, enterprises, overseas-station contacts or
 expert-to-enterprise services, or of reference data: societies, parks,
-overseas stations, institutions, industry clusters and chains, programmes,
+overseas stations, institutions, industry clusters and chains, programs,
 regions. Rows are validated, resolved and merged on natural keys in batched
 write transactions: re-running a file changes nothing, and an interrupted
 import is finished by running it again. Reference data a row names must
@@ -46,7 +46,7 @@ func runImport(ctx context.Context, args []string, stdout io.Writer, stderr *os.
 		fs.PrintDefaults()
 	}
 	var kind string
-	fs.StringVar(&kind, "kind", "", "roster kind: experts, members, enterprises, liaisons, services, societies, parks, stations, institutions, clusters, chains, programmes, regions (default: detected from the headers)")
+	fs.StringVar(&kind, "kind", "", "roster kind: experts, members, enterprises, liaisons, services, societies, parks, stations, institutions, clusters, chains, programs, regions (default: detected from the headers)")
 	fs.StringVar(&kind, "type", "", "the same as -kind")
 	format := fs.String("format", "", "csv, tsv, xlsx or jsonl (default: from the file name)")
 	sheet := fs.String("sheet", "", "XLSX: the sheet to read (default: the first visible one)")

@@ -709,8 +709,8 @@ const (
 	RosterKindClusters RosterKind = "CLUSTERS"
 	// One industry chain (产业链名称) a row: the cluster it is part of (所属集群).
 	RosterKindChains RosterKind = "CHAINS"
-	// One programme, award, event … (项目名称) a row: type (required), year, who runs it (主办单位), city.
-	RosterKindProgrammes RosterKind = "PROGRAMMES"
+	// One program, award, event … (项目名称) a row: type (required), year, who runs it (主办单位), city.
+	RosterKindPrograms RosterKind = "PROGRAMS"
 	// One place (地区名称) a row: its type and the place it lies in (上级).
 	RosterKindRegions RosterKind = "REGIONS"
 )
@@ -727,13 +727,13 @@ var AllRosterKind = []RosterKind{
 	RosterKindInstitutions,
 	RosterKindClusters,
 	RosterKindChains,
-	RosterKindProgrammes,
+	RosterKindPrograms,
 	RosterKindRegions,
 }
 
 func (e RosterKind) IsValid() bool {
 	switch e {
-	case RosterKindExperts, RosterKindMembers, RosterKindEnterprises, RosterKindLiaisons, RosterKindServices, RosterKindSocieties, RosterKindParks, RosterKindStations, RosterKindInstitutions, RosterKindClusters, RosterKindChains, RosterKindProgrammes, RosterKindRegions:
+	case RosterKindExperts, RosterKindMembers, RosterKindEnterprises, RosterKindLiaisons, RosterKindServices, RosterKindSocieties, RosterKindParks, RosterKindStations, RosterKindInstitutions, RosterKindClusters, RosterKindChains, RosterKindPrograms, RosterKindRegions:
 		return true
 	}
 	return false

@@ -43,7 +43,7 @@ func main() {
 		"institutions-synthetic.csv":           institutionsCSV(),
 		"clusters-synthetic.csv":               clustersCSV(),
 		"chains-synthetic.csv":                 chainsCSV(),
-		"programmes-synthetic.jsonl":           programmesJSONL(),
+		"programs-synthetic.jsonl":           programsJSONL(),
 		"regions-synthetic.csv":                regionsCSV(),
 	} {
 		if err := os.WriteFile(filepath.Join(dir, name), content, 0o644); err != nil {
@@ -263,7 +263,7 @@ func chainsCSV() []byte {
 	})
 }
 
-func programmesJSONL() []byte {
+func programsJSONL() []byte {
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
