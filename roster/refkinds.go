@@ -69,7 +69,7 @@ var refNameHeaders = map[Kind][]string{
 	Institutions: {"机构名称", "机构全称"},
 	Clusters:     {"集群名称", "产业集群名称"},
 	Chains:       {"产业链名称", "链条名称"},
-	Programs:   {"项目名称", "活动名称", "计划名称", "奖项名称"},
+	Programs:     {"项目名称", "活动名称", "计划名称", "奖项名称"},
 	Regions:      {"地区名称", "地名", "区划名称", "行政区划名称"},
 }
 

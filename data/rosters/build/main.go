@@ -43,7 +43,7 @@ func main() {
 		"institutions-synthetic.csv":           institutionsCSV(),
 		"clusters-synthetic.csv":               clustersCSV(),
 		"chains-synthetic.csv":                 chainsCSV(),
-		"programs-synthetic.jsonl":           programsJSONL(),
+		"programs-synthetic.jsonl":             programsJSONL(),
 		"regions-synthetic.csv":                regionsCSV(),
 	} {
 		if err := os.WriteFile(filepath.Join(dir, name), content, 0o644); err != nil {
