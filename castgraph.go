@@ -37,6 +37,19 @@ type Provenance struct {
 	Assertions []Assertion
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
+	// ChangedAt is when it last changed or gained a source.
+	ChangedAt time.Time
+	// SourceTimes say when each source first and last asserted it, in the
+	// order of Sources.
+	SourceTimes []SourceTime
+}
+
+// SourceTime is when one source first and last asserted a node or
+// relationship. Data written before these were kept has the node's
+// createdAt and updatedAt.
+type SourceTime struct {
+	Source      string
+	First, Last time.Time
 }
 
 // Edge is a relationship seen from one of its ends: Other is the node at the

@@ -106,7 +106,7 @@ func fieldsOf(op *graphql.OperationContext, kind castgraph.Kind, connType string
 			out.Props = append(out.Props, p.Name)
 		}
 	}
-	for _, p := range []string{"aliases", "description", "sources", "assertions", "createdAt", "updatedAt"} {
+	for _, p := range append([]string{"aliases", "description"}, provenanceProps...) {
 		if want.props[p] {
 			out.Props = append(out.Props, p)
 		}
@@ -126,7 +126,7 @@ func anyKindFields(op *graphql.OperationContext, sel ast.SelectionSet) store.Fie
 		}
 	}
 	out := store.Fields{Partial: true}
-	for _, p := range []string{"aliases", "description", "sources", "assertions", "createdAt", "updatedAt"} {
+	for _, p := range append([]string{"aliases", "description"}, provenanceProps...) {
 		if want.props[p] {
 			out.Props = append(out.Props, p)
 		}
@@ -140,6 +140,9 @@ func anyKindFields(op *graphql.OperationContext, sel ast.SelectionSet) store.Fie
 	}
 	return out
 }
+
+// provenanceProps are the properties a node's provenance is read from.
+var provenanceProps = []string{"sources", "assertions", "createdAt", "updatedAt", "changedAt", "sourceFirst", "sourceLast"}
 
 // fieldSet gathers the properties a selection reads.
 type fieldSet struct {
@@ -156,7 +159,9 @@ func (w *fieldSet) node(op *graphql.OperationContext, spec *castgraph.KindSpec, 
 		case "aliases", "description":
 			w.props[f.Name] = true
 		case "provenance":
-			w.props["sources"], w.props["assertions"], w.props["createdAt"], w.props["updatedAt"] = true, true, true, true
+			for _, p := range provenanceProps {
+				w.props[p] = true
+			}
 		default:
 			if _, ok := spec.Prop(f.Name); ok {
 				w.props[f.Name] = true

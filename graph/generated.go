@@ -189,6 +189,24 @@ type ComplexityRoot struct {
 		Key   func(childComplexity int) int
 	}
 
+	Change struct {
+		Action       func(childComplexity int) int
+		At           func(childComplexity int) int
+		Node         func(childComplexity int) int
+		Relationship func(childComplexity int) int
+	}
+
+	ChangeConnection struct {
+		Edges    func(childComplexity int) int
+		Nodes    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	ChangeEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	ClusterCoverage struct {
 		Chains                func(childComplexity int) int
 		ChainsWithEnterprises func(childComplexity int) int
@@ -1057,16 +1075,19 @@ type ComplexityRoot struct {
 	}
 
 	Provenance struct {
-		AssertedBy func(childComplexity int) int
-		CreatedAt  func(childComplexity int) int
-		Sources    func(childComplexity int) int
-		UpdatedAt  func(childComplexity int) int
+		AssertedBy  func(childComplexity int) int
+		ChangedAt   func(childComplexity int) int
+		CreatedAt   func(childComplexity int) int
+		SourceTimes func(childComplexity int) int
+		Sources     func(childComplexity int) int
+		UpdatedAt   func(childComplexity int) int
 	}
 
 	Query struct {
 		Associations              func(childComplexity int, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
 		AssociationsAggregate     func(childComplexity int, where map[string]any, groupBy map[string]any, reaching *model.Reach, min []string, max []string, first *int) int
 		AuditLog                  func(childComplexity int, actor *string, nodeID *string, action *string, since *time.Time, until *time.Time, first *int, after *string) int
+		Changes                   func(childComplexity int, since time.Time, until *time.Time, kinds []string, relationshipTypes []string, sources []string, first *int, after *string) int
 		Duplicates                func(childComplexity int, kind string, first *int) int
 		Enterprises               func(childComplexity int, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
 		EnterprisesAggregate      func(childComplexity int, where map[string]any, groupBy map[string]any, reaching *model.Reach, min []string, max []string, first *int) int
@@ -1244,6 +1265,12 @@ type ComplexityRoot struct {
 		Year       func(childComplexity int) int
 	}
 
+	SourceTime struct {
+		First  func(childComplexity int) int
+		Last   func(childComplexity int) int
+		Source func(childComplexity int) int
+	}
+
 	StationLiaison struct {
 		Enterprises func(childComplexity int) int
 		Expert      func(childComplexity int) int
@@ -1408,6 +1435,7 @@ type QueryResolver interface {
 	ProgramsPerSection(ctx context.Context, year *int, source *string, first *int) ([]*model.Breakdown, error)
 	NodeCounts(ctx context.Context, source *string) ([]*model.KindCount, error)
 	AuditLog(ctx context.Context, actor *string, nodeID *string, action *string, since *time.Time, until *time.Time, first *int, after *string) (*model.AuditConnection, error)
+	Changes(ctx context.Context, since time.Time, until *time.Time, kinds []string, relationshipTypes []string, sources []string, first *int, after *string) (*model.ChangeConnection, error)
 	Duplicates(ctx context.Context, kind string, first *int) ([]*model.DuplicateGroup, error)
 	Plans(ctx context.Context, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.PlanConnection, error)
 	PlansAggregate(ctx context.Context, where map[string]any, groupBy map[string]any, reaching *model.Reach, min []string, max []string, first *int) (*model.Aggregate, error)
@@ -2008,6 +2036,63 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Breakdown.Key(childComplexity), true
+
+	case "Change.action":
+		if e.ComplexityRoot.Change.Action == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.Action(childComplexity), true
+	case "Change.at":
+		if e.ComplexityRoot.Change.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.At(childComplexity), true
+	case "Change.node":
+		if e.ComplexityRoot.Change.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.Node(childComplexity), true
+	case "Change.relationship":
+		if e.ComplexityRoot.Change.Relationship == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.Relationship(childComplexity), true
+
+	case "ChangeConnection.edges":
+		if e.ComplexityRoot.ChangeConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeConnection.Edges(childComplexity), true
+	case "ChangeConnection.nodes":
+		if e.ComplexityRoot.ChangeConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeConnection.Nodes(childComplexity), true
+	case "ChangeConnection.pageInfo":
+		if e.ComplexityRoot.ChangeConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeConnection.PageInfo(childComplexity), true
+
+	case "ChangeEdge.cursor":
+		if e.ComplexityRoot.ChangeEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeEdge.Cursor(childComplexity), true
+	case "ChangeEdge.node":
+		if e.ComplexityRoot.ChangeEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeEdge.Node(childComplexity), true
 
 	case "ClusterCoverage.chains":
 		if e.ComplexityRoot.ClusterCoverage.Chains == nil {
@@ -5973,12 +6058,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Provenance.AssertedBy(childComplexity), true
+	case "Provenance.changedAt":
+		if e.ComplexityRoot.Provenance.ChangedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Provenance.ChangedAt(childComplexity), true
 	case "Provenance.createdAt":
 		if e.ComplexityRoot.Provenance.CreatedAt == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Provenance.CreatedAt(childComplexity), true
+	case "Provenance.sourceTimes":
+		if e.ComplexityRoot.Provenance.SourceTimes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Provenance.SourceTimes(childComplexity), true
 	case "Provenance.sources":
 		if e.ComplexityRoot.Provenance.Sources == nil {
 			break
@@ -6025,6 +6122,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.AuditLog(childComplexity, args["actor"].(*string), args["nodeId"].(*string), args["action"].(*string), args["since"].(*time.Time), args["until"].(*time.Time), args["first"].(*int), args["after"].(*string)), true
+	case "Query.changes":
+		if e.ComplexityRoot.Query.Changes == nil {
+			break
+		}
+
+		args, err := ec.field_Query_changes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Changes(childComplexity, args["since"].(time.Time), args["until"].(*time.Time), args["kinds"].([]string), args["relationshipTypes"].([]string), args["sources"].([]string), args["first"].(*int), args["after"].(*string)), true
 	case "Query.duplicates":
 		if e.ComplexityRoot.Query.Duplicates == nil {
 			break
@@ -7087,6 +7195,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SocietyParkCooperation.Year(childComplexity), true
 
+	case "SourceTime.first":
+		if e.ComplexityRoot.SourceTime.First == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SourceTime.First(childComplexity), true
+	case "SourceTime.last":
+		if e.ComplexityRoot.SourceTime.Last == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SourceTime.Last(childComplexity), true
+	case "SourceTime.source":
+		if e.ComplexityRoot.SourceTime.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SourceTime.Source(childComplexity), true
+
 	case "StationLiaison.enterprises":
 		if e.ComplexityRoot.StationLiaison.Enterprises == nil {
 			break
@@ -7149,6 +7276,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CreateRegionInput", ec.unmarshalInputCreateRegionInput),
 			graphql.NewInputUnmarshaler("CreateSocietyInput", ec.unmarshalInputCreateSocietyInput),
 			graphql.NewInputUnmarshaler("DateFilter", ec.unmarshalInputDateFilter),
+			graphql.NewInputUnmarshaler("DateTimeFilter", ec.unmarshalInputDateTimeFilter),
 			graphql.NewInputUnmarshaler("EnterpriseFilter", ec.unmarshalInputEnterpriseFilter),
 			graphql.NewInputUnmarshaler("EnterpriseGroupBy", ec.unmarshalInputEnterpriseGroupBy),
 			graphql.NewInputUnmarshaler("EnterpriseOrder", ec.unmarshalInputEnterpriseOrder),
@@ -7606,6 +7734,45 @@ type Assertion {
   source: String!
   """` + "`" + `token:<name>` + "`" + `, ` + "`" + `oidc:<subject>` + "`" + `, ` + "`" + `cli:<os user>` + "`" + `."""
   actor: String!
+}
+`, BuiltIn: false},
+	{Name: "../schema/changes.graphqls", Input: `# The change feed: what moved, when, and from which source.
+
+"""Whether an entry of the feed was new at its time or had changed."""
+enum ChangeAction {
+  """Created at that time."""
+  CREATED
+  """What it says changed, or a new source asserted it."""
+  CHANGED
+}
+
+"""One entry of the change feed: a node or a relationship, at the time it last changed or gained a source. Its provenance (sources, sourceTimes, assertedBy) says which source asserted it when."""
+type Change {
+  at: DateTime!
+  action: ChangeAction!
+  """The node, for an entry about a node."""
+  node: Node
+  """The relationship with both ends, for an entry about a relationship."""
+  relationship: Relationship
+}
+
+type ChangeEdge {
+  cursor: String!
+  node: Change!
+}
+
+"""A page of the change feed, oldest first."""
+type ChangeConnection {
+  edges: [ChangeEdge!]!
+  nodes: [Change!]!
+  pageInfo: PageInfo!
+}
+
+extend type Query {
+  """
+  The nodes and relationships that changed or gained a source after ` + "`" + `since` + "`" + ` (and up to ` + "`" + `until` + "`" + ` when given), oldest first, each at its latest change; a sync job passes the last cursor as ` + "`" + `after` + "`" + ` to read on. ` + "`" + `kinds` + "`" + ` keeps nodes of those kinds and ` + "`" + `relationshipTypes` + "`" + ` relationships of those types (omitted: every one; an empty list: none); ` + "`" + `sources` + "`" + ` keeps what a source starting with one of them (at most 20) asserted. At most ` + "`" + `first` + "`" + ` (≤ 500) entries. Deleted nodes are not in the feed: the audit log records deletions.
+  """
+  changes(since: DateTime!, until: DateTime, kinds: [NodeKind!], relationshipTypes: [RelationType!], sources: [String!], first: Int = 100, after: String): ChangeConnection!
 }
 `, BuiltIn: false},
 	{Name: "../schema/curation.graphqls", Input: `# Curation: finding and folding near-duplicates that imports and hand edits leave.
@@ -8127,6 +8294,12 @@ input PlanFilter {
   NOT: PlanFilter
   id: IDFilter
   name: StringFilter
+  """When the node was created."""
+  createdAt: DateTimeFilter
+  """When what the node says last changed."""
+  updatedAt: DateTimeFilter
+  """When the node last changed or a new source asserted it (the change feed's time)."""
+  changedAt: DateTimeFilter
   year: IntFilter
   issuedOn: DateFilter
   publishedOn: DateFilter
@@ -8227,6 +8400,12 @@ input PlanSectionFilter {
   NOT: PlanSectionFilter
   id: IDFilter
   name: StringFilter
+  """When the node was created."""
+  createdAt: DateTimeFilter
+  """When what the node says last changed."""
+  updatedAt: DateTimeFilter
+  """When the node last changed or a new source asserted it (the change feed's time)."""
+  changedAt: DateTimeFilter
   year: IntFilter
   number: IntFilter
   """Conditions on the nodes related by PART_OF."""
@@ -8327,6 +8506,12 @@ input PlanItemFilter {
   NOT: PlanItemFilter
   id: IDFilter
   name: StringFilter
+  """When the node was created."""
+  createdAt: DateTimeFilter
+  """When what the node says last changed."""
+  updatedAt: DateTimeFilter
+  """When the node last changed or a new source asserted it (the change feed's time)."""
+  changedAt: DateTimeFilter
   year: IntFilter
   number: IntFilter
   text: StringFilter
@@ -8437,6 +8622,12 @@ input AssociationFilter {
   NOT: AssociationFilter
   id: IDFilter
   name: StringFilter
+  """When the node was created."""
+  createdAt: DateTimeFilter
+  """When what the node says last changed."""
+  updatedAt: DateTimeFilter
+  """When the node last changed or a new source asserted it (the change feed's time)."""
+  changedAt: DateTimeFilter
   level: AssociationLevelFilter
   needsReview: BooleanFilter
   """Conditions on the nodes related by LOCATED_IN."""
@@ -8559,6 +8750,12 @@ input SocietyFilter {
   NOT: SocietyFilter
   id: IDFilter
   name: StringFilter
+  """When the node was created."""
+  createdAt: DateTimeFilter
+  """When what the node says last changed."""
+  updatedAt: DateTimeFilter
+  """When the node last changed or a new source asserted it (the change feed's time)."""
+  changedAt: DateTimeFilter
   scope: SocietyScopeFilter
   field: StringFilter
   needsReview: BooleanFilter
@@ -8699,6 +8896,12 @@ input ExpertFilter {
   NOT: ExpertFilter
   id: IDFilter
   name: StringFilter
+  """When the node was created."""
+  createdAt: DateTimeFilter
+  """When what the node says last changed."""
+  updatedAt: DateTimeFilter
+  """When the node last changed or a new source asserted it (the change feed's time)."""
+  changedAt: DateTimeFilter
   title: StringFilter
   academician: BooleanFilter
   field: StringFilter
@@ -8842,6 +9045,12 @@ input OverseasStationFilter {
   NOT: OverseasStationFilter
   id: IDFilter
   name: StringFilter
+  """When the node was created."""
+  createdAt: DateTimeFilter
+  """When what the node says last changed."""
+  updatedAt: DateTimeFilter
+  """When the node last changed or a new source asserted it (the change feed's time)."""
+  changedAt: DateTimeFilter
   stationType: StationTypeFilter
   needsReview: BooleanFilter
   """Conditions on the nodes related by LIAISON_OF."""
@@ -8954,6 +9163,12 @@ input EnterpriseFilter {
   NOT: EnterpriseFilter
   id: IDFilter
   name: StringFilter
+  """When the node was created."""
+  createdAt: DateTimeFilter
+  """When what the node says last changed."""
+  updatedAt: DateTimeFilter
+  """When the node last changed or a new source asserted it (the change feed's time)."""
+  changedAt: DateTimeFilter
   creditCode: StringFilter
   category: StringFilter
   """Conditions on the nodes related by AFFILIATED_WITH."""
@@ -9072,6 +9287,12 @@ input ParkFilter {
   NOT: ParkFilter
   id: IDFilter
   name: StringFilter
+  """When the node was created."""
+  createdAt: DateTimeFilter
+  """When what the node says last changed."""
+  updatedAt: DateTimeFilter
+  """When the node last changed or a new source asserted it (the change feed's time)."""
+  changedAt: DateTimeFilter
   parkType: ParkTypeFilter
   level: StringFilter
   needsReview: BooleanFilter
@@ -9188,6 +9409,12 @@ input InstitutionFilter {
   NOT: InstitutionFilter
   id: IDFilter
   name: StringFilter
+  """When the node was created."""
+  createdAt: DateTimeFilter
+  """When what the node says last changed."""
+  updatedAt: DateTimeFilter
+  """When the node last changed or a new source asserted it (the change feed's time)."""
+  changedAt: DateTimeFilter
   institutionType: InstitutionTypeFilter
   needsReview: BooleanFilter
   """Conditions on the nodes related by AFFILIATED_WITH."""
@@ -9296,6 +9523,12 @@ input IndustryClusterFilter {
   NOT: IndustryClusterFilter
   id: IDFilter
   name: StringFilter
+  """When the node was created."""
+  createdAt: DateTimeFilter
+  """When what the node says last changed."""
+  updatedAt: DateTimeFilter
+  """When the node last changed or a new source asserted it (the change feed's time)."""
+  changedAt: DateTimeFilter
   needsReview: BooleanFilter
   """Conditions on the nodes related by IN_CLUSTER."""
   enterprises: EnterpriseQuantifier
@@ -9392,6 +9625,12 @@ input IndustryChainFilter {
   NOT: IndustryChainFilter
   id: IDFilter
   name: StringFilter
+  """When the node was created."""
+  createdAt: DateTimeFilter
+  """When what the node says last changed."""
+  updatedAt: DateTimeFilter
+  """When the node last changed or a new source asserted it (the change feed's time)."""
+  changedAt: DateTimeFilter
   needsReview: BooleanFilter
   """Conditions on the nodes related by IN_CHAIN."""
   enterprises: EnterpriseQuantifier
@@ -9492,6 +9731,12 @@ input RegionFilter {
   NOT: RegionFilter
   id: IDFilter
   name: StringFilter
+  """When the node was created."""
+  createdAt: DateTimeFilter
+  """When what the node says last changed."""
+  updatedAt: DateTimeFilter
+  """When the node last changed or a new source asserted it (the change feed's time)."""
+  changedAt: DateTimeFilter
   regionType: RegionTypeFilter
   code: StringFilter
   needsReview: BooleanFilter
@@ -9604,6 +9849,12 @@ input ProgramFilter {
   NOT: ProgramFilter
   id: IDFilter
   name: StringFilter
+  """When the node was created."""
+  createdAt: DateTimeFilter
+  """When what the node says last changed."""
+  updatedAt: DateTimeFilter
+  """When the node last changed or a new source asserted it (the change feed's time)."""
+  changedAt: DateTimeFilter
   kind: ProgramKindFilter
   year: IntFilter
   """Conditions on the nodes related by LOCATED_IN."""
@@ -10428,7 +10679,19 @@ type Provenance {
   """Each source with the actor who wrote it (schema/audit.graphqls); none for data written before actors were recorded."""
   assertedBy: [Assertion!]!
   createdAt: DateTime!
+  """When what it says last changed (a property, the name, the aliases, the description)."""
   updatedAt: DateTime!
+  """When it last changed or a new source asserted it."""
+  changedAt: DateTime!
+  """When each source first and last asserted it, in the order of sources."""
+  sourceTimes: [SourceTime!]!
+}
+
+"""When one source first and last asserted a node or relationship (data written before these were kept has the node's creation time for both)."""
+type SourceTime {
+  source: String!
+  first: DateTime!
+  last: DateTime!
 }
 
 type PageInfo {
@@ -10487,6 +10750,20 @@ input NodeFilter {
   NOT: NodeFilter
   id: IDFilter
   name: StringFilter
+  """When the node was created."""
+  createdAt: DateTimeFilter
+  """When what the node says last changed."""
+  updatedAt: DateTimeFilter
+  """When the node last changed or a new source asserted it (the change feed's time)."""
+  changedAt: DateTimeFilter
+}
+
+"""Conditions on a time (RFC 3339, e.g. 2024-05-01T00:00:00Z); all given must hold."""
+input DateTimeFilter {
+  gt: DateTime
+  gte: DateTime
+  lt: DateTime
+  lte: DateTime
 }
 
 enum NodeSortField {
@@ -10840,6 +11117,42 @@ func (ec *executionContext) childFields_Breakdown(ctx context.Context, field gra
 		return ec.fieldContext_Breakdown_count(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Breakdown", field.Name)
+}
+
+func (ec *executionContext) childFields_Change(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "at":
+		return ec.fieldContext_Change_at(ctx, field)
+	case "action":
+		return ec.fieldContext_Change_action(ctx, field)
+	case "node":
+		return ec.fieldContext_Change_node(ctx, field)
+	case "relationship":
+		return ec.fieldContext_Change_relationship(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Change", field.Name)
+}
+
+func (ec *executionContext) childFields_ChangeConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ChangeConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_ChangeConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ChangeConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ChangeConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ChangeEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_ChangeEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_ChangeEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ChangeEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_ClusterCoverage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -12488,6 +12801,10 @@ func (ec *executionContext) childFields_Provenance(ctx context.Context, field gr
 		return ec.fieldContext_Provenance_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_Provenance_updatedAt(ctx, field)
+	case "changedAt":
+		return ec.fieldContext_Provenance_changedAt(ctx, field)
+	case "sourceTimes":
+		return ec.fieldContext_Provenance_sourceTimes(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Provenance", field.Name)
 }
@@ -12762,6 +13079,18 @@ func (ec *executionContext) childFields_SocietyParkCooperation(ctx context.Conte
 		return ec.fieldContext_SocietyParkCooperation_clusters(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SocietyParkCooperation", field.Name)
+}
+
+func (ec *executionContext) childFields_SourceTime(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "source":
+		return ec.fieldContext_SourceTime_source(ctx, field)
+	case "first":
+		return ec.fieldContext_SourceTime_first(ctx, field)
+	case "last":
+		return ec.fieldContext_SourceTime_last(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SourceTime", field.Name)
 }
 
 func (ec *executionContext) childFields_StationLiaison(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -17001,6 +17330,68 @@ func (ec *executionContext) field_Query_auditLog_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["until"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg6
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_changes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "since",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNDateTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["since"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "until",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["until"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "kinds",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalONodeKind2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kinds"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "relationshipTypes",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalORelationType2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["relationshipTypes"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "sources",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sources"] = arg4
 	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
@@ -22033,6 +22424,267 @@ func (ec *executionContext) _Breakdown_count(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_Breakdown_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Breakdown", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Change_at(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Change_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Change", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Change_action(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_action(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Action, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ChangeAction) graphql.Marshaler {
+			return ec.marshalNChangeAction2githubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐChangeAction(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Change_action(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Change", field, false, false, "ChangeAction")
+}
+
+func (ec *executionContext) _Change_node(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
+			return ec.marshalONode2githubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐNode(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Change_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Change",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Change_relationship(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_relationship(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Relationship, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Relationship) graphql.Marshaler {
+			return ec.marshalORelationship2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐRelationship(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Change_relationship(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Change",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Relationship(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChangeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ChangeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ChangeEdge) graphql.Marshaler {
+			return ec.marshalNChangeEdge2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐChangeEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChangeConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangeEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChangeConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.ChangeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Change) graphql.Marshaler {
+			return ec.marshalNChange2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChangeConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Change(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChangeConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ChangeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChangeConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChangeEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ChangeEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangeEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _ChangeEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ChangeEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Change) graphql.Marshaler {
+			return ec.marshalNChange2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐChange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChangeEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Change(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _ClusterCoverage_chains(ctx context.Context, field graphql.CollectedField, obj *model.ClusterCoverage) (ret graphql.Marshaler) {
@@ -39797,6 +40449,61 @@ func (ec *executionContext) fieldContext_Provenance_updatedAt(_ context.Context,
 	return graphql.NewScalarFieldContext("Provenance", field, false, false, "DateTime")
 }
 
+func (ec *executionContext) _Provenance_changedAt(ctx context.Context, field graphql.CollectedField, obj *castgraph.Provenance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Provenance_changedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ChangedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Provenance_changedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Provenance", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Provenance_sourceTimes(ctx context.Context, field graphql.CollectedField, obj *castgraph.Provenance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Provenance_sourceTimes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SourceTimes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []castgraph.SourceTime) graphql.Marshaler {
+			return ec.marshalNSourceTime2ᚕgithubᚗcomᚋcastgraphᚋcastgraphᚐSourceTimeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Provenance_sourceTimes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Provenance",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SourceTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -40381,6 +41088,50 @@ func (ec *executionContext) fieldContext_Query_auditLog(ctx context.Context, fie
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_auditLog_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_changes(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_changes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Changes(ctx, fc.Args["since"].(time.Time), fc.Args["until"].(*time.Time), fc.Args["kinds"].([]string), fc.Args["relationshipTypes"].([]string), fc.Args["sources"].([]string), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
+			return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐChangeConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_changes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangeConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_changes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -44441,6 +45192,75 @@ func (ec *executionContext) fieldContext_SocietyParkCooperation_clusters(_ conte
 	return fc, nil
 }
 
+func (ec *executionContext) _SourceTime_source(ctx context.Context, field graphql.CollectedField, obj *castgraph.SourceTime) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SourceTime_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SourceTime_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SourceTime", field, false, false, "String")
+}
+
+func (ec *executionContext) _SourceTime_first(ctx context.Context, field graphql.CollectedField, obj *castgraph.SourceTime) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SourceTime_first(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.First, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SourceTime_first(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SourceTime", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _SourceTime_last(ctx context.Context, field graphql.CollectedField, obj *castgraph.SourceTime) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SourceTime_last(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Last, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SourceTime_last(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SourceTime", field, false, false, "DateTime")
+}
+
 func (ec *executionContext) _StationLiaison_expert(ctx context.Context, field graphql.CollectedField, obj *model.StationLiaison) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -45676,7 +46496,7 @@ func (ec *executionContext) unmarshalInputAssociationFilter(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "level", "needsReview", "locatedIn", "runs", "participatesIn", "guides", "guidedBy", "concernedBy"}
+	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "createdAt", "updatedAt", "changedAt", "level", "needsReview", "locatedIn", "runs", "participatesIn", "guides", "guidedBy", "concernedBy"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -45719,6 +46539,27 @@ func (ec *executionContext) unmarshalInputAssociationFilter(ctx context.Context,
 				return it, err
 			}
 			it["name"] = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalODateTimeFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["createdAt"] = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalODateTimeFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["updatedAt"] = data
+		case "changedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("changedAt"))
+			data, err := ec.unmarshalODateTimeFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["changedAt"] = data
 		case "level":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("level"))
 			data, err := ec.unmarshalOAssociationLevelFilter2map(ctx, v)
@@ -47286,6 +48127,70 @@ func UnmarshalDateFilter(ctx context.Context, raw any) (map[string]any, error) {
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputDateTimeFilter(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"gt", "gte", "lt", "lte"}
+	it = make(map[string]any, len(asMap))
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "gt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gt"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["gt"] = data
+		case "gte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gte"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["gte"] = data
+		case "lt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lt"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["lt"] = data
+		case "lte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lte"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["lte"] = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDateTimeFilter unmarshals raw into the DateTimeFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDateTimeFilter(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DateTimeFilter", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputEnterpriseFilter(ctx context.Context, obj any) (map[string]any, error) {
 	var it map[string]any
 	if obj == nil {
@@ -47297,7 +48202,7 @@ func (ec *executionContext) unmarshalInputEnterpriseFilter(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "creditCode", "category", "affiliatedExperts", "servedBy", "chains", "clusters", "locatedIn", "runs", "participatesIn", "awards", "concernedBy"}
+	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "createdAt", "updatedAt", "changedAt", "creditCode", "category", "affiliatedExperts", "servedBy", "chains", "clusters", "locatedIn", "runs", "participatesIn", "awards", "concernedBy"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -47340,6 +48245,27 @@ func (ec *executionContext) unmarshalInputEnterpriseFilter(ctx context.Context, 
 				return it, err
 			}
 			it["name"] = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalODateTimeFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["createdAt"] = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalODateTimeFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["updatedAt"] = data
+		case "changedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("changedAt"))
+			data, err := ec.unmarshalODateTimeFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["changedAt"] = data
 		case "creditCode":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("creditCode"))
 			data, err := ec.unmarshalOStringFilter2map(ctx, v)
@@ -47613,7 +48539,7 @@ func (ec *executionContext) unmarshalInputExpertFilter(ctx context.Context, obj 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "title", "academician", "field", "disambiguation", "gender", "birthMonth", "phone", "email", "memberOf", "affiliations", "serves", "liaisonOf", "locatedIn", "participatesIn", "awards", "concernedBy"}
+	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "createdAt", "updatedAt", "changedAt", "title", "academician", "field", "disambiguation", "gender", "birthMonth", "phone", "email", "memberOf", "affiliations", "serves", "liaisonOf", "locatedIn", "participatesIn", "awards", "concernedBy"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -47656,6 +48582,27 @@ func (ec *executionContext) unmarshalInputExpertFilter(ctx context.Context, obj 
 				return it, err
 			}
 			it["name"] = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalODateTimeFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["createdAt"] = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalODateTimeFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["updatedAt"] = data
+		case "changedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("changedAt"))
+			data, err := ec.unmarshalODateTimeFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["changedAt"] = data
 		case "title":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
 			data, err := ec.unmarshalOStringFilter2map(ctx, v)
@@ -48193,7 +49140,7 @@ func (ec *executionContext) unmarshalInputIndustryChainFilter(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "needsReview", "enterprises", "partOf", "concernedBy"}
+	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "createdAt", "updatedAt", "changedAt", "needsReview", "enterprises", "partOf", "concernedBy"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -48236,6 +49183,27 @@ func (ec *executionContext) unmarshalInputIndustryChainFilter(ctx context.Contex
 				return it, err
 			}
 			it["name"] = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalODateTimeFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["createdAt"] = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalODateTimeFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["updatedAt"] = data
+		case "changedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("changedAt"))
+			data, err := ec.unmarshalODateTimeFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["changedAt"] = data
 		case "needsReview":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("needsReview"))
 			data, err := ec.unmarshalOBooleanFilter2map(ctx, v)
@@ -48460,7 +49428,7 @@ func (ec *executionContext) unmarshalInputIndustryClusterFilter(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "needsReview", "enterprises", "parts", "locatedIn", "concernedBy"}
+	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "createdAt", "updatedAt", "changedAt", "needsReview", "enterprises", "parts", "locatedIn", "concernedBy"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -48503,6 +49471,27 @@ func (ec *executionContext) unmarshalInputIndustryClusterFilter(ctx context.Cont
 				return it, err
 			}
 			it["name"] = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalODateTimeFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["createdAt"] = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalODateTimeFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["updatedAt"] = data
+		case "changedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("changedAt"))
+			data, err := ec.unmarshalODateTimeFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["changedAt"] = data
 		case "needsReview":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("needsReview"))
 			data, err := ec.unmarshalOBooleanFilter2map(ctx, v)
@@ -48734,7 +49723,7 @@ func (ec *executionContext) unmarshalInputInstitutionFilter(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "institutionType", "needsReview", "affiliatedExperts", "locatedIn", "runs", "participatesIn", "awards", "guidedBy", "concernedBy"}
+	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "createdAt", "updatedAt", "changedAt", "institutionType", "needsReview", "affiliatedExperts", "locatedIn", "runs", "participatesIn", "awards", "guidedBy", "concernedBy"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -48777,6 +49766,27 @@ func (ec *executionContext) unmarshalInputInstitutionFilter(ctx context.Context,
 				return it, err
 			}
 			it["name"] = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalODateTimeFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["createdAt"] = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalODateTimeFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["updatedAt"] = data
+		case "changedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("changedAt"))
+			data, err := ec.unmarshalODateTimeFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["changedAt"] = data
 		case "institutionType":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("institutionType"))
 			data, err := ec.unmarshalOInstitutionTypeFilter2map(ctx, v)
@@ -49234,7 +50244,7 @@ func (ec *executionContext) unmarshalInputNodeFilter(ctx context.Context, obj an
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name"}
+	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "createdAt", "updatedAt", "changedAt"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -49277,6 +50287,27 @@ func (ec *executionContext) unmarshalInputNodeFilter(ctx context.Context, obj an
 				return it, err
 			}
 			it["name"] = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalODateTimeFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["createdAt"] = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalODateTimeFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["updatedAt"] = data
+		case "changedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("changedAt"))
+			data, err := ec.unmarshalODateTimeFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["changedAt"] = data
 		}
 	}
 	return it, nil
@@ -49423,7 +50454,7 @@ func (ec *executionContext) unmarshalInputOverseasStationFilter(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "stationType", "needsReview", "liaisons", "locatedIn", "concernedBy"}
+	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "createdAt", "updatedAt", "changedAt", "stationType", "needsReview", "liaisons", "locatedIn", "concernedBy"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -49466,6 +50497,27 @@ func (ec *executionContext) unmarshalInputOverseasStationFilter(ctx context.Cont
 				return it, err
 			}
 			it["name"] = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalODateTimeFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["createdAt"] = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalODateTimeFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["updatedAt"] = data
+		case "changedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("changedAt"))
+			data, err := ec.unmarshalODateTimeFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["changedAt"] = data
 		case "stationType":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stationType"))
 			data, err := ec.unmarshalOStationTypeFilter2map(ctx, v)
@@ -49697,7 +50749,7 @@ func (ec *executionContext) unmarshalInputParkFilter(ctx context.Context, obj an
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "parkType", "level", "needsReview", "locatedIn", "locatedHere", "cooperatingSocieties", "participatesIn", "concernedBy"}
+	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "createdAt", "updatedAt", "changedAt", "parkType", "level", "needsReview", "locatedIn", "locatedHere", "cooperatingSocieties", "participatesIn", "concernedBy"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -49740,6 +50792,27 @@ func (ec *executionContext) unmarshalInputParkFilter(ctx context.Context, obj an
 				return it, err
 			}
 			it["name"] = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalODateTimeFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["createdAt"] = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalODateTimeFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["updatedAt"] = data
+		case "changedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("changedAt"))
+			data, err := ec.unmarshalODateTimeFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["changedAt"] = data
 		case "parkType":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("parkType"))
 			data, err := ec.unmarshalOParkTypeFilter2map(ctx, v)
@@ -50042,7 +51115,7 @@ func (ec *executionContext) unmarshalInputPlanFilter(ctx context.Context, obj an
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "year", "issuedOn", "publishedOn", "parts", "runBy"}
+	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "createdAt", "updatedAt", "changedAt", "year", "issuedOn", "publishedOn", "parts", "runBy"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -50085,6 +51158,27 @@ func (ec *executionContext) unmarshalInputPlanFilter(ctx context.Context, obj an
 				return it, err
 			}
 			it["name"] = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalODateTimeFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["createdAt"] = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalODateTimeFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["updatedAt"] = data
+		case "changedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("changedAt"))
+			data, err := ec.unmarshalODateTimeFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["changedAt"] = data
 		case "year":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("year"))
 			data, err := ec.unmarshalOIntFilter2map(ctx, v)
@@ -50198,7 +51292,7 @@ func (ec *executionContext) unmarshalInputPlanItemFilter(ctx context.Context, ob
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "year", "number", "text", "partOf", "launches", "concerns"}
+	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "createdAt", "updatedAt", "changedAt", "year", "number", "text", "partOf", "launches", "concerns"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -50241,6 +51335,27 @@ func (ec *executionContext) unmarshalInputPlanItemFilter(ctx context.Context, ob
 				return it, err
 			}
 			it["name"] = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalODateTimeFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["createdAt"] = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalODateTimeFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["updatedAt"] = data
+		case "changedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("changedAt"))
+			data, err := ec.unmarshalODateTimeFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["changedAt"] = data
 		case "year":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("year"))
 			data, err := ec.unmarshalOIntFilter2map(ctx, v)
@@ -50597,7 +51712,7 @@ func (ec *executionContext) unmarshalInputPlanSectionFilter(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "year", "number", "partOf", "parts"}
+	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "createdAt", "updatedAt", "changedAt", "year", "number", "partOf", "parts"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -50640,6 +51755,27 @@ func (ec *executionContext) unmarshalInputPlanSectionFilter(ctx context.Context,
 				return it, err
 			}
 			it["name"] = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalODateTimeFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["createdAt"] = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalODateTimeFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["updatedAt"] = data
+		case "changedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("changedAt"))
+			data, err := ec.unmarshalODateTimeFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["changedAt"] = data
 		case "year":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("year"))
 			data, err := ec.unmarshalOIntFilter2map(ctx, v)
@@ -50864,7 +52000,7 @@ func (ec *executionContext) unmarshalInputProgramFilter(ctx context.Context, obj
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "kind", "year", "locatedIn", "launchedBy", "runBy", "participants", "awardees", "concernedBy"}
+	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "createdAt", "updatedAt", "changedAt", "kind", "year", "locatedIn", "launchedBy", "runBy", "participants", "awardees", "concernedBy"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -50907,6 +52043,27 @@ func (ec *executionContext) unmarshalInputProgramFilter(ctx context.Context, obj
 				return it, err
 			}
 			it["name"] = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalODateTimeFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["createdAt"] = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalODateTimeFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["updatedAt"] = data
+		case "changedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("changedAt"))
+			data, err := ec.unmarshalODateTimeFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["changedAt"] = data
 		case "kind":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
 			data, err := ec.unmarshalOProgramKindFilter2map(ctx, v)
@@ -51265,7 +52422,7 @@ func (ec *executionContext) unmarshalInputRegionFilter(ctx context.Context, obj 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "regionType", "code", "needsReview", "locatedIn", "locatedHere", "participatesIn", "concernedBy"}
+	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "createdAt", "updatedAt", "changedAt", "regionType", "code", "needsReview", "locatedIn", "locatedHere", "participatesIn", "concernedBy"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -51308,6 +52465,27 @@ func (ec *executionContext) unmarshalInputRegionFilter(ctx context.Context, obj 
 				return it, err
 			}
 			it["name"] = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalODateTimeFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["createdAt"] = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalODateTimeFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["updatedAt"] = data
+		case "changedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("changedAt"))
+			data, err := ec.unmarshalODateTimeFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["changedAt"] = data
 		case "regionType":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("regionType"))
 			data, err := ec.unmarshalORegionTypeFilter2map(ctx, v)
@@ -51674,7 +52852,7 @@ func (ec *executionContext) unmarshalInputSocietyFilter(ctx context.Context, obj
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "scope", "field", "needsReview", "memberOf", "members", "affiliatedExperts", "locatedIn", "cooperatesWith", "runs", "participatesIn", "awards", "guidedBy", "concernedBy"}
+	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "createdAt", "updatedAt", "changedAt", "scope", "field", "needsReview", "memberOf", "members", "affiliatedExperts", "locatedIn", "cooperatesWith", "runs", "participatesIn", "awards", "guidedBy", "concernedBy"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -51717,6 +52895,27 @@ func (ec *executionContext) unmarshalInputSocietyFilter(ctx context.Context, obj
 				return it, err
 			}
 			it["name"] = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalODateTimeFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["createdAt"] = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalODateTimeFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["updatedAt"] = data
+		case "changedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("changedAt"))
+			data, err := ec.unmarshalODateTimeFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["changedAt"] = data
 		case "scope":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scope"))
 			data, err := ec.unmarshalOSocietyScopeFilter2map(ctx, v)
@@ -54437,6 +55636,135 @@ func (ec *executionContext) _Breakdown(ctx context.Context, sel ast.SelectionSet
 			}
 		case "count":
 			out.Values[i] = ec._Breakdown_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var changeImplementors = []string{"Change"}
+
+func (ec *executionContext) _Change(ctx context.Context, sel ast.SelectionSet, obj *model.Change) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, changeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Change")
+		case "at":
+			out.Values[i] = ec._Change_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "action":
+			out.Values[i] = ec._Change_action(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._Change_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "relationship":
+			out.Values[i] = ec._Change_relationship(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var changeConnectionImplementors = []string{"ChangeConnection"}
+
+func (ec *executionContext) _ChangeConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ChangeConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, changeConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ChangeConnection")
+		case "edges":
+			out.Values[i] = ec._ChangeConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._ChangeConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ChangeConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var changeEdgeImplementors = []string{"ChangeEdge"}
+
+func (ec *executionContext) _ChangeEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ChangeEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, changeEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ChangeEdge")
+		case "cursor":
+			out.Values[i] = ec._ChangeEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._ChangeEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -60338,6 +61666,16 @@ func (ec *executionContext) _Provenance(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "changedAt":
+			out.Values[i] = ec._Provenance_changedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sourceTimes":
+			out.Values[i] = ec._Provenance_sourceTimes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -60451,6 +61789,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_auditLog(ctx, field)
+				})
+		case "changes":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_changes(ctx, field)
 				})
 		case "duplicates":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -61551,6 +62895,49 @@ func (ec *executionContext) _SocietyParkCooperation(ctx context.Context, sel ast
 	return out
 }
 
+var sourceTimeImplementors = []string{"SourceTime"}
+
+func (ec *executionContext) _SourceTime(ctx context.Context, sel ast.SelectionSet, obj *castgraph.SourceTime) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, sourceTimeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SourceTime")
+		case "source":
+			out.Values[i] = ec._SourceTime_source(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "first":
+			out.Values[i] = ec._SourceTime_first(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "last":
+			out.Values[i] = ec._SourceTime_last(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var stationLiaisonImplementors = []string{"StationLiaison"}
 
 func (ec *executionContext) _StationLiaison(ctx context.Context, sel ast.SelectionSet, obj *model.StationLiaison) graphql.Marshaler {
@@ -62364,6 +63751,72 @@ func (ec *executionContext) marshalNBreakdown2ᚖgithubᚗcomᚋcastgraphᚋcast
 		return graphql.Null
 	}
 	return ec._Breakdown(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNChange2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Change) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNChange2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐChange(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNChange2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐChange(ctx context.Context, sel ast.SelectionSet, v *model.Change) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Change!")
+		return graphql.Null
+	}
+	return ec._Change(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNChangeAction2githubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐChangeAction(ctx context.Context, v any) (model.ChangeAction, error) {
+	var res model.ChangeAction
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNChangeAction2githubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐChangeAction(ctx context.Context, sel ast.SelectionSet, v model.ChangeAction) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNChangeConnection2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐChangeConnection(ctx context.Context, sel ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ChangeConnection!")
+		return graphql.Null
+	}
+	return ec._ChangeConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNChangeEdge2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐChangeEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ChangeEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNChangeEdge2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐChangeEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNChangeEdge2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐChangeEdge(ctx context.Context, sel ast.SelectionSet, v *model.ChangeEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ChangeEdge!")
+		return graphql.Null
+	}
+	return ec._ChangeEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNClusterCoverage2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐClusterCoverage(ctx context.Context, sel ast.SelectionSet, v *model.ClusterCoverage) graphql.Marshaler {
@@ -65080,6 +66533,26 @@ func (ec *executionContext) marshalNSocietySortField2string(ctx context.Context,
 	return res
 }
 
+func (ec *executionContext) marshalNSourceTime2githubᚗcomᚋcastgraphᚋcastgraphᚐSourceTime(ctx context.Context, sel ast.SelectionSet, v castgraph.SourceTime) graphql.Marshaler {
+	return ec._SourceTime(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSourceTime2ᚕgithubᚗcomᚋcastgraphᚋcastgraphᚐSourceTimeᚄ(ctx context.Context, sel ast.SelectionSet, v []castgraph.SourceTime) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSourceTime2githubᚗcomᚋcastgraphᚋcastgraphᚐSourceTime(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNStationLiaison2ᚕᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐStationLiaisonᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.StationLiaison) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 4, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -65753,6 +67226,14 @@ func (ec *executionContext) marshalODateTime2ᚖtimeᚐTime(ctx context.Context,
 	_ = ctx
 	res := graphql.MarshalTime(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalODateTimeFilter2map(ctx context.Context, v any) (map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputDateTimeFilter(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOEnterpriseFilter2map(ctx context.Context, v any) (map[string]any, error) {
@@ -67666,6 +69147,13 @@ func (ec *executionContext) marshalORelationType2ᚕstringᚄ(ctx context.Contex
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalORelationship2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐRelationship(ctx context.Context, sel ast.SelectionSet, v *model.Relationship) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Relationship(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalORosterFormat2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐRosterFormat(ctx context.Context, v any) (*model.RosterFormat, error) {

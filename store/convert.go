@@ -20,6 +20,12 @@ const (
 	propSources     = "sources"
 	propCreatedAt   = "createdAt"
 	propUpdatedAt   = "updatedAt"
+	// propChangedAt is when a node or relationship last changed or gained a
+	// source (the change feed's order); propSourceFirst and propSourceLast
+	// hold each source's first and last assertion, aligned with sources.
+	propChangedAt   = "changedAt"
+	propSourceFirst = "sourceFirst"
+	propSourceLast  = "sourceLast"
 	// propKey holds the natural key (castgraph.KindSpec.NaturalKey), unique per kind.
 	propKey = "key"
 	// propAliasText is the aliases joined by spaces, for the full-text index.
@@ -71,7 +77,7 @@ func nodeFromProps(kind castgraph.Kind, props map[string]any) *castgraph.Node {
 				out.Description = &s
 			}
 		case propKey, propAliasText:
-		case propSources, propAssertions, propCreatedAt, propUpdatedAt:
+		case propSources, propAssertions, propCreatedAt, propUpdatedAt, propChangedAt, propSourceFirst, propSourceLast:
 		default:
 			if v != nil {
 				out.Props[k] = fromNeo4j(v)
@@ -90,8 +96,29 @@ func toProvenance(props map[string]any) castgraph.Provenance {
 	p := castgraph.Provenance{Sources: toStrings(props[propSources]), Assertions: toAssertions(props[propAssertions])}
 	p.CreatedAt, _ = props[propCreatedAt].(time.Time)
 	p.UpdatedAt, _ = props[propUpdatedAt].(time.Time)
+	p.ChangedAt, _ = props[propChangedAt].(time.Time)
+	if p.ChangedAt.IsZero() {
+		p.ChangedAt = p.UpdatedAt // written before changedAt was kept
+	}
 	if p.Sources == nil {
 		p.Sources = []string{}
+	}
+	first, _ := props[propSourceFirst].([]any)
+	last, _ := props[propSourceLast].([]any)
+	p.SourceTimes = make([]castgraph.SourceTime, len(p.Sources))
+	for i, src := range p.Sources {
+		st := castgraph.SourceTime{Source: src, First: p.CreatedAt, Last: p.UpdatedAt}
+		if i < len(first) {
+			if t, ok := first[i].(time.Time); ok {
+				st.First = t
+			}
+		}
+		if i < len(last) {
+			if t, ok := last[i].(time.Time); ok {
+				st.Last = t
+			}
+		}
+		p.SourceTimes[i] = st
 	}
 	return p
 }
@@ -100,7 +127,9 @@ func toProvenance(props map[string]any) castgraph.Provenance {
 func relProps(props map[string]any) map[string]any {
 	out := map[string]any{}
 	for k, v := range props {
-		if k != propSources && k != propAssertions && k != propCreatedAt && k != propUpdatedAt {
+		switch k {
+		case propSources, propAssertions, propCreatedAt, propUpdatedAt, propChangedAt, propSourceFirst, propSourceLast:
+		default:
 			out[k] = fromNeo4j(v)
 		}
 	}
@@ -129,8 +158,12 @@ func fromNeo4j(v any) any {
 
 // toNeo4j converts a domain property value into a Cypher parameter.
 func toNeo4j(v any) any {
-	if d, ok := v.(castgraph.Date); ok {
-		return neo4j.DateOf(time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC))
+	switch x := v.(type) {
+	case castgraph.Date:
+		return neo4j.DateOf(time.Date(x.Year, x.Month, x.Day, 0, 0, 0, 0, time.UTC))
+	case time.Time:
+		// The driver sends a time's zone by name, and Neo4j knows no "Local".
+		return x.UTC()
 	}
 	return v
 }

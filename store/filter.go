@@ -113,6 +113,9 @@ func propOf(t target, name, at string) (castgraph.PropSpec, error) {
 	if name == propID || name == propName {
 		return castgraph.PropSpec{Name: name, Type: castgraph.PropString}, nil
 	}
+	if IsTimeProp(name) {
+		return castgraph.PropSpec{Name: name, Type: castgraph.PropDate}, nil // compared by order only
+	}
 	if t.kind == "" {
 		return castgraph.PropSpec{}, castgraph.Errorf(castgraph.EINVALID, at, "only id and name can be filtered on nodes of several kinds")
 	}
@@ -222,4 +225,10 @@ func CheckFilter(kind castgraph.Kind, c Cond) (cypher string, params map[string]
 	b := newBuilder()
 	cypher, err = b.filter(target{kind: kind}, "n", c, 0, "where")
 	return cypher, b.params, err
+}
+
+// IsTimeProp reports whether a name is one of the provenance times every
+// node has (createdAt, updatedAt, changedAt): filters compare them by order.
+func IsTimeProp(name string) bool {
+	return name == propCreatedAt || name == propUpdatedAt || name == propChangedAt
 }

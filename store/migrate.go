@@ -26,19 +26,24 @@ const FullTextIndex = "entity_names"
 
 // schemaVersion is recorded once the schema is in sync; /readyz waits for
 // it. Raise it with any change to schema() or a new data migration.
-const schemaVersion = 5
+const schemaVersion = 6
 
 // dataMigrations change data that an older build wrote, once per database:
 // those above the recorded version run, in order, after the schema is in
-// sync, each in a write transaction of its own; then schemaVersion is
+// sync, each as an auto-commit statement (so that one over a big graph can
+// commit in batches, CALL … IN TRANSACTIONS); then schemaVersion is
 // recorded. Each must be safe to run twice (servers starting together may
-// both run it).
+// both run it) and after a partial run.
 var dataMigrations = []struct {
 	version      int
 	name, cypher string
 }{
 	{5, "program kind PROGRAMME is PROGRAM (one spelling in the schema)",
 		"MATCH (p:Program {kind: 'PROGRAMME'}) SET p.kind = 'PROGRAM'"},
+	{6, "changedAt on nodes written before the change feed",
+		"MATCH (n:Entity) WHERE n.changedAt IS NULL CALL (n) { SET n.changedAt = coalesce(n.updatedAt, n.createdAt, datetime()) } IN TRANSACTIONS OF 10000 ROWS"},
+	{6, "changedAt on relationships written before the change feed",
+		"MATCH ()-[r]->() WHERE r.changedAt IS NULL AND r.createdAt IS NOT NULL CALL (r) { SET r.changedAt = coalesce(r.updatedAt, r.createdAt) } IN TRANSACTIONS OF 10000 ROWS"},
 }
 
 // schema lists every constraint and index castgraph needs, derived from the
@@ -76,6 +81,13 @@ func schema() []schemaItem {
 		}
 		name := strings.ReplaceAll(ip.kind.Slug(), "-", "_") + "_" + snake(ip.prop)
 		items = append(items, schemaItem{name, fmt.Sprintf("CREATE INDEX %s IF NOT EXISTS FOR (n:%s) ON (n.%s)", name, ip.kind, ip.prop)})
+	}
+	// The change feed (changes.go) reads nodes and relationships in
+	// changedAt order from these.
+	items = append(items, schemaItem{"entity_changed", "CREATE INDEX entity_changed IF NOT EXISTS FOR (n:Entity) ON (n.changedAt)"})
+	for _, r := range castgraph.Relations {
+		name := "rel_" + strings.ToLower(string(r.Type)) + "_changed"
+		items = append(items, schemaItem{name, fmt.Sprintf("CREATE INDEX %s IF NOT EXISTS FOR ()-[r:%s]-() ON (r.changedAt)", name, r.Type)})
 	}
 	// API tokens live outside the entity graph (no Entity label), so no
 	// list, search, node(id), neighbourhood or path can reach them.
@@ -161,10 +173,7 @@ func (s *Store) Migrate(ctx context.Context) error {
 			continue
 		}
 		s.log.Info("migrating data", "version", m.version, "migration", m.name)
-		if _, err := write(ctx, s, func(tx neo4j.ManagedTransaction) (int, error) {
-			_, err := collect(ctx, tx, m.cypher, nil)
-			return 0, err
-		}); err != nil {
+		if err := s.autoCommit(ctx, m.cypher); err != nil {
 			return fmt.Errorf("data migration %d (%s): %w", m.version, m.name, err)
 		}
 	}
@@ -174,6 +183,20 @@ func (s *Store) Migrate(ctx context.Context) error {
 		return 0, err
 	})
 	return err
+}
+
+// autoCommit runs one statement in an auto-commit transaction of its own.
+func (s *Store) autoCommit(ctx context.Context, cypher string) error {
+	session := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.database, AccessMode: neo4j.AccessModeWrite})
+	defer session.Close(ctx)
+	res, err := session.Run(ctx, cypher, nil)
+	if err == nil {
+		_, err = res.Consume(ctx)
+	}
+	if err != nil {
+		return s.mapError(err)
+	}
+	return nil
 }
 
 func (s *Store) awaitIndexes(ctx context.Context) error {

@@ -11,7 +11,11 @@ package store
 //     after checking that the key is free. An edit finds its node by id.
 //   - sources lists every source that asserted the node or relationship, each
 //     once; assertions lists each source with the actor who wrote it
-//     (assertedBy, the $by parameter), each pair once.
+//     (assertedBy, the $by parameter), each pair once. sourceFirst and
+//     sourceLast, lists aligned with sources, hold when each source first and
+//     last asserted it (sourceTimes below).
+//   - changedAt is when it last changed or gained a source: the time the
+//     change feed (changes.go) orders by.
 //   - updatedAt is set with createdAt, and moves later only when what the
 //     node or relationship says changes (a property, the name, the aliases,
 //     the description or the key). A write that only repeats what the graph
@@ -136,8 +140,9 @@ func mergeNodes(kind castgraph.Kind, shape nodeShape) string {
 	if shape.description {
 		create = append(create, "n.description = row.description")
 	}
-	create = append(create, "n.createdAt = datetime()", "n.updatedAt = datetime()",
-		"n.sources = "+addSources("n", "row.sources"), "n.assertions = "+addAssertions("n", "row.sources"))
+	create = append(create, "n.createdAt = datetime()", "n.updatedAt = datetime()", "n.changedAt = datetime()")
+	create = append(create, sourceTimes("n", "row.sources")...)
+	create = append(create, "n.sources = "+addSources("n", "row.sources"), "n.assertions = "+addAssertions("n", "row.sources"))
 	if shape.create {
 		create = append(create, "n += coalesce(row.create, {})")
 	}
@@ -156,7 +161,9 @@ func mergeNodes(kind castgraph.Kind, shape nodeShape) string {
 		changed = append(changed, "(row.description IS NOT NULL AND "+differ("n.description", "row.description")+")")
 		match = append(match, "n.description = coalesce(row.description, n.description)")
 	}
-	match = append([]string{"n.updatedAt = " + touched("n", strings.Join(changed, " OR "))}, match...)
+	anyChange := strings.Join(changed, " OR ")
+	match = append([]string{"n.updatedAt = " + touched("n", anyChange), "n.changedAt = " + changedAt("n", anyChange, "row.sources")}, match...)
+	match = append(match, sourceTimes("n", "row.sources")...)
 	match = append(match, "n.sources = "+addSources("n", "row.sources"), "n.assertions = "+addAssertions("n", "row.sources"), "n += row.props")
 
 	return `UNWIND $rows AS row
@@ -173,6 +180,8 @@ func editNodes(kind castgraph.Kind) string {
 	return `UNWIND $rows AS row
 		MATCH (n:Entity {id: row.id}) WHERE n:` + string(kind) + `
 		SET n.updatedAt = ` + touched("n", propsDiffer("n", "row.set")) + `,
+		    n.changedAt = ` + changedAt("n", propsDiffer("n", "row.set"), "row.sources") + `,
+		    ` + strings.Join(sourceTimes("n", "row.sources"), ",\n\t\t    ") + `,
 		    n.sources = ` + addSources("n", "row.sources") + `,
 		    n.assertions = ` + addAssertions("n", "row.sources") + `,
 		    n += row.set`
@@ -210,10 +219,14 @@ func mergeRel(r, props, sources, changed string) string {
 	if changed == "" {
 		changed = propsDiffer(r, props)
 	}
+	times := strings.Join(sourceTimes(r, sources), ", ")
 	return `
-		ON CREATE SET ` + r + `.createdAt = datetime(), ` + r + `.updatedAt = datetime(), ` + r + `.sources = ` + addSources(r, sources) + `,
+		ON CREATE SET ` + r + `.createdAt = datetime(), ` + r + `.updatedAt = datetime(), ` + r + `.changedAt = datetime(), ` + times + `,
+		              ` + r + `.sources = ` + addSources(r, sources) + `,
 		              ` + r + `.assertions = ` + addAssertions(r, sources) + `, ` + r + ` += ` + props + `
 		ON MATCH SET ` + r + `.updatedAt = ` + touched(r, changed) + `,
+		             ` + r + `.changedAt = ` + changedAt(r, changed, sources) + `,
+		             ` + times + `,
 		             ` + r + `.sources = ` + addSources(r, sources) + `,
 		             ` + r + `.assertions = ` + addAssertions(r, sources) + `,
 		             ` + r + ` += ` + props
@@ -223,6 +236,28 @@ func mergeRel(r, props, sources, changed string) string {
 // (now also when it had none).
 func touched(v, changed string) string {
 	return "CASE WHEN " + changed + " OR " + v + ".updatedAt IS NULL THEN datetime() ELSE " + v + ".updatedAt END"
+}
+
+// changedAt is the new changedAt of v: now when changed holds or the
+// sources (a list expression) bring one v has not got, else as it was.
+func changedAt(v, changed, sources string) string {
+	return "CASE WHEN " + changed + " OR any(s IN " + sources + " WHERE NOT s IN coalesce(" + v + ".sources, [])) OR " + v +
+		".changedAt IS NULL THEN datetime() ELSE " + v + ".changedAt END"
+}
+
+// sourceTimes are the SET items that keep v's sourceFirst and sourceLast
+// aligned with its sources as addSources extends them: a source asserting
+// again moves its last time; a new one is appended with both times now.
+// Sources an older build wrote, which have no times, take v's createdAt
+// for both. They must come before the item that sets
+// v.sources, whose old value they read.
+func sourceTimes(v, sources string) []string {
+	old := "coalesce(" + v + ".sources, [])"
+	fresh := "[s IN " + sources + " WHERE NOT s IN " + old + " | datetime()]"
+	first := "[i IN range(0, size(" + old + ") - 1) | coalesce(" + v + ".sourceFirst[i], " + v + ".createdAt, datetime())] + " + fresh
+	last := "[i IN range(0, size(" + old + ") - 1) | CASE WHEN " + old + "[i] IN " + sources + " THEN datetime() ELSE coalesce(" +
+		v + ".sourceLast[i], " + v + ".createdAt, datetime()) END] + " + fresh
+	return []string{v + ".sourceFirst = " + first, v + ".sourceLast = " + last}
 }
 
 // propsDiffer says whether setting the map props on v would change v: some

@@ -73,6 +73,28 @@ type Breakdown struct {
 	Count int  `json:"count"`
 }
 
+// One entry of the change feed: a node or a relationship, at the time it last changed or gained a source. Its provenance (sources, sourceTimes, assertedBy) says which source asserted it when.
+type Change struct {
+	At     time.Time    `json:"at"`
+	Action ChangeAction `json:"action"`
+	// The node, for an entry about a node.
+	Node Node `json:"node,omitempty"`
+	// The relationship with both ends, for an entry about a relationship.
+	Relationship *Relationship `json:"relationship,omitempty"`
+}
+
+// A page of the change feed, oldest first.
+type ChangeConnection struct {
+	Edges    []*ChangeEdge `json:"edges"`
+	Nodes    []*Change     `json:"nodes"`
+	PageInfo *PageInfo     `json:"pageInfo"`
+}
+
+type ChangeEdge struct {
+	Cursor string  `json:"cursor"`
+	Node   *Change `json:"node"`
+}
+
 // A cluster's chains, enterprises and serving experts (IndustryCluster.coverage).
 type ClusterCoverage struct {
 	// Chains PART_OF the cluster.
@@ -422,6 +444,64 @@ type UnlinkInput struct {
 	Type string `json:"type"`
 	From string `json:"from"`
 	To   string `json:"to"`
+}
+
+// Whether an entry of the feed was new at its time or had changed.
+type ChangeAction string
+
+const (
+	// Created at that time.
+	ChangeActionCreated ChangeAction = "CREATED"
+	// What it says changed, or a new source asserted it.
+	ChangeActionChanged ChangeAction = "CHANGED"
+)
+
+var AllChangeAction = []ChangeAction{
+	ChangeActionCreated,
+	ChangeActionChanged,
+}
+
+func (e ChangeAction) IsValid() bool {
+	switch e {
+	case ChangeActionCreated, ChangeActionChanged:
+		return true
+	}
+	return false
+}
+
+func (e ChangeAction) String() string {
+	return string(e)
+}
+
+func (e *ChangeAction) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ChangeAction(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ChangeAction", str)
+	}
+	return nil
+}
+
+func (e ChangeAction) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ChangeAction) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ChangeAction) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
 
 // Kinds of reference data an import may create when a row names one the graph lacks.
