@@ -17,11 +17,11 @@ import (
 // as they are. No read-ahead reaches an aggregate, so gqlgen's arguments are
 // the only reading of them.
 func (r *queryResolver) aggregate(ctx context.Context, kind castgraph.Kind, where, groupBy map[string]any, reaching *model.Reach, min, max []string, first *int) (*model.Aggregate, error) {
-	plan, err := parseArgs(ctx, map[string]any{"where": plain(where)}, kind)
+	cond, err := whereOf(ctx, kind, where)
 	if err != nil {
 		return nil, err
 	}
-	a := store.Aggregation{Where: plan.Where, First: castgraph.DefaultAggregateGroups}
+	a := store.Aggregation{Where: cond, First: castgraph.DefaultAggregateGroups}
 	if first != nil {
 		a.First = *first
 	}

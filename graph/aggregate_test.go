@@ -148,3 +148,30 @@ func TestAggregate_Refusals(t *testing.T) {
 	// A filter on a personal field needs READ_PERSONAL, as on lists.
 	a.as(t, castgraph.RoleViewer).fails(t, castgraph.EFORBIDDEN, "where.birthMonth", `{ expertsAggregate(where: {birthMonth: {lt: "1980-01"}}) { count } }`, nil)
 }
+
+// The named breakdowns take a filter of the nodes they count.
+func TestBreakdowns_TakeAWhere(t *testing.T) {
+	a := newAPI(t)
+	tag := aggregateWorld(t, a)
+	// Experts per cluster, of the experts named X only: K1 and K2 have one each.
+	d := a.ok(t, `query($w: ExpertFilter, $s: String) { expertsPerCluster(where: $w, source: $s, first: 500) { key { name } count } }`,
+		map[string]any{"w": map[string]any{"name": map[string]any{"eq": tag + " X"}}, "s": tag})
+	got := map[string]float64{}
+	for _, row := range list(d, "expertsPerCluster") {
+		got[str(row, "key", "name")] = get(row, "count").(float64)
+	}
+	if got[tag+" K1"] != 1 || got[tag+" K2"] != 1 {
+		t.Errorf("experts named X per cluster: %v", got)
+	}
+	// Enterprises per city, of those a serving expert serves: city A 2, city B 1.
+	d = a.ok(t, `query($w: EnterpriseFilter, $s: String) { enterprisesPerCity(where: $w, source: $s, first: 500) { key { name } count } }`,
+		map[string]any{"w": map[string]any{"servedBy": map[string]any{"some": map[string]any{}}}, "s": tag})
+	got = map[string]float64{}
+	for _, row := range list(d, "enterprisesPerCity") {
+		got[str(row, "key", "name")] = get(row, "count").(float64)
+	}
+	if got[tag+" cityA"] != 2 || got[tag+" cityB"] != 1 {
+		t.Errorf("served enterprises per city: %v", got)
+	}
+	a.as(t, castgraph.RoleViewer).fails(t, castgraph.EFORBIDDEN, "where.gender", `{ expertsPerCluster(where: {gender: {eq: MALE}}) { count } }`, nil)
+}

@@ -229,17 +229,39 @@ func hitFields(ctx context.Context) store.Fields {
 	return anyKindFields(hits.op, sel)
 }
 
-func (r *queryResolver) ExpertsPerCluster(ctx context.Context, includeAffiliated *bool, source *string, first *int) ([]*model.Breakdown, error) {
+func (r *queryResolver) ExpertsPerCluster(ctx context.Context, includeAffiliated *bool, where map[string]any, source *string, first *int) ([]*model.Breakdown, error) {
 	affiliated := includeAffiliated == nil || *includeAffiliated
-	return breakdownViews(r.Store.ExpertsPerCluster(ctx, affiliated, stringArg(source), intArg(first, 100)))
+	cond, err := whereOf(ctx, castgraph.KindExpert, where)
+	if err != nil {
+		return nil, err
+	}
+	return breakdownViews(r.Store.ExpertsPerCluster(ctx, affiliated, cond, stringArg(source), intArg(first, 100)))
 }
 
-func (r *queryResolver) EnterprisesPerCity(ctx context.Context, source *string, first *int) ([]*model.Breakdown, error) {
-	return breakdownViews(r.Store.EnterprisesPerCity(ctx, stringArg(source), intArg(first, 100)))
+func (r *queryResolver) EnterprisesPerCity(ctx context.Context, where map[string]any, source *string, first *int) ([]*model.Breakdown, error) {
+	cond, err := whereOf(ctx, castgraph.KindEnterprise, where)
+	if err != nil {
+		return nil, err
+	}
+	return breakdownViews(r.Store.EnterprisesPerCity(ctx, cond, stringArg(source), intArg(first, 100)))
 }
 
-func (r *queryResolver) ProgramsPerSection(ctx context.Context, year *int, source *string, first *int) ([]*model.Breakdown, error) {
-	return breakdownViews(r.Store.ProgramsPerSection(ctx, intArg(year, 0), stringArg(source), intArg(first, 100)))
+func (r *queryResolver) ProgramsPerSection(ctx context.Context, year *int, where map[string]any, source *string, first *int) ([]*model.Breakdown, error) {
+	cond, err := whereOf(ctx, castgraph.KindProgram, where)
+	if err != nil {
+		return nil, err
+	}
+	return breakdownViews(r.Store.ProgramsPerSection(ctx, intArg(year, 0), cond, stringArg(source), intArg(first, 100)))
+}
+
+// whereOf reads a filter argument of a report (not a connection: read once,
+// as gqlgen gives it) like a list's, refusals of personal fields included.
+func whereOf(ctx context.Context, kind castgraph.Kind, where map[string]any) (store.Cond, error) {
+	plan, err := parseArgs(ctx, map[string]any{"where": plain(where)}, kind)
+	if err != nil {
+		return nil, err
+	}
+	return plan.Where, nil
 }
 
 func (r *queryResolver) NodeCounts(ctx context.Context, source *string) ([]*model.KindCount, error) {

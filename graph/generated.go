@@ -1091,10 +1091,10 @@ type ComplexityRoot struct {
 		Duplicates                func(childComplexity int, kind string, first *int) int
 		Enterprises               func(childComplexity int, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
 		EnterprisesAggregate      func(childComplexity int, where map[string]any, groupBy map[string]any, reaching *model.Reach, min []string, max []string, first *int) int
-		EnterprisesPerCity        func(childComplexity int, source *string, first *int) int
+		EnterprisesPerCity        func(childComplexity int, where map[string]any, source *string, first *int) int
 		Experts                   func(childComplexity int, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
 		ExpertsAggregate          func(childComplexity int, where map[string]any, groupBy map[string]any, reaching *model.Reach, min []string, max []string, first *int) int
-		ExpertsPerCluster         func(childComplexity int, includeAffiliated *bool, source *string, first *int) int
+		ExpertsPerCluster         func(childComplexity int, includeAffiliated *bool, where map[string]any, source *string, first *int) int
 		ExpertsServingCluster     func(childComplexity int, clusterID *string, clusterName *string, first *int) int
 		IndustryChains            func(childComplexity int, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
 		IndustryChainsAggregate   func(childComplexity int, where map[string]any, groupBy map[string]any, reaching *model.Reach, min []string, max []string, first *int) int
@@ -1120,7 +1120,7 @@ type ComplexityRoot struct {
 		PlansAggregate            func(childComplexity int, where map[string]any, groupBy map[string]any, reaching *model.Reach, min []string, max []string, first *int) int
 		Programs                  func(childComplexity int, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
 		ProgramsAggregate         func(childComplexity int, where map[string]any, groupBy map[string]any, reaching *model.Reach, min []string, max []string, first *int) int
-		ProgramsPerSection        func(childComplexity int, year *int, source *string, first *int) int
+		ProgramsPerSection        func(childComplexity int, year *int, where map[string]any, source *string, first *int) int
 		Regions                   func(childComplexity int, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
 		RegionsAggregate          func(childComplexity int, where map[string]any, groupBy map[string]any, reaching *model.Reach, min []string, max []string, first *int) int
 		Search                    func(childComplexity int, text string, kinds []string, first *int) int
@@ -1430,9 +1430,9 @@ type QueryResolver interface {
 	Paths(ctx context.Context, from *string, fromName *string, to *string, toName *string, maxHops *int, relationshipTypes []string, first *int) ([]*model.Path, error)
 	Neighborhood(ctx context.Context, id *string, name *string, depth *int, limit *int, relationshipTypes []string, kinds []string) (*model.Neighborhood, error)
 	Search(ctx context.Context, text string, kinds []string, first *int) ([]*model.SearchHit, error)
-	ExpertsPerCluster(ctx context.Context, includeAffiliated *bool, source *string, first *int) ([]*model.Breakdown, error)
-	EnterprisesPerCity(ctx context.Context, source *string, first *int) ([]*model.Breakdown, error)
-	ProgramsPerSection(ctx context.Context, year *int, source *string, first *int) ([]*model.Breakdown, error)
+	ExpertsPerCluster(ctx context.Context, includeAffiliated *bool, where map[string]any, source *string, first *int) ([]*model.Breakdown, error)
+	EnterprisesPerCity(ctx context.Context, where map[string]any, source *string, first *int) ([]*model.Breakdown, error)
+	ProgramsPerSection(ctx context.Context, year *int, where map[string]any, source *string, first *int) ([]*model.Breakdown, error)
 	NodeCounts(ctx context.Context, source *string) ([]*model.KindCount, error)
 	AuditLog(ctx context.Context, actor *string, nodeID *string, action *string, since *time.Time, until *time.Time, first *int, after *string) (*model.AuditConnection, error)
 	Changes(ctx context.Context, since time.Time, until *time.Time, kinds []string, relationshipTypes []string, sources []string, first *int, after *string) (*model.ChangeConnection, error)
@@ -6176,7 +6176,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.EnterprisesPerCity(childComplexity, args["source"].(*string), args["first"].(*int)), true
+		return e.ComplexityRoot.Query.EnterprisesPerCity(childComplexity, args["where"].(map[string]any), args["source"].(*string), args["first"].(*int)), true
 	case "Query.experts":
 		if e.ComplexityRoot.Query.Experts == nil {
 			break
@@ -6209,7 +6209,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.ExpertsPerCluster(childComplexity, args["includeAffiliated"].(*bool), args["source"].(*string), args["first"].(*int)), true
+		return e.ComplexityRoot.Query.ExpertsPerCluster(childComplexity, args["includeAffiliated"].(*bool), args["where"].(map[string]any), args["source"].(*string), args["first"].(*int)), true
 	case "Query.expertsServingCluster":
 		if e.ComplexityRoot.Query.ExpertsServingCluster == nil {
 			break
@@ -6496,7 +6496,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.ProgramsPerSection(childComplexity, args["year"].(*int), args["source"].(*string), args["first"].(*int)), true
+		return e.ComplexityRoot.Query.ProgramsPerSection(childComplexity, args["year"].(*int), args["where"].(map[string]any), args["source"].(*string), args["first"].(*int)), true
 	case "Query.regions":
 		if e.ComplexityRoot.Query.Regions == nil {
 			break
@@ -7514,23 +7514,23 @@ extend type Query {
   Experts per industry cluster, largest first. An expert counts for a cluster, once, when
   they SERVE — or, with ` + "`" + `includeAffiliated` + "`" + ` (the default), are AFFILIATED_WITH — an enterprise that is
   IN_CHAIN a chain PART_OF the cluster or IN_CLUSTER the cluster (an enterprise tied both ways counts once). Every cluster is listed, with 0 when it has none. ` + "`" + `source` + "`" + `
-  counts only experts whose provenance has a source starting with it (e.g. "synthetic demo roster").
+  counts only experts whose provenance has a source starting with it (e.g. "synthetic demo roster"); ` + "`" + `where` + "`" + ` only the experts it keeps.
   """
-  expertsPerCluster(includeAffiliated: Boolean = true, source: String, first: Int = 100): [Breakdown!]!
+  expertsPerCluster(includeAffiliated: Boolean = true, where: ExpertFilter, source: String, first: Int = 100): [Breakdown!]!
 
   """
   Enterprises per city (Region of type CITY), largest first. An enterprise counts for a city
   when it is LOCATED_IN the city, or LOCATED_IN a park or region that is LOCATED_IN the city; once per city.
-  Every city is listed. ` + "`" + `source` + "`" + ` counts only enterprises with a provenance source starting with it.
+  Every city is listed. ` + "`" + `source` + "`" + ` counts only enterprises with a provenance source starting with it; ` + "`" + `where` + "`" + ` only the enterprises it keeps.
   """
-  enterprisesPerCity(source: String, first: Int = 100): [Breakdown!]!
+  enterprisesPerCity(where: EnterpriseFilter, source: String, first: Int = 100): [Breakdown!]!
 
   """
   Programs per plan section, in (year, number) order: the distinct programs that the
   section's items (PlanItem PART_OF the section) LAUNCH. ` + "`" + `year` + "`" + ` picks one plan's sections; ` + "`" + `source` + "`" + `
-  counts only programs with a provenance source starting with it (e.g. "plan 2024").
+  counts only programs with a provenance source starting with it (e.g. "plan 2024"); ` + "`" + `where` + "`" + ` only the programs it keeps.
   """
-  programsPerSection(year: Int, source: String, first: Int = 100): [Breakdown!]!
+  programsPerSection(year: Int, where: ProgramFilter, source: String, first: Int = 100): [Breakdown!]!
 
   """
   How many nodes of each kind the graph holds, in the registry's order; ` + "`" + `source` + "`" + ` counts only nodes with
@@ -17490,22 +17490,30 @@ func (ec *executionContext) field_Query_enterprisesAggregate_args(ctx context.Co
 func (ec *executionContext) field_Query_enterprisesPerCity_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "source",
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOEnterpriseFilter2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "source",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["source"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	args["source"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg1
+	args["first"] = arg2
 	return args, nil
 }
 
@@ -17636,22 +17644,30 @@ func (ec *executionContext) field_Query_expertsPerCluster_args(ctx context.Conte
 		return nil, err
 	}
 	args["includeAffiliated"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "source",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOExpertFilter2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "source",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["source"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	args["source"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg2
+	args["first"] = arg3
 	return args, nil
 }
 
@@ -18944,22 +18960,30 @@ func (ec *executionContext) field_Query_programsPerSection_args(ctx context.Cont
 		return nil, err
 	}
 	args["year"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "source",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOProgramFilter2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "source",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["source"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	args["source"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg2
+	args["first"] = arg3
 	return args, nil
 }
 
@@ -40866,7 +40890,7 @@ func (ec *executionContext) _Query_expertsPerCluster(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().ExpertsPerCluster(ctx, fc.Args["includeAffiliated"].(*bool), fc.Args["source"].(*string), fc.Args["first"].(*int))
+			return ec.Resolvers.Query().ExpertsPerCluster(ctx, fc.Args["includeAffiliated"].(*bool), fc.Args["where"].(map[string]any), fc.Args["source"].(*string), fc.Args["first"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Breakdown) graphql.Marshaler {
@@ -40910,7 +40934,7 @@ func (ec *executionContext) _Query_enterprisesPerCity(ctx context.Context, field
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().EnterprisesPerCity(ctx, fc.Args["source"].(*string), fc.Args["first"].(*int))
+			return ec.Resolvers.Query().EnterprisesPerCity(ctx, fc.Args["where"].(map[string]any), fc.Args["source"].(*string), fc.Args["first"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Breakdown) graphql.Marshaler {
@@ -40954,7 +40978,7 @@ func (ec *executionContext) _Query_programsPerSection(ctx context.Context, field
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().ProgramsPerSection(ctx, fc.Args["year"].(*int), fc.Args["source"].(*string), fc.Args["first"].(*int))
+			return ec.Resolvers.Query().ProgramsPerSection(ctx, fc.Args["year"].(*int), fc.Args["where"].(map[string]any), fc.Args["source"].(*string), fc.Args["first"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Breakdown) graphql.Marshaler {

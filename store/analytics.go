@@ -427,7 +427,7 @@ CALL (c) {
   ` + clusterEnterprises + `
   MATCH (e)<-[:{rels}]-(x)
   WITH DISTINCT x
-  WHERE $source IS NULL OR any(src IN x.sources WHERE src STARTS WITH $source)
+  WHERE ($source IS NULL OR any(src IN x.sources WHERE src STARTS WITH $source)) AND {where}
   RETURN count(x) AS n
 }
 RETURN c AS key, n ORDER BY n DESC, c.name, c.id
@@ -436,12 +436,27 @@ LIMIT $first`
 // ExpertsPerCluster counts, per industry cluster, the experts who serve (or,
 // with affiliated, work for) an enterprise of the cluster: in one of its
 // chains or in the cluster directly.
-func (s *Store) ExpertsPerCluster(ctx context.Context, affiliated bool, source string, first int) ([]Count, error) {
+func (s *Store) ExpertsPerCluster(ctx context.Context, affiliated bool, where Cond, source string, first int) ([]Count, error) {
 	rels := string(castgraph.RelServes)
 	if affiliated {
 		rels += "|" + string(castgraph.RelAffiliatedWith)
 	}
-	return s.breakdown(ctx, strings.Replace(expertsPerClusterCypher, "{rels}", rels, 1), map[string]any{}, source, first)
+	cypher, params, err := withWhere(strings.Replace(expertsPerClusterCypher, "{rels}", rels, 1), castgraph.KindExpert, "x", where)
+	if err != nil {
+		return nil, err
+	}
+	return s.breakdown(ctx, cypher, params, source, first)
+}
+
+// withWhere puts the condition where, compiled on the counted nodes (the
+// variable v, of the kind), in the place {where} of a breakdown's statement.
+func withWhere(cypher string, kind castgraph.Kind, v string, where Cond) (string, map[string]any, error) {
+	b := newBuilder()
+	cond, err := b.filter(target{kind: kind}, v, where, 0, "where")
+	if err != nil {
+		return "", nil, err
+	}
+	return strings.Replace(cypher, "{where}", cond, 1), b.params, nil
 }
 
 // ClusterCoverage is what a cluster's questions have to go on: its chains,
@@ -509,7 +524,7 @@ func (s *Store) ClusterCoverage(ctx context.Context, clusterID string) (ClusterC
 const enterprisesPerCityCypher = `
 CALL () {
   MATCH (e:Enterprise)-[:LOCATED_IN]->(place)
-  WHERE $source IS NULL OR any(src IN e.sources WHERE src STARTS WITH $source)
+  WHERE ($source IS NULL OR any(src IN e.sources WHERE src STARTS WITH $source)) AND {where}
   WITH place, collect(e) AS enterprises
   CALL (place) {
     WITH place WHERE place:Region AND place.regionType = $cityType
@@ -530,15 +545,20 @@ LIMIT $first`
 
 // EnterprisesPerCity counts, per city, the enterprises located in it directly
 // or through a park or region inside it.
-func (s *Store) EnterprisesPerCity(ctx context.Context, source string, first int) ([]Count, error) {
-	return s.breakdown(ctx, enterprisesPerCityCypher, map[string]any{"cityType": "CITY"}, source, first)
+func (s *Store) EnterprisesPerCity(ctx context.Context, where Cond, source string, first int) ([]Count, error) {
+	cypher, params, err := withWhere(enterprisesPerCityCypher, castgraph.KindEnterprise, "e", where)
+	if err != nil {
+		return nil, err
+	}
+	params["cityType"] = "CITY"
+	return s.breakdown(ctx, cypher, params, source, first)
 }
 
 const programsPerSectionCypher = `
 MATCH (sec:PlanSection) WHERE $year IS NULL OR sec.year = $year
 CALL (sec) {
   OPTIONAL MATCH (sec)<-[:PART_OF]-(:PlanItem)-[:LAUNCHES]->(p:Program)
-  WHERE $source IS NULL OR any(src IN p.sources WHERE src STARTS WITH $source)
+  WHERE ($source IS NULL OR any(src IN p.sources WHERE src STARTS WITH $source)) AND {where}
   RETURN count(DISTINCT p) AS n
 }
 RETURN sec AS key, n ORDER BY sec.year, sec.number, sec.id
@@ -546,12 +566,16 @@ LIMIT $first`
 
 // ProgramsPerSection counts, per plan section, the distinct programs its
 // items launch; year 0 means every plan's sections.
-func (s *Store) ProgramsPerSection(ctx context.Context, year int, source string, first int) ([]Count, error) {
-	params := map[string]any{"year": nil}
+func (s *Store) ProgramsPerSection(ctx context.Context, year int, where Cond, source string, first int) ([]Count, error) {
+	cypher, params, err := withWhere(programsPerSectionCypher, castgraph.KindProgram, "p", where)
+	if err != nil {
+		return nil, err
+	}
+	params["year"] = nil
 	if year != 0 {
 		params["year"] = year
 	}
-	return s.breakdown(ctx, programsPerSectionCypher, params, source, first)
+	return s.breakdown(ctx, cypher, params, source, first)
 }
 
 func (s *Store) breakdown(ctx context.Context, cypher string, params map[string]any, source string, first int) ([]Count, error) {

@@ -99,7 +99,7 @@ func TestClusterQuestions_CountEnterprisesTiedEitherWayOnce(t *testing.T) {
 		affiliated bool
 		want       int
 	}{{false, 4}, {true, 5}} {
-		counts, err := s.ExpertsPerCluster(ctx, c.affiliated, "cluster test "+tag, 500)
+		counts, err := s.ExpertsPerCluster(ctx, c.affiliated, nil, "cluster test "+tag, 500)
 		if err != nil {
 			t.Fatal(err)
 		}
