@@ -238,8 +238,11 @@
   var queries = {};
 
   function buildQueries() {
+    // Kinds may give one property name different types (Association.level
+    // is an enum, Park.level text), which GraphQL refuses to merge: each
+    // kind's properties get aliases of their own (Park_level: level).
     var fragments = state.registry.kinds.filter(function (k) { return k.props.length > 0; }).map(function (k) {
-      return '    ... on ' + k.name + ' { ' + k.props.map(function (p) { return p.name; }).join(' ') + ' }';
+      return '    ... on ' + k.name + ' { ' + k.props.map(function (p) { return k.name + '_' + p.name + ': ' + p.name; }).join(' ') + ' }';
     });
     var edgeProps = [];
     state.registry.relations.forEach(function (r) {
@@ -292,7 +295,6 @@
     var font = getComputedStyle(document.body).fontFamily;
     cy = window.cytoscape({
       container: $('graph'),
-      wheelSensitivity: 0.3,
       minZoom: 0.2,
       maxZoom: 3,
       style: [
@@ -300,12 +302,12 @@
           'background-color': 'data(color)',
           'label': 'data(label)',
           'font-family': font,
-          'font-size': 12,
+          'font-size': 13,
           'color': '#1d2430',
           'text-valign': 'bottom',
           'text-margin-y': 4,
           'text-wrap': 'ellipsis',
-          'text-max-width': '150px',
+          'text-max-width': '200px',
           'text-background-color': '#ffffff',
           'text-background-opacity': 0.75,
           'text-background-padding': '1px',
@@ -332,7 +334,7 @@
           'text-background-opacity': 0.8
         } },
         { selector: '.filtered', style: { 'display': 'none' } },
-        { selector: '.faded', style: { 'opacity': 0.15 } },
+        { selector: '.faded', style: { 'opacity': 0.3 } },
         { selector: 'node.path', style: { 'border-width': 4, 'border-color': '#d62728' } },
         { selector: 'edge.path', style: {
           'width': 4, 'line-color': '#d62728', 'target-arrow-color': '#d62728', 'color': '#d62728', 'z-index': 10
@@ -384,17 +386,33 @@
 
   function layout(randomize) {
     state.busy++;
+    // Labels count as part of a node's size, so that names do not overlap;
+    // the forces are cytoscape's demo values for graphs of this size.
     var l = cy.layout({
       name: 'cose',
       animate: false,
       randomize: randomize,
       fit: true,
-      padding: 40,
-      nodeRepulsion: function () { return 12000; },
-      idealEdgeLength: function () { return 90; },
-      numIter: 1500
+      padding: 30,
+      nodeDimensionsIncludeLabels: true,
+      nodeRepulsion: function () { return 60000; },
+      nodeOverlap: 20,
+      idealEdgeLength: function () { return 60; },
+      edgeElasticity: function () { return 100; },
+      gravity: 80,
+      numIter: 1000,
+      initialTemp: 200,
+      coolingFactor: 0.95,
+      minTemp: 1.0
     });
-    l.one('layoutstop', function () { state.busy--; });
+    l.one('layoutstop', function () {
+      // A small graph fitted to the window would be drawn huge.
+      if (cy.zoom() > 1.5) {
+        cy.zoom(1.5);
+        cy.center();
+      }
+      state.busy--;
+    });
     l.run();
   }
 
@@ -532,7 +550,7 @@
       if (f.name !== 'name') add(f.name, node[f.name], state.registry.fields);
     });
     var spec = state.kinds[kind];
-    (spec ? spec.props : []).forEach(function (p) { add(p.name, node[p.name], spec.props); });
+    (spec ? spec.props : []).forEach(function (p) { add(p.name, node[kind + '_' + p.name], spec.props); });
     panel.appendChild(dl);
 
     // Relationships: those of the node among what was last read for it.
