@@ -75,6 +75,13 @@ func TestBrowserGraphiQL(t *testing.T) {
 		fail("query editor holds %q after setValue, want %q", got, testQuery)
 	}
 
+	// GraphiQL reads the operations of the text 100 ms (debounced) after an
+	// edit; clicked before, ▶ would still see the several operations of the
+	// default document and offer a menu of them instead of running.
+	if err := chromedp.Do(stepCtx, chromedp.Sleep(500*time.Millisecond)); err != nil {
+		fail("waiting for GraphiQL to read the query: %v", err)
+	}
+
 	// GraphiQL has already POSTed its introspection query (and, if that
 	// failed, shows the error in the result pane), so only a POST sent
 	// after the click counts as our query's.
