@@ -206,6 +206,7 @@ func TestBrowserExplore(t *testing.T) {
 	}
 	b.expectText("#kind-filters", "Expert", "Society", "Enterprise", "Park", "Overseas station")
 	b.expectText("#details", "Park type", "Provenance", "Sources")
+	b.expectText("#path-result", "2 shortest paths of 2 hops found")
 	if got := evalIn[string](b, `cy.edges('[type = "MEMBER_OF"]')[0].data('label')`); got != "Member of" {
 		b.fail("MEMBER_OF is labelled %q in English", got)
 	}

@@ -55,6 +55,10 @@
       yes: '是',
       no: '否',
       other: 'English',
+      open: '（',
+      close: '）',
+      colon: '：',
+      comma: '，',
       moreRels: '另有关系未显示（已截断）。'
     },
     en: {
@@ -99,6 +103,10 @@
       yes: 'yes',
       no: 'no',
       other: '中文',
+      open: ' (',
+      close: ')',
+      colon: ': ',
+      comma: ', ',
       moreRels: 'Some relationships are not shown (cut short).'
     }
   };
@@ -123,7 +131,8 @@
     pathFrom: '',
     pathTo: '',
     busy: 0, // requests and layouts under way (the e2e test waits for 0)
-    lastResults: null
+    lastResults: null,
+    pathNote: null // what the path search found: [word key, arguments…]
   };
 
   var endpoint = new URL(root.getAttribute('data-endpoint') || '/graphql', window.location.href).href;
@@ -302,7 +311,7 @@
           'background-color': 'data(color)',
           'label': 'data(label)',
           'font-family': font,
-          'font-size': 13,
+          'font-size': 16,
           'color': '#1d2430',
           'text-valign': 'bottom',
           'text-margin-y': 4,
@@ -311,12 +320,12 @@
           'text-background-color': '#ffffff',
           'text-background-opacity': 0.75,
           'text-background-padding': '1px',
-          'width': 22,
-          'height': 22,
+          'width': 26,
+          'height': 26,
           'border-width': 1,
           'border-color': '#ffffff'
         } },
-        { selector: 'node.centre', style: { 'width': 30, 'height': 30 } },
+        { selector: 'node.centre', style: { 'width': 34, 'height': 34 } },
         { selector: 'node:selected', style: { 'border-width': 4, 'border-color': '#111111' } },
         { selector: 'edge', style: {
           'curve-style': 'bezier',
@@ -327,7 +336,7 @@
           'target-arrow-color': '#a7afba',
           'label': 'data(label)',
           'font-family': font,
-          'font-size': 10,
+          'font-size': 12,
           'color': '#5f6b7a',
           'text-rotation': 'autorotate',
           'text-background-color': '#ffffff',
@@ -557,7 +566,7 @@
     var rels = state.edgesOf[id];
     if (rels) {
       var mine = rels.edges.filter(function (e) { return e.source === id || e.target === id; });
-      panel.appendChild(el('h3', '', t('relationships') + '（' + mine.length + '）'));
+      panel.appendChild(el('h3', '', t('relationships') + t('open') + mine.length + t('close')));
       var names = {};
       rels.nodes.forEach(function (n) { names[n.id] = n; });
       var ul = el('ul', 'rels');
@@ -575,9 +584,9 @@
         var extra = [];
         var relSpec = state.rels[e.type];
         (relSpec ? relSpec.props : []).forEach(function (p) {
-          if (e[p.name] !== null && e[p.name] !== undefined) extra.push(label(p.label) + '：' + formatValue(e[p.name]));
+          if (e[p.name] !== null && e[p.name] !== undefined) extra.push(label(p.label) + t('colon') + formatValue(e[p.name]));
         });
-        if (extra.length) li.appendChild(el('span', 'type', '（' + extra.join('，') + '）'));
+        if (extra.length) li.appendChild(el('span', 'type', t('open') + extra.join(t('comma')) + t('close')));
         ul.appendChild(li);
       });
       panel.appendChild(ul);
@@ -676,7 +685,14 @@
 
   function clearPaths() {
     if (cy) cy.elements().removeClass('path faded');
-    $('path-result').textContent = '';
+    setPathNote(null);
+  }
+
+  // setPathNote says what the path search found, in the page's language
+  // now and after a switch.
+  function setPathNote(note) {
+    state.pathNote = note;
+    $('path-result').textContent = note ? t.apply(null, note) : '';
   }
 
   function findPaths() {
@@ -692,7 +708,7 @@
     return gql(queries.paths, vars).then(function (data) {
       var paths = (data && data.paths) || [];
       if (!paths.length) {
-        $('path-result').textContent = t('noPath', hops);
+        setPathNote(['noPath', hops]);
         return;
       }
       var nodes = [];
@@ -710,7 +726,7 @@
         nodes.forEach(function (n) { cy.getElementById(n.id).removeClass('faded').addClass('path'); });
         edges.forEach(function (e) { cy.getElementById(e.id).removeClass('faded').addClass('path'); });
       });
-      $('path-result').textContent = t('pathsFound', paths.length, paths[0].length);
+      setPathNote(['pathsFound', paths.length, paths[0].length]);
     }).catch(function (err) {
       status(t('error', err.message), true);
     });
@@ -782,6 +798,7 @@
     renderFilters();
     renderResults();
     renderPathEnds();
+    setPathNote(state.pathNote);
     renderDetails();
     if (cy) {
       cy.edges().forEach(function (e) { e.data('label', relLabel(e.data('type'))); });
