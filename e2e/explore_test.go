@@ -212,6 +212,17 @@ func TestBrowserExplore(t *testing.T) {
 	}
 	saveScreenshot(b.step, t, "explore-en")
 
+	// Following the GraphiQL link opens the paths query in GraphiQL's editor.
+	if err := chromedp.Do(b.step,
+		chromedp.Navigate(href),
+		chromedp.WaitVisible(chromedp.CSS(queryEditor)),
+	); err != nil {
+		b.fail("GraphiQL did not open the link %s: %v", href, err)
+	}
+	if text, err := chromedp.Run(b.step, chromedp.Evaluate[string](editorJS)); err != nil || !strings.HasPrefix(text, "query ExplorerPaths(") {
+		b.fail("GraphiQL's editor holds %q (%v), want the explorer's paths query", text, err)
+	}
+
 	b.watch.log(t)
 	if problems := b.watch.problems(); len(problems) > 0 {
 		b.fail("the page misbehaved:\n  %s", strings.Join(problems, "\n  "))

@@ -633,6 +633,12 @@
     status(t('searching', text));
     var vars = { text: text };
     var kinds = searchKinds();
+    if (kinds && !kinds.length) {
+      // Every kind is filtered out: nothing could be shown.
+      state.lastResults = { text: text, hits: [] };
+      renderResults();
+      return Promise.resolve();
+    }
     if (kinds) vars.kinds = kinds;
     return gql(queries.search, vars).then(function (data) {
       state.lastResults = { text: text, hits: (data && data.search) || [] };
