@@ -192,10 +192,10 @@
   }
 
   // gql sends one operation and returns its data. A 401 (credentials needed
-  // or refused) asks for a token and sends the operation again. Every
-  // operation also becomes the GraphiQL link's query.
-  function gql(query, variables) {
-    setGraphiQLLink(query, variables);
+  // or refused) asks for a token and sends the operation again. Unless
+  // quiet, the operation also becomes the GraphiQL link's query.
+  function gql(query, variables, quiet) {
+    if (!quiet) setGraphiQLLink(query, variables);
     state.busy++;
     var attempt = function (refused) {
       var headers = {
@@ -850,7 +850,7 @@
     // A first, empty operation: where anonymous reads are off, it brings up
     // the sign-in dialog before the user types anything.
     var params = new URLSearchParams(window.location.search);
-    return gql('query ExplorerHello { __typename }', {}).then(function () {
+    return gql('query ExplorerHello { __typename }', {}, true).then(function () {
       if (params.get('id')) return openNode(params.get('id'), { fresh: true });
       if (params.get('q')) {
         $('search-input').value = params.get('q');
