@@ -245,6 +245,7 @@ func TestBrowserExploreSignIn(t *testing.T) {
 		b.fail("the sign-in dialog: %v", err)
 	}
 	b.waitForText("#signin-error", "令牌被拒绝")
+	saveScreenshot(b.step, t, "explore-signin")
 	if err := chromedp.Do(b.step,
 		chromedp.SendKeys(chromedp.CSS("#signin-token"), token),
 		chromedp.Click(chromedp.CSS("#signin-button")),
