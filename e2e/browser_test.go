@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -54,66 +55,9 @@ var resultJS = fmt.Sprintf(`(() => {
 // checks that nothing is fetched from any other origin, runs a query through
 // the UI and waits for its result.
 func TestBrowserGraphiQL(t *testing.T) {
-	chromium := os.Getenv("CHROMIUM")
-	if chromium == "" {
-		chromium = defaultChromium
-	}
-	if _, err := exec.LookPath(chromium); err != nil {
-		t.Fatalf("no Chromium at %s (%v): install Debian's with `apt-get install -y chromium`, or set CHROMIUM to a Chromium binary", chromium, err)
-	}
-
 	base := startServer(t)
-	baseURL, err := url.Parse(base)
-	if err != nil || baseURL.Host == "" {
-		t.Fatalf("startServer returned %q, not an absolute URL: %v", base, err)
-	}
-
-	// Hard bound on everything below, including starting and stopping the
-	// browser, so that the test can never hang.
-	hardCtx, hardCancel := context.WithTimeout(context.Background(), browserTimeout+30*time.Second)
-	defer hardCancel()
-
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromium),
-		chromedp.Headless,
-		chromedp.NoSandbox, // the tests run as root
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("no-proxy-server", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 800),
-	)
-	allocCtx, allocCancel := chromedp.NewExecAllocator(hardCtx, opts...)
-	defer allocCancel() // kills Chromium and waits for it
-
-	watch := &pageWatch{origin: baseURL}
-	ctx, cancel := chromedp.NewContext(allocCtx,
-		chromedp.WithListener(watch.event),
-		chromedp.WithErrorf(t.Logf),
-	)
-	defer cancel()
-	// The first Do starts the browser and the tab; they live as long as ctx,
-	// not as long as the step deadline below.
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("starting %s: %v", chromium, err)
-	}
-
-	stepCtx, stepCancel := context.WithTimeout(ctx, browserTimeout)
-	defer stepCancel()
-
-	// fail takes a screenshot of what the browser shows, then fails.
-	fail := func(format string, args ...any) {
-		t.Helper()
-		watch.log(t)
-		shotCtx, shotCancel := context.WithTimeout(ctx, 10*time.Second)
-		defer shotCancel()
-		saveScreenshot(shotCtx, t, "failure")
-		t.Fatalf(format, args...)
-	}
+	b := openTab(t, base)
+	stepCtx, fail, watch := b.step, b.fail, b.watch
 
 	if err := chromedp.Do(stepCtx,
 		chromedp.Navigate(base+"/"),
@@ -129,6 +73,13 @@ func TestBrowserGraphiQL(t *testing.T) {
 	}
 	if strings.TrimSpace(got) != testQuery {
 		fail("query editor holds %q after setValue, want %q", got, testQuery)
+	}
+
+	// GraphiQL reads the operations of the text 100 ms (debounced) after an
+	// edit; clicked before, ▶ would still see the several operations of the
+	// default document and offer a menu of them instead of running.
+	if err := chromedp.Do(stepCtx, chromedp.Sleep(500*time.Millisecond)); err != nil {
+		fail("waiting for GraphiQL to read the query: %v", err)
 	}
 
 	// GraphiQL has already POSTed its introspection query (and, if that
@@ -157,6 +108,78 @@ func TestBrowserGraphiQL(t *testing.T) {
 	}
 }
 
+// tab is a headless Chromium with one tab, watched by a pageWatch.
+type tab struct {
+	t     *testing.T
+	ctx   context.Context // lives as long as the browser
+	step  context.Context // bounds the test's steps (browserTimeout)
+	watch *pageWatch
+}
+
+// openTab starts Chromium for a test of the server at base; the browser is
+// stopped when the test ends. It fails the test when there is no Chromium.
+func openTab(t *testing.T, base string) *tab {
+	t.Helper()
+	chromium := os.Getenv("CHROMIUM")
+	if chromium == "" {
+		chromium = defaultChromium
+	}
+	if _, err := exec.LookPath(chromium); err != nil {
+		t.Fatalf("no Chromium at %s (%v): install Debian's with `apt-get install -y chromium`, or set CHROMIUM to a Chromium binary", chromium, err)
+	}
+	baseURL, err := url.Parse(base)
+	if err != nil || baseURL.Host == "" {
+		t.Fatalf("startServer returned %q, not an absolute URL: %v", base, err)
+	}
+
+	// Hard bound on everything below, including starting and stopping the
+	// browser, so that the test can never hang.
+	hardCtx, hardCancel := context.WithTimeout(context.Background(), browserTimeout+30*time.Second)
+	t.Cleanup(hardCancel)
+
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chromium),
+		chromedp.Headless,
+		chromedp.NoSandbox, // the tests run as root
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("no-proxy-server", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 800),
+	)
+	allocCtx, allocCancel := chromedp.NewExecAllocator(hardCtx, opts...)
+	t.Cleanup(allocCancel) // kills Chromium and waits for it
+
+	watch := &pageWatch{origin: baseURL}
+	ctx, cancel := chromedp.NewContext(allocCtx,
+		chromedp.WithListener(watch.event),
+		chromedp.WithErrorf(t.Logf),
+	)
+	t.Cleanup(cancel)
+	// The first Do starts the browser and the tab; they live as long as ctx,
+	// not as long as the step deadline below.
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("starting %s: %v", chromium, err)
+	}
+	stepCtx, stepCancel := context.WithTimeout(ctx, browserTimeout)
+	t.Cleanup(stepCancel)
+	return &tab{t: t, ctx: ctx, step: stepCtx, watch: watch}
+}
+
+// fail takes a screenshot of what the browser shows, then fails the test.
+func (b *tab) fail(format string, args ...any) {
+	b.t.Helper()
+	b.watch.log(b.t)
+	shotCtx, shotCancel := context.WithTimeout(b.ctx, 10*time.Second)
+	defer shotCancel()
+	saveScreenshot(shotCtx, b.t, "failure")
+	b.t.Fatalf(format, args...)
+}
+
 // pollResult waits until done accepts the result pane's text, and returns
 // the last text it read.
 func pollResult(ctx context.Context, done func(text string) bool) (string, error) {
@@ -179,7 +202,9 @@ func pollResult(ctx context.Context, done func(text string) bool) (string, error
 }
 
 // saveScreenshot writes a PNG of the viewport to a temporary file that
-// outlives the test, and logs its path.
+// outlives the test, and logs its path. With CASTGRAPH_SCREENSHOTS set to a
+// directory, it writes NAME.png there instead (docs/ keeps the ones the
+// README shows: CASTGRAPH_SCREENSHOTS=$PWD/docs go test ./e2e/).
 func saveScreenshot(ctx context.Context, t *testing.T, name string) {
 	t.Helper()
 	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
@@ -187,7 +212,12 @@ func saveScreenshot(ctx context.Context, t *testing.T, name string) {
 		t.Logf("screenshot failed: %v", err)
 		return
 	}
-	f, err := os.CreateTemp("", "castgraph-"+name+"-*.png")
+	var f *os.File
+	if dir := os.Getenv("CASTGRAPH_SCREENSHOTS"); dir != "" {
+		f, err = os.Create(filepath.Join(dir, name+".png"))
+	} else {
+		f, err = os.CreateTemp("", "castgraph-"+name+"-*.png")
+	}
 	if err != nil {
 		t.Logf("screenshot not saved: %v", err)
 		return

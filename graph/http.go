@@ -18,6 +18,7 @@ import (
 	"github.com/castgraph/castgraph/auth"
 	"github.com/castgraph/castgraph/loaders"
 	"github.com/castgraph/castgraph/store"
+	"github.com/castgraph/castgraph/web/explore"
 	"github.com/castgraph/castgraph/web/graphiql"
 	"github.com/rs/cors"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -49,8 +50,9 @@ type Options struct {
 	Log                *slog.Logger
 }
 
-// NewHTTPHandler serves the API at /graphql, GraphiQL at /, /healthz (the
-// process is up) and /readyz (Neo4j answers and the schema is migrated).
+// NewHTTPHandler serves the API at /graphql, GraphiQL at /, the graph
+// explorer at /explore/, /healthz (the process is up) and /readyz (Neo4j
+// answers and the schema is migrated).
 func NewHTTPHandler(s *store.Store, opts Options) http.Handler {
 	if opts.Log == nil {
 		opts.Log = slog.Default()
@@ -79,6 +81,9 @@ func NewHTTPHandler(s *store.Store, opts Options) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", api)
 	mux.Handle("/", graphiql.Handler("castgraph", "/graphql"))
+	// The explorer's page and assets are public, like GraphiQL's: they hold
+	// no data. Its queries go to /graphql, where sign-in is checked.
+	mux.Handle("/explore/", http.StripPrefix("/explore", explore.Handler("/graphql", "/")))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]any{"status": "ok"})
 	})

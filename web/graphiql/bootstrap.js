@@ -1,6 +1,7 @@
-// Mounts GraphiQL into #graphiql. Loaded after React, ReactDOM and GraphiQL's
-// UMD bundles (globals React, ReactDOM, GraphiQL); the page has no inline
-// script, so everything the page needs to know comes from data- attributes.
+// Mounts GraphiQL into #graphiql. Loaded after React, ReactDOM, GraphiQL's
+// and its explorer plugin's UMD bundles (globals React, ReactDOM, GraphiQL,
+// GraphiQLPluginExplorer); the page has no inline script, so everything the
+// page needs to know comes from data- attributes.
 (function () {
   'use strict';
 
@@ -29,28 +30,34 @@
 
   var endpoint = new URL(root.getAttribute('data-endpoint') || 'graphql', window.location.href).href;
 
-  var defaultQuery = [
-    '# Welcome to castgraph\'s GraphiQL.',
-    '#',
-    '# Type a GraphQL query here and run it with the \u25B6 button or Ctrl-Enter.',
-    '# Ctrl-Space autocompletes; the Docs pane (book icon) shows the schema.',
-    '# Reads need no sign-in. To write (or see personal fields), open Headers',
-    '# below and paste {"Authorization": "Bearer cgt_..."} with your API token.',
-    '',
-    '{',
-    '  __typename',
-    '}',
-    ''
-  ].join('\n');
+  // The document of named examples the server embeds (examples.graphql):
+  // the editor's text when the browser has stored none.
+  var defaultQuery = root.getAttribute('data-default-query') || '{\n  __typename\n}\n';
+
+  // A link may bring a query: ?query=…&variables=…&operationName=… (the
+  // graph explorer's "open in GraphiQL" does). It replaces the editor's text.
+  var params = new URLSearchParams(window.location.search);
+  var props = {
+    fetcher: window.GraphiQL.createFetcher({ url: endpoint }),
+    defaultQuery: defaultQuery,
+    defaultEditorToolsVisibility: true,
+    plugins: []
+  };
+  if (params.get('query')) {
+    props.query = params.get('query');
+    props.variables = params.get('variables') || undefined;
+    props.operationName = params.get('operationName') || undefined;
+  }
+
+  // The explorer plugin (compass icon) builds queries by ticking fields. The
+  // page works without it, should its script not load.
+  if (window.GraphiQLPluginExplorer && window.GraphiQLPluginExplorer.explorerPlugin) {
+    props.plugins.push(window.GraphiQLPluginExplorer.explorerPlugin());
+  }
 
   try {
-    var fetcher = window.GraphiQL.createFetcher({ url: endpoint });
     window.ReactDOM.createRoot(root).render(
-      window.React.createElement(window.GraphiQL, {
-        fetcher: fetcher,
-        defaultQuery: defaultQuery,
-        defaultEditorToolsVisibility: true
-      })
+      window.React.createElement(window.GraphiQL, props)
     );
   } catch (err) {
     fail('GraphiQL could not start: ' + (err && err.message ? err.message : err));

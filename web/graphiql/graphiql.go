@@ -18,11 +18,12 @@ import (
 )
 
 // files holds everything the handler serves. The third-party files in
-// assets/ come from update-assets.sh; index.html, bootstrap.js and page.css
-// are castgraph's own.
+// assets/ come from update-assets.sh; index.html, bootstrap.js, page.css and
+// examples.graphql are castgraph's own.
 //
-//go:embed index.html bootstrap.js page.css
+//go:embed index.html bootstrap.js page.css examples.graphql
 //go:embed assets/graphiql.min.js assets/graphiql.min.css
+//go:embed assets/graphiql-plugin-explorer.umd.js assets/graphiql-plugin-explorer.css
 //go:embed assets/react.production.min.js assets/react-dom.production.min.js
 //go:embed assets/THIRD_PARTY_LICENSES.txt
 var files embed.FS
@@ -72,13 +73,15 @@ func (a *asset) gzipped() []byte {
 var assets = func() map[string]*asset {
 	m := make(map[string]*asset)
 	for name, file := range map[string]string{
-		"bootstrap.js":                "bootstrap.js",
-		"page.css":                    "page.css",
-		"graphiql.min.js":             "assets/graphiql.min.js",
-		"graphiql.min.css":            "assets/graphiql.min.css",
-		"react.production.min.js":     "assets/react.production.min.js",
-		"react-dom.production.min.js": "assets/react-dom.production.min.js",
-		"THIRD_PARTY_LICENSES.txt":    "assets/THIRD_PARTY_LICENSES.txt",
+		"bootstrap.js":                    "bootstrap.js",
+		"page.css":                        "page.css",
+		"graphiql.min.js":                 "assets/graphiql.min.js",
+		"graphiql.min.css":                "assets/graphiql.min.css",
+		"graphiql-plugin-explorer.umd.js": "assets/graphiql-plugin-explorer.umd.js",
+		"graphiql-plugin-explorer.css":    "assets/graphiql-plugin-explorer.css",
+		"react.production.min.js":         "assets/react.production.min.js",
+		"react-dom.production.min.js":     "assets/react-dom.production.min.js",
+		"THIRD_PARTY_LICENSES.txt":        "assets/THIRD_PARTY_LICENSES.txt",
 	} {
 		data, err := files.ReadFile(file)
 		if err != nil {
@@ -109,11 +112,26 @@ func contentType(name string) string {
 
 var pageTemplate = template.Must(template.ParseFS(files, "index.html"))
 
+// Examples is the document GraphiQL opens with: named example operations,
+// one for each question analysts ask of the graph. It is written against
+// castgraph's schema and demo data, and e2e/examples_test.go runs every
+// operation in it against both.
+var Examples = func() string {
+	b, err := files.ReadFile("examples.graphql")
+	if err != nil {
+		panic("graphiql: embedded file missing: " + err.Error())
+	}
+	return string(b)
+}()
+
 // pageData is what index.html is executed with.
 type pageData struct {
 	Title    string
 	Endpoint string
 	Nonce    string
+	// DefaultQuery is the editor's document when the browser has none
+	// stored and the URL brings none.
+	DefaultQuery string
 }
 
 // Asset returns the relative URL of the named asset, versioned by content so
@@ -157,7 +175,7 @@ func Handler(title, endpoint string) http.Handler {
 		title = "GraphiQL"
 	}
 	// Render once to catch template errors early rather than per request.
-	if err := pageTemplate.Execute(new(bytes.Buffer), pageData{Title: title, Endpoint: endpoint, Nonce: "x"}); err != nil {
+	if err := pageTemplate.Execute(new(bytes.Buffer), pageData{Title: title, Endpoint: endpoint, Nonce: "x", DefaultQuery: Examples}); err != nil {
 		panic(err)
 	}
 	return &handler{title: title, endpoint: endpoint}
@@ -239,7 +257,7 @@ func newNonce() string {
 func (h *handler) servePage(w http.ResponseWriter, r *http.Request) {
 	nonce := newNonce()
 	var buf bytes.Buffer
-	if err := pageTemplate.Execute(&buf, pageData{Title: h.title, Endpoint: h.endpoint, Nonce: nonce}); err != nil {
+	if err := pageTemplate.Execute(&buf, pageData{Title: h.title, Endpoint: h.endpoint, Nonce: nonce, DefaultQuery: Examples}); err != nil {
 		http.Error(w, "graphiql: rendering page failed", http.StatusInternalServerError)
 		return
 	}

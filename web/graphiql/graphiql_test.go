@@ -59,6 +59,10 @@ func TestPage(t *testing.T) {
 	if !strings.Contains(page, `data-endpoint="/graphql"`) {
 		t.Errorf("endpoint missing from page:\n%s", page)
 	}
+	// The examples are the default document, escaped into an attribute.
+	if !strings.Contains(page, `data-default-query="# Welcome to castgraph`) || !strings.Contains(page, "query ExpertsServingCluster {") {
+		t.Errorf("the examples are not the page's default document:\n%s", page)
+	}
 
 	// Nothing may point off the origin: no scheme, no protocol-relative URL.
 	for _, bad := range []string{"http:", "https:", "//", "<style", "style="} {
@@ -67,14 +71,14 @@ func TestPage(t *testing.T) {
 		}
 	}
 	// No inline script: every <script> has a src and no body.
-	if n, m := strings.Count(page, "<script"), strings.Count(page, `"></script>`); n != m || n != 4 {
-		t.Errorf("want 4 external scripts with empty bodies, got %d <script and %d empty:\n%s", n, m, page)
+	if n, m := strings.Count(page, "<script"), strings.Count(page, `"></script>`); n != m || n != 5 {
+		t.Errorf("want 5 external scripts with empty bodies, got %d <script and %d empty:\n%s", n, m, page)
 	}
 
 	// Every referenced URL is data: or an asset this handler serves.
 	refs := srcHref.FindAllStringSubmatch(page, -1)
-	if len(refs) != 7 {
-		t.Errorf("want 7 src/href references, got %d: %q", len(refs), refs)
+	if len(refs) != 9 {
+		t.Errorf("want 9 src/href references, got %d: %q", len(refs), refs)
 	}
 	for _, m := range refs {
 		ref := m[1]
@@ -139,13 +143,15 @@ func TestCSP(t *testing.T) {
 func TestAssets(t *testing.T) {
 	h := Handler("castgraph", "/graphql")
 	for name, want := range map[string]string{
-		"graphiql.min.js":             "text/javascript; charset=utf-8",
-		"graphiql.min.css":            "text/css; charset=utf-8",
-		"react.production.min.js":     "text/javascript; charset=utf-8",
-		"react-dom.production.min.js": "text/javascript; charset=utf-8",
-		"bootstrap.js":                "text/javascript; charset=utf-8",
-		"page.css":                    "text/css; charset=utf-8",
-		"THIRD_PARTY_LICENSES.txt":    "text/plain; charset=utf-8",
+		"graphiql.min.js":                 "text/javascript; charset=utf-8",
+		"graphiql.min.css":                "text/css; charset=utf-8",
+		"graphiql-plugin-explorer.umd.js": "text/javascript; charset=utf-8",
+		"graphiql-plugin-explorer.css":    "text/css; charset=utf-8",
+		"react.production.min.js":         "text/javascript; charset=utf-8",
+		"react-dom.production.min.js":     "text/javascript; charset=utf-8",
+		"bootstrap.js":                    "text/javascript; charset=utf-8",
+		"page.css":                        "text/css; charset=utf-8",
+		"THIRD_PARTY_LICENSES.txt":        "text/plain; charset=utf-8",
 	} {
 		a := assets[name]
 		resp := get(t, h, "/assets/"+name)
@@ -304,7 +310,7 @@ func TestVersions(t *testing.T) {
 		}
 		seen[name] = true
 	}
-	for _, name := range []string{"graphiql.min.js", "graphiql.min.css", "react.production.min.js", "react-dom.production.min.js"} {
+	for _, name := range []string{"graphiql.min.js", "graphiql.min.css", "graphiql-plugin-explorer.umd.js", "graphiql-plugin-explorer.css", "react.production.min.js", "react-dom.production.min.js"} {
 		if !seen[name] {
 			t.Errorf("VERSIONS does not list %s", name)
 		}
@@ -318,4 +324,30 @@ func TestHandlerPanicsWithoutEndpoint(t *testing.T) {
 		}
 	}()
 	Handler("castgraph", "")
+}
+
+// TestNoLoadsFromElsewhere checks the embedded bundles for what would make
+// the browser fetch from another origin: CDNs, web fonts, url() in styles
+// that is not a data: URL. (The bundles do name other sites, in licence
+// comments, links and the SVG namespace; those load nothing.)
+func TestNoLoadsFromElsewhere(t *testing.T) {
+	cssURL := regexp.MustCompile(`url\(\s*['"]?([^)'"]*)`)
+	for name, a := range assets {
+		text := string(a.data)
+		for _, cdn := range []string{"unpkg.com", "cdn.jsdelivr.net", "cdnjs.cloudflare.com", "fonts.googleapis.com", "fonts.gstatic.com", "esm.sh/", "cdn.skypack.dev"} {
+			if strings.Contains(text, cdn) {
+				t.Errorf("%s mentions %s", name, cdn)
+			}
+		}
+		if strings.HasSuffix(name, ".css") {
+			for _, m := range cssURL.FindAllStringSubmatch(text, -1) {
+				if !strings.HasPrefix(m[1], "data:") && m[1] != "" {
+					t.Errorf("%s: url(%s) is not a data: URL", name, m[1])
+				}
+			}
+		}
+	}
+	if strings.Contains(Examples, "http") {
+		t.Errorf("examples.graphql names a URL")
+	}
 }
