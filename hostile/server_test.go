@@ -76,7 +76,7 @@ func startServer(t *testing.T) *server {
 	cmd := exec.Command("sh", "-c", fmt.Sprintf("ulimit -v %d && exec %q serve -demo", addressSpaceKB, bin))
 	cmd.Env = append(os.Environ(),
 		"NEO4J_URI="+c.URI, "NEO4J_USER="+c.User, "NEO4J_PASSWORD="+c.Password, "NEO4J_DATABASE="+c.Database,
-		"CASTGRAPH_ADDR="+addr, "GOMEMLIMIT="+memLimit)
+		"CASTGRAPH_ADDR="+addr, "GOMEMLIMIT="+memLimit, "CASTGRAPH_DRAIN_DELAY=0s")
 	s := &server{url: "http://" + addr, cmd: cmd, log: &syncBuffer{}}
 	cmd.Stdout, cmd.Stderr = s.log, s.log
 	if err := cmd.Start(); err != nil {
