@@ -2,10 +2,12 @@
 //
 //	castgraph serve [-addr 127.0.0.1:8080] [-demo | -seed]   serve /graphql, GraphiQL, /healthz, /readyz
 //	                [-pprof 127.0.0.1:6060]            and Go's profiler on its own address
+//	                [-metrics-addr :9090]              and Prometheus metrics on theirs
 //	castgraph load [-demo | -seed] [FILE.json ...]    load datasets (data/README.md has the format)
 //	castgraph migrate                                 apply schema migrations
 //	castgraph token create|list|revoke                manage API tokens
 //	castgraph devdb start|stop|status                 manage the local development Neo4j
+//	castgraph probe URL                               a health check: exit 0 when URL answers 2xx
 //
 // Without NEO4J_URI every command uses the local development Neo4j, starting
 // it when needed. main only wires; the work is done in the packages.
@@ -45,6 +47,7 @@ const usage = `usage:
   castgraph generate [-bench-db] [-seed 1] [-experts 100000] … [-batch N]   (generate -h for all flags)
   castgraph token create -name NAME -role ROLE [-expires 90d] | list | revoke NAME
   castgraph devdb start|stop|status
+  castgraph probe URL        exit 0 when URL answers 2xx (a container's health check: /readyz)
 
 Environment: NEO4J_URI (bolt:// or neo4j://), NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE;
 without NEO4J_URI the local development Neo4j is used (and started).
@@ -103,6 +106,8 @@ func run(ctx context.Context, args []string, log *slog.Logger) error {
 		return nil
 	case "devdb":
 		return devdbCommand(ctx, args[1:])
+	case "probe":
+		return probe(ctx, args[1:])
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 		return nil
@@ -454,4 +459,27 @@ func browseURL(addr string) string {
 		host = "localhost"
 	}
 	return "http://" + net.JoinHostPort(host, port) + "/"
+}
+
+// probe is a health check for images without a shell or curl (distroless):
+// it succeeds when the URL answers 2xx within 3 seconds.
+func probe(ctx context.Context, args []string) error {
+	if len(args) != 1 {
+		return errors.New("usage: castgraph probe URL")
+	}
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, args[0], nil)
+	if err != nil {
+		return err
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	res.Body.Close()
+	if res.StatusCode < 200 || res.StatusCode > 299 {
+		return fmt.Errorf("%s answered %s", args[0], res.Status)
+	}
+	return nil
 }
