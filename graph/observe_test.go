@@ -226,3 +226,36 @@ func lastLine(t *testing.T, log string) map[string]any {
 	t.Fatalf("no access line in the log:\n%s", log)
 	return nil
 }
+
+// TestObserved_ImportRowsAndBatches: a dry-run import counts its rows by
+// outcome; relationship fields of search hits count their batch.
+func TestObserved_ImportRowsAndBatches(t *testing.T) {
+	tel := telemetry.New(telemetry.Options{})
+	a := newAPIWith(t, graph.Options{Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Telemetry: tel})
+	tag := unique("metrics")
+	roster := strings.Join([]string{
+		"姓名,工作单位,职称,所属学会,入会时间,所在城市",
+		"专家" + tag + ",江苏示例大学,教授,江苏省示例电力工程学会,2024/3/1,南京",
+		"另一位" + tag + ",,研究员,没有这个学会" + tag + ",2024-13-01,南京",
+	}, "\n")
+	r := a.upload(t, importRosterMutation, map[string]any{"options": map[string]any{"dryRun": true}}, "experts-"+tag+".csv", []byte(roster))
+	if len(r.Errors) > 0 {
+		t.Fatalf("dry run: %+v", r.Errors)
+	}
+	a.ok(t, `{ search(text: "学会", first: 10) { node { id ... on Society { members(first: 5) { totalCount } } } } }`, nil)
+	rec := httptest.NewRecorder()
+	tel.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	metrics := rec.Body.String()
+	for _, want := range []string{
+		`castgraph_import_rows_total{dry_run="true",outcome="ok"} 1`,
+		`castgraph_import_rows_total{dry_run="true",outcome="rejected"} 1`,
+		`castgraph_loader_batch_size_count{loader="dataloader",what="`,
+	} {
+		if !strings.Contains(metrics, want) {
+			t.Errorf("the metrics lack %s", want)
+		}
+	}
+	if t.Failed() {
+		t.Logf("%s", metrics)
+	}
+}
