@@ -155,9 +155,9 @@ func observed(m *telemetry.Telemetry, log *slog.Logger, accessLog bool, next htt
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		ctx := propagator.Extract(r.Context(), propagation.HeaderCarrier(r.Header))
-		ctx, span := tracer.Start(ctx, "GraphQL", trace.WithSpanKind(trace.SpanKindServer),
-			trace.WithAttributes(attribute.String("http.request.method", r.Method), attribute.String("url.path", r.URL.Path)))
+		ctx, span := tracer.Start(ctx, "GraphQL", trace.WithSpanKind(trace.SpanKindServer))
 		defer span.End()
+		recording := span.IsRecording() // attributes only then: they cost allocations
 		traceID := traceIDOf(span)
 		w.Header().Set(TraceHeader, traceID)
 		info := &requestInfo{m: m}
@@ -187,17 +187,20 @@ func observed(m *telemetry.Telemetry, log *slog.Logger, accessLog bool, next htt
 			opLabel = telemetry.OpAnonymous
 		}
 		m.Request(opLabel, outcome, took, info.cost, info.codes)
-		if opLabel != telemetry.OpNone {
-			// The bounded label, not the client's name: span names must
-			// not grow without bound either.
-			span.SetName("GraphQL " + info.opType + " " + opLabel)
-		}
-		span.SetAttributes(attribute.Int("http.response.status_code", status),
-			attribute.String("graphql.operation.name", capText(info.opName, 100)),
-			attribute.String("graphql.operation.type", info.opType),
-			attribute.StringSlice("castgraph.error_codes", info.codes))
-		if outcome != "ok" {
-			span.SetStatus(codes.Error, outcome)
+		if recording {
+			if opLabel != telemetry.OpNone {
+				// The bounded label, not the client's name: span names
+				// must not grow without bound either.
+				span.SetName("GraphQL " + info.opType + " " + opLabel)
+			}
+			span.SetAttributes(attribute.String("http.request.method", r.Method), attribute.String("url.path", r.URL.Path),
+				attribute.Int("http.response.status_code", status),
+				attribute.String("graphql.operation.name", capText(info.opName, 100)),
+				attribute.String("graphql.operation.type", info.opType),
+				attribute.StringSlice("castgraph.error_codes", info.codes))
+			if outcome != "ok" {
+				span.SetStatus(codes.Error, outcome)
+			}
 		}
 		if !accessLog {
 			return
@@ -220,9 +223,11 @@ func observed(m *telemetry.Telemetry, log *slog.Logger, accessLog bool, next htt
 			slog.Float64("durationMs", float64(took.Microseconds())/1000),
 			slog.Int64("bytes", ow.bytes),
 			slog.Int("cost", info.cost),
-			slog.Any("errorCodes", info.codes),
 			slog.String("actor", actor),
 			slog.String("traceId", traceID))
+		if len(info.codes) > 0 {
+			attrs = append(attrs, slog.Any("errorCodes", info.codes))
+		}
 		log.LogAttrs(ctx, slog.LevelInfo, "request", attrs...)
 	})
 }

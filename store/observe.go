@@ -125,33 +125,40 @@ func (r *observedResult) NextRecord(ctx context.Context, rec **neo4j.Record) boo
 	return more
 }
 
-// statementNames caches the name of each calling function by its program
-// counter: a few dozen entries, one per call site of read, write and transact.
-var statementNames sync.Map // uintptr -> string
+// statementNames caches the name of each call path, keyed by the two
+// return addresses above transact (read or write and their caller, or the
+// caller and its own when transact is called directly or read is inlined):
+// a few dozen entries, one per call site. A key costs a two-frame unwind;
+// the name is worked out once per key.
+var statementNames sync.Map // [2]uintptr -> string
 
 // statementName names the statements of a transaction by the store function
 // that asked for it (List, RelatedPages, Search, …): the first caller outside
 // read, write and transact. Names come from the code, so there are as many
 // as there are call sites, whatever clients send.
 func statementName() string {
-	var pcs [6]uintptr
+	var pcs [2]uintptr
 	// Skip runtime.Callers, statementName and transact.
-	n := runtime.Callers(3, pcs[:])
-	frames := runtime.CallersFrames(pcs[:n])
+	runtime.Callers(3, pcs[:])
+	if v, ok := statementNames.Load(pcs); ok {
+		return v.(string)
+	}
+	name := "unknown"
+	var all [8]uintptr
+	n := runtime.Callers(3, all[:])
+	frames := runtime.CallersFrames(all[:n])
 	for {
 		f, more := frames.Next()
-		name := shortFuncName(f.Function)
-		if name != "read" && name != "write" && name != "transact" {
-			if v, ok := statementNames.Load(f.PC); ok {
-				return v.(string)
-			}
-			statementNames.Store(f.PC, name)
-			return name
+		if short := shortFuncName(f.Function); short != "read" && short != "write" && short != "transact" {
+			name = short
+			break
 		}
 		if !more {
-			return "unknown"
+			break
 		}
 	}
+	statementNames.Store(pcs, name)
+	return name
 }
 
 // shortFuncName turns "github.com/…/store.(*Store).List.func1" into "List",

@@ -78,6 +78,61 @@ type Telemetry struct {
 	statementTime   *prometheus.HistogramVec
 	batches         *prometheus.HistogramVec
 	importRows      *prometheus.CounterVec
+
+	// The children of the vectors, per label value, so that a request
+	// looks them up once (label values are bounded, and so are these).
+	perOp   sync.Map // operation label -> *opMetrics
+	perStmt sync.Map // stmtKey -> *stmtMetrics
+}
+
+type opMetrics struct {
+	ok, error, refused prometheus.Counter
+	duration, cost     prometheus.Observer
+}
+
+type stmtKey struct {
+	name  string
+	write bool
+}
+
+type stmtMetrics struct {
+	ok, error prometheus.Counter
+	duration  prometheus.Observer
+	mode      string
+}
+
+func (t *Telemetry) op(label string) *opMetrics {
+	if m, ok := t.perOp.Load(label); ok {
+		return m.(*opMetrics)
+	}
+	m := &opMetrics{
+		ok:       t.requests.WithLabelValues(label, "ok"),
+		error:    t.requests.WithLabelValues(label, "error"),
+		refused:  t.requests.WithLabelValues(label, "refused"),
+		duration: t.requestDuration.WithLabelValues(label),
+		cost:     t.cost.WithLabelValues(label),
+	}
+	v, _ := t.perOp.LoadOrStore(label, m)
+	return v.(*opMetrics)
+}
+
+func (t *Telemetry) stmt(name string, write bool) *stmtMetrics {
+	k := stmtKey{name, write}
+	if m, ok := t.perStmt.Load(k); ok {
+		return m.(*stmtMetrics)
+	}
+	mode := "read"
+	if write {
+		mode = "write"
+	}
+	m := &stmtMetrics{
+		ok:       t.statements.WithLabelValues(name, mode, "ok"),
+		error:    t.statements.WithLabelValues(name, mode, "error"),
+		duration: t.statementTime.WithLabelValues(name, mode),
+		mode:     mode,
+	}
+	v, _ := t.perStmt.LoadOrStore(k, m)
+	return v.(*stmtMetrics)
 }
 
 // latencyBuckets suit requests and statements: a lookup takes a couple of
@@ -194,36 +249,51 @@ func (t *Telemetry) Operation(name string) string {
 // OpNone), its outcome (ok, error, refused), how long it took, its cost
 // (0: not costed) and the codes of its errors.
 func (t *Telemetry) Request(op, outcome string, took time.Duration, cost int, errorCodes []string) {
-	t.requests.WithLabelValues(op, outcome).Inc()
-	t.requestDuration.WithLabelValues(op).Observe(took.Seconds())
+	m := t.op(op)
+	switch outcome {
+	case "ok":
+		m.ok.Inc()
+	case "error":
+		m.error.Inc()
+	default:
+		m.refused.Inc()
+	}
+	m.duration.Observe(took.Seconds())
 	if cost > 0 {
-		t.cost.WithLabelValues(op).Observe(float64(cost))
+		m.cost.Observe(float64(cost))
 	}
 	for _, c := range errorCodes {
 		t.errors.WithLabelValues(t.codes.label(c)).Inc()
 	}
 }
 
-// Statement reports a statement's time and outcome and traces it as a child
-// of the request's span: store.Observer.
+// Statement reports a statement's time and outcome and, when the request's
+// span records, traces it as a child span: store.Observer.
 func (t *Telemetry) Statement(ctx context.Context, name string, write bool) func(error) {
-	mode := "read"
-	if write {
-		mode = "write"
-	}
-	_, span := t.tracer.Start(ctx, name, trace.WithSpanKind(trace.SpanKindClient),
-		trace.WithAttributes(attribute.String("db.system", "neo4j"), attribute.String("db.operation.name", name), attribute.String("castgraph.mode", mode)))
+	m := t.stmt(name, write)
 	start := time.Now()
+	span := trace.SpanFromContext(ctx)
+	if span.IsRecording() {
+		// Only under a span that records: the attributes cost allocations.
+		_, span = t.tracer.Start(ctx, name, trace.WithSpanKind(trace.SpanKindClient),
+			trace.WithAttributes(attribute.String("db.system", "neo4j"), attribute.String("db.operation.name", name), attribute.String("castgraph.mode", m.mode)))
+	} else {
+		span = nil
+	}
 	return func(err error) {
-		t.statementTime.WithLabelValues(name, mode).Observe(time.Since(start).Seconds())
-		outcome := "ok"
+		m.duration.Observe(time.Since(start).Seconds())
 		if err != nil {
-			outcome = "error"
-			// The error's type only: a driver's message may quote a value.
-			span.SetStatus(codes.Error, "statement failed")
+			m.error.Inc()
+		} else {
+			m.ok.Inc()
 		}
-		t.statements.WithLabelValues(name, mode, outcome).Inc()
-		span.End()
+		if span != nil {
+			if err != nil {
+				// No message: a driver's may quote a value.
+				span.SetStatus(codes.Error, "statement failed")
+			}
+			span.End()
+		}
 	}
 }
 

@@ -40,8 +40,8 @@ func TestOperationNames_Bounded(t *testing.T) {
 		t.Errorf("the heap grew by %d bytes over 99 000 more names", after-before)
 	}
 	text := scrape(t, m)
-	if n := strings.Count(text, "castgraph_requests_total{"); n != DefaultMaxOperations+1 {
-		t.Errorf("%d request series, want %d (the names and other)", n, DefaultMaxOperations+1)
+	if n := strings.Count(text, "castgraph_requests_total{"); n != 3*(DefaultMaxOperations+1) {
+		t.Errorf("%d request series, want %d (the names and other, 3 outcomes each)", n, 3*(DefaultMaxOperations+1))
 	}
 	for _, want := range []string{
 		`castgraph_requests_total{operation="other",outcome="ok"} 99900`,
