@@ -259,3 +259,28 @@ func TestObserved_ImportRowsAndBatches(t *testing.T) {
 		t.Logf("%s", metrics)
 	}
 }
+
+// TestObserved_HostileOperationName: an operation name of 20 KB with line
+// breaks and quotes cannot forge log lines or fill the log: it is cut to
+// 100 bytes and escaped, and counted as "other".
+func TestObserved_HostileOperationName(t *testing.T) {
+	tel := telemetry.New(telemetry.Options{})
+	var logs syncBuffer
+	a := newAPIWith(t, graph.Options{Log: slog.New(slog.NewJSONHandler(&logs, nil)), Telemetry: tel})
+	name := "X\n{\"msg\":\"request\",\"actor\":\"admin\"}\n" + strings.Repeat("y", 20_000)
+	body, _ := json.Marshal(map[string]any{"query": "query X { __typename }", "operationName": name})
+	send(t, "POST", a.url+"/graphql", "application/json", bytes.NewReader(body), nil)
+	out := logs.String()
+	if lines := strings.Count(strings.TrimSpace(out), "\n") + 1; lines != 1 || len(out) > 2000 {
+		t.Errorf("one request left %d lines, %d bytes:\n%.3000s", lines, len(out), out)
+	}
+	line := lastLine(t, out)
+	if op, _ := line["operation"].(string); !strings.HasPrefix(op, "X\n{") || len(op) > 200 {
+		t.Errorf("operation logged as %q", op)
+	}
+	rec := httptest.NewRecorder()
+	tel.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	if !strings.Contains(rec.Body.String(), `castgraph_requests_total{operation="other",outcome="refused"} 1`) {
+		t.Error("the hostile name is not counted as other")
+	}
+}

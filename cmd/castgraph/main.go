@@ -239,7 +239,7 @@ func serve(ctx context.Context, args []string, log *slog.Logger) error {
 		return err
 	}
 	if *drainDelay < 0 || *shutdownTimeout <= 0 {
-		return errors.New("-drain-delay must not be negative and -shutdown-timeout must be above 0")
+		return errors.New("-drain-delay (CASTGRAPH_DRAIN_DELAY) must be a duration of 0 or more, such as 5s, and -shutdown-timeout (CASTGRAPH_SHUTDOWN_TIMEOUT) one above 0")
 	}
 	accessLog, err := envSwitch("CASTGRAPH_ACCESS_LOG")
 	if err != nil {
