@@ -22,7 +22,7 @@ func authenticated(a *auth.Authenticator, next http.Handler) http.Handler {
 			if actor, err = a.Authenticate(r.Context(), header); err != nil {
 				var e *castgraph.Error
 				if !errors.As(err, &e) || e.Code != castgraph.EUNAUTHENTICATED {
-					refuse(w, http.StatusServiceUnavailable, castgraph.ErrorCode(err), "cannot check the credentials now; retry in a moment")
+					refuse(w, r, http.StatusServiceUnavailable, castgraph.ErrorCode(err), "cannot check the credentials now; retry in a moment")
 					return
 				}
 				challenge := `Bearer realm="castgraph"`
@@ -30,10 +30,11 @@ func authenticated(a *auth.Authenticator, next http.Handler) http.Handler {
 					challenge += `, error="invalid_token"`
 				}
 				w.Header().Set("WWW-Authenticate", challenge)
-				refuse(w, http.StatusUnauthorized, e.Code, e.Message)
+				refuse(w, r, http.StatusUnauthorized, e.Code, e.Message)
 				return
 			}
 		}
+		noteActor(r.Context(), actor)
 		next.ServeHTTP(w, r.WithContext(castgraph.WithActor(r.Context(), actor)))
 	})
 }

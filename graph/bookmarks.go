@@ -33,7 +33,7 @@ func withBookmarks(next http.Handler) http.Handler {
 			}
 		}
 		if size > maxBookmarkBytes || len(brought) > store.MaxBookmarks {
-			refuse(w, http.StatusBadRequest, castgraph.EINVALID,
+			refuse(w, r, http.StatusBadRequest, castgraph.EINVALID,
 				fmt.Sprintf("%s: a request brings at most %d bookmarks in %d bytes", BookmarkHeader, store.MaxBookmarks, maxBookmarkBytes))
 			return
 		}

@@ -121,7 +121,7 @@ func (l *rateLimiter) wrap(next http.Handler) http.Handler {
 		if delay := res.Delay(); delay > 0 {
 			res.Cancel()
 			w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(delay.Seconds()))))
-			refuse(w, http.StatusTooManyRequests, castgraph.ERATELIMITED,
+			refuse(w, r, http.StatusTooManyRequests, castgraph.ERATELIMITED,
 				fmt.Sprintf("too many requests from this client: at most %g a second (bursts of %d); retry after %s",
 					l.bounds.RatePerSecond, l.bounds.RateBurst, delay.Round(time.Millisecond)))
 			return
@@ -235,7 +235,8 @@ func (f *rowsInFlight) InterceptResponse(ctx context.Context, next graphql.Respo
 
 // refuse answers a request turned away before it reached GraphQL, in the
 // shape of a GraphQL request error: no data, one error with its code.
-func refuse(w http.ResponseWriter, status int, code, message string) {
+func refuse(w http.ResponseWriter, r *http.Request, status int, code, message string) {
+	noteCode(r.Context(), code)
 	writeJSON(w, status, map[string]any{"errors": []map[string]any{
 		{"message": message, "extensions": map[string]any{"code": code}},
 	}})

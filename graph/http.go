@@ -18,6 +18,7 @@ import (
 	"github.com/castgraph/castgraph/auth"
 	"github.com/castgraph/castgraph/loaders"
 	"github.com/castgraph/castgraph/store"
+	"github.com/castgraph/castgraph/telemetry"
 	"github.com/castgraph/castgraph/web/explore"
 	"github.com/castgraph/castgraph/web/graphiql"
 	"github.com/rs/cors"
@@ -48,6 +49,15 @@ type Options struct {
 	// or by their text; any other is PERSISTED_DOCUMENT_NOT_FOUND.
 	PersistedDocuments map[string]string
 	Log                *slog.Logger
+	// Telemetry counts requests, errors, costs and loader batches and
+	// makes the spans (observe.go); nil: a private one, whose metrics
+	// nobody reads and whose spans go to OpenTelemetry's global provider.
+	Telemetry *telemetry.Telemetry
+	// NoAccessLog leaves out the access line logged for every request.
+	NoAccessLog bool
+	// Draining, once closed, makes /readyz answer 503 so that load
+	// balancers stop sending requests before the server shuts down.
+	Draining <-chan struct{}
 }
 
 // NewHTTPHandler serves the API at /graphql, GraphiQL at /, the graph
@@ -62,8 +72,16 @@ func NewHTTPHandler(s *store.Store, opts Options) http.Handler {
 	if opts.MaxBodyBytes == 0 {
 		opts.MaxBodyBytes = 1 << 20
 	}
+	if opts.Telemetry == nil {
+		var known []string
+		if opts.PersistedDocuments != nil {
+			known = PersistedOperationNames(opts.PersistedDocuments)
+		}
+		opts.Telemetry = telemetry.New(telemetry.Options{Operations: known, MaxOperations: max(len(known), telemetry.DefaultMaxOperations)})
+	}
 	limiter := newRateLimiter(opts.Bounds)
-	api := authenticated(opts.Auth, limiter.wrap(limitBody(opts.MaxBodyBytes, bounded(opts.Bounds, withBookmarks(loaders.Middleware(s, newGraphQLHandler(s, opts)))))))
+	api := authenticated(opts.Auth, limiter.wrap(limitBody(opts.MaxBodyBytes, bounded(opts.Bounds,
+		withBookmarks(loaders.MiddlewareObserved(s, opts.Telemetry.LoaderBatch, newGraphQLHandler(s, opts)))))))
 	// rs/cors takes an empty list for "every origin": with none configured,
 	// no CORS header is sent at all, and browsers keep other sites out.
 	if len(opts.AllowedOrigins) > 0 {
@@ -71,12 +89,14 @@ func NewHTTPHandler(s *store.Store, opts Options) http.Handler {
 			AllowedOrigins: opts.AllowedOrigins,
 			AllowedMethods: []string{http.MethodGet, http.MethodPost, http.MethodOptions},
 			AllowedHeaders: []string{"Content-Type", "Authorization", PreflightHeader, "Apollo-Require-Preflight", BookmarkHeader},
-			ExposedHeaders: []string{BookmarkHeader},
 			// A front end on a listed origin may send its user's credentials.
 			AllowCredentials: true,
 			MaxAge:           600,
+			ExposedHeaders:   []string{TraceHeader, BookmarkHeader},
 		}).Handler(api)
 	}
+	// Outermost, so that requests refused by any layer are logged and counted.
+	api = observed(opts.Telemetry, opts.Log, !opts.NoAccessLog, api)
 
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", api)
@@ -88,6 +108,12 @@ func NewHTTPHandler(s *store.Store, opts Options) http.Handler {
 		writeJSON(w, http.StatusOK, map[string]any{"status": "ok"})
 	})
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-opts.Draining:
+			writeJSON(w, http.StatusServiceUnavailable, map[string]any{"status": "draining"})
+			return
+		default:
+		}
 		ctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
 		defer cancel()
 		version, err := s.SchemaVersion(ctx)
@@ -159,6 +185,8 @@ func presentError(ctx context.Context, err error, log *slog.Logger) *gqlerror.Er
 		gqlErr.Message = "internal error"
 		gqlErr.Extensions = map[string]any{"code": castgraph.EINTERNAL}
 	}
+	code, _ := gqlErr.Extensions["code"].(string)
+	noteCode(ctx, code)
 	return gqlErr
 }
 

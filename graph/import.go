@@ -91,6 +91,9 @@ func (r *mutationResolver) ImportRoster(ctx context.Context, file graphql.Upload
 		name = "upload"
 	}
 	rep, err := roster.Import(ctx, r.Store, roster.File{Name: name, R: file.File, Size: file.Size}, opts)
+	if m := telemetryOf(ctx); m != nil && rep != nil {
+		m.ImportRows(rep.RowsOK, rep.RowsRejected, rep.DryRun)
+	}
 	if err != nil && (rep == nil || rep.Kind == "" || castgraph.ErrorCode(err) == castgraph.EINVALID && rep.RowsRead == 0) {
 		// Nothing was read: the file itself is at fault.
 		return nil, err

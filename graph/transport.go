@@ -108,8 +108,12 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 	}
 	req.params.Headers = r.Header
 	req.params.ReadTime = graphql.TraceTiming{Start: start, End: graphql.Now()}
+	noteOperation(r.Context(), &req.params, nil)
 
 	opCtx, errs := exec.CreateOperationContext(r.Context(), &req.params)
+	if opCtx != nil && opCtx.Operation != nil {
+		noteOperation(r.Context(), nil, opCtx)
+	}
 	if errs == nil {
 		errs = checkOperation(w, r, opCtx, req.preflighted)
 	}
@@ -127,6 +131,7 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 		writeErrorBody(w, resp)
 		return
 	}
+	noteExecuted(r.Context())
 	b, err := json.Marshal(resp)
 	if err != nil {
 		// A resolver returned something JSON cannot hold: a bug.

@@ -81,7 +81,14 @@ type Loaders struct {
 	families map[*castgraph.Node]*family
 	fetches  map[familyFetch]*fetched
 	preloads map[preloadKey]*store.Fetched
+
+	observe BatchObserver
 }
+
+// BatchObserver hears the size of every batched read: loader is "family"
+// (the nodes one statement returned) or "dataloader" (dataloadgen's
+// fallback), what is "pages" or "counts", size the nodes read for.
+type BatchObserver func(loader, what string, size int)
 
 // placeKey names a connection field at one place in a query, asked of
 // nodes of one kind.
@@ -110,12 +117,20 @@ type preloadKey struct {
 const batchWait = 5 * time.Millisecond
 
 // New builds a request's loaders over the store.
-func New(s Reader) *Loaders {
-	l := &Loaders{store: s, plans: map[placeKey]*planned{},
+func New(s Reader) *Loaders { return NewObserved(s, nil) }
+
+// NewObserved builds a request's loaders that tell observe (when not nil)
+// the size of each batch.
+func NewObserved(s Reader, observe BatchObserver) *Loaders {
+	if observe == nil {
+		observe = func(string, string, int) {}
+	}
+	l := &Loaders{store: s, observe: observe, plans: map[placeKey]*planned{},
 		families: map[*castgraph.Node]*family{}, fetches: map[familyFetch]*fetched{}, preloads: map[preloadKey]*store.Fetched{}}
 	l.pages = dataloadgen.NewMappedLoader(func(ctx context.Context, keys []key) (map[key]*store.Page, error) {
 		out := map[key]*store.Page{}
 		for g, ids := range l.group(keys) {
+			l.observe("dataloader", "pages", len(ids))
 			pages, err := s.RelatedPages(ctx, g.Near, g.Field, ids, g.Plan)
 			if err != nil {
 				return nil, err
@@ -130,6 +145,7 @@ func New(s Reader) *Loaders {
 	l.counts = dataloadgen.NewMappedLoader(func(ctx context.Context, keys []key) (map[key]int, error) {
 		out := map[key]int{}
 		for g, ids := range l.group(keys) {
+			l.observe("dataloader", "counts", len(ids))
 			counts, err := s.RelatedCounts(ctx, g.Near, g.Field, ids, g.Plan.Where)
 			if err != nil {
 				return nil, err
@@ -254,6 +270,7 @@ func (l *Loaders) related(ctx context.Context, near *castgraph.Node, field strin
 		return l.pages.Load(ctx, key{near.Kind, field, near.ID, p})
 	}
 	f.once.Do(func() {
+		l.observe("family", "pages", len(ff.fam.ids[ff.near]))
 		f.pages, f.err = l.store.RelatedPages(ctx, ff.near, field, ff.fam.ids[ff.near], p)
 		if f.err == nil {
 			l.adoptPages(f.pages)
@@ -270,6 +287,7 @@ func (l *Loaders) relatedCount(ctx context.Context, near *castgraph.Node, field 
 		return l.counts.Load(ctx, key{near.Kind, field, near.ID, p})
 	}
 	f.once.Do(func() {
+		l.observe("family", "counts", len(ff.fam.ids[ff.near]))
 		f.counts, f.err = l.store.RelatedCounts(ctx, ff.near, field, ff.fam.ids[ff.near], p.Where)
 	})
 	return f.counts[near.ID], f.err
@@ -279,8 +297,14 @@ type ctxKey struct{}
 
 // Middleware puts fresh loaders into each request's context.
 func Middleware(s Reader, next http.Handler) http.Handler {
+	return MiddlewareObserved(s, nil, next)
+}
+
+// MiddlewareObserved is Middleware with loaders that tell observe the size
+// of each batch.
+func MiddlewareObserved(s Reader, observe BatchObserver, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx := context.WithValue(r.Context(), ctxKey{}, New(s))
+		ctx := context.WithValue(r.Context(), ctxKey{}, NewObserved(s, observe))
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }

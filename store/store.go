@@ -66,6 +66,8 @@ type Store struct {
 	// bookmarks is shared by every session, so that this process reads its
 	// own writes on any cluster member (bookmarks.go).
 	bookmarks neo4j.BookmarkManager
+	// observer hears of every statement (observe.go); nil when none does.
+	observer atomic.Pointer[observerBox]
 }
 
 // Statements returns how many Cypher statements this store has run in transactions.
@@ -158,6 +160,17 @@ func transact[T any](ctx context.Context, s *Store, mode neo4j.AccessMode, limit
 	// A cancelled context (the client left) makes the driver drop the
 	// connection, and Neo4j then ends the transaction (bounds_test.go shows it).
 	run := func(tx neo4j.ManagedTransaction) (any, error) { return work(countingTx{tx, &s.statements}) }
+	if box := s.observer.Load(); box != nil {
+		// Every statement of the transaction is named after the store
+		// function that asked for it, and reported to the observer.
+		name, write := statementName(), mode == neo4j.AccessModeWrite
+		run = func(tx neo4j.ManagedTransaction) (any, error) {
+			otx := &observedTx{ManagedTransaction: tx, n: &s.statements, obs: box.o, name: name, write: write}
+			v, err := work(otx)
+			otx.finishOpen(err)
+			return v, err
+		}
+	}
 	timeout := neo4j.WithTxTimeout(txTimeout(ctx, limit))
 	var v any
 	if mode == neo4j.AccessModeRead {
