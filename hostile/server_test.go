@@ -42,7 +42,7 @@ type server struct {
 func startServer(t *testing.T) *server {
 	t.Helper()
 	s := servetest.Start(t, servetest.Build(t), servetest.Options{Args: []string{"-demo"},
-		Env: []string{"GOMEMLIMIT=" + memLimit, "CASTGRAPH_DRAIN_DELAY=0s"}, AddressSpaceKB: addressSpaceKB})
+		Env: []string{"GOMEMLIMIT=" + memLimit}, AddressSpaceKB: addressSpaceKB})
 	if s.Token == "" {
 		t.Fatalf("serve -demo printed no admin token:\n%s", s.Log())
 	}

@@ -76,9 +76,10 @@ func Start(t testing.TB, bin string, opts Options) *Server {
 		args = fmt.Sprintf("ulimit -v %d && %s", opts.AddressSpaceKB, args)
 	}
 	cmd := exec.Command("sh", "-c", args)
+	// No drain delay when the test ends it (opts.Env may set one).
 	cmd.Env = append(append(os.Environ(),
 		"NEO4J_URI="+c.URI, "NEO4J_USER="+c.User, "NEO4J_PASSWORD="+c.Password, "NEO4J_DATABASE="+c.Database,
-		"CASTGRAPH_ADDR="+addr), opts.Env...)
+		"CASTGRAPH_ADDR="+addr, "CASTGRAPH_DRAIN_DELAY=0s"), opts.Env...)
 	s := &Server{URL: "http://" + addr, Cmd: cmd, log: &syncBuffer{}}
 	cmd.Stdout, cmd.Stderr = s.log, s.log
 	if err := cmd.Start(); err != nil {
