@@ -45,6 +45,9 @@ var (
 	propUntil = PropSpec{Name: "until", Type: PropDate, Doc: "When it ended."}
 	propYear  = yearProp("The year it happened.", false)
 	propVia   = PropSpec{Name: "via", Type: PropString, Doc: "The program or team it runs through, e.g. 万名专家进万企."}
+	// propPosition orders the relationships of one node of a type: a
+	// relationship field whose type has it lists by it first (window.go).
+	propPosition = PropSpec{Name: "position", Type: PropInt, Doc: "Where it comes among its kind of relationship from the same node: the order the source names them in (1 first)."}
 )
 
 // nonPlanKinds are the kinds a plan item can name.
@@ -76,7 +79,7 @@ var Relations = []RelSpec{
 	{Type: RelCooperatesWith, Doc: "A society cooperates with a park (e.g. 百会百园).", OutField: "cooperatesWith", InField: "cooperatingSocieties",
 		Pairs: pairs([]Kind{KindSociety}, []Kind{KindPark}), Props: []PropSpec{propRole, propSince, propYear}},
 	{Type: RelLaunches, Doc: "A plan item launches, runs or builds a program.", OutField: "launches", InField: "launchedBy",
-		Pairs: pairs([]Kind{KindPlanItem}, []Kind{KindProgram}), Props: []PropSpec{propRole}},
+		Pairs: pairs([]Kind{KindPlanItem}, []Kind{KindProgram}), Props: []PropSpec{propRole, propPosition}},
 	{Type: RelRunBy, Doc: "A program (or a plan) is run or issued by an organisation.", OutField: "runBy", InField: "runs",
 		Pairs: pairs([]Kind{KindProgram, KindPlan}, []Kind{KindAssociation, KindSociety, KindInstitution, KindEnterprise}), Props: []PropSpec{propRole}},
 	{Type: RelParticipatesIn, Doc: "Someone takes part in a program.", OutField: "participatesIn", InField: "participants",

@@ -364,6 +364,7 @@ type ComplexityRoot struct {
 
 	GraphEdge struct {
 		ID         func(childComplexity int) int
+		Position   func(childComplexity int) int
 		Provenance func(childComplexity int) int
 		Role       func(childComplexity int) int
 		Since      func(childComplexity int) int
@@ -621,6 +622,7 @@ type ComplexityRoot struct {
 	LaunchesPlanItemEdge struct {
 		Cursor     func(childComplexity int) int
 		Node       func(childComplexity int) int
+		Position   func(childComplexity int) int
 		Provenance func(childComplexity int) int
 		Role       func(childComplexity int) int
 	}
@@ -635,6 +637,7 @@ type ComplexityRoot struct {
 	LaunchesProgramEdge struct {
 		Cursor     func(childComplexity int) int
 		Node       func(childComplexity int) int
+		Position   func(childComplexity int) int
 		Provenance func(childComplexity int) int
 		Role       func(childComplexity int) int
 	}
@@ -948,6 +951,7 @@ type ComplexityRoot struct {
 	PathStep struct {
 		Forward    func(childComplexity int) int
 		From       func(childComplexity int) int
+		Position   func(childComplexity int) int
 		Provenance func(childComplexity int) int
 		Role       func(childComplexity int) int
 		Since      func(childComplexity int) int
@@ -1158,6 +1162,7 @@ type ComplexityRoot struct {
 
 	Relationship struct {
 		From       func(childComplexity int) int
+		Position   func(childComplexity int) int
 		Provenance func(childComplexity int) int
 		Role       func(childComplexity int) int
 		Since      func(childComplexity int) int
@@ -2809,6 +2814,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.GraphEdge.ID(childComplexity), true
+	case "GraphEdge.position":
+		if e.ComplexityRoot.GraphEdge.Position == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GraphEdge.Position(childComplexity), true
 	case "GraphEdge.provenance":
 		if e.ComplexityRoot.GraphEdge.Provenance == nil {
 			break
@@ -3911,6 +3922,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.LaunchesPlanItemEdge.Node(childComplexity), true
+	case "LaunchesPlanItemEdge.position":
+		if e.ComplexityRoot.LaunchesPlanItemEdge.Position == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LaunchesPlanItemEdge.Position(childComplexity), true
 	case "LaunchesPlanItemEdge.provenance":
 		if e.ComplexityRoot.LaunchesPlanItemEdge.Provenance == nil {
 			break
@@ -3961,6 +3978,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.LaunchesProgramEdge.Node(childComplexity), true
+	case "LaunchesProgramEdge.position":
+		if e.ComplexityRoot.LaunchesProgramEdge.Position == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LaunchesProgramEdge.Position(childComplexity), true
 	case "LaunchesProgramEdge.provenance":
 		if e.ComplexityRoot.LaunchesProgramEdge.Provenance == nil {
 			break
@@ -5480,6 +5503,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PathStep.From(childComplexity), true
+	case "PathStep.position":
+		if e.ComplexityRoot.PathStep.Position == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PathStep.Position(childComplexity), true
 	case "PathStep.provenance":
 		if e.ComplexityRoot.PathStep.Provenance == nil {
 			break
@@ -6701,6 +6730,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Relationship.From(childComplexity), true
+	case "Relationship.position":
+		if e.ComplexityRoot.Relationship.Position == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Relationship.Position(childComplexity), true
 	case "Relationship.provenance":
 		if e.ComplexityRoot.Relationship.Provenance == nil {
 			break
@@ -8158,6 +8193,8 @@ input RelationPropsInput {
   via: String
   """The year it happened."""
   year: Int
+  """Where it comes among its kind of relationship from the same node: the order the source names them in (1 first)."""
+  position: Int
 }
 
 """One relationship on a path, with its real direction and the properties its type carries."""
@@ -8179,6 +8216,8 @@ type PathStep {
   via: String
   """The year it happened."""
   year: Int
+  """Where it comes among its kind of relationship from the same node: the order the source names them in (1 first)."""
+  position: Int
   provenance: Provenance!
 }
 
@@ -8201,6 +8240,8 @@ type GraphEdge {
   via: String
   """The year it happened."""
   year: Int
+  """Where it comes among its kind of relationship from the same node: the order the source names them in (1 first)."""
+  position: Int
   provenance: Provenance!
 }
 
@@ -8251,6 +8292,8 @@ type Relationship {
   via: String
   """The year it happened."""
   year: Int
+  """Where it comes among its kind of relationship from the same node: the order the source names them in (1 first)."""
+  position: Int
   provenance: Provenance!
 }
 
@@ -9997,6 +10040,8 @@ type LaunchesProgramEdge {
   node: Program!
   """The role taken, e.g. 理事, 首席专家, 主办."""
   role: String
+  """Where it comes among its kind of relationship from the same node: the order the source names them in (1 first)."""
+  position: Int
   provenance: Provenance!
 }
 
@@ -10449,6 +10494,8 @@ type LaunchesPlanItemEdge {
   node: PlanItem!
   """The role taken, e.g. 理事, 首席专家, 主办."""
   role: String
+  """Where it comes among its kind of relationship from the same node: the order the source names them in (1 first)."""
+  position: Int
   provenance: Provenance!
 }
 
@@ -11485,6 +11532,8 @@ func (ec *executionContext) childFields_GraphEdge(ctx context.Context, field gra
 		return ec.fieldContext_GraphEdge_via(ctx, field)
 	case "year":
 		return ec.fieldContext_GraphEdge_year(ctx, field)
+	case "position":
+		return ec.fieldContext_GraphEdge_position(ctx, field)
 	case "provenance":
 		return ec.fieldContext_GraphEdge_provenance(ctx, field)
 	}
@@ -11985,6 +12034,8 @@ func (ec *executionContext) childFields_LaunchesPlanItemEdge(ctx context.Context
 		return ec.fieldContext_LaunchesPlanItemEdge_node(ctx, field)
 	case "role":
 		return ec.fieldContext_LaunchesPlanItemEdge_role(ctx, field)
+	case "position":
+		return ec.fieldContext_LaunchesPlanItemEdge_position(ctx, field)
 	case "provenance":
 		return ec.fieldContext_LaunchesPlanItemEdge_provenance(ctx, field)
 	}
@@ -12013,6 +12064,8 @@ func (ec *executionContext) childFields_LaunchesProgramEdge(ctx context.Context,
 		return ec.fieldContext_LaunchesProgramEdge_node(ctx, field)
 	case "role":
 		return ec.fieldContext_LaunchesProgramEdge_role(ctx, field)
+	case "position":
+		return ec.fieldContext_LaunchesProgramEdge_position(ctx, field)
 	case "provenance":
 		return ec.fieldContext_LaunchesProgramEdge_provenance(ctx, field)
 	}
@@ -12553,6 +12606,8 @@ func (ec *executionContext) childFields_PathStep(ctx context.Context, field grap
 		return ec.fieldContext_PathStep_via(ctx, field)
 	case "year":
 		return ec.fieldContext_PathStep_year(ctx, field)
+	case "position":
+		return ec.fieldContext_PathStep_position(ctx, field)
 	case "provenance":
 		return ec.fieldContext_PathStep_provenance(ctx, field)
 	}
@@ -12881,6 +12936,8 @@ func (ec *executionContext) childFields_Relationship(ctx context.Context, field 
 		return ec.fieldContext_Relationship_via(ctx, field)
 	case "year":
 		return ec.fieldContext_Relationship_year(ctx, field)
+	case "position":
+		return ec.fieldContext_Relationship_position(ctx, field)
 	case "provenance":
 		return ec.fieldContext_Relationship_provenance(ctx, field)
 	}
@@ -25976,6 +26033,29 @@ func (ec *executionContext) fieldContext_GraphEdge_year(_ context.Context, field
 	return graphql.NewScalarFieldContext("GraphEdge", field, false, false, "Int")
 }
 
+func (ec *executionContext) _GraphEdge_position(ctx context.Context, field graphql.CollectedField, obj *model.GraphEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GraphEdge_position(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Position, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_GraphEdge_position(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GraphEdge", field, false, false, "Int")
+}
+
 func (ec *executionContext) _GraphEdge_provenance(ctx context.Context, field graphql.CollectedField, obj *model.GraphEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -30472,6 +30552,29 @@ func (ec *executionContext) fieldContext_LaunchesPlanItemEdge_role(_ context.Con
 	return graphql.NewScalarFieldContext("LaunchesPlanItemEdge", field, false, false, "String")
 }
 
+func (ec *executionContext) _LaunchesPlanItemEdge_position(ctx context.Context, field graphql.CollectedField, obj *model.LaunchesPlanItemEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LaunchesPlanItemEdge_position(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Position, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LaunchesPlanItemEdge_position(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LaunchesPlanItemEdge", field, false, false, "Int")
+}
+
 func (ec *executionContext) _LaunchesPlanItemEdge_provenance(ctx context.Context, field graphql.CollectedField, obj *model.LaunchesPlanItemEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -30699,6 +30802,29 @@ func (ec *executionContext) _LaunchesProgramEdge_role(ctx context.Context, field
 }
 func (ec *executionContext) fieldContext_LaunchesProgramEdge_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LaunchesProgramEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _LaunchesProgramEdge_position(ctx context.Context, field graphql.CollectedField, obj *model.LaunchesProgramEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LaunchesProgramEdge_position(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Position, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LaunchesProgramEdge_position(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LaunchesProgramEdge", field, false, false, "Int")
 }
 
 func (ec *executionContext) _LaunchesProgramEdge_provenance(ctx context.Context, field graphql.CollectedField, obj *model.LaunchesProgramEdge) (ret graphql.Marshaler) {
@@ -38149,6 +38275,29 @@ func (ec *executionContext) fieldContext_PathStep_year(_ context.Context, field 
 	return graphql.NewScalarFieldContext("PathStep", field, false, false, "Int")
 }
 
+func (ec *executionContext) _PathStep_position(ctx context.Context, field graphql.CollectedField, obj *model.PathStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PathStep_position(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Position, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PathStep_position(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PathStep", field, false, false, "Int")
+}
+
 func (ec *executionContext) _PathStep_provenance(ctx context.Context, field graphql.CollectedField, obj *model.PathStep) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -43274,6 +43423,29 @@ func (ec *executionContext) _Relationship_year(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Relationship_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Relationship", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Relationship_position(ctx context.Context, field graphql.CollectedField, obj *model.Relationship) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Relationship_position(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Position, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Relationship_position(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Relationship", field, false, false, "Int")
 }
 
@@ -52805,7 +52977,7 @@ func (ec *executionContext) unmarshalInputRelationPropsInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"role", "since", "until", "via", "year"}
+	fieldsInOrder := [...]string{"role", "since", "until", "via", "year", "position"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -52848,6 +53020,13 @@ func (ec *executionContext) unmarshalInputRelationPropsInput(ctx context.Context
 				return it, err
 			}
 			it["year"] = data
+		case "position":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("position"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["position"] = data
 		}
 	}
 	return it, nil
@@ -56897,6 +57076,11 @@ func (ec *executionContext) _GraphEdge(ctx context.Context, sel ast.SelectionSet
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "position":
+			out.Values[i] = ec._GraphEdge_position(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "provenance":
 			out.Values[i] = ec._GraphEdge_provenance(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -58562,6 +58746,11 @@ func (ec *executionContext) _LaunchesPlanItemEdge(ctx context.Context, sel ast.S
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "position":
+			out.Values[i] = ec._LaunchesPlanItemEdge_position(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "provenance":
 			out.Values[i] = ec._LaunchesPlanItemEdge_provenance(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -58656,6 +58845,11 @@ func (ec *executionContext) _LaunchesProgramEdge(ctx context.Context, sel ast.Se
 			}
 		case "role":
 			out.Values[i] = ec._LaunchesProgramEdge_role(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "position":
+			out.Values[i] = ec._LaunchesProgramEdge_position(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -60857,6 +61051,11 @@ func (ec *executionContext) _PathStep(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "position":
+			out.Values[i] = ec._PathStep_position(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "provenance":
 			out.Values[i] = ec._PathStep_provenance(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -62252,6 +62451,11 @@ func (ec *executionContext) _Relationship(ctx context.Context, sel ast.Selection
 			}
 		case "year":
 			out.Values[i] = ec._Relationship_year(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "position":
+			out.Values[i] = ec._Relationship_position(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}

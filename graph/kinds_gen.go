@@ -206,6 +206,7 @@ func (r *planItemResolver) Launches(ctx context.Context, obj *model.PlanItem, wh
 			Cursor:     page.Cursors[i],
 			Node:       &model.Program{Node: e.Other},
 			Role:       model.PropString(e.Props, "role"),
+			Position:   model.PropInt(e.Props, "position"),
 			Provenance: &page.Edges[i].Provenance,
 		}
 		conn.Edges = append(conn.Edges, edge)
@@ -1894,6 +1895,7 @@ func (r *programResolver) LaunchedBy(ctx context.Context, obj *model.Program, wh
 			Cursor:     page.Cursors[i],
 			Node:       &model.PlanItem{Node: e.Other},
 			Role:       model.PropString(e.Props, "role"),
+			Position:   model.PropInt(e.Props, "position"),
 			Provenance: &page.Edges[i].Provenance,
 		}
 		conn.Edges = append(conn.Edges, edge)
@@ -2025,6 +2027,7 @@ func relationshipProps(r *model.Relationship, props map[string]any) {
 	r.Until = model.PropDate(props, "until")
 	r.Via = model.PropString(props, "via")
 	r.Year = model.PropInt(props, "year")
+	r.Position = model.PropInt(props, "position")
 }
 
 // graphEdgeProps sets a drawn relationship's properties on its view.
@@ -2034,6 +2037,7 @@ func graphEdgeProps(e *model.GraphEdge, props map[string]any) {
 	e.Until = model.PropDate(props, "until")
 	e.Via = model.PropString(props, "via")
 	e.Year = model.PropInt(props, "year")
+	e.Position = model.PropInt(props, "position")
 }
 
 // pathStepProps sets a path step's relationship properties on its view.
@@ -2043,4 +2047,5 @@ func pathStepProps(s *model.PathStep, props map[string]any) {
 	s.Until = model.PropDate(props, "until")
 	s.Via = model.PropString(props, "via")
 	s.Year = model.PropInt(props, "year")
+	s.Position = model.PropInt(props, "position")
 }

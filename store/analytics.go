@@ -249,7 +249,7 @@ OPTIONAL MATCH (byKey:PlanItem {key: $key})
 WITH coalesce(byID, byKey) AS i
 CALL (i) {
   MATCH (i:PlanItem)-[l:LAUNCHES]->(p:Program)
-  WITH l, p ORDER BY p.name, p.id
+  WITH l, p ORDER BY coalesce(l.position, 9223372036854775807), p.name, p.id
   LIMIT $per
   CALL (p) {
     MATCH (p)-[r:RUN_BY]->(o:Entity)

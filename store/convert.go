@@ -26,6 +26,8 @@ const (
 	propChangedAt   = "changedAt"
 	propSourceFirst = "sourceFirst"
 	propSourceLast  = "sourceLast"
+	// propPosition is a relationship's place among its node's others of the type.
+	propPosition = "position"
 	// propKey holds the natural key (castgraph.KindSpec.NaturalKey), unique per kind.
 	propKey = "key"
 	// propAliasText is the aliases joined by spaces, for the full-text index.

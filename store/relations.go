@@ -87,6 +87,8 @@ func (b *cypherBuilder) compileRelated(near castgraph.Kind, field string, p *Pla
 		return end, target{}, nil, err
 	}
 	t := farTarget(end)
+	b.orderRel.v, b.orderRel.spec = "r", end.Spec
+	defer func() { b.orderRel.v = "" }()
 	w, err := b.compileWindow(t, "b", "rel:"+string(near)+"."+field, p, castgraph.DefaultRelatedPage, castgraph.MaxRelatedPage)
 	return end, t, w, err
 }

@@ -150,6 +150,15 @@ func (b *cypherBuilder) compileWindow(t target, v, scope string, p *Plan, defaul
 	if err != nil {
 		return nil, err
 	}
+	if rel := b.orderRel; rel.v != "" && len(p.Order) == 0 {
+		if _, ok := rel.spec.Prop(propPosition); ok {
+			// Relationships that carry their position come in its order
+			// (a plan item's programs as the plan names them); those
+			// without one after them, in the far nodes' own order.
+			pos := sortField{Order: Order{Field: propPosition}, expr: "coalesce(" + rel.v + "." + propPosition + ", 9223372036854775807)", typ: castgraph.PropInt}
+			fields = append([]sortField{pos}, fields...)
+		}
+	}
 	w.sig, w.fields = signature(scope, fields), fields
 	conds := []string{}
 	if p.Where != nil {

@@ -806,6 +806,24 @@ for n in range(1, 22):
     struct_rels.append({"type": "PART_OF", "from": item(n),
                         "to": "section/2024-%d" % SECTION_OF[n], "source": "plan 2024, item %d" % n})
 
+# The programs an item launches, in the order its text names them: each
+# LAUNCHES gets its position (1, 2, …), so that the API lists them so. A
+# program is placed where its name or an alias first occurs in the item (its
+# title, then its text); one the text does not name literally goes last, in
+# the order it was written above.
+by_id = {nd["id"]: nd for nd in nodes}
+for n in range(1, 22):
+    title, text = items[n]
+    whole = title + "\n" + text
+    launched = [r for r in rels if r["type"] == "LAUNCHES" and r["from"] == item(n)]
+
+    def first_mention(r, whole=whole):
+        nd = by_id[r["to"]]
+        found = [whole.find(x) for x in [nd["name"]] + nd.get("aliases", []) if whole.find(x) >= 0]
+        return min(found) if found else len(whole)
+    for pos, r in enumerate(sorted(launched, key=first_mention), start=1):
+        r.setdefault("props", {})["position"] = pos
+
 out = {"source": "plan 2024",
        "nodes": nodes[:1] + struct_nodes + nodes[1:],
        "relationships": struct_rels + rels}

@@ -96,13 +96,13 @@ PROPS = {
 }
 REQUIRED = {"Plan": {"year"}, "PlanSection": {"year", "number"},
             "PlanItem": {"year", "number"}, "Program": {"kind"}}
-REL_PROPS = {"role": STR, "since": DATE, "until": DATE, "year": INT, "via": STR}
+REL_PROPS = {"role": STR, "since": DATE, "until": DATE, "year": INT, "via": STR, "position": INT}
 # which of those each relationship type accepts (mirrors relation.go: the loader is strict)
 REL_ALLOWED = {
     "MEMBER_OF": {"role", "since", "until"}, "AFFILIATED_WITH": {"role", "since", "until"},
     "SERVES": {"role", "via", "since", "until"}, "LIAISON_OF": {"role", "since", "until"},
     "IN_CHAIN": {"role"}, "IN_CLUSTER": {"role"}, "PART_OF": set(), "LOCATED_IN": {"since"},
-    "COOPERATES_WITH": {"role", "since", "year"}, "LAUNCHES": {"role"}, "RUN_BY": {"role"},
+    "COOPERATES_WITH": {"role", "since", "year"}, "LAUNCHES": {"role", "position"}, "RUN_BY": {"role"},
     "PARTICIPATES_IN": {"role", "year"}, "AWARDED": {"year", "role"}, "GUIDES": set(),
     "CONCERNS": {"role"},
 }

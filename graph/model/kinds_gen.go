@@ -447,6 +447,7 @@ type LaunchesProgramEdge struct {
 	Cursor     string
 	Node       *Program
 	Role       *string
+	Position   *int
 	Provenance *castgraph.Provenance
 }
 
@@ -907,6 +908,7 @@ type LaunchesPlanItemEdge struct {
 	Cursor     string
 	Node       *PlanItem
 	Role       *string
+	Position   *int
 	Provenance *castgraph.Provenance
 }
 

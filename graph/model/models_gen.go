@@ -157,7 +157,9 @@ type GraphEdge struct {
 	// The program or team it runs through, e.g. 万名专家进万企.
 	Via *string `json:"via,omitempty"`
 	// The year it happened.
-	Year       *int                  `json:"year,omitempty"`
+	Year *int `json:"year,omitempty"`
+	// Where it comes among its kind of relationship from the same node: the order the source names them in (1 first).
+	Position   *int                  `json:"position,omitempty"`
 	Provenance *castgraph.Provenance `json:"provenance"`
 }
 
@@ -356,7 +358,9 @@ type PathStep struct {
 	// The program or team it runs through, e.g. 万名专家进万企.
 	Via *string `json:"via,omitempty"`
 	// The year it happened.
-	Year       *int                  `json:"year,omitempty"`
+	Year *int `json:"year,omitempty"`
+	// Where it comes among its kind of relationship from the same node: the order the source names them in (1 first).
+	Position   *int                  `json:"position,omitempty"`
 	Provenance *castgraph.Provenance `json:"provenance"`
 }
 
@@ -401,7 +405,9 @@ type Relationship struct {
 	// The program or team it runs through, e.g. 万名专家进万企.
 	Via *string `json:"via,omitempty"`
 	// The year it happened.
-	Year       *int                  `json:"year,omitempty"`
+	Year *int `json:"year,omitempty"`
+	// Where it comes among its kind of relationship from the same node: the order the source names them in (1 first).
+	Position   *int                  `json:"position,omitempty"`
 	Provenance *castgraph.Provenance `json:"provenance"`
 }
 
