@@ -323,15 +323,28 @@ func TestOIDCKeyRotation(t *testing.T) {
 	}
 	is.publish(jose.JSONWebKey{Key: otherKey.Public(), KeyID: "ec2", Algorithm: "ES256", Use: "sig"})
 	_, before := is.fetches()
-	a, err := o.Verify(context.Background(), rotated)
+	// go-oidc wakes the callers waiting on a key fetch a moment before it
+	// lets a new fetch start, so a token checked in that moment is answered
+	// from the fetch that just ended (without the new key). The next check
+	// fetches again: the rotation is seen at the latest by the second token.
+	var (
+		a   castgraph.Actor
+		err error
+	)
+	for try := 0; try < 20; try++ {
+		if a, err = o.Verify(context.Background(), rotated); err == nil {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 	if err != nil {
 		t.Fatalf("the rotated key's token: %v", err)
 	}
 	if a.Role != castgraph.RoleEditor {
 		t.Errorf("role %s, want editor", a.Role)
 	}
-	if _, after := is.fetches(); after != before+1 {
-		t.Errorf("%d JWKS fetches for the rotated key, want 1", after-before)
+	if _, after := is.fetches(); after < before+1 || after > before+2 {
+		t.Errorf("%d JWKS fetches for the rotated key, want 1 (2 when it met the fetch before)", after-before)
 	}
 	// Now cached: the old and the new key verify without a fetch.
 	for _, tok := range []string{rotated, sign(t, jose.RS256, rsaKey, "rsa1", is.claims(nil))} {
