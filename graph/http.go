@@ -46,7 +46,10 @@ type Options struct {
 	// run (ReadPersistedDocuments reads a manifest): by hash, by documentId
 	// or by their text; any other is PERSISTED_DOCUMENT_NOT_FOUND.
 	PersistedDocuments map[string]string
-	Log                *slog.Logger
+	// Jobs bound import jobs and the WebSocket of subscriptions
+	// (DefaultJobOptions where zero): jobs.go, websocket.go.
+	Jobs JobOptions
+	Log  *slog.Logger
 }
 
 // NewHTTPHandler serves the API at /graphql, GraphiQL at /, /healthz (the
@@ -61,7 +64,8 @@ func NewHTTPHandler(s *store.Store, opts Options) http.Handler {
 		opts.MaxBodyBytes = 1 << 20
 	}
 	limiter := newRateLimiter(opts.Bounds)
-	api := authenticated(opts.Auth, limiter.wrap(limitBody(opts.MaxBodyBytes, bounded(opts.Bounds, withBookmarks(loaders.Middleware(s, newGraphQLHandler(s, opts)))))))
+	gql := withJobs(newJobs(s, opts.Jobs, opts.Log), newGraphQLHandler(s, opts))
+	api := authenticated(opts.Auth, limiter.wrap(limitBody(opts.MaxBodyBytes, bounded(opts.Bounds, withBookmarks(loaders.Middleware(s, gql))))))
 	// rs/cors takes an empty list for "every origin": with none configured,
 	// no CORS header is sent at all, and browsers keep other sites out.
 	if len(opts.AllowedOrigins) > 0 {
@@ -77,7 +81,8 @@ func NewHTTPHandler(s *store.Store, opts Options) http.Handler {
 	}
 
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", api)
+	// WebSocket upgrades (subscriptions) have bounds of their own: websocket.go.
+	mux.Handle("/graphql", upgrades(websocketHandler(opts, limiter, gql), api))
 	mux.Handle("/", graphiql.Handler("castgraph", "/graphql"))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]any{"status": "ok"})
@@ -101,6 +106,8 @@ func NewHTTPHandler(s *store.Store, opts Options) http.Handler {
 func newGraphQLHandler(s *store.Store, opts Options) http.Handler {
 	schema := newExecutableSchema(&Resolver{Store: s})
 	srv := handler.New(schema)
+	// Subscriptions over a WebSocket, before the HTTP transport, which takes every request.
+	srv.AddTransport(newWebsocketTransport(opts))
 	// GET, POST and multipart uploads (importRoster), with codes, statuses,
 	// the CSRF check and the allow-list: transport.go.
 	srv.AddTransport(httpTransport{maxBody: opts.MaxBodyBytes, persisted: opts.PersistedDocuments})
@@ -115,6 +122,7 @@ func newGraphQLHandler(s *store.Store, opts Options) http.Handler {
 		// must not register its own.
 		srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
 	}
+	srv.Use(transportRule{}) // subscriptions over the WebSocket only, the rest over HTTP
 	// After the persisted-query extensions, which turn a hash into its document.
 	srv.Use(newLimitsExtension(opts.Limits, schema.Schema()))
 	srv.SetParserTokenLimit(opts.Limits.MaxTokens)
