@@ -10,6 +10,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
@@ -243,7 +244,7 @@ func websocketInit(ctx context.Context, payload transport.InitPayload) (context.
 		credential = c.header
 	}
 	if credential == "" {
-		return refuseInit(ctx, "sign in: send {\"Authorization\": \"Bearer <token>\"} in connection_init (subscriptions need the IMPORT permission)")
+		return refuseInit(ctx, `sign in: send {"Authorization": "Bearer <token>"} in connection_init`)
 	}
 	actor, err := authenticate(ctx, c.authn, credential)
 	if err != nil {
@@ -258,9 +259,17 @@ func websocketInit(ctx context.Context, payload transport.InitPayload) (context.
 	return castgraph.WithActor(ctx, actor), nil, nil
 }
 
+// refuseInit closes the connection with 4403 and the message: as
+// connection_error too for graphql-ws, only as the close reason (at most
+// 123 bytes) for graphql-transport-ws, which has no error message.
 func refuseInit(ctx context.Context, msg string) (context.Context, *transport.InitPayload, error) {
 	ctx = transport.WithWebsocketCloseCode(ctx, wsCloseForbidden)
-	return transport.AppendCloseReason(ctx, "forbidden"), nil, errors.New(msg)
+	reason := msg
+	for len(reason) > 120 {
+		_, size := utf8.DecodeLastRuneInString(reason)
+		reason = reason[:len(reason)-size]
+	}
+	return transport.AppendCloseReason(ctx, reason), nil, errors.New(msg)
 }
 
 // transportRule keeps each kind of operation on the transport that bounds
