@@ -194,15 +194,6 @@ func (s *Store) RequestJobCancel(ctx context.Context, id string) (*Job, error) {
 	})
 }
 
-// ForgetJobs deletes the job records of the ids (for tests).
-func (s *Store) ForgetJobs(ctx context.Context, ids []string) error {
-	_, err := write(ctx, s, func(tx neo4j.ManagedTransaction) (struct{}, error) {
-		_, err := collect(ctx, tx, "MATCH (j:"+jobLabel+") WHERE j.id IN $ids DELETE j", map[string]any{"ids": ids})
-		return struct{}{}, err
-	})
-	return err
-}
-
 func toJob(r *neo4j.Record) *Job {
 	v, _ := r.Get("j")
 	p := v.(neo4j.Node).Props
