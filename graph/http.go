@@ -122,7 +122,7 @@ func newGraphQLHandler(s *store.Store, opts Options) http.Handler {
 		// must not register its own.
 		srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
 	}
-	srv.Use(transportRule{}) // subscriptions over the WebSocket only, the rest over HTTP
+	srv.Use(transportRule{persisted: opts.PersistedDocuments}) // subscriptions over the WebSocket only, the rest over HTTP
 	// After the persisted-query extensions, which turn a hash into its document.
 	srv.Use(newLimitsExtension(opts.Limits, schema.Schema()))
 	srv.SetParserTokenLimit(opts.Limits.MaxTokens)

@@ -2,6 +2,8 @@ package graph_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -588,4 +590,49 @@ func TestWebsocket_Bounds(t *testing.T) {
 	_ = second.conn.CloseNow()
 	a.ok(t, `mutation($id: ID!) { cancelImportJob(id: $id) { state } }`, map[string]any{"id": id})
 	a.await(t, id)
+}
+
+func TestImportJob_TimeLimit(t *testing.T) {
+	a, _ := jobsAPI(t, graph.JobOptions{MaxRunTime: 1500 * time.Millisecond})
+	tag := unique("limit")
+	forgetJobs(t, tag)
+	const batch = 10
+	id := a.startJob(t, "experts-"+tag+".csv", expertRoster(tag, 20000), map[string]any{"batchSize": batch})
+	final, _ := a.await(t, id)
+	if str(final, "state") != "FAILED" || !strings.Contains(str(final, "error"), "time limit") || get(final, "report", "complete") != false {
+		t.Fatalf("a job past its time limit: %v", final)
+	}
+	wholeRows(t, tag, batch)
+}
+
+func TestWebsocket_SlowAndGreedyClients(t *testing.T) {
+	a, _ := jobsAPI(t, graph.JobOptions{InitTimeout: 300 * time.Millisecond})
+	// A client that never says connection_init is closed.
+	c, _, err := dial(t, a, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	if _, err := c.next(); err == nil || time.Since(start) > 10*time.Second {
+		t.Errorf("a connection without connection_init stays open: %v after %s", err, time.Since(start))
+	}
+	// A message over 64 KiB closes the connection.
+	c = signIn(t, a)
+	big, _ := json.Marshal(map[string]any{"query": "subscription { importProgress(id: \"" + strings.Repeat("x", 70<<10) + "\") { state } }"})
+	c.send(wsMessage{ID: "1", Type: "subscribe", Payload: big})
+	if _, err := c.next(); websocket.CloseStatus(err) != websocket.StatusMessageTooBig {
+		t.Errorf("a message over 64 KiB: %v", err)
+	}
+}
+
+func TestWebsocket_PersistedDocumentsOnly(t *testing.T) {
+	allowed := `query { nodeCounts { kind count } }`
+	sum := sha256.Sum256([]byte(allowed))
+	a := newAPIWith(t, graph.Options{PersistedDocuments: map[string]string{hex.EncodeToString(sum[:]): allowed}, Bounds: graph.Bounds{RatePerSecond: -1}})
+	c := signIn(t, a)
+	p, _ := json.Marshal(map[string]any{"query": `subscription { importProgress(id: "job/00000000000000000000000000000000") { state } }`})
+	c.send(wsMessage{ID: "1", Type: "subscribe", Payload: p})
+	if m, _ := c.next(); !strings.Contains(string(m.Payload), "PERSISTED_DOCUMENT_NOT_FOUND") {
+		t.Errorf("a document not in the allow-list, over the WebSocket: %+v", m)
+	}
 }

@@ -277,10 +277,26 @@ func refuseInit(ctx context.Context, msg string) (context.Context, *transport.In
 // the request open), queries and mutations on HTTP. On the WebSocket it also
 // caps the subscriptions of a connection, and checks the connection's
 // credential again at each one (a revoked token stops subscribing within a
-// second).
-type transportRule struct{}
+// second). With an allow-list of documents, the WebSocket runs only its
+// documents too (the HTTP transport checks its own requests).
+type transportRule struct {
+	persisted persistedDocuments
+}
 
-var _ graphql.OperationInterceptor = transportRule{}
+var (
+	_ graphql.OperationInterceptor      = transportRule{}
+	_ graphql.OperationParameterMutator = transportRule{}
+)
+
+func (t transportRule) MutateOperationParameters(ctx context.Context, p *graphql.RawParams) *gqlerror.Error {
+	if wsConnFrom(ctx) == nil {
+		return nil
+	}
+	if err := t.persisted.resolve(p, ""); err != nil {
+		return gqlerror.Wrap(err)
+	}
+	return nil
+}
 
 func (transportRule) ExtensionName() string                          { return "CastgraphTransportRule" }
 func (transportRule) Validate(schema graphql.ExecutableSchema) error { return nil }
