@@ -8017,7 +8017,7 @@ extend type Mutation {
   strict. Input that cannot be read at all (no header, a required column missing) is an INVALID_ARGUMENT error.
   With async: true the import runs as a job (schema/jobs.graphqls), not bound by the request's deadline: the
   answer comes at once with job set; follow it with importJob(id) or the importProgress(id) subscription.
-  At most 2 jobs run in a server process at once (more are OVERLOADED), each for at most 30 minutes."""
+  By default at most 2 jobs run in a server process at once (more are OVERLOADED), each for at most 30 minutes."""
   importRoster(file: Upload!, options: ImportOptions, async: Boolean = false): ImportReport! @requires(permission: IMPORT)
 }
 `, BuiltIn: false},
