@@ -47,6 +47,7 @@ type ResolverRoot interface {
 	Query() QueryResolver
 	Region() RegionResolver
 	Society() SocietyResolver
+	Subscription() SubscriptionResolver
 }
 
 type DirectiveRoot struct {
@@ -433,6 +434,26 @@ type ComplexityRoot struct {
 		Severity func(childComplexity int) int
 	}
 
+	ImportJob struct {
+		Actor           func(childComplexity int) int
+		CancelRequested func(childComplexity int) int
+		CreatedAt       func(childComplexity int) int
+		Error           func(childComplexity int) int
+		File            func(childComplexity int) int
+		FinishedAt      func(childComplexity int) int
+		Fraction        func(childComplexity int) int
+		HeartbeatAt     func(childComplexity int) int
+		ID              func(childComplexity int) int
+		Process         func(childComplexity int) int
+		Report          func(childComplexity int) int
+		RowsOk          func(childComplexity int) int
+		RowsPerSecond   func(childComplexity int) int
+		RowsRead        func(childComplexity int) int
+		RowsRejected    func(childComplexity int) int
+		StartedAt       func(childComplexity int) int
+		State           func(childComplexity int) int
+	}
+
 	ImportReport struct {
 		Batches              func(childComplexity int) int
 		Columns              func(childComplexity int) int
@@ -447,6 +468,7 @@ type ComplexityRoot struct {
 		IgnoredColumns       func(childComplexity int) int
 		IssueCount           func(childComplexity int) int
 		Issues               func(childComplexity int) int
+		Job                  func(childComplexity int) int
 		Kind                 func(childComplexity int) int
 		NodesCreated         func(childComplexity int) int
 		NodesUpdated         func(childComplexity int) int
@@ -728,6 +750,7 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
+		CancelImportJob       func(childComplexity int, id string) int
 		CreateAssociation     func(childComplexity int, input map[string]any) int
 		CreateEnterprise      func(childComplexity int, input map[string]any) int
 		CreateExpert          func(childComplexity int, input map[string]any) int
@@ -756,7 +779,7 @@ type ComplexityRoot struct {
 		DeleteProgram         func(childComplexity int, id string) int
 		DeleteRegion          func(childComplexity int, id string) int
 		DeleteSociety         func(childComplexity int, id string) int
-		ImportRoster          func(childComplexity int, file graphql.Upload, options *model.ImportOptions) int
+		ImportRoster          func(childComplexity int, file graphql.Upload, options *model.ImportOptions, async *bool) int
 		Link                  func(childComplexity int, input model.LinkInput) int
 		MergeNodes            func(childComplexity int, keep string, remove string, source *string) int
 		Unlink                func(childComplexity int, input model.UnlinkInput) int
@@ -1100,6 +1123,7 @@ type ComplexityRoot struct {
 		ExpertsAggregate          func(childComplexity int, where map[string]any, groupBy map[string]any, reaching *model.Reach, min []string, max []string, first *int) int
 		ExpertsPerCluster         func(childComplexity int, includeAffiliated *bool, where map[string]any, source *string, first *int) int
 		ExpertsServingCluster     func(childComplexity int, clusterID *string, clusterName *string, first *int) int
+		ImportJob                 func(childComplexity int, id string) int
 		IndustryChains            func(childComplexity int, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
 		IndustryChainsAggregate   func(childComplexity int, where map[string]any, groupBy map[string]any, reaching *model.Reach, min []string, max []string, first *int) int
 		IndustryClusters          func(childComplexity int, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) int
@@ -1286,6 +1310,10 @@ type ComplexityRoot struct {
 		Liaisons func(childComplexity int) int
 		Station  func(childComplexity int) int
 	}
+
+	Subscription struct {
+		ImportProgress func(childComplexity int, id string) int
+	}
 }
 
 // endregion ***************************** api!.gotpl *****************************
@@ -1346,7 +1374,8 @@ type MutationResolver interface {
 	Link(ctx context.Context, input model.LinkInput) (*model.Relationship, error)
 	Unlink(ctx context.Context, input model.UnlinkInput) (bool, error)
 	MergeNodes(ctx context.Context, keep string, remove string, source *string) (*model.MergeResult, error)
-	ImportRoster(ctx context.Context, file graphql.Upload, options *model.ImportOptions) (*model.ImportReport, error)
+	ImportRoster(ctx context.Context, file graphql.Upload, options *model.ImportOptions, async *bool) (*model.ImportReport, error)
+	CancelImportJob(ctx context.Context, id string) (*model.ImportJob, error)
 	CreatePlan(ctx context.Context, input map[string]any) (*model.Plan, error)
 	UpdatePlan(ctx context.Context, id string, input map[string]any) (*model.Plan, error)
 	DeletePlan(ctx context.Context, id string) (string, error)
@@ -1442,6 +1471,7 @@ type QueryResolver interface {
 	AuditLog(ctx context.Context, actor *string, nodeID *string, action *string, since *time.Time, until *time.Time, first *int, after *string) (*model.AuditConnection, error)
 	Changes(ctx context.Context, since time.Time, until *time.Time, kinds []string, relationshipTypes []string, sources []string, first *int, after *string) (*model.ChangeConnection, error)
 	Duplicates(ctx context.Context, kind string, first *int) ([]*model.DuplicateGroup, error)
+	ImportJob(ctx context.Context, id string) (*model.ImportJob, error)
 	Plans(ctx context.Context, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.PlanConnection, error)
 	PlansAggregate(ctx context.Context, where map[string]any, groupBy map[string]any, reaching *model.Reach, min []string, max []string, first *int) (*model.Aggregate, error)
 	PlanSections(ctx context.Context, name *string, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.PlanSectionConnection, error)
@@ -1488,6 +1518,9 @@ type SocietyResolver interface {
 	Awards(ctx context.Context, obj *model.Society, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.AwardedProgramConnection, error)
 	GuidedBy(ctx context.Context, obj *model.Society, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.GuidesAssociationConnection, error)
 	ConcernedBy(ctx context.Context, obj *model.Society, where map[string]any, orderBy []map[string]any, first *int, after *string, last *int, before *string) (*model.ConcernsPlanItemConnection, error)
+}
+type SubscriptionResolver interface {
+	ImportProgress(ctx context.Context, id string) (<-chan *model.ImportJob, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -3081,6 +3114,109 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ImportIssue.Severity(childComplexity), true
 
+	case "ImportJob.actor":
+		if e.ComplexityRoot.ImportJob.Actor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportJob.Actor(childComplexity), true
+	case "ImportJob.cancelRequested":
+		if e.ComplexityRoot.ImportJob.CancelRequested == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportJob.CancelRequested(childComplexity), true
+	case "ImportJob.createdAt":
+		if e.ComplexityRoot.ImportJob.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportJob.CreatedAt(childComplexity), true
+	case "ImportJob.error":
+		if e.ComplexityRoot.ImportJob.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportJob.Error(childComplexity), true
+	case "ImportJob.file":
+		if e.ComplexityRoot.ImportJob.File == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportJob.File(childComplexity), true
+	case "ImportJob.finishedAt":
+		if e.ComplexityRoot.ImportJob.FinishedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportJob.FinishedAt(childComplexity), true
+	case "ImportJob.fraction":
+		if e.ComplexityRoot.ImportJob.Fraction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportJob.Fraction(childComplexity), true
+	case "ImportJob.heartbeatAt":
+		if e.ComplexityRoot.ImportJob.HeartbeatAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportJob.HeartbeatAt(childComplexity), true
+	case "ImportJob.id":
+		if e.ComplexityRoot.ImportJob.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportJob.ID(childComplexity), true
+	case "ImportJob.process":
+		if e.ComplexityRoot.ImportJob.Process == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportJob.Process(childComplexity), true
+	case "ImportJob.report":
+		if e.ComplexityRoot.ImportJob.Report == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportJob.Report(childComplexity), true
+	case "ImportJob.rowsOk":
+		if e.ComplexityRoot.ImportJob.RowsOk == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportJob.RowsOk(childComplexity), true
+	case "ImportJob.rowsPerSecond":
+		if e.ComplexityRoot.ImportJob.RowsPerSecond == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportJob.RowsPerSecond(childComplexity), true
+	case "ImportJob.rowsRead":
+		if e.ComplexityRoot.ImportJob.RowsRead == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportJob.RowsRead(childComplexity), true
+	case "ImportJob.rowsRejected":
+		if e.ComplexityRoot.ImportJob.RowsRejected == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportJob.RowsRejected(childComplexity), true
+	case "ImportJob.startedAt":
+		if e.ComplexityRoot.ImportJob.StartedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportJob.StartedAt(childComplexity), true
+	case "ImportJob.state":
+		if e.ComplexityRoot.ImportJob.State == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportJob.State(childComplexity), true
+
 	case "ImportReport.batches":
 		if e.ComplexityRoot.ImportReport.Batches == nil {
 			break
@@ -3159,6 +3295,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ImportReport.Issues(childComplexity), true
+	case "ImportReport.job":
+		if e.ComplexityRoot.ImportReport.Job == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.Job(childComplexity), true
 	case "ImportReport.kind":
 		if e.ComplexityRoot.ImportReport.Kind == nil {
 			break
@@ -4320,6 +4462,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MergeResult.Node(childComplexity), true
 
+	case "Mutation.cancelImportJob":
+		if e.ComplexityRoot.Mutation.CancelImportJob == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_cancelImportJob_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CancelImportJob(childComplexity, args["id"].(string)), true
 	case "Mutation.createAssociation":
 		if e.ComplexityRoot.Mutation.CreateAssociation == nil {
 			break
@@ -4638,7 +4791,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.ImportRoster(childComplexity, args["file"].(graphql.Upload), args["options"].(*model.ImportOptions)), true
+		return e.ComplexityRoot.Mutation.ImportRoster(childComplexity, args["file"].(graphql.Upload), args["options"].(*model.ImportOptions), args["async"].(*bool)), true
 	case "Mutation.link":
 		if e.ComplexityRoot.Mutation.Link == nil {
 			break
@@ -6250,6 +6403,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.ExpertsServingCluster(childComplexity, args["clusterId"].(*string), args["clusterName"].(*string), args["first"].(*int)), true
+	case "Query.importJob":
+		if e.ComplexityRoot.Query.ImportJob == nil {
+			break
+		}
+
+		args, err := ec.field_Query_importJob_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ImportJob(childComplexity, args["id"].(string)), true
 	case "Query.industryChains":
 		if e.ComplexityRoot.Query.IndustryChains == nil {
 			break
@@ -7281,6 +7445,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.StationReport.Station(childComplexity), true
 
+	case "Subscription.importProgress":
+		if e.ComplexityRoot.Subscription.ImportProgress == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_importProgress_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.ImportProgress(childComplexity, args["id"].(string)), true
+
 	}
 	return 0, false
 }
@@ -7441,6 +7617,23 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			ctx = graphql.WithLazyInputUnmarshalerIndex(ctx, inputUnmarshalers)
 			data := ec._Mutation(ctx, opCtx.Operation.SelectionSet)
 			var buf bytes.Buffer
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
+	case ast.Subscription:
+		next := ec._Subscription(ctx, opCtx.Operation.SelectionSet)
+
+		var buf bytes.Buffer
+		return func(ctx context.Context) *graphql.Response {
+			buf.Reset()
+			data := next(ctx)
+
+			if data == nil {
+				return nil
+			}
 			data.MarshalGQL(&buf)
 
 			return &graphql.Response{
@@ -8014,14 +8207,93 @@ type ImportReport {
   summary: String!
   """The error that stopped the import, if one did (the rows before it stay written)."""
   error: String
+  """With importRoster(async: true): the job that runs the import. The report then answers at once, before
+  anything is read (counts 0, complete false); the job's report is the final one."""
+  job: ImportJob
 }
 
 extend type Mutation {
   """Imports a roster file (CSV, TSV, XLSX or JSON Lines; UTF-8, UTF-16 or GB18030/GBK):
   every row validated, names resolved to existing nodes, whole rows merged on natural keys in batched
   write transactions. Re-importing a file changes nothing. Bad rows are reported and skipped unless
-  strict. Input that cannot be read at all (no header, a required column missing) is an INVALID_ARGUMENT error."""
-  importRoster(file: Upload!, options: ImportOptions): ImportReport! @requires(permission: IMPORT)
+  strict. Input that cannot be read at all (no header, a required column missing) is an INVALID_ARGUMENT error.
+  With async: true the import runs as a job (schema/jobs.graphqls), not bound by the request's deadline: the
+  answer comes at once with job set; follow it with importJob(id) or the importProgress(id) subscription.
+  By default at most 2 jobs run in a server process at once (more are OVERLOADED), each for at most 30 minutes."""
+  importRoster(file: Upload!, options: ImportOptions, async: Boolean = false): ImportReport! @requires(permission: IMPORT)
+}
+`, BuiltIn: false},
+	{Name: "../schema/jobs.graphqls", Input: `# Import jobs: importRoster(…, async: true) runs an import in the background,
+# beyond the 30 s a request may take. A job runs in the server process that
+# accepted it; its state is also kept in Neo4j (a CastgraphJob node outside
+# the entity graph), written at most once a second, so that any replica
+# answers importJob(id) and importProgress(id).
+
+"""Where an import job is."""
+enum ImportJobState {
+  """Accepted, not started yet."""
+  QUEUED
+  """Reading and writing batches."""
+  RUNNING
+  """Finished: report says what it did (rows may still have been rejected)."""
+  DONE
+  """Stopped by an error, by its time limit, or because the process running it stopped (no heartbeat for 30 s); the batches written before stay."""
+  FAILED
+  """Cancelled by cancelImportJob; the batches written before stay, the batch in flight was rolled back."""
+  CANCELLED
+}
+
+"""A roster import running as a job (importRoster with async: true)."""
+type ImportJob {
+  """job/<32 hex>: random, so that nobody guesses another's job."""
+  id: ID!
+  state: ImportJobState!
+  """Who started it (token:<name>, oidc:<subject>); only they and admins see the job."""
+  actor: String!
+  """The uploaded file's name."""
+  file: String!
+  """The server process running it (an opaque id it logs at start): behind a load balancer, the replica that holds it."""
+  process: String!
+  rowsRead: Int!
+  rowsOk: Int!
+  rowsRejected: Int!
+  """Of the file read, 0–1; null when unknown."""
+  fraction: Float
+  """Rows read a second since it started."""
+  rowsPerSecond: Float!
+  createdAt: DateTime!
+  startedAt: DateTime
+  finishedAt: DateTime
+  """When the process running it last said it was alive (every second); a job not finished whose heartbeat is over 30 s old reads as FAILED."""
+  heartbeatAt: DateTime!
+  """Whether cancelImportJob was asked; the job stops at its next batch."""
+  cancelRequested: Boolean!
+  """What stopped it, when it failed or was cancelled."""
+  error: String
+  """The final report, once DONE, FAILED or CANCELLED (the one a synchronous import returns; at most 1000 issues listed)."""
+  report: ImportReport
+}
+
+extend type Query {
+  """An import job of the caller's (an admin: anyone's), from whichever replica runs it; NOT_FOUND for one
+  that does not exist or is someone else's. Jobs are kept for 7 days after they finish."""
+  importJob(id: ID!): ImportJob! @requires(permission: IMPORT)
+}
+
+extend type Mutation {
+  """Cancels an import job of the caller's (an admin: anyone's). The job stops between batches, or rolls back
+  the batch in flight, so the graph holds whole rows only. On the replica running it the job stops at once;
+  asked of another replica, within about a second (at the running process's next heartbeat).
+  Cancelling a finished job changes nothing and returns it."""
+  cancelImportJob(id: ID!): ImportJob! @requires(permission: IMPORT)
+}
+
+type Subscription {
+  """Progress of an import job, over a WebSocket at /graphql (graphql-transport-ws or graphql-ws): the job
+  as it is now, then at most once a second while it runs, and last the job finished, with its report; then
+  the subscription completes. Sign in with the connection_init payload {"Authorization": "Bearer …"} or the
+  upgrade request's Authorization header; only the job's owner and admins may follow it."""
+  importProgress(id: ID!): ImportJob! @requires(permission: IMPORT)
 }
 `, BuiltIn: false},
 	{Name: "../schema/kinds.graphqls", Input: `# Code generated by cmd/schemagen from the castgraph domain registry. DO NOT EDIT.
@@ -11654,6 +11926,46 @@ func (ec *executionContext) childFields_ImportIssue(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type ImportIssue", field.Name)
 }
 
+func (ec *executionContext) childFields_ImportJob(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ImportJob_id(ctx, field)
+	case "state":
+		return ec.fieldContext_ImportJob_state(ctx, field)
+	case "actor":
+		return ec.fieldContext_ImportJob_actor(ctx, field)
+	case "file":
+		return ec.fieldContext_ImportJob_file(ctx, field)
+	case "process":
+		return ec.fieldContext_ImportJob_process(ctx, field)
+	case "rowsRead":
+		return ec.fieldContext_ImportJob_rowsRead(ctx, field)
+	case "rowsOk":
+		return ec.fieldContext_ImportJob_rowsOk(ctx, field)
+	case "rowsRejected":
+		return ec.fieldContext_ImportJob_rowsRejected(ctx, field)
+	case "fraction":
+		return ec.fieldContext_ImportJob_fraction(ctx, field)
+	case "rowsPerSecond":
+		return ec.fieldContext_ImportJob_rowsPerSecond(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_ImportJob_createdAt(ctx, field)
+	case "startedAt":
+		return ec.fieldContext_ImportJob_startedAt(ctx, field)
+	case "finishedAt":
+		return ec.fieldContext_ImportJob_finishedAt(ctx, field)
+	case "heartbeatAt":
+		return ec.fieldContext_ImportJob_heartbeatAt(ctx, field)
+	case "cancelRequested":
+		return ec.fieldContext_ImportJob_cancelRequested(ctx, field)
+	case "error":
+		return ec.fieldContext_ImportJob_error(ctx, field)
+	case "report":
+		return ec.fieldContext_ImportJob_report(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImportJob", field.Name)
+}
+
 func (ec *executionContext) childFields_ImportReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "file":
@@ -11710,6 +12022,8 @@ func (ec *executionContext) childFields_ImportReport(ctx context.Context, field 
 		return ec.fieldContext_ImportReport_summary(ctx, field)
 	case "error":
 		return ec.fieldContext_ImportReport_error(ctx, field)
+	case "job":
+		return ec.fieldContext_ImportReport_job(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ImportReport", field.Name)
 }
@@ -15300,6 +15614,20 @@ func (ec *executionContext) field_Institution_runs_args(ctx context.Context, raw
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_cancelImportJob_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createAssociation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -15711,6 +16039,14 @@ func (ec *executionContext) field_Mutation_importRoster_args(ctx context.Context
 		return nil, err
 	}
 	args["options"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "async",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["async"] = arg2
 	return args, nil
 }
 
@@ -17817,6 +18153,20 @@ func (ec *executionContext) field_Query_experts_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["before"] = arg6
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_importJob_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
 	return args, nil
 }
 
@@ -20135,6 +20485,20 @@ func (ec *executionContext) field_Society_runs_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["before"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_importProgress_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
 	return args, nil
 }
 
@@ -26946,6 +27310,406 @@ func (ec *executionContext) fieldContext_ImportIssue_message(_ context.Context, 
 	return graphql.NewScalarFieldContext("ImportIssue", field, false, false, "String")
 }
 
+func (ec *executionContext) _ImportJob_id(ctx context.Context, field graphql.CollectedField, obj *model.ImportJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportJob_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportJob_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportJob", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ImportJob_state(ctx context.Context, field graphql.CollectedField, obj *model.ImportJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportJob_state(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.State, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ImportJobState) graphql.Marshaler {
+			return ec.marshalNImportJobState2githubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐImportJobState(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportJob_state(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportJob", field, false, false, "ImportJobState")
+}
+
+func (ec *executionContext) _ImportJob_actor(ctx context.Context, field graphql.CollectedField, obj *model.ImportJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportJob_actor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Actor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportJob_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportJob", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportJob_file(ctx context.Context, field graphql.CollectedField, obj *model.ImportJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportJob_file(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.File, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportJob_file(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportJob", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportJob_process(ctx context.Context, field graphql.CollectedField, obj *model.ImportJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportJob_process(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Process, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportJob_process(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportJob", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportJob_rowsRead(ctx context.Context, field graphql.CollectedField, obj *model.ImportJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportJob_rowsRead(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RowsRead, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportJob_rowsRead(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportJob", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportJob_rowsOk(ctx context.Context, field graphql.CollectedField, obj *model.ImportJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportJob_rowsOk(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RowsOk, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportJob_rowsOk(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportJob", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportJob_rowsRejected(ctx context.Context, field graphql.CollectedField, obj *model.ImportJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportJob_rowsRejected(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RowsRejected, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportJob_rowsRejected(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportJob", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportJob_fraction(ctx context.Context, field graphql.CollectedField, obj *model.ImportJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportJob_fraction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Fraction, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImportJob_fraction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportJob", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ImportJob_rowsPerSecond(ctx context.Context, field graphql.CollectedField, obj *model.ImportJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportJob_rowsPerSecond(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RowsPerSecond, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportJob_rowsPerSecond(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportJob", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ImportJob_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.ImportJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportJob_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportJob_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportJob", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _ImportJob_startedAt(ctx context.Context, field graphql.CollectedField, obj *model.ImportJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportJob_startedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImportJob_startedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportJob", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _ImportJob_finishedAt(ctx context.Context, field graphql.CollectedField, obj *model.ImportJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportJob_finishedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FinishedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImportJob_finishedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportJob", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _ImportJob_heartbeatAt(ctx context.Context, field graphql.CollectedField, obj *model.ImportJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportJob_heartbeatAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HeartbeatAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportJob_heartbeatAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportJob", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _ImportJob_cancelRequested(ctx context.Context, field graphql.CollectedField, obj *model.ImportJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportJob_cancelRequested(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CancelRequested, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportJob_cancelRequested(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportJob", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ImportJob_error(ctx context.Context, field graphql.CollectedField, obj *model.ImportJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportJob_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImportJob_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportJob", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportJob_report(ctx context.Context, field graphql.CollectedField, obj *model.ImportJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportJob_report(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Report, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ImportReport) graphql.Marshaler {
+			return ec.marshalOImportReport2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐImportReport(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImportJob_report(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportJob",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportReport(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ImportReport_file(ctx context.Context, field graphql.CollectedField, obj *model.ImportReport) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -27592,6 +28356,38 @@ func (ec *executionContext) _ImportReport_error(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_ImportReport_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ImportReport", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportReport_job(ctx context.Context, field graphql.CollectedField, obj *model.ImportReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportReport_job(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Job, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ImportJob) graphql.Marshaler {
+			return ec.marshalOImportJob2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐImportJob(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImportReport_job(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportJob(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _InChainEnterpriseConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.InChainEnterpriseConnection) (ret graphql.Marshaler) {
@@ -32485,7 +33281,7 @@ func (ec *executionContext) _Mutation_importRoster(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().ImportRoster(ctx, fc.Args["file"].(graphql.Upload), fc.Args["options"].(*model.ImportOptions))
+			return ec.Resolvers.Mutation().ImportRoster(ctx, fc.Args["file"].(graphql.Upload), fc.Args["options"].(*model.ImportOptions), fc.Args["async"].(*bool))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -32531,6 +33327,68 @@ func (ec *executionContext) fieldContext_Mutation_importRoster(ctx context.Conte
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_importRoster_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_cancelImportJob(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_cancelImportJob(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CancelImportJob(ctx, fc.Args["id"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				permission, err := ec.unmarshalNPermission2githubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐPermission(ctx, "IMPORT")
+				if err != nil {
+					var zeroVal *model.ImportJob
+					return zeroVal, err
+				}
+				if ec.Directives.Requires == nil {
+					var zeroVal *model.ImportJob
+					return zeroVal, errors.New("directive requires is not implemented")
+				}
+				return ec.Directives.Requires(ctx, nil, directive0, permission)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ImportJob) graphql.Marshaler {
+			return ec.marshalNImportJob2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐImportJob(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_cancelImportJob(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportJob(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_cancelImportJob_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -41373,6 +42231,68 @@ func (ec *executionContext) fieldContext_Query_duplicates(ctx context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_importJob(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_importJob(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ImportJob(ctx, fc.Args["id"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				permission, err := ec.unmarshalNPermission2githubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐPermission(ctx, "IMPORT")
+				if err != nil {
+					var zeroVal *model.ImportJob
+					return zeroVal, err
+				}
+				if ec.Directives.Requires == nil {
+					var zeroVal *model.ImportJob
+					return zeroVal, errors.New("directive requires is not implemented")
+				}
+				return ec.Directives.Requires(ctx, nil, directive0, permission)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ImportJob) graphql.Marshaler {
+			return ec.marshalNImportJob2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐImportJob(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_importJob(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportJob(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_importJob_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_plans(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -45604,6 +46524,68 @@ func (ec *executionContext) fieldContext_StationReport_liaisons(_ context.Contex
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_StationLiaison(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_importProgress(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_importProgress(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().ImportProgress(ctx, fc.Args["id"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				permission, err := ec.unmarshalNPermission2githubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐPermission(ctx, "IMPORT")
+				if err != nil {
+					var zeroVal *model.ImportJob
+					return zeroVal, err
+				}
+				if ec.Directives.Requires == nil {
+					var zeroVal *model.ImportJob
+					return zeroVal, errors.New("directive requires is not implemented")
+				}
+				return ec.Directives.Requires(ctx, nil, directive0, permission)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ImportJob) graphql.Marshaler {
+			return ec.marshalNImportJob2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐImportJob(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_importProgress(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportJob(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_importProgress_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -57494,6 +58476,119 @@ func (ec *executionContext) _ImportIssue(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var importJobImplementors = []string{"ImportJob"}
+
+func (ec *executionContext) _ImportJob(ctx context.Context, sel ast.SelectionSet, obj *model.ImportJob) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, importJobImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ImportJob")
+		case "id":
+			out.Values[i] = ec._ImportJob_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "state":
+			out.Values[i] = ec._ImportJob_state(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "actor":
+			out.Values[i] = ec._ImportJob_actor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "file":
+			out.Values[i] = ec._ImportJob_file(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "process":
+			out.Values[i] = ec._ImportJob_process(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rowsRead":
+			out.Values[i] = ec._ImportJob_rowsRead(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rowsOk":
+			out.Values[i] = ec._ImportJob_rowsOk(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rowsRejected":
+			out.Values[i] = ec._ImportJob_rowsRejected(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fraction":
+			out.Values[i] = ec._ImportJob_fraction(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "rowsPerSecond":
+			out.Values[i] = ec._ImportJob_rowsPerSecond(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._ImportJob_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "startedAt":
+			out.Values[i] = ec._ImportJob_startedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "finishedAt":
+			out.Values[i] = ec._ImportJob_finishedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "heartbeatAt":
+			out.Values[i] = ec._ImportJob_heartbeatAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cancelRequested":
+			out.Values[i] = ec._ImportJob_cancelRequested(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "error":
+			out.Values[i] = ec._ImportJob_error(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "report":
+			out.Values[i] = ec._ImportJob_report(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var importReportImplementors = []string{"ImportReport"}
 
 func (ec *executionContext) _ImportReport(ctx context.Context, sel ast.SelectionSet, obj *model.ImportReport) graphql.Marshaler {
@@ -57637,6 +58732,11 @@ func (ec *executionContext) _ImportReport(ctx context.Context, sel ast.Selection
 			}
 		case "error":
 			out.Values[i] = ec._ImportReport_error(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "job":
+			out.Values[i] = ec._ImportReport_job(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -59491,6 +60591,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "importRoster":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_importRoster(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cancelImportJob":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_cancelImportJob(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -62025,6 +63132,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_duplicates(ctx, field)
 				})
+		case "importJob":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_importJob(ctx, field)
+				})
 		case "plans":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -63245,6 +64358,26 @@ func (ec *executionContext) _StationReport(ctx context.Context, sel ast.Selectio
 	}
 
 	return out
+}
+
+var subscriptionImplementors = []string{"Subscription"}
+
+func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Subscription",
+	})
+	if len(fields) != 1 {
+		graphql.AddErrorf(ctx, "must subscribe to exactly one stream")
+		return nil
+	}
+
+	switch fields[0].Name {
+	case "importProgress":
+		return ec._Subscription_importProgress(ctx, fields[0])
+	default:
+		panic("unknown field " + strconv.Quote(fields[0].Name))
+	}
 }
 
 var __DirectiveImplementors = []string{"__Directive"}
@@ -64786,6 +65919,24 @@ func (ec *executionContext) marshalNImportIssue2ᚖgithubᚗcomᚋcastgraphᚋca
 		return graphql.Null
 	}
 	return ec._ImportIssue(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNImportJob2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐImportJob(ctx context.Context, sel ast.SelectionSet, v *model.ImportJob) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ImportJob!")
+		return graphql.Null
+	}
+	return ec._ImportJob(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNImportJobState2githubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐImportJobState(ctx context.Context, v any) (model.ImportJobState, error) {
+	var res model.ImportJobState
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNImportJobState2githubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐImportJobState(ctx context.Context, sel ast.SelectionSet, v model.ImportJobState) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNImportReport2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐImportReport(ctx context.Context, sel ast.SelectionSet, v *model.ImportReport) graphql.Marshaler {
@@ -67688,6 +68839,23 @@ func (ec *executionContext) marshalOExpertSortField2ᚖstring(ctx context.Contex
 	return res
 }
 
+func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v any) (*float64, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalFloatContext(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOFloat2ᚖfloat64(ctx context.Context, sel ast.SelectionSet, v *float64) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	res := graphql.MarshalFloatContext(*v)
+	return graphql.WrapContextMarshaler(ctx, res)
+}
+
 func (ec *executionContext) unmarshalOGender2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
 	if v == nil {
 		return nil, nil
@@ -67811,12 +68979,26 @@ func (ec *executionContext) unmarshalOIDFilter2map(ctx context.Context, v any) (
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalOImportJob2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐImportJob(ctx context.Context, sel ast.SelectionSet, v *model.ImportJob) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ImportJob(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOImportOptions2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐImportOptions(ctx context.Context, v any) (*model.ImportOptions, error) {
 	if v == nil {
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputImportOptions(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOImportReport2ᚖgithubᚗcomᚋcastgraphᚋcastgraphᚋgraphᚋmodelᚐImportReport(ctx context.Context, sel ast.SelectionSet, v *model.ImportReport) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ImportReport(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOIndustryChainFilter2map(ctx context.Context, v any) (map[string]any, error) {

@@ -48,7 +48,10 @@ type Options struct {
 	// run (ReadPersistedDocuments reads a manifest): by hash, by documentId
 	// or by their text; any other is PERSISTED_DOCUMENT_NOT_FOUND.
 	PersistedDocuments map[string]string
-	Log                *slog.Logger
+	// Jobs bound import jobs and the WebSocket of subscriptions
+	// (DefaultJobOptions where zero): jobs.go, websocket.go.
+	Jobs JobOptions
+	Log  *slog.Logger
 	// Telemetry counts requests, errors, costs and loader batches and
 	// makes the spans (observe.go); nil: a private one, whose metrics
 	// nobody reads and whose spans go to OpenTelemetry's global provider.
@@ -80,8 +83,9 @@ func NewHTTPHandler(s *store.Store, opts Options) http.Handler {
 		opts.Telemetry = telemetry.New(telemetry.Options{Operations: known, MaxOperations: max(len(known), telemetry.DefaultMaxOperations)})
 	}
 	limiter := newRateLimiter(opts.Bounds)
+	gql := withJobs(newJobs(s, opts.Jobs, opts.Log), newGraphQLHandler(s, opts))
 	api := authenticated(opts.Auth, limiter.wrap(limitBody(opts.MaxBodyBytes, bounded(opts.Bounds,
-		withBookmarks(loaders.MiddlewareObserved(s, opts.Telemetry.LoaderBatch, newGraphQLHandler(s, opts)))))))
+		withBookmarks(loaders.MiddlewareObserved(s, opts.Telemetry.LoaderBatch, gql))))))
 	// rs/cors takes an empty list for "every origin": with none configured,
 	// no CORS header is sent at all, and browsers keep other sites out.
 	if len(opts.AllowedOrigins) > 0 {
@@ -99,7 +103,8 @@ func NewHTTPHandler(s *store.Store, opts Options) http.Handler {
 	api = observed(opts.Telemetry, opts.Log, !opts.NoAccessLog, api)
 
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", api)
+	// WebSocket upgrades (subscriptions) have bounds of their own: websocket.go.
+	mux.Handle("/graphql", upgrades(websocketHandler(opts, limiter, gql), api))
 	mux.Handle("/", graphiql.Handler("castgraph", "/graphql"))
 	// The explorer's page and assets are public, like GraphiQL's: they hold
 	// no data. Its queries go to /graphql, where sign-in is checked.
@@ -132,6 +137,8 @@ func NewHTTPHandler(s *store.Store, opts Options) http.Handler {
 func newGraphQLHandler(s *store.Store, opts Options) http.Handler {
 	schema := newExecutableSchema(&Resolver{Store: s})
 	srv := handler.New(schema)
+	// Subscriptions over a WebSocket, before the HTTP transport, which takes every request.
+	srv.AddTransport(newWebsocketTransport(opts))
 	// GET, POST and multipart uploads (importRoster), with codes, statuses,
 	// the CSRF check and the allow-list: transport.go.
 	srv.AddTransport(httpTransport{maxBody: opts.MaxBodyBytes, persisted: opts.PersistedDocuments})
@@ -146,6 +153,7 @@ func newGraphQLHandler(s *store.Store, opts Options) http.Handler {
 		// must not register its own.
 		srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
 	}
+	srv.Use(transportRule{persisted: opts.PersistedDocuments}) // subscriptions over the WebSocket only, the rest over HTTP
 	// After the persisted-query extensions, which turn a hash into its document.
 	srv.Use(newLimitsExtension(opts.Limits, schema.Schema()))
 	srv.SetParserTokenLimit(opts.Limits.MaxTokens)

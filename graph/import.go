@@ -15,7 +15,7 @@ import (
 // `castgraph import` does. A report comes back also for a partly failed
 // import (its error field says what stopped it); only input that cannot be
 // read at all is a GraphQL error.
-func (r *mutationResolver) ImportRoster(ctx context.Context, file graphql.Upload, options *model.ImportOptions) (*model.ImportReport, error) {
+func (r *mutationResolver) ImportRoster(ctx context.Context, file graphql.Upload, options *model.ImportOptions, async *bool) (*model.ImportReport, error) {
 	// A roster of people writes their personal fields (性别, 出生年月, 手机,
 	// 邮箱), which the API lets only READ_PERSONAL write. The role ladder
 	// gives it to every importer; asking here keeps an import from writing
@@ -89,6 +89,9 @@ func (r *mutationResolver) ImportRoster(ctx context.Context, file graphql.Upload
 	name := file.Filename
 	if name == "" {
 		name = "upload"
+	}
+	if async != nil && *async {
+		return r.startImportJob(ctx, file, name, opts, maxIssues) // jobs.go
 	}
 	rep, err := roster.Import(ctx, r.Store, roster.File{Name: name, R: file.File, Size: file.Size}, opts)
 	if m := telemetryOf(ctx); m != nil && rep != nil {

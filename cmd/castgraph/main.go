@@ -267,6 +267,10 @@ func serve(ctx context.Context, args []string, log *slog.Logger) error {
 	if telemetry.TracingConfigured() {
 		log.Info("exporting traces over OTLP/HTTP")
 	}
+	jobs, err := serveJobs()
+	if err != nil {
+		return err
+	}
 	if v := os.Getenv("CASTGRAPH_INTROSPECTION"); v != "" && v != "on" && v != "off" {
 		return fmt.Errorf("CASTGRAPH_INTROSPECTION must be on or off, not %q", v)
 	}
@@ -313,6 +317,7 @@ func serve(ctx context.Context, args []string, log *slog.Logger) error {
 			PersistedDocuments:   persisted,
 			Limits:               limits,
 			Bounds:               bounds,
+			Jobs:                 jobs,
 			Auth:                 authn,
 			Log:                  log,
 			Telemetry:            tel,

@@ -203,6 +203,37 @@ type ImportIssue struct {
 	Message  string `json:"message"`
 }
 
+// A roster import running as a job (importRoster with async: true).
+type ImportJob struct {
+	// job/<32 hex>: random, so that nobody guesses another's job.
+	ID    string         `json:"id"`
+	State ImportJobState `json:"state"`
+	// Who started it (token:<name>, oidc:<subject>); only they and admins see the job.
+	Actor string `json:"actor"`
+	// The uploaded file's name.
+	File string `json:"file"`
+	// The server process running it (an opaque id it logs at start): behind a load balancer, the replica that holds it.
+	Process      string `json:"process"`
+	RowsRead     int    `json:"rowsRead"`
+	RowsOk       int    `json:"rowsOk"`
+	RowsRejected int    `json:"rowsRejected"`
+	// Of the file read, 0–1; null when unknown.
+	Fraction *float64 `json:"fraction,omitempty"`
+	// Rows read a second since it started.
+	RowsPerSecond float64    `json:"rowsPerSecond"`
+	CreatedAt     time.Time  `json:"createdAt"`
+	StartedAt     *time.Time `json:"startedAt,omitempty"`
+	FinishedAt    *time.Time `json:"finishedAt,omitempty"`
+	// When the process running it last said it was alive (every second); a job not finished whose heartbeat is over 30 s old reads as FAILED.
+	HeartbeatAt time.Time `json:"heartbeatAt"`
+	// Whether cancelImportJob was asked; the job stops at its next batch.
+	CancelRequested bool `json:"cancelRequested"`
+	// What stopped it, when it failed or was cancelled.
+	Error *string `json:"error,omitempty"`
+	// The final report, once DONE, FAILED or CANCELLED (the one a synchronous import returns; at most 1000 issues listed).
+	Report *ImportReport `json:"report,omitempty"`
+}
+
 // How to read and write a roster; everything is optional.
 type ImportOptions struct {
 	// The roster kind; detected from the headers when not given.
@@ -269,6 +300,9 @@ type ImportReport struct {
 	Summary string `json:"summary"`
 	// The error that stopped the import, if one did (the rows before it stay written).
 	Error *string `json:"error,omitempty"`
+	// With importRoster(async: true): the job that runs the import. The report then answers at once, before
+	//   anything is read (counts 0, complete false); the job's report is the final one.
+	Job *ImportJob `json:"job,omitempty"`
 }
 
 type KindCount struct {
@@ -444,6 +478,9 @@ type StationReport struct {
 	Station *OverseasStation `json:"station"`
 	// The experts who are LIAISON_OF the station, by name.
 	Liaisons []*StationLiaison `json:"liaisons"`
+}
+
+type Subscription struct {
 }
 
 type UnlinkInput struct {
@@ -637,6 +674,73 @@ func (e *DuplicateReason) UnmarshalJSON(b []byte) error {
 }
 
 func (e DuplicateReason) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Where an import job is.
+type ImportJobState string
+
+const (
+	// Accepted, not started yet.
+	ImportJobStateQueued ImportJobState = "QUEUED"
+	// Reading and writing batches.
+	ImportJobStateRunning ImportJobState = "RUNNING"
+	// Finished: report says what it did (rows may still have been rejected).
+	ImportJobStateDone ImportJobState = "DONE"
+	// Stopped by an error, by its time limit, or because the process running it stopped (no heartbeat for 30 s); the batches written before stay.
+	ImportJobStateFailed ImportJobState = "FAILED"
+	// Cancelled by cancelImportJob; the batches written before stay, the batch in flight was rolled back.
+	ImportJobStateCancelled ImportJobState = "CANCELLED"
+)
+
+var AllImportJobState = []ImportJobState{
+	ImportJobStateQueued,
+	ImportJobStateRunning,
+	ImportJobStateDone,
+	ImportJobStateFailed,
+	ImportJobStateCancelled,
+}
+
+func (e ImportJobState) IsValid() bool {
+	switch e {
+	case ImportJobStateQueued, ImportJobStateRunning, ImportJobStateDone, ImportJobStateFailed, ImportJobStateCancelled:
+		return true
+	}
+	return false
+}
+
+func (e ImportJobState) String() string {
+	return string(e)
+}
+
+func (e *ImportJobState) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ImportJobState(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ImportJobState", str)
+	}
+	return nil
+}
+
+func (e ImportJobState) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ImportJobState) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ImportJobState) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
