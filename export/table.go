@@ -333,6 +333,22 @@ func (f *flattener) cells(o *ordered, prefix string, row map[string]Cell, expand
 // listColumns registers the columns of the elements of an expanded list in
 // their order, so that a first row whose list is empty does not put them last.
 func (f *flattener) listColumns(list []any, prefix string) {
+	if len(list) == 0 {
+		// The query says what an element would have had.
+		at := join(f.listPath, prefix) + "."
+		var paths []string
+		for path := range f.opts.Fields {
+			if strings.HasPrefix(path, at) {
+				paths = append(paths, join(prefix, path[len(at):]))
+			}
+		}
+		for _, p := range sortedLeaves(paths) {
+			if _, ok := f.index[p]; !ok {
+				f.index[p] = len(f.columns)
+				f.columns = append(f.columns, p)
+			}
+		}
+	}
 	for _, el := range list {
 		if o, ok := el.(*ordered); ok {
 			f.cells(o, prefix, map[string]Cell{}, nil, nil)
@@ -531,4 +547,33 @@ func (f *flattener) header(path string) string {
 		}
 	}
 	return path
+}
+
+// Plain turns a value Decode read into plain Go values (maps, slices) for
+// encoding/json.
+func Plain(v any) any {
+	switch v := v.(type) {
+	case *ordered:
+		m := make(map[string]any, len(v.vals))
+		for k, x := range v.vals {
+			m[k] = Plain(x)
+		}
+		return m
+	case []any:
+		out := make([]any, len(v))
+		for i, x := range v {
+			out[i] = Plain(x)
+		}
+		return out
+	}
+	return v
+}
+
+// Get is the value of key in an object Decode read; nil when v is no object
+// or lacks it.
+func Get(v any, key string) any {
+	if o, ok := v.(*ordered); ok {
+		return o.vals[key]
+	}
+	return nil
 }

@@ -46,12 +46,15 @@ type Options struct {
 	// run (ReadPersistedDocuments reads a manifest): by hash, by documentId
 	// or by their text; any other is PERSISTED_DOCUMENT_NOT_FOUND.
 	PersistedDocuments map[string]string
-	Log                *slog.Logger
+	// ExportMaxRows and ExportMaxBytes bound a download from /export: rows
+	// of the table and bytes of the file (DefaultExportMaxRows,
+	// DefaultExportMaxBytes where zero).
+	ExportMaxRows  int
+	ExportMaxBytes int
+	Log            *slog.Logger
 }
 
-// NewHTTPHandler serves the API at /graphql, GraphiQL at /, /healthz (the
-// process is up) and /readyz (Neo4j answers and the schema is migrated).
-func NewHTTPHandler(s *store.Store, opts Options) http.Handler {
+func (opts Options) withDefaults() Options {
 	if opts.Log == nil {
 		opts.Log = slog.Default()
 	}
@@ -60,12 +63,29 @@ func NewHTTPHandler(s *store.Store, opts Options) http.Handler {
 	if opts.MaxBodyBytes == 0 {
 		opts.MaxBodyBytes = 1 << 20
 	}
+	if opts.ExportMaxRows <= 0 {
+		opts.ExportMaxRows = DefaultExportMaxRows
+	}
+	if opts.ExportMaxBytes <= 0 {
+		opts.ExportMaxBytes = DefaultExportMaxBytes
+	}
+	return opts
+}
+
+// NewHTTPHandler serves the API at /graphql, GraphiQL at /, downloads of
+// stored queries as spreadsheets at /export (export.go), /healthz (the
+// process is up) and /readyz (Neo4j answers and the schema is migrated).
+func NewHTTPHandler(s *store.Store, opts Options) http.Handler {
+	opts = opts.withDefaults()
 	limiter := newRateLimiter(opts.Bounds)
-	api := authenticated(opts.Auth, limiter.wrap(limitBody(opts.MaxBodyBytes, bounded(opts.Bounds, withBookmarks(loaders.Middleware(s, newGraphQLHandler(s, opts)))))))
+	// One budget of rows in flight for /graphql and /export together.
+	rows := newRowsInFlight(opts.Bounds)
+	api := authenticated(opts.Auth, limiter.wrap(limitBody(opts.MaxBodyBytes, bounded(opts.Bounds, withBookmarks(loaders.Middleware(s, newGraphQLHandler(s, opts, rows)))))))
+	downloads := authenticated(opts.Auth, limiter.wrap(newExportHandler(s, opts, rows)))
 	// rs/cors takes an empty list for "every origin": with none configured,
 	// no CORS header is sent at all, and browsers keep other sites out.
 	if len(opts.AllowedOrigins) > 0 {
-		api = cors.New(cors.Options{
+		withCORS := cors.New(cors.Options{
 			AllowedOrigins: opts.AllowedOrigins,
 			AllowedMethods: []string{http.MethodGet, http.MethodPost, http.MethodOptions},
 			AllowedHeaders: []string{"Content-Type", "Authorization", PreflightHeader, "Apollo-Require-Preflight", BookmarkHeader},
@@ -73,11 +93,13 @@ func NewHTTPHandler(s *store.Store, opts Options) http.Handler {
 			// A front end on a listed origin may send its user's credentials.
 			AllowCredentials: true,
 			MaxAge:           600,
-		}).Handler(api)
+		})
+		api, downloads = withCORS.Handler(api), withCORS.Handler(downloads)
 	}
 
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", api)
+	mux.Handle("/export", downloads)
 	mux.Handle("/", graphiql.Handler("castgraph", "/graphql"))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]any{"status": "ok"})
@@ -98,7 +120,12 @@ func NewHTTPHandler(s *store.Store, opts Options) http.Handler {
 	return securityHeaders(mux)
 }
 
-func newGraphQLHandler(s *store.Store, opts Options) http.Handler {
+// newRowsInFlight is the gate of rows of the operations running at once.
+func newRowsInFlight(b Bounds) *rowsInFlight {
+	return &rowsInFlight{sem: semaphore.NewWeighted(b.RowsInFlight), limit: b.RowsInFlight, wait: b.QueueWait}
+}
+
+func newGraphQLHandler(s *store.Store, opts Options, rows *rowsInFlight) http.Handler {
 	schema := newExecutableSchema(&Resolver{Store: s})
 	srv := handler.New(schema)
 	// GET, POST and multipart uploads (importRoster), with codes, statuses,
@@ -118,7 +145,7 @@ func newGraphQLHandler(s *store.Store, opts Options) http.Handler {
 	// After the persisted-query extensions, which turn a hash into its document.
 	srv.Use(newLimitsExtension(opts.Limits, schema.Schema()))
 	srv.SetParserTokenLimit(opts.Limits.MaxTokens)
-	srv.Use(&rowsInFlight{sem: semaphore.NewWeighted(opts.Bounds.RowsInFlight), limit: opts.Bounds.RowsInFlight, wait: opts.Bounds.QueueWait})
+	srv.Use(rows)
 	srv.Use(personalReads{store: s, log: opts.Log}) // records reads of personal fields: personalreads.go
 	srv.SetErrorPresenter(func(ctx context.Context, err error) *gqlerror.Error {
 		return presentError(ctx, err, opts.Log)
