@@ -69,11 +69,21 @@ func WriteCSV(w io.Writer, t *Table) error {
 		return err
 	}
 	cw := csv.NewWriter(w)
+	write := func(rec []string) error {
+		if len(rec) == 1 && rec[0] == "" {
+			// encoding/csv writes one empty field as an empty line, which
+			// readers skip: the row would vanish. Quoted, it stays a row.
+			cw.Flush()
+			_, err := io.WriteString(w, "\"\"\n")
+			return err
+		}
+		return cw.Write(rec)
+	}
 	header := make([]string, len(t.Columns))
 	for i, c := range t.Columns {
 		header[i] = defuse(c.Header, false)
 	}
-	if err := cw.Write(header); err != nil {
+	if err := write(header); err != nil {
 		return err
 	}
 	rec := make([]string, len(t.Columns))
@@ -81,7 +91,7 @@ func WriteCSV(w io.Writer, t *Table) error {
 		for i, c := range row {
 			rec[i] = defuse(c.Text, c.Number)
 		}
-		if err := cw.Write(rec); err != nil {
+		if err := write(rec); err != nil {
 			return err
 		}
 	}
