@@ -67,8 +67,10 @@ func (w *exportWorld) importFile(path string, args ...string) string {
 	return out.String()
 }
 
+// write writes a roster; its name carries the tag, as the import's
+// provenance does, so that Forget takes out what it wrote.
 func (w *exportWorld) write(name, text string) string {
-	path := filepath.Join(w.dir, name)
+	path := filepath.Join(w.dir, w.tag+"-"+name)
 	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
 		w.t.Fatal(err)
 	}
@@ -109,7 +111,7 @@ func TestExportCommand_RoundTrip(t *testing.T) {
 		{"societies", graph.ExportQueries["societies"].Document},
 	} {
 		for _, ext := range []string{"csv", "xlsx"} {
-			path := filepath.Join(w.dir, "out-"+c.name+"."+ext)
+			path := filepath.Join(w.dir, tag+"-out-"+c.name+"."+ext)
 			if _, err := w.export("-q", c.query, "-var", "name="+tag, "-o", path); err != nil {
 				t.Fatalf("export %s: %v", c.name, err)
 			}
