@@ -31,7 +31,7 @@ func Fields(op *ast.OperationDefinition) map[string]Field {
 					if s.ObjectDefinition != nil {
 						parent = s.ObjectDefinition.Name
 					}
-					out[p] = Field{Parent: parent, Name: s.Name}
+					out[p] = Field{Parent: parent, Name: s.Name, Order: len(out)}
 				}
 				walk(s.SelectionSet, p, depth+1)
 			case *ast.InlineFragment:
@@ -49,9 +49,9 @@ func Fields(op *ast.OperationDefinition) map[string]Field {
 	return out
 }
 
-// sortedLeaves keeps the paths no other path extends (scalars, not objects),
-// in order.
-func sortedLeaves(paths []string) []string {
+// leaves keeps the paths no other path extends (scalars, not objects), in
+// the order the query asks for them (Field.Order below prefix, then by name).
+func leaves(paths []string, fields map[string]Field, prefix string) []string {
 	slices.Sort(paths)
 	var out []string
 	for i, p := range paths {
@@ -60,5 +60,8 @@ func sortedLeaves(paths []string) []string {
 		}
 		out = append(out, p)
 	}
+	slices.SortStableFunc(out, func(a, b string) int {
+		return fields[prefix+a].Order - fields[prefix+b].Order
+	})
 	return out
 }

@@ -59,6 +59,9 @@ type Table struct {
 type Field struct {
 	Parent string
 	Name   string
+	// Order is the field's place in the query, depth first: the order of
+	// the columns of a list the answer leaves empty.
+	Order int
 }
 
 // Options say how to flatten.
@@ -342,7 +345,7 @@ func (f *flattener) listColumns(list []any, prefix string) {
 				paths = append(paths, join(prefix, path[len(at):]))
 			}
 		}
-		for _, p := range sortedLeaves(paths) {
+		for _, p := range leaves(paths, f.opts.Fields, f.listPath+".") {
 			if _, ok := f.index[p]; !ok {
 				f.index[p] = len(f.columns)
 				f.columns = append(f.columns, p)
@@ -482,7 +485,7 @@ func (f *flattener) columnsFromQuery() {
 		}
 	}
 	// Only the leaves: a path that is a prefix of another is an object.
-	for _, p := range sortedLeaves(paths) {
+	for _, p := range leaves(paths, f.opts.Fields, prefix) {
 		f.set(map[string]Cell{}, p, Cell{})
 	}
 }

@@ -24,25 +24,25 @@ const answer = `{"experts": {"totalCount": 2, "nodes": [
 ]}}`
 
 var fields = map[string]Field{
-	"experts":                                {"Query", "experts"},
-	"experts.totalCount":                     {"ExpertConnection", "totalCount"},
-	"experts.nodes":                          {"ExpertConnection", "nodes"},
-	"experts.nodes.name":                     {"Expert", "name"},
-	"experts.nodes.academician":              {"Expert", "academician"},
-	"experts.nodes.aliases":                  {"Expert", "aliases"},
-	"experts.nodes.provenance":               {"Expert", "provenance"},
-	"experts.nodes.provenance.createdAt":     {"Provenance", "createdAt"},
-	"experts.nodes.provenance.sources":       {"Provenance", "sources"},
-	"experts.nodes.employer":                 {"Expert", "affiliations"},
-	"experts.nodes.employer.nodes":           {"AffiliatedWithNodeConnection", "nodes"},
-	"experts.nodes.employer.nodes.name":      {"Node", "name"},
-	"experts.nodes.memberOf":                 {"Expert", "memberOf"},
-	"experts.nodes.memberOf.edges":           {"MemberOfSocietyConnection", "edges"},
-	"experts.nodes.memberOf.edges.role":      {"MemberOfSocietyEdge", "role"},
-	"experts.nodes.memberOf.edges.since":     {"MemberOfSocietyEdge", "since"},
-	"experts.nodes.memberOf.edges.node":      {"MemberOfSocietyEdge", "node"},
-	"experts.nodes.memberOf.edges.node.name": {"Society", "name"},
-	"experts.nodes.year":                     {"Expert", "year"},
+	"experts":                                {"Query", "experts", 0},
+	"experts.totalCount":                     {"ExpertConnection", "totalCount", 1},
+	"experts.nodes":                          {"ExpertConnection", "nodes", 2},
+	"experts.nodes.name":                     {"Expert", "name", 3},
+	"experts.nodes.academician":              {"Expert", "academician", 4},
+	"experts.nodes.aliases":                  {"Expert", "aliases", 5},
+	"experts.nodes.provenance":               {"Expert", "provenance", 6},
+	"experts.nodes.provenance.createdAt":     {"Provenance", "createdAt", 7},
+	"experts.nodes.provenance.sources":       {"Provenance", "sources", 8},
+	"experts.nodes.employer":                 {"Expert", "affiliations", 9},
+	"experts.nodes.employer.nodes":           {"AffiliatedWithNodeConnection", "nodes", 10},
+	"experts.nodes.employer.nodes.name":      {"Node", "name", 11},
+	"experts.nodes.memberOf":                 {"Expert", "memberOf", 12},
+	"experts.nodes.memberOf.edges":           {"MemberOfSocietyConnection", "edges", 13},
+	"experts.nodes.memberOf.edges.role":      {"MemberOfSocietyEdge", "role", 14},
+	"experts.nodes.memberOf.edges.since":     {"MemberOfSocietyEdge", "since", 15},
+	"experts.nodes.memberOf.edges.node":      {"MemberOfSocietyEdge", "node", 16},
+	"experts.nodes.memberOf.edges.node.name": {"Society", "name", 17},
+	"experts.nodes.year":                     {"Expert", "year", 18},
 }
 
 func headerOf(kind castgraph.Kind, field string) (string, bool) {
@@ -116,6 +116,21 @@ func TestFlatten_OneRowPerElement(t *testing.T) {
 		"张三 | 是 | 张老三、三哥 | 2024-01-01 | a、b |  |  | 乙学会 | 东南大学 | 2024\n" +
 		"=HYPERLINK(\"x\") | 否 |  | 2024-02-01 |  |  |  |  |  | "
 	if got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+}
+
+// TestFlatten_EmptyFirstList: a first node whose expanded list is empty
+// still puts the list's columns where the query asks for them.
+func TestFlatten_EmptyFirstList(t *testing.T) {
+	data, _ := DecodeBytes([]byte(`{"experts": {"nodes": [{"name": "甲", "memberOf": {"edges": []}, "year": 1},
+	  {"name": "乙", "memberOf": {"edges": [{"role": "理事", "since": null, "node": {"name": "丙学会"}}]}, "year": 2}]}}`))
+	tab, err := Flatten(data, Options{Fields: fields, Header: headerOf, Flatten: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "姓名 | 职务 | 入会时间 | 所属学会 | year\n甲 |  |  |  | 1\n乙 | 理事 |  | 丙学会 | 2"
+	if got := render(tab); got != want {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
 	}
 }

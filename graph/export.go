@@ -140,18 +140,18 @@ func (r *Runner) Query(ctx context.Context, actor castgraph.Actor, query, operat
 
 // answerData is the data of an answer, or its first error.
 func answerData(answer any) (any, error) {
-	var resp struct {
-		Errors []struct {
-			Message    string         `json:"message"`
-			Path       []any          `json:"path"`
-			Extensions map[string]any `json:"extensions"`
-		} `json:"errors"`
+	var errs []struct {
+		Message    string         `json:"message"`
+		Path       []any          `json:"path"`
+		Extensions map[string]any `json:"extensions"`
 	}
-	// Read the errors from the answer as plain JSON; the data keeps its order.
-	raw, _ := json.Marshal(export.Plain(answer))
-	_ = json.Unmarshal(raw, &resp)
-	if len(resp.Errors) > 0 {
-		e := resp.Errors[0]
+	// Only the errors are read as plain JSON; the data keeps its order.
+	if raw := export.Get(answer, "errors"); raw != nil {
+		b, _ := json.Marshal(export.Plain(raw))
+		_ = json.Unmarshal(b, &errs)
+	}
+	if len(errs) > 0 {
+		e := errs[0]
 		code, _ := e.Extensions["code"].(string)
 		if code == "" {
 			code = castgraph.EINTERNAL
@@ -165,7 +165,7 @@ func answerData(answer any) (any, error) {
 			}
 			msg = strings.Join(parts, ".") + ": " + msg
 		}
-		if n := len(resp.Errors); n > 1 {
+		if n := len(errs); n > 1 {
 			msg += fmt.Sprintf(" (and %d more errors)", n-1)
 		}
 		return nil, castgraph.Errorf(code, field, "%s", msg)

@@ -65,7 +65,7 @@ func getExport(t *testing.T, base, token string, params url.Values) download {
 // (header row frozen), for an anonymous caller as public reads allow.
 func TestExport_DownloadsAStoredQuery(t *testing.T) {
 	a := newAPI(t).as(t, castgraph.RoleAnonymous)
-	d := a.export(t, url.Values{"document": {"experts"}, "format": {"csv"}})
+	d := a.export(t, url.Values{"document": {"experts"}, "format": {"csv"}, "variables": {`{"name": "周慕远"}`}})
 	if d.status != http.StatusOK || !strings.HasPrefix(string(d.body), "\ufeff姓名,区分,职称,院士,研究领域,工作单位,所属学会,所在城市\n") ||
 		!strings.Contains(string(d.body), "周慕远,江苏示例药物研究院,研究员,是,药物化学,江苏示例药物研究院,江苏省示例药学会") {
 		t.Fatalf("CSV: %d %s\n%s", d.status, d.msg, d.body)
@@ -94,8 +94,9 @@ func TestExport_DownloadsAStoredQuery(t *testing.T) {
 	}
 
 	// members flattens by default: one row per membership, with its role.
-	d = a.export(t, url.Values{"document": {"members"}, "format": {"csv"}, "headers": {"en"}})
-	if d.status != http.StatusOK || !strings.HasPrefix(string(d.body), "\ufeffname,disambiguation,memberOf.edges.role,memberOf.edges.since,memberOf.edges.until,memberOf.edges.node.name,employer.nodes\n") {
+	d = a.export(t, url.Values{"document": {"members"}, "format": {"csv"}, "headers": {"en"}, "variables": {`{"name": "陈立衡"}`}})
+	if d.status != http.StatusOK || !strings.HasPrefix(string(d.body), "\ufeffname,disambiguation,memberOf.edges.role,memberOf.edges.since,memberOf.edges.until,memberOf.edges.node.name,employer.nodes\n") ||
+		strings.Count(string(d.body), "\n陈立衡,") != 2 {
 		t.Errorf("members: %d %s\n%.300s", d.status, d.msg, d.body)
 	}
 }

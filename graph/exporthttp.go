@@ -112,7 +112,7 @@ type exportDocument struct {
 func exportDocuments(persisted map[string]string) map[string]exportDocument {
 	out := map[string]exportDocument{}
 	for hash, doc := range persisted {
-		out[hash] = exportDocument{name: "export-" + hash[:8], doc: doc}
+		out[hash] = exportDocument{name: "export-" + hash[:min(8, len(hash))], doc: doc}
 	}
 	for name, q := range ExportQueries {
 		d := exportDocument{name: name, doc: q.Document, flatten: q.Flatten}
