@@ -51,7 +51,12 @@ type Options struct {
 	// Jobs bound import jobs and the WebSocket of subscriptions
 	// (DefaultJobOptions where zero): jobs.go, websocket.go.
 	Jobs JobOptions
-	Log  *slog.Logger
+	// ExportMaxRows and ExportMaxBytes bound a download from /export: rows
+	// of the table and bytes of the file (DefaultExportMaxRows,
+	// DefaultExportMaxBytes where zero).
+	ExportMaxRows  int
+	ExportMaxBytes int
+	Log            *slog.Logger
 	// Telemetry counts requests, errors, costs and loader batches and
 	// makes the spans (observe.go); nil: a private one, whose metrics
 	// nobody reads and whose spans go to OpenTelemetry's global provider.
@@ -63,10 +68,7 @@ type Options struct {
 	Draining <-chan struct{}
 }
 
-// NewHTTPHandler serves the API at /graphql, GraphiQL at /, the graph
-// explorer at /explore/, /healthz (the process is up) and /readyz (Neo4j
-// answers and the schema is migrated).
-func NewHTTPHandler(s *store.Store, opts Options) http.Handler {
+func (opts Options) withDefaults() Options {
 	if opts.Log == nil {
 		opts.Log = slog.Default()
 	}
@@ -75,6 +77,12 @@ func NewHTTPHandler(s *store.Store, opts Options) http.Handler {
 	if opts.MaxBodyBytes == 0 {
 		opts.MaxBodyBytes = 1 << 20
 	}
+	if opts.ExportMaxRows <= 0 {
+		opts.ExportMaxRows = DefaultExportMaxRows
+	}
+	if opts.ExportMaxBytes <= 0 {
+		opts.ExportMaxBytes = DefaultExportMaxBytes
+	}
 	if opts.Telemetry == nil {
 		var known []string
 		if opts.PersistedDocuments != nil {
@@ -82,14 +90,26 @@ func NewHTTPHandler(s *store.Store, opts Options) http.Handler {
 		}
 		opts.Telemetry = telemetry.New(telemetry.Options{Operations: known, MaxOperations: max(len(known), telemetry.DefaultMaxOperations)})
 	}
+	return opts
+}
+
+// NewHTTPHandler serves the API at /graphql (and its subscriptions over
+// WebSocket), GraphiQL at /, the graph explorer at /explore/, downloads of
+// stored queries as spreadsheets at /export (export.go), /healthz (the
+// process is up) and /readyz (Neo4j answers and the schema is migrated).
+func NewHTTPHandler(s *store.Store, opts Options) http.Handler {
+	opts = opts.withDefaults()
 	limiter := newRateLimiter(opts.Bounds)
-	gql := withJobs(newJobs(s, opts.Jobs, opts.Log), newGraphQLHandler(s, opts))
+	// One budget of rows in flight for /graphql and /export together.
+	rows := newRowsInFlight(opts.Bounds)
+	gql := withJobs(newJobs(s, opts.Jobs, opts.Log), newGraphQLHandler(s, opts, rows))
 	api := authenticated(opts.Auth, limiter.wrap(limitBody(opts.MaxBodyBytes, bounded(opts.Bounds,
 		withBookmarks(loaders.MiddlewareObserved(s, opts.Telemetry.LoaderBatch, gql))))))
+	downloads := authenticated(opts.Auth, limiter.wrap(newExportHandler(s, opts, rows)))
 	// rs/cors takes an empty list for "every origin": with none configured,
 	// no CORS header is sent at all, and browsers keep other sites out.
 	if len(opts.AllowedOrigins) > 0 {
-		api = cors.New(cors.Options{
+		withCORS := cors.New(cors.Options{
 			AllowedOrigins: opts.AllowedOrigins,
 			AllowedMethods: []string{http.MethodGet, http.MethodPost, http.MethodOptions},
 			AllowedHeaders: []string{"Content-Type", "Authorization", PreflightHeader, "Apollo-Require-Preflight", BookmarkHeader},
@@ -97,7 +117,8 @@ func NewHTTPHandler(s *store.Store, opts Options) http.Handler {
 			AllowCredentials: true,
 			MaxAge:           600,
 			ExposedHeaders:   []string{TraceHeader, BookmarkHeader},
-		}).Handler(api)
+		})
+		api, downloads = withCORS.Handler(api), withCORS.Handler(downloads)
 	}
 	// Outermost, so that requests refused by any layer are logged and counted.
 	api = observed(opts.Telemetry, opts.Log, !opts.NoAccessLog, api)
@@ -105,6 +126,7 @@ func NewHTTPHandler(s *store.Store, opts Options) http.Handler {
 	mux := http.NewServeMux()
 	// WebSocket upgrades (subscriptions) have bounds of their own: websocket.go.
 	mux.Handle("/graphql", upgrades(websocketHandler(opts, limiter, gql), api))
+	mux.Handle("/export", observed(opts.Telemetry, opts.Log, !opts.NoAccessLog, downloads))
 	mux.Handle("/", graphiql.Handler("castgraph", "/graphql"))
 	// The explorer's page and assets are public, like GraphiQL's: they hold
 	// no data. Its queries go to /graphql, where sign-in is checked.
@@ -134,7 +156,12 @@ func NewHTTPHandler(s *store.Store, opts Options) http.Handler {
 	return securityHeaders(mux)
 }
 
-func newGraphQLHandler(s *store.Store, opts Options) http.Handler {
+// newRowsInFlight is the gate of rows of the operations running at once.
+func newRowsInFlight(b Bounds) *rowsInFlight {
+	return &rowsInFlight{sem: semaphore.NewWeighted(b.RowsInFlight), limit: b.RowsInFlight, wait: b.QueueWait}
+}
+
+func newGraphQLHandler(s *store.Store, opts Options, rows *rowsInFlight) http.Handler {
 	schema := newExecutableSchema(&Resolver{Store: s})
 	srv := handler.New(schema)
 	// Subscriptions over a WebSocket, before the HTTP transport, which takes every request.
@@ -157,7 +184,7 @@ func newGraphQLHandler(s *store.Store, opts Options) http.Handler {
 	// After the persisted-query extensions, which turn a hash into its document.
 	srv.Use(newLimitsExtension(opts.Limits, schema.Schema()))
 	srv.SetParserTokenLimit(opts.Limits.MaxTokens)
-	srv.Use(&rowsInFlight{sem: semaphore.NewWeighted(opts.Bounds.RowsInFlight), limit: opts.Bounds.RowsInFlight, wait: opts.Bounds.QueueWait})
+	srv.Use(rows)
 	srv.Use(personalReads{store: s, log: opts.Log}) // records reads of personal fields: personalreads.go
 	srv.SetErrorPresenter(func(ctx context.Context, err error) *gqlerror.Error {
 		return presentError(ctx, err, opts.Log)

@@ -5,6 +5,7 @@
 //	                [-metrics-addr :9090]              and Prometheus metrics on theirs
 //	castgraph load [-demo | -seed] [FILE.json ...]    load datasets (data/README.md has the format)
 //	castgraph migrate                                 apply schema migrations
+//	castgraph export -q QUERY -o FILE.xlsx            a query's answer as a spreadsheet
 //	castgraph token create|list|revoke                manage API tokens
 //	castgraph devdb start|stop|status                 manage the local development Neo4j
 //	castgraph probe URL                               a health check: exit 0 when URL answers 2xx
@@ -44,6 +45,7 @@ const usage = `usage:
   castgraph load [-demo | -seed] [FILE.json ...]
   castgraph migrate
   castgraph import [-kind K] [-dry-run] [-strict] [-report FILE] … FILE.csv|.tsv|.xlsx|.jsonl   (import -h for all flags)
+  castgraph export (-q QUERY | -f FILE) [-var name=value …] [-list PATH] [-flatten] [-headers en] -o FILE.xlsx|FILE.csv|-   (export -h)
   castgraph generate [-bench-db] [-seed 1] [-experts 100000] … [-batch N]   (generate -h for all flags)
   castgraph token create -name NAME -role ROLE [-expires 90d] | list | revoke NAME
   castgraph devdb start|stop|status
@@ -95,6 +97,8 @@ func run(ctx context.Context, args []string, log *slog.Logger) error {
 		return generate(ctx, args[1:], log)
 	case "import":
 		return importCommand(ctx, args[1:], log)
+	case "export":
+		return exportCommand(ctx, args[1:], log)
 	case "token":
 		return tokenCommand(ctx, args[1:], log)
 	case "migrate":
