@@ -260,7 +260,7 @@
       });
     });
     queries.search = [
-      'query ExplorerSearch($text: String!, $kinds: [String!]) {',
+      'query ExplorerSearch($text: String!, $kinds: [NodeKind!]) {',
       '  search(text: $text, kinds: $kinds, first: 20) {',
       '    score',
       '    node { __typename id name }',
