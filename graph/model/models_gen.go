@@ -147,7 +147,8 @@ type GraphEdge struct {
 	Source string `json:"source"`
 	// The id of the end node.
 	Target string `json:"target"`
-	Type   string `json:"type"`
+	// The relationship's type.
+	Type string `json:"type"`
 	// The role taken, e.g. 理事, 首席专家, 主办.
 	Role *string `json:"role,omitempty"`
 	// When it began.
@@ -157,7 +158,8 @@ type GraphEdge struct {
 	// The program or team it runs through, e.g. 万名专家进万企.
 	Via *string `json:"via,omitempty"`
 	// The year it happened.
-	Year       *int                  `json:"year,omitempty"`
+	Year *int `json:"year,omitempty"`
+	// Where the relationship came from and when it was written.
 	Provenance *castgraph.Provenance `json:"provenance"`
 }
 
@@ -340,6 +342,7 @@ type Path struct {
 
 // One relationship on a path, with its real direction and the properties its type carries.
 type PathStep struct {
+	// The relationship's type.
 	Type string `json:"type"`
 	// The id of the relationship's start node.
 	From string `json:"from"`
@@ -356,7 +359,8 @@ type PathStep struct {
 	// The program or team it runs through, e.g. 万名专家进万企.
 	Via *string `json:"via,omitempty"`
 	// The year it happened.
-	Year       *int                  `json:"year,omitempty"`
+	Year *int `json:"year,omitempty"`
+	// Where the relationship came from and when it was written.
 	Provenance *castgraph.Provenance `json:"provenance"`
 }
 
@@ -389,9 +393,12 @@ type Reach struct {
 
 // A relationship, from its start node to its end node, with the properties its type carries.
 type Relationship struct {
+	// The relationship's type.
 	Type string `json:"type"`
-	From Node   `json:"from"`
-	To   Node   `json:"to"`
+	// The start node.
+	From Node `json:"from"`
+	// The end node.
+	To Node `json:"to"`
 	// The role taken, e.g. 理事, 首席专家, 主办.
 	Role *string `json:"role,omitempty"`
 	// When it began.
@@ -401,7 +408,8 @@ type Relationship struct {
 	// The program or team it runs through, e.g. 万名专家进万企.
 	Via *string `json:"via,omitempty"`
 	// The year it happened.
-	Year       *int                  `json:"year,omitempty"`
+	Year *int `json:"year,omitempty"`
+	// Where the relationship came from and when it was written.
 	Provenance *castgraph.Provenance `json:"provenance"`
 }
 
