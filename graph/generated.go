@@ -7444,105 +7444,157 @@ var sources = []*ast.Source{
 
 extend type Query {
   """
-  The experts who serve (SERVES) enterprises of the cluster – IN_CHAIN a chain PART_OF the
-  cluster, or IN_CLUSTER the cluster directly – in name order, each with those enterprises, the
-  cluster's chains they are in and the ` + "`" + `via` + "`" + ` of the SERVES. An empty list is explained by the
-  cluster's ` + "`" + `coverage` + "`" + ` (no chains, no enterprises, or no one serving them).
-  At most ` + "`" + `first` + "`" + ` (≤ 500) experts and 100 enterprises, chains and vias each.
-  The cluster is named by ` + "`" + `clusterId` + "`" + ` or by ` + "`" + `clusterName` + "`" + ` (its exact name or an alias), one of the two.
-  NOT_FOUND (clusterId) when no node has the id; INVALID_ARGUMENT (clusterId) when it is not an IndustryCluster.
+  The experts who serve (SERVES) enterprises of the cluster – IN_CHAIN a chain PART_OF the cluster, or IN_CLUSTER the cluster directly – in name order, each with those enterprises, the cluster's chains they are in and the ` + "`" + `via` + "`" + ` of the SERVES. An empty list is explained by the cluster's ` + "`" + `coverage` + "`" + ` (no chains, no enterprises, or no one serving them).
+
+  At most ` + "`" + `first` + "`" + ` (≤ 500) experts and 100 enterprises, chains and vias each. The cluster is named by ` + "`" + `clusterId` + "`" + ` or by ` + "`" + `clusterName` + "`" + ` (its exact name or an alias), one of the two. NOT_FOUND (clusterId) when no node has the id; INVALID_ARGUMENT (clusterId) when it is not an IndustryCluster.
   """
-  expertsServingCluster(clusterId: ID, clusterName: String, first: Int = 50): [ClusterExpert!]!
+  expertsServingCluster(
+    """The cluster's id, e.g. industry-cluster/…; or give clusterName."""
+    clusterId: ID
+    """The cluster's exact name or one of its aliases; or give clusterId."""
+    clusterName: String
+    """At most this many experts: from 0 to 500, 50 when not given."""
+    first: Int = 50
+  ): [ClusterExpert!]!
 
   """
-  Every society that COOPERATES_WITH a park, in (society name, park name) order, with the
-  industry clusters that the park's enterprises (Enterprise LOCATED_IN the park) belong to through
-  IN_CHAIN → PART_OF or IN_CLUSTER. At most ` + "`" + `first` + "`" + ` (≤ 500) pairs and 100 clusters per park.
+  Every society that COOPERATES_WITH a park, in (society name, park name) order, with the industry clusters that the park's enterprises (Enterprise LOCATED_IN the park) belong to through IN_CHAIN → PART_OF or IN_CLUSTER. At most ` + "`" + `first` + "`" + ` (≤ 500) pairs and 100 clusters per park.
   """
-  societyParkCooperation(first: Int = 100): [SocietyParkCooperation!]!
+  societyParkCooperation(
+    """At most this many society–park pairs: from 0 to 500, 100 when not given."""
+    first: Int = 100
+  ): [SocietyParkCooperation!]!
 
   """
-  What a plan item launches, who runs it and who takes part. Give either ` + "`" + `planItemId` + "`" + `
-  or both ` + "`" + `year` + "`" + ` and ` + "`" + `number` + "`" + ` (e.g. 2024 and 9). NOT_FOUND (planItemId, or number) when there is no such
-  item; INVALID_ARGUMENT (planItemId) when the id is not a PlanItem's.
+  What a plan item launches, who runs it and who takes part. Give either ` + "`" + `planItemId` + "`" + ` or both ` + "`" + `year` + "`" + ` and ` + "`" + `number` + "`" + ` (e.g. 2024 and 9). NOT_FOUND (planItemId, or number) when there is no such item; INVALID_ARGUMENT (planItemId) when the id is not a PlanItem's.
   """
-  planItemReport(planItemId: ID, year: Int, number: Int): PlanItemReport!
+  planItemReport(
+    """The plan item's id; or give year and number."""
+    planItemId: ID
+    """The year of the item's plan, e.g. 2024; with number."""
+    year: Int
+    """The item's number within that year's plan, from 1; with year."""
+    number: Int
+  ): PlanItemReport!
 
   """
-  The overseas stations LOCATED_IN a country (directly, or in a region LOCATED_IN it), the
-  experts who are LIAISON_OF each, and the enterprises those experts SERVE. Give ` + "`" + `countryId` + "`" + `, or
-  ` + "`" + `countryName` + "`" + `: the region's exact name (full-width forms, spaces and Latin case do not matter), or for a
-  division of Jiangsu any form package place understands (江苏省, 苏州, 320583).
-  Any Region is accepted. At most ` + "`" + `first` + "`" + ` (≤ 500) stations, 100 liaisons per station, 100 enterprises per liaison.
+  The overseas stations LOCATED_IN a country (directly, or in a region LOCATED_IN it), the experts who are LIAISON_OF each, and the enterprises those experts SERVE. Give ` + "`" + `countryId` + "`" + `, or ` + "`" + `countryName` + "`" + `: the region's exact name (full-width forms, spaces and Latin case do not matter), or for a division of Jiangsu any form package place understands (江苏省, 苏州, 320583). Any Region is accepted. At most ` + "`" + `first` + "`" + ` (≤ 500) stations, 100 liaisons per station, 100 enterprises per liaison.
   """
-  overseasStationsIn(countryId: ID, countryName: String, first: Int = 50): OverseasStationsReport!
+  overseasStationsIn(
+    """The id of the country (or any Region); or give countryName."""
+    countryId: ID
+    """The country's (or region's) name, e.g. 德国; or give countryId."""
+    countryName: String
+    """At most this many stations: from 0 to 500, 50 when not given."""
+    first: Int = 50
+  ): OverseasStationsReport!
 
   """
-  All shortest paths between two nodes (all of the same, minimal length), ignoring the
-  direction of relationships; each step says which way its relationship really points. At most
-  ` + "`" + `maxHops` + "`" + ` (1–6) relationships long, only through ` + "`" + `relationshipTypes` + "`" + ` (all types when omitted or
-  empty), at most ` + "`" + `first` + "`" + ` (≤ 50) paths (which ones, when there are more, is unspecified). An empty list
-  when there is no such path; from a node to itself, one path of length 0. Each end is named by its id
-  (` + "`" + `from` + "`" + `, ` + "`" + `to` + "`" + `) or by its exact name or an alias (` + "`" + `fromName` + "`" + `, ` + "`" + `toName` + "`" + `); a name that several nodes bear
-  is INVALID_ARGUMENT listing them. NOT_FOUND (from, to) for an unknown id or name; a search that runs
-  over 10 s is stopped with INVALID_ARGUMENT (maxHops).
+  All shortest paths between two nodes (all of the same, minimal length), ignoring the direction of relationships; each step says which way its relationship really points. At most ` + "`" + `maxHops` + "`" + ` (1–6) relationships long, only through ` + "`" + `relationshipTypes` + "`" + ` (all types when omitted or empty), at most ` + "`" + `first` + "`" + ` (≤ 50) paths (which ones, when there are more, is unspecified). An empty list when there is no such path; from a node to itself, one path of length 0.
+
+  Each end is named by its id (` + "`" + `from` + "`" + `, ` + "`" + `to` + "`" + `) or by its exact name or an alias (` + "`" + `fromName` + "`" + `, ` + "`" + `toName` + "`" + `); a name that several nodes bear is INVALID_ARGUMENT listing them. NOT_FOUND (from, to) for an unknown id or name; a search that runs over 10 s is stopped with INVALID_ARGUMENT (maxHops).
   """
-  paths(from: ID, fromName: String, to: ID, toName: String, maxHops: Int = 4, relationshipTypes: [RelationType!], first: Int = 10): [Path!]!
+  paths(
+    """The id of the node the paths start from; or give fromName."""
+    from: ID
+    """The exact name or an alias of the node the paths start from; or give from."""
+    fromName: String
+    """The id of the node the paths end at; or give toName."""
+    to: ID
+    """The exact name or an alias of the node the paths end at; or give to."""
+    toName: String
+    """The longest path to look for, in relationships: from 1 to 6, 4 when not given."""
+    maxHops: Int = 4
+    """Only relationships of these types; omitted or empty, every type."""
+    relationshipTypes: [RelationType!]
+    """At most this many paths: from 0 to 50, 10 when not given."""
+    first: Int = 10
+  ): [Path!]!
 
   """
-  The nodes and relationships within ` + "`" + `depth` + "`" + ` (1 or 2) relationships of a node, shaped for
-  drawing. ` + "`" + `limit` + "`" + ` (1–500) caps the nodes returned (the node itself included) and the relationships read
-  per ring, so a hub costs no more than a small node; when it cuts, ` + "`" + `truncated` + "`" + ` is true and which
-  neighbours are kept is unspecified. Only through ` + "`" + `relationshipTypes` + "`" + ` and to nodes of ` + "`" + `kinds` + "`" + ` when
-  given. The node is named by ` + "`" + `id` + "`" + ` or by ` + "`" + `name` + "`" + ` (exact, or an alias), one of the two.
+  The nodes and relationships within ` + "`" + `depth` + "`" + ` (1 or 2) relationships of a node, shaped for drawing. ` + "`" + `limit` + "`" + ` (1–500) caps the nodes returned (the node itself included) and the relationships read per ring, so a hub costs no more than a small node; when it cuts, ` + "`" + `truncated` + "`" + ` is true and which neighbours are kept is unspecified. Only through ` + "`" + `relationshipTypes` + "`" + ` and to nodes of ` + "`" + `kinds` + "`" + ` when given. The node is named by ` + "`" + `id` + "`" + ` or by ` + "`" + `name` + "`" + ` (exact, or an alias), one of the two.
   """
-  neighborhood(id: ID, name: String, depth: Int = 1, limit: Int = 100, relationshipTypes: [RelationType!], kinds: [NodeKind!]): Neighborhood!
+  neighborhood(
+    """The id of the centre node; or give name."""
+    id: ID
+    """The exact name or an alias of the centre node; or give id."""
+    name: String
+    """How many relationships away to go: 1 or 2, 1 when not given."""
+    depth: Int = 1
+    """At most this many nodes, the centre included, and relationships read per ring: from 1 to 500, 100 when not given."""
+    limit: Int = 100
+    """Only relationships of these types; omitted, every type."""
+    relationshipTypes: [RelationType!]
+    """Only neighbours of these kinds; omitted, every kind."""
+    kinds: [NodeKind!]
+  ): Neighborhood!
 
   """
-  Full-text search over names and aliases of every kind, best first. The text is split at
-  white space into terms and every term must match; Chinese terms match anywhere inside a name
-  (生命健康 finds 无锡马山生命健康论坛), Latin terms match whole words, and a single Chinese character
-  matches names that contain it. Query syntax is not interpreted: quotes, brackets, *, :, AND, OR, NOT
-  and the like are searched as text (common English words such as "and", "or", "the" are ignored).
-  ` + "`" + `kinds` + "`" + ` restricts the result to those node kinds (type names, e.g. "Program"; the index knows no kinds,
-  so the best 1000 hits of every kind are filtered). At most ` + "`" + `first` + "`" + ` (≤ 100) hits; blank text, more than
-  20 terms or 200 characters → INVALID_ARGUMENT (text); an unknown kind → INVALID_ARGUMENT (kinds).
+  Full-text search over names and aliases of every kind, best first. The text is split at white space into terms and every term must match; Chinese terms match anywhere inside a name (生命健康 finds 无锡马山生命健康论坛), Latin terms match whole words, and a single Chinese character matches names that contain it. Query syntax is not interpreted: quotes, brackets, *, :, AND, OR, NOT and the like are searched as text (common English words such as "and", "or", "the" are ignored).
+
+  ` + "`" + `kinds` + "`" + ` restricts the result to those node kinds (type names, e.g. "Program"; the index knows no kinds, so the best 1000 hits of every kind are filtered). At most ` + "`" + `first` + "`" + ` (≤ 100) hits; blank text, more than 20 terms or 200 characters → INVALID_ARGUMENT (text); an unknown kind → INVALID_ARGUMENT (kinds).
   """
-  search(text: String!, kinds: [NodeKind!], first: Int = 20): [SearchHit!]!
+  search(
+    """What to look for: at most 20 terms separated by white space, at most 200 characters."""
+    text: String!
+    """Only hits of these kinds; omitted, every kind."""
+    kinds: [NodeKind!]
+    """At most this many hits: from 0 to 100, 20 when not given."""
+    first: Int = 20
+  ): [SearchHit!]!
 
   """
-  Experts per industry cluster, largest first. An expert counts for a cluster, once, when
-  they SERVE — or, with ` + "`" + `includeAffiliated` + "`" + ` (the default), are AFFILIATED_WITH — an enterprise that is
-  IN_CHAIN a chain PART_OF the cluster or IN_CLUSTER the cluster (an enterprise tied both ways counts once). Every cluster is listed, with 0 when it has none. ` + "`" + `source` + "`" + `
-  counts only experts whose provenance has a source starting with it (e.g. "synthetic demo roster"); ` + "`" + `where` + "`" + ` only the experts it keeps.
+  Experts per industry cluster, largest first. An expert counts for a cluster, once, when they SERVE — or, with ` + "`" + `includeAffiliated` + "`" + ` (the default), are AFFILIATED_WITH — an enterprise that is IN_CHAIN a chain PART_OF the cluster or IN_CLUSTER the cluster (an enterprise tied both ways counts once). Every cluster is listed, with 0 when it has none. ` + "`" + `source` + "`" + ` counts only experts whose provenance has a source starting with it (e.g. "synthetic demo roster"); ` + "`" + `where` + "`" + ` only the experts it keeps.
   """
-  expertsPerCluster(includeAffiliated: Boolean = true, where: ExpertFilter, source: String, first: Int = 100): [Breakdown!]!
+  expertsPerCluster(
+    """Whether experts AFFILIATED_WITH an enterprise of the cluster count besides those who SERVE one; true when not given."""
+    includeAffiliated: Boolean = true
+    """Counts only the experts that match these conditions; omitted, every expert."""
+    where: ExpertFilter
+    """Counts only experts with a provenance source starting with this text; omitted, every source."""
+    source: String
+    """At most this many clusters, the largest: from 0 to 500, 100 when not given."""
+    first: Int = 100
+  ): [Breakdown!]!
 
   """
-  Enterprises per city (Region of type CITY), largest first. An enterprise counts for a city
-  when it is LOCATED_IN the city, or LOCATED_IN a park or region that is LOCATED_IN the city; once per city.
-  Every city is listed. ` + "`" + `source` + "`" + ` counts only enterprises with a provenance source starting with it; ` + "`" + `where` + "`" + ` only the enterprises it keeps.
+  Enterprises per city (Region of type CITY), largest first. An enterprise counts for a city when it is LOCATED_IN the city, or LOCATED_IN a park or region that is LOCATED_IN the city; once per city. Every city is listed. ` + "`" + `source` + "`" + ` counts only enterprises with a provenance source starting with it; ` + "`" + `where` + "`" + ` only the enterprises it keeps.
   """
-  enterprisesPerCity(where: EnterpriseFilter, source: String, first: Int = 100): [Breakdown!]!
+  enterprisesPerCity(
+    """Counts only the enterprises that match these conditions; omitted, every enterprise."""
+    where: EnterpriseFilter
+    """Counts only enterprises with a provenance source starting with this text; omitted, every source."""
+    source: String
+    """At most this many cities, the largest: from 0 to 500, 100 when not given."""
+    first: Int = 100
+  ): [Breakdown!]!
 
   """
-  Programs per plan section, in (year, number) order: the distinct programs that the
-  section's items (PlanItem PART_OF the section) LAUNCH. ` + "`" + `year` + "`" + ` picks one plan's sections; ` + "`" + `source` + "`" + `
-  counts only programs with a provenance source starting with it (e.g. "plan 2024"); ` + "`" + `where` + "`" + ` only the programs it keeps.
+  Programs per plan section, in (year, number) order: the distinct programs that the section's items (PlanItem PART_OF the section) LAUNCH. ` + "`" + `year` + "`" + ` picks one plan's sections; ` + "`" + `source` + "`" + ` counts only programs with a provenance source starting with it (e.g. "plan 2024"); ` + "`" + `where` + "`" + ` only the programs it keeps.
   """
-  programsPerSection(year: Int, where: ProgramFilter, source: String, first: Int = 100): [Breakdown!]!
+  programsPerSection(
+    """Only the sections of this year's plan, e.g. 2024; omitted, every plan."""
+    year: Int
+    """Counts only the programs that match these conditions; omitted, every program."""
+    where: ProgramFilter
+    """Counts only programs with a provenance source starting with this text; omitted, every source."""
+    source: String
+    """At most this many sections: from 0 to 500, 100 when not given."""
+    first: Int = 100
+  ): [Breakdown!]!
 
   """
-  How many nodes of each kind the graph holds, in the registry's order; ` + "`" + `source` + "`" + ` counts only nodes with
-  a provenance source starting with it.
+  How many nodes of each kind the graph holds, in the registry's order; ` + "`" + `source` + "`" + ` counts only nodes with a provenance source starting with it.
   """
-  nodeCounts(source: String): [KindCount!]!
+  nodeCounts(
+    """Counts only nodes with a provenance source starting with this text; omitted, every node."""
+    source: String
+  ): [KindCount!]!
 }
 
 extend type IndustryCluster {
   """
-  What the cluster questions (expertsServingCluster, expertsPerCluster) have to go on for this
-  cluster: its chains, its enterprises and the experts serving them. One bounded statement per cluster.
+  What the cluster questions (expertsServingCluster, expertsPerCluster) have to go on for this cluster: its chains, its enterprises and the experts serving them. One bounded statement per cluster.
   """
   coverage: ClusterCoverage!
 }
@@ -7567,6 +7619,7 @@ type ClusterCoverage {
 
 """An expert serving enterprises of a cluster (expertsServingCluster)."""
 type ClusterExpert {
+  """The expert."""
   expert: Expert!
   """The enterprises of the cluster (in its chains, or in it directly) that the expert serves, by name."""
   enterprises: [Enterprise!]!
@@ -7578,10 +7631,15 @@ type ClusterExpert {
 
 """A society's cooperation with a park (societyParkCooperation)."""
 type SocietyParkCooperation {
+  """The society."""
   society: Society!
+  """The park it cooperates with."""
   park: Park!
+  """The society's role in the cooperation, from the COOPERATES_WITH relationship."""
   role: String
+  """When the cooperation began."""
   since: Date
+  """The year of the cooperation, from the COOPERATES_WITH relationship."""
   year: Int
   """Why the graph holds the COOPERATES_WITH relationship."""
   provenance: Provenance!
@@ -7591,6 +7649,7 @@ type SocietyParkCooperation {
 
 """A plan item with what it launches (planItemReport)."""
 type PlanItemReport {
+  """The plan item."""
   item: PlanItem!
   """The programs, awards, events … the item LAUNCHES, by name (at most 100)."""
   programs: [LaunchedProgram!]!
@@ -7598,9 +7657,11 @@ type PlanItemReport {
 
 """A program launched by a plan item."""
 type LaunchedProgram {
+  """The program."""
   program: Program!
   """The plan's verb on the LAUNCHES relationship, e.g. 实施, 举办."""
   role: String
+  """What sort of program it is."""
   kind: ProgramKind!
   """Who runs it (RUN_BY), by name (at most 100)."""
   runBy: [ProgramTie!]!
@@ -7612,27 +7673,37 @@ type LaunchedProgram {
 
 """A node tied to a program by a RUN_BY, PARTICIPATES_IN or AWARDED relationship."""
 type ProgramTie {
+  """The organisation or person tied to the program."""
   node: Node!
+  """How: RUN_BY, PARTICIPATES_IN or AWARDED."""
   relation: RelationType!
+  """The role on the relationship, e.g. 主办, 承办."""
   role: String
+  """The year on the relationship (PARTICIPATES_IN, AWARDED)."""
   year: Int
+  """Why the graph holds the relationship."""
   provenance: Provenance!
 }
 
 """The overseas stations in a country (overseasStationsIn)."""
 type OverseasStationsReport {
+  """The country (or region) asked about."""
   country: Region!
   """The stations, by name."""
   stations: [StationReport!]!
 }
 
+"""An overseas station with its liaisons (overseasStationsIn)."""
 type StationReport {
+  """The station."""
   station: OverseasStation!
   """The experts who are LIAISON_OF the station, by name."""
   liaisons: [StationLiaison!]!
 }
 
+"""An expert who is a liaison of a station, with the enterprises they serve (overseasStationsIn)."""
 type StationLiaison {
+  """The expert."""
   expert: Expert!
   """The role on the LIAISON_OF relationship."""
   role: String
@@ -7644,7 +7715,9 @@ type StationLiaison {
 type Path {
   """The number of relationships."""
   length: Int!
+  """The nodes along the path, from the start to the end: one more than length."""
   nodes: [Node!]!
+  """The relationships along the path: relationships[i] joins nodes[i] and nodes[i+1]."""
   relationships: [PathStep!]!
 }
 
@@ -7658,7 +7731,9 @@ type Neighborhood {
   truncated: Boolean!
 }
 
+"""A node of a neighbourhood, shaped for drawing."""
 type GraphNode {
+  """The node's id."""
   id: ID!
   """The node's kind (GraphQL type name), e.g. Expert."""
   kind: String!
@@ -7666,10 +7741,13 @@ type GraphNode {
   label: String!
   """How many relationships away from the centre: 0, 1 or 2."""
   depth: Int!
+  """The node itself, for its other fields."""
   node: Node!
 }
 
+"""One hit of a full-text search."""
 type SearchHit {
+  """The node found."""
   node: Node!
   """Lucene relevance; higher is better."""
   score: Float!
@@ -7679,13 +7757,17 @@ type SearchHit {
 
 """One group of a count: the node the group is about and how many it has."""
 type Breakdown {
+  """The node the group is about: a cluster, a city or a plan section."""
   key: Node!
+  """How many the group has: experts, enterprises or programs."""
   count: Int!
 }
 
+"""How many nodes of one kind the graph holds (nodeCounts)."""
 type KindCount {
   """A node kind (GraphQL type name)."""
   kind: String!
+  """How many nodes of the kind."""
   count: Int!
 }
 `, BuiltIn: false},
@@ -7695,42 +7777,65 @@ type KindCount {
 
 extend type Query {
   """
-  Entries of the audit log, newest first, that match every filter given: ` + "`" + `actor` + "`" + ` as the log names
-  it (` + "`" + `token:ci` + "`" + `, ` + "`" + `oidc:<subject>` + "`" + `, ` + "`" + `cli:<os user>` + "`" + `), a node id the entry lists, an action
-  (create, update, delete, link, unlink, import, load, read-personal, token-create, token-revoke),
-  ` + "`" + `since` + "`" + ` (inclusive) and ` + "`" + `until` + "`" + ` (exclusive). ` + "`" + `first` + "`" + ` ≤ 500; pass ` + "`" + `pageInfo.endCursor` + "`" + ` as
-  ` + "`" + `after` + "`" + ` for the next page. Admins only.
+  Entries of the audit log, newest first, that match every filter given: ` + "`" + `actor` + "`" + ` as the log names it (` + "`" + `token:ci` + "`" + `, ` + "`" + `oidc:<subject>` + "`" + `, ` + "`" + `cli:<os user>` + "`" + `), a node id the entry lists, an action (create, update, delete, link, unlink, import, load, read-personal, token-create, token-revoke), ` + "`" + `since` + "`" + ` (inclusive) and ` + "`" + `until` + "`" + ` (exclusive). ` + "`" + `first` + "`" + ` ≤ 500; pass ` + "`" + `pageInfo.endCursor` + "`" + ` as ` + "`" + `after` + "`" + ` for the next page. Admins only.
   """
-  auditLog(actor: String, nodeId: ID, action: String, since: DateTime, until: DateTime, first: Int = 50, after: String): AuditConnection! @requires(permission: ADMIN)
+  auditLog(
+    """Only entries by this actor, written as the log names it, e.g. token:ci."""
+    actor: String
+    """Only entries that list this node id."""
+    nodeId: ID
+    """Only entries of this action, e.g. update or read-personal."""
+    action: String
+    """Only entries at or after this time."""
+    since: DateTime
+    """Only entries before this time."""
+    until: DateTime
+    """At most this many entries: from 1 to 500, 50 when not given."""
+    first: Int = 50
+    """A cursor (pageInfo.endCursor of the previous page): return the entries after it."""
+    after: String
+  ): AuditConnection! @requires(permission: ADMIN)
 }
 
 """One recorded action."""
 type AuditEntry {
+  """The entry's id."""
   id: ID!
+  """When the action happened."""
   at: DateTime!
   """Who acted: ` + "`" + `token:<name>` + "`" + `, ` + "`" + `oidc:<subject>` + "`" + `, ` + "`" + `cli:<os user>` + "`" + `."""
   actor: String!
+  """What was done: create, update, delete, link, unlink, import, load, read-personal, token-create or token-revoke."""
   action: String!
   """The ids of the nodes touched (at most 1 000; ` + "`" + `nodeCount` + "`" + ` says how many in all)."""
   nodes: [ID!]!
+  """How many nodes the action touched in all."""
   nodeCount: Int!
   """A few words more (a kind, a relationship type, a token's name); never a personal value."""
   detail: String!
 }
 
+"""An audit entry on a page, with its cursor."""
 type AuditEdge {
+  """Pass as after to read on from this entry."""
   cursor: String!
+  """The entry."""
   node: AuditEntry!
 }
 
+"""A page of the audit log, newest first."""
 type AuditConnection {
+  """The page's entries, each with its cursor."""
   edges: [AuditEdge!]!
+  """The page's entries, without cursors."""
   nodes: [AuditEntry!]!
+  """Whether there are more entries, and the cursor to reach them."""
   pageInfo: PageInfo!
 }
 
 """A source of a node or relationship and the actor who asserted it."""
 type Assertion {
+  """The source, as in Provenance.sources."""
   source: String!
   """` + "`" + `token:<name>` + "`" + `, ` + "`" + `oidc:<subject>` + "`" + `, ` + "`" + `cli:<os user>` + "`" + `."""
   actor: String!
@@ -7748,7 +7853,9 @@ enum ChangeAction {
 
 """One entry of the change feed: a node or a relationship, at the time it last changed or gained a source. Its provenance (sources, sourceTimes, assertedBy) says which source asserted it when."""
 type Change {
+  """When the node or relationship last changed or gained a source."""
   at: DateTime!
+  """Whether it was created at that time or changed."""
   action: ChangeAction!
   """The node, for an entry about a node."""
   node: Node
@@ -7756,15 +7863,21 @@ type Change {
   relationship: Relationship
 }
 
+"""An entry of the change feed on a page, with its cursor."""
 type ChangeEdge {
+  """Pass as after to read on from this entry."""
   cursor: String!
+  """The entry."""
   node: Change!
 }
 
 """A page of the change feed, oldest first."""
 type ChangeConnection {
+  """The page's entries, each with its cursor."""
   edges: [ChangeEdge!]!
+  """The page's entries, without cursors."""
   nodes: [Change!]!
+  """Whether there are more entries, and the cursor to reach them."""
   pageInfo: PageInfo!
 }
 
@@ -7772,7 +7885,22 @@ extend type Query {
   """
   The nodes and relationships that changed or gained a source after ` + "`" + `since` + "`" + ` (and up to ` + "`" + `until` + "`" + ` when given), oldest first, each at its latest change; a sync job passes the last cursor as ` + "`" + `after` + "`" + ` to read on. ` + "`" + `kinds` + "`" + ` keeps nodes of those kinds and ` + "`" + `relationshipTypes` + "`" + ` relationships of those types (omitted: every one; an empty list: none); ` + "`" + `sources` + "`" + ` keeps what a source starting with one of them (at most 20) asserted. At most ` + "`" + `first` + "`" + ` (≤ 500) entries. Deleted nodes are not in the feed: the audit log records deletions.
   """
-  changes(since: DateTime!, until: DateTime, kinds: [NodeKind!], relationshipTypes: [RelationType!], sources: [String!], first: Int = 100, after: String): ChangeConnection!
+  changes(
+    """Only what changed after this time."""
+    since: DateTime!
+    """Only what changed up to this time; omitted, up to now."""
+    until: DateTime
+    """Only nodes of these kinds; omitted, every kind; an empty list, no nodes."""
+    kinds: [NodeKind!]
+    """Only relationships of these types; omitted, every type; an empty list, no relationships."""
+    relationshipTypes: [RelationType!]
+    """Only what a source starting with one of these texts asserted (at most 20); omitted, every source."""
+    sources: [String!]
+    """At most this many entries: from 0 to 500, 100 when not given."""
+    first: Int = 100
+    """A cursor (pageInfo.endCursor of the previous page): read on after it."""
+    after: String
+  ): ChangeConnection!
 }
 `, BuiltIn: false},
 	{Name: "../schema/curation.graphqls", Input: `# Curation: finding and folding near-duplicates that imports and hand edits leave.
@@ -7791,6 +7919,7 @@ enum DuplicateReason {
 
 """Nodes of one kind that are likely one thing; a curator keeps one and merges the others into it with mergeNodes."""
 type DuplicateGroup {
+  """Why the nodes are listed together."""
   reason: DuplicateReason!
   """What the nodes share: the credit code, the normalised name, the alias or the name without its legal form."""
   key: String!
@@ -7814,14 +7943,26 @@ extend type Query {
   """
   Likely duplicates among the nodes of one kind, strongest reasons first, each pair of nodes under its strongest reason only: at most ` + "`" + `first` + "`" + ` groups (20 unless given, at most 200). It compares every node of the kind, so a kind of more than 300 000 nodes is refused. For curators: needs WRITE.
   """
-  duplicates(kind: NodeKind!, first: Int = 20): [DuplicateGroup!]! @requires(permission: WRITE)
+  duplicates(
+    """The kind whose nodes are compared."""
+    kind: NodeKind!
+    """At most this many groups: from 0 to 200, 20 when not given."""
+    first: Int = 20
+  ): [DuplicateGroup!]! @requires(permission: WRITE)
 }
 
 extend type Mutation {
   """
   Folds the node ` + "`" + `remove` + "`" + ` into the node ` + "`" + `keep` + "`" + `, in one transaction: every relationship of ` + "`" + `remove` + "`" + ` moves to ` + "`" + `keep` + "`" + ` (joined with one ` + "`" + `keep` + "`" + ` has already of the same type and far node), ` + "`" + `keep` + "`" + ` gains the name and aliases of ` + "`" + `remove` + "`" + ` as aliases, its sources, assertions and the properties ` + "`" + `keep` + "`" + ` lacks, and the merge is recorded in the provenance and the audit log; then ` + "`" + `remove` + "`" + ` is deleted. Nodes of different kinds are refused. ` + "`" + `source` + "`" + ` names the curation, "api" when not given.
   """
-  mergeNodes(keep: ID!, remove: ID!, source: String): MergeResult! @requires(permission: WRITE)
+  mergeNodes(
+    """The id of the node that stays."""
+    keep: ID!
+    """The id of the node folded into keep and then deleted; of the same kind as keep."""
+    remove: ID!
+    """Names the curation in the provenance, at most 300 characters; "api" when not given."""
+    source: String
+  ): MergeResult! @requires(permission: WRITE)
 }
 `, BuiltIn: false},
 	{Name: "../schema/import.graphqls", Input: `# Roster import (package roster): the GraphQL twin of ` + "`" + `castgraph import` + "`" + `.
@@ -13078,11 +13219,12 @@ extend type Mutation {
 # mutations are in kinds.graphqls, generated by cmd/schemagen.
 
 """
-Who may use a field: the permission the caller's role must grant. Every mutation and every personal
-field carries it; a caller without it gets FORBIDDEN (UNAUTHENTICATED when not signed in). The README's
-Security section has the roles and what each grants.
+Who may use a field: the permission the caller's role must grant. Every mutation and every personal field carries it; a caller without it gets FORBIDDEN (UNAUTHENTICATED when not signed in). The README's Security section has the roles and what each grants.
 """
-directive @requires(permission: Permission!) on FIELD_DEFINITION
+directive @requires(
+  """The permission the caller's role must grant."""
+  permission: Permission!
+) on FIELD_DEFINITION
 
 """What a role may do; each role grants the permissions of the roles below it and one more."""
 enum Permission {
@@ -13108,9 +13250,11 @@ scalar DateTime
 interface Node {
   """Stable id, e.g. program/youth-talent-lift."""
   id: ID!
+  """The name, at most 200 characters."""
   name: String!
   """Other names: short names, former names, spelling variants."""
   aliases: [String!]!
+  """A free-text description; null when there is none."""
   description: String
   """Why the graph holds this node."""
   provenance: Provenance!
@@ -13122,6 +13266,7 @@ type Provenance {
   sources: [String!]!
   """Each source with the actor who wrote it (schema/audit.graphqls); none for data written before actors were recorded."""
   assertedBy: [Assertion!]!
+  """When it was created."""
   createdAt: DateTime!
   """When what it says last changed (a property, the name, the aliases, the description)."""
   updatedAt: DateTime!
@@ -13133,13 +13278,19 @@ type Provenance {
 
 """When one source first and last asserted a node or relationship (data written before these were kept has the node's creation time for both)."""
 type SourceTime {
+  """The source, as in Provenance.sources."""
   source: String!
+  """When the source first asserted it."""
   first: DateTime!
+  """When the source last asserted it."""
   last: DateTime!
 }
 
+"""Where a page lies in its list: whether there are more pages, and the cursors to reach them."""
 type PageInfo {
+  """Whether more come after this page. Read forwards (first/after), it says so exactly; read backwards (last/before), it is true whenever before was given."""
   hasNextPage: Boolean!
+  """Whether more come before this page. Read backwards (last/before), it says so exactly; read forwards, it is true whenever after was given (always false in the audit log)."""
   hasPreviousPage: Boolean!
   """Pass as ` + "`" + `before` + "`" + ` to get the previous page."""
   startCursor: String
@@ -13147,52 +13298,83 @@ type PageInfo {
   endCursor: String
 }
 
+"""The direction of a sort."""
 enum SortDirection {
+  """Ascending: A to Z, smallest first, earliest first."""
   ASC
+  """Descending: Z to A, largest first, latest first."""
   DESC
 }
 
 """Conditions on text; all given operators must hold. contains and startsWith ignore Latin case."""
 input StringFilter {
+  """Exactly this text."""
   eq: String
+  """Exactly one of these texts (at most 1000)."""
   in: [String!]
+  """Contains this text."""
   contains: String
+  """Starts with this text."""
   startsWith: String
 }
 
+"""Conditions on an id; all given operators must hold."""
 input IDFilter {
+  """Exactly this id."""
   eq: ID
+  """One of these ids (at most 1000)."""
   in: [ID!]
 }
 
+"""Conditions on a whole number; all given operators must hold."""
 input IntFilter {
+  """Equal to this number."""
   eq: Int
+  """Equal to one of these numbers (at most 1000)."""
   in: [Int!]
+  """Greater than this number."""
   gt: Int
+  """Greater than or equal to this number."""
   gte: Int
+  """Less than this number."""
   lt: Int
+  """Less than or equal to this number."""
   lte: Int
 }
 
+"""Conditions on a date (YYYY-MM-DD); all given operators must hold."""
 input DateFilter {
+  """On this day."""
   eq: Date
+  """On one of these days (at most 1000)."""
   in: [Date!]
+  """After this day."""
   gt: Date
+  """On or after this day."""
   gte: Date
+  """Before this day."""
   lt: Date
+  """On or before this day."""
   lte: Date
 }
 
+"""Conditions on a true/false value."""
 input BooleanFilter {
+  """Equal to this value (false does not match nodes that have no value)."""
   eq: Boolean
 }
 
 """Conditions on nodes that may be of several kinds: only the fields all nodes have."""
 input NodeFilter {
+  """Every one of these filters must hold."""
   AND: [NodeFilter!]
+  """At least one of these filters must hold."""
   OR: [NodeFilter!]
+  """This filter must not hold."""
   NOT: NodeFilter
+  """Conditions on the id."""
   id: IDFilter
+  """Conditions on the name (not the aliases)."""
   name: StringFilter
   """When the node was created."""
   createdAt: DateTimeFilter
@@ -13204,56 +13386,90 @@ input NodeFilter {
 
 """Conditions on a time (RFC 3339, e.g. 2024-05-01T00:00:00Z); all given must hold."""
 input DateTimeFilter {
+  """Later than this time."""
   gt: DateTime
+  """At or later than this time."""
   gte: DateTime
+  """Earlier than this time."""
   lt: DateTime
+  """At or earlier than this time."""
   lte: DateTime
 }
 
+"""What lists of nodes of several kinds sort by: only the fields all nodes have."""
 enum NodeSortField {
+  """By name."""
   NAME
+  """By id."""
   ID
+  """By when the node was created."""
   CREATED_AT
+  """By when what the node says last changed."""
   UPDATED_AT
 }
 
+"""One sort key of a list of nodes of several kinds: a field and a direction."""
 input NodeOrder {
+  """What to sort by."""
   field: NodeSortField!
+  """ASC (the default) or DESC."""
   direction: SortDirection = ASC
 }
 
+"""The entry points for reading the graph."""
 type Query {
   """Any node by its id; null when there is none."""
-  node(id: ID!): Node
+  node(
+    """The node's id, e.g. program/youth-talent-lift."""
+    id: ID!
+  ): Node
 }
 
+"""A relationship to create or update: its type, its start and end nodes, and its properties."""
 input LinkInput {
+  """The relationship's type; it decides which kinds of node it may join and which properties it takes."""
   type: RelationType!
+  """The id of the start node."""
   from: ID!
+  """The id of the end node."""
   to: ID!
+  """The relationship's properties; only those its type carries (see RelationType)."""
   props: RelationPropsInput
-  """Where this assertion comes from; "api" when not given."""
+  """Where this assertion comes from, at most 300 characters; "api" when not given."""
   source: String
 }
 
+"""A relationship to remove: its type and its start and end nodes."""
 input UnlinkInput {
+  """The relationship's type."""
   type: RelationType!
+  """The id of the start node."""
   from: ID!
+  """The id of the end node."""
   to: ID!
 }
 
+"""The entry points for changing the graph; every one needs a permission (@requires)."""
 type Mutation {
   """Creates the relationship, or updates its properties if it exists (one per type between two nodes)."""
-  link(input: LinkInput!): Relationship! @requires(permission: WRITE)
+  link(
+    """The relationship and its properties."""
+    input: LinkInput!
+  ): Relationship! @requires(permission: WRITE)
   """Removes the relationship; false when there was none."""
-  unlink(input: UnlinkInput!): Boolean! @requires(permission: WRITE)
+  unlink(
+    """The relationship to remove."""
+    input: UnlinkInput!
+  ): Boolean! @requires(permission: WRITE)
 }
 
 """Keeps the nodes that reach, along a path of relationship fields, a number of distinct nodes within the bounds: path ["serves", "chains", "partOf"] and atLeast 2 keeps the experts serving enterprises of two clusters or more."""
 input Reach {
   """Relationship fields of the aggregated kind and then of the kinds they reach, 1 to 3 long."""
   path: [String!]!
+  """Keeps the nodes that reach at least this many distinct nodes along the path."""
   atLeast: Int
+  """Keeps the nodes that reach at most this many distinct nodes along the path (0 keeps those reaching none)."""
   atMost: Int
 }
 
@@ -13261,6 +13477,7 @@ input Reach {
 type Aggregate {
   """How many nodes the filter (and reaching) keep, in all groups; a node in several groups counts once."""
   count: Int!
+  """The groups, largest first; at most first of them."""
   groups: [AggregateGroup!]!
   """Whether there were more groups than first."""
   hasMoreGroups: Boolean!
@@ -13282,7 +13499,9 @@ type AggregateGroup {
 
 """A property's name and value (as text; null when no node of the group has one)."""
 type FieldValue {
+  """The property's name, e.g. year."""
   field: String!
+  """The value, as text; null when no node of the group has one."""
   value: String
 }
 `, BuiltIn: false},
