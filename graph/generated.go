@@ -8323,17 +8323,17 @@ scalar YearMonth
 
 """Conditions on a year and month (YYYY-MM); all given must hold."""
 input YearMonthFilter {
-  """Equal to this value."""
+  """In this month."""
   eq: YearMonth
-  """Equal to one of these values (at most 1000)."""
+  """In one of these months (at most 1000)."""
   in: [YearMonth!]
-  """Greater (later) than this value."""
+  """After this month."""
   gt: YearMonth
-  """Greater (later) than or equal to this value."""
+  """In or after this month."""
   gte: YearMonth
-  """Less (earlier) than this value."""
+  """Before this month."""
   lt: YearMonth
-  """Less (earlier) than or equal to this value."""
+  """In or before this month."""
   lte: YearMonth
 }
 
@@ -12975,12 +12975,12 @@ extend type Query {
 }
 
 extend type Mutation {
-  """Creates a Plan node and returns it. CONFLICT when a Plan with the same natural key (year when given, else the normalised name) exists already."""
+  """Creates a Plan node and returns it. CONFLICT when a Plan with the same natural key (year) exists already."""
   createPlan(
     """The new node's fields."""
     input: CreatePlanInput!
   ): Plan! @requires(permission: WRITE)
-  """Sets the fields given; a field given as null is cleared. Returns the node. NOT_FOUND when no Plan has the id; CONFLICT when the change would give it the natural key (year when given, else the normalised name) of another."""
+  """Sets the fields given; a field given as null is cleared. Returns the node. NOT_FOUND when no Plan has the id; CONFLICT when the change would give it the natural key (year) of another."""
   updatePlan(
     """The id of the Plan to change."""
     id: ID!
@@ -12992,12 +12992,12 @@ extend type Mutation {
     """The id of the Plan to delete."""
     id: ID!
   ): ID! @requires(permission: WRITE)
-  """Creates a PlanSection node and returns it. CONFLICT when a PlanSection with the same natural key (year and number when given, else the normalised name) exists already."""
+  """Creates a PlanSection node and returns it. CONFLICT when a PlanSection with the same natural key (year and number) exists already."""
   createPlanSection(
     """The new node's fields."""
     input: CreatePlanSectionInput!
   ): PlanSection! @requires(permission: WRITE)
-  """Sets the fields given; a field given as null is cleared. Returns the node. NOT_FOUND when no PlanSection has the id; CONFLICT when the change would give it the natural key (year and number when given, else the normalised name) of another."""
+  """Sets the fields given; a field given as null is cleared. Returns the node. NOT_FOUND when no PlanSection has the id; CONFLICT when the change would give it the natural key (year and number) of another."""
   updatePlanSection(
     """The id of the PlanSection to change."""
     id: ID!
@@ -13009,12 +13009,12 @@ extend type Mutation {
     """The id of the PlanSection to delete."""
     id: ID!
   ): ID! @requires(permission: WRITE)
-  """Creates a PlanItem node and returns it. CONFLICT when a PlanItem with the same natural key (year and number when given, else the normalised name) exists already."""
+  """Creates a PlanItem node and returns it. CONFLICT when a PlanItem with the same natural key (year and number) exists already."""
   createPlanItem(
     """The new node's fields."""
     input: CreatePlanItemInput!
   ): PlanItem! @requires(permission: WRITE)
-  """Sets the fields given; a field given as null is cleared. Returns the node. NOT_FOUND when no PlanItem has the id; CONFLICT when the change would give it the natural key (year and number when given, else the normalised name) of another."""
+  """Sets the fields given; a field given as null is cleared. Returns the node. NOT_FOUND when no PlanItem has the id; CONFLICT when the change would give it the natural key (year and number) of another."""
   updatePlanItem(
     """The id of the PlanItem to change."""
     id: ID!
@@ -13026,12 +13026,12 @@ extend type Mutation {
     """The id of the PlanItem to delete."""
     id: ID!
   ): ID! @requires(permission: WRITE)
-  """Creates an Association node and returns it. CONFLICT when an Association with the same natural key (the normalised name) exists already."""
+  """Creates an Association node and returns it. CONFLICT when an Association with the same natural key (the name, with full-width forms, brackets, spaces and Latin case folded) exists already."""
   createAssociation(
     """The new node's fields."""
     input: CreateAssociationInput!
   ): Association! @requires(permission: WRITE)
-  """Sets the fields given; a field given as null is cleared. Returns the node. NOT_FOUND when no Association has the id; CONFLICT when the change would give it the natural key (the normalised name) of another."""
+  """Sets the fields given; a field given as null is cleared. Returns the node. NOT_FOUND when no Association has the id; CONFLICT when the change would give it the natural key (the name, with full-width forms, brackets, spaces and Latin case folded) of another."""
   updateAssociation(
     """The id of the Association to change."""
     id: ID!
@@ -13043,12 +13043,12 @@ extend type Mutation {
     """The id of the Association to delete."""
     id: ID!
   ): ID! @requires(permission: WRITE)
-  """Creates a Society node and returns it. CONFLICT when a Society with the same natural key (the normalised name) exists already."""
+  """Creates a Society node and returns it. CONFLICT when a Society with the same natural key (the name, with full-width forms, brackets, spaces and Latin case folded) exists already."""
   createSociety(
     """The new node's fields."""
     input: CreateSocietyInput!
   ): Society! @requires(permission: WRITE)
-  """Sets the fields given; a field given as null is cleared. Returns the node. NOT_FOUND when no Society has the id; CONFLICT when the change would give it the natural key (the normalised name) of another."""
+  """Sets the fields given; a field given as null is cleared. Returns the node. NOT_FOUND when no Society has the id; CONFLICT when the change would give it the natural key (the name, with full-width forms, brackets, spaces and Latin case folded) of another."""
   updateSociety(
     """The id of the Society to change."""
     id: ID!
@@ -13060,12 +13060,12 @@ extend type Mutation {
     """The id of the Society to delete."""
     id: ID!
   ): ID! @requires(permission: WRITE)
-  """Creates an Expert node and returns it. CONFLICT when an Expert with the same natural key (the normalised name with disambiguation) exists already."""
+  """Creates an Expert node and returns it. CONFLICT when an Expert with the same natural key (the name, with full-width forms, brackets, spaces and Latin case folded; with disambiguation when given) exists already."""
   createExpert(
     """The new node's fields."""
     input: CreateExpertInput!
   ): Expert! @requires(permission: WRITE)
-  """Sets the fields given; a field given as null is cleared. Returns the node. NOT_FOUND when no Expert has the id; CONFLICT when the change would give it the natural key (the normalised name with disambiguation) of another."""
+  """Sets the fields given; a field given as null is cleared. Returns the node. NOT_FOUND when no Expert has the id; CONFLICT when the change would give it the natural key (the name, with full-width forms, brackets, spaces and Latin case folded; with disambiguation when given) of another."""
   updateExpert(
     """The id of the Expert to change."""
     id: ID!
@@ -13077,12 +13077,12 @@ extend type Mutation {
     """The id of the Expert to delete."""
     id: ID!
   ): ID! @requires(permission: WRITE)
-  """Creates an OverseasStation node and returns it. CONFLICT when an OverseasStation with the same natural key (the normalised name) exists already."""
+  """Creates an OverseasStation node and returns it. CONFLICT when an OverseasStation with the same natural key (the name, with full-width forms, brackets, spaces and Latin case folded) exists already."""
   createOverseasStation(
     """The new node's fields."""
     input: CreateOverseasStationInput!
   ): OverseasStation! @requires(permission: WRITE)
-  """Sets the fields given; a field given as null is cleared. Returns the node. NOT_FOUND when no OverseasStation has the id; CONFLICT when the change would give it the natural key (the normalised name) of another."""
+  """Sets the fields given; a field given as null is cleared. Returns the node. NOT_FOUND when no OverseasStation has the id; CONFLICT when the change would give it the natural key (the name, with full-width forms, brackets, spaces and Latin case folded) of another."""
   updateOverseasStation(
     """The id of the OverseasStation to change."""
     id: ID!
@@ -13094,12 +13094,12 @@ extend type Mutation {
     """The id of the OverseasStation to delete."""
     id: ID!
   ): ID! @requires(permission: WRITE)
-  """Creates an Enterprise node and returns it. CONFLICT when an Enterprise with the same natural key (creditCode when given, else the normalised name) exists already."""
+  """Creates an Enterprise node and returns it. CONFLICT when an Enterprise with the same natural key (creditCode when given, else the name, with full-width forms, brackets, spaces and Latin case folded) exists already."""
   createEnterprise(
     """The new node's fields."""
     input: CreateEnterpriseInput!
   ): Enterprise! @requires(permission: WRITE)
-  """Sets the fields given; a field given as null is cleared. Returns the node. NOT_FOUND when no Enterprise has the id; CONFLICT when the change would give it the natural key (creditCode when given, else the normalised name) of another."""
+  """Sets the fields given; a field given as null is cleared. Returns the node. NOT_FOUND when no Enterprise has the id; CONFLICT when the change would give it the natural key (creditCode when given, else the name, with full-width forms, brackets, spaces and Latin case folded) of another."""
   updateEnterprise(
     """The id of the Enterprise to change."""
     id: ID!
@@ -13111,12 +13111,12 @@ extend type Mutation {
     """The id of the Enterprise to delete."""
     id: ID!
   ): ID! @requires(permission: WRITE)
-  """Creates a Park node and returns it. CONFLICT when a Park with the same natural key (the normalised name) exists already."""
+  """Creates a Park node and returns it. CONFLICT when a Park with the same natural key (the name, with full-width forms, brackets, spaces and Latin case folded) exists already."""
   createPark(
     """The new node's fields."""
     input: CreateParkInput!
   ): Park! @requires(permission: WRITE)
-  """Sets the fields given; a field given as null is cleared. Returns the node. NOT_FOUND when no Park has the id; CONFLICT when the change would give it the natural key (the normalised name) of another."""
+  """Sets the fields given; a field given as null is cleared. Returns the node. NOT_FOUND when no Park has the id; CONFLICT when the change would give it the natural key (the name, with full-width forms, brackets, spaces and Latin case folded) of another."""
   updatePark(
     """The id of the Park to change."""
     id: ID!
@@ -13128,12 +13128,12 @@ extend type Mutation {
     """The id of the Park to delete."""
     id: ID!
   ): ID! @requires(permission: WRITE)
-  """Creates an Institution node and returns it. CONFLICT when an Institution with the same natural key (the normalised name) exists already."""
+  """Creates an Institution node and returns it. CONFLICT when an Institution with the same natural key (the name, with full-width forms, brackets, spaces and Latin case folded) exists already."""
   createInstitution(
     """The new node's fields."""
     input: CreateInstitutionInput!
   ): Institution! @requires(permission: WRITE)
-  """Sets the fields given; a field given as null is cleared. Returns the node. NOT_FOUND when no Institution has the id; CONFLICT when the change would give it the natural key (the normalised name) of another."""
+  """Sets the fields given; a field given as null is cleared. Returns the node. NOT_FOUND when no Institution has the id; CONFLICT when the change would give it the natural key (the name, with full-width forms, brackets, spaces and Latin case folded) of another."""
   updateInstitution(
     """The id of the Institution to change."""
     id: ID!
@@ -13145,12 +13145,12 @@ extend type Mutation {
     """The id of the Institution to delete."""
     id: ID!
   ): ID! @requires(permission: WRITE)
-  """Creates an IndustryCluster node and returns it. CONFLICT when an IndustryCluster with the same natural key (the normalised name) exists already."""
+  """Creates an IndustryCluster node and returns it. CONFLICT when an IndustryCluster with the same natural key (the name, with full-width forms, brackets, spaces and Latin case folded) exists already."""
   createIndustryCluster(
     """The new node's fields."""
     input: CreateIndustryClusterInput!
   ): IndustryCluster! @requires(permission: WRITE)
-  """Sets the fields given; a field given as null is cleared. Returns the node. NOT_FOUND when no IndustryCluster has the id; CONFLICT when the change would give it the natural key (the normalised name) of another."""
+  """Sets the fields given; a field given as null is cleared. Returns the node. NOT_FOUND when no IndustryCluster has the id; CONFLICT when the change would give it the natural key (the name, with full-width forms, brackets, spaces and Latin case folded) of another."""
   updateIndustryCluster(
     """The id of the IndustryCluster to change."""
     id: ID!
@@ -13162,12 +13162,12 @@ extend type Mutation {
     """The id of the IndustryCluster to delete."""
     id: ID!
   ): ID! @requires(permission: WRITE)
-  """Creates an IndustryChain node and returns it. CONFLICT when an IndustryChain with the same natural key (the normalised name) exists already."""
+  """Creates an IndustryChain node and returns it. CONFLICT when an IndustryChain with the same natural key (the name, with full-width forms, brackets, spaces and Latin case folded) exists already."""
   createIndustryChain(
     """The new node's fields."""
     input: CreateIndustryChainInput!
   ): IndustryChain! @requires(permission: WRITE)
-  """Sets the fields given; a field given as null is cleared. Returns the node. NOT_FOUND when no IndustryChain has the id; CONFLICT when the change would give it the natural key (the normalised name) of another."""
+  """Sets the fields given; a field given as null is cleared. Returns the node. NOT_FOUND when no IndustryChain has the id; CONFLICT when the change would give it the natural key (the name, with full-width forms, brackets, spaces and Latin case folded) of another."""
   updateIndustryChain(
     """The id of the IndustryChain to change."""
     id: ID!
@@ -13179,12 +13179,12 @@ extend type Mutation {
     """The id of the IndustryChain to delete."""
     id: ID!
   ): ID! @requires(permission: WRITE)
-  """Creates a Region node and returns it. CONFLICT when a Region with the same natural key (code when given, else the normalised name) exists already."""
+  """Creates a Region node and returns it. CONFLICT when a Region with the same natural key (code when given, else the name, with full-width forms, brackets, spaces and Latin case folded) exists already."""
   createRegion(
     """The new node's fields."""
     input: CreateRegionInput!
   ): Region! @requires(permission: WRITE)
-  """Sets the fields given; a field given as null is cleared. Returns the node. NOT_FOUND when no Region has the id; CONFLICT when the change would give it the natural key (code when given, else the normalised name) of another."""
+  """Sets the fields given; a field given as null is cleared. Returns the node. NOT_FOUND when no Region has the id; CONFLICT when the change would give it the natural key (code when given, else the name, with full-width forms, brackets, spaces and Latin case folded) of another."""
   updateRegion(
     """The id of the Region to change."""
     id: ID!
@@ -13196,12 +13196,12 @@ extend type Mutation {
     """The id of the Region to delete."""
     id: ID!
   ): ID! @requires(permission: WRITE)
-  """Creates a Program node and returns it. CONFLICT when a Program with the same natural key (the normalised name) exists already."""
+  """Creates a Program node and returns it. CONFLICT when a Program with the same natural key (the name, with full-width forms, brackets, spaces and Latin case folded) exists already."""
   createProgram(
     """The new node's fields."""
     input: CreateProgramInput!
   ): Program! @requires(permission: WRITE)
-  """Sets the fields given; a field given as null is cleared. Returns the node. NOT_FOUND when no Program has the id; CONFLICT when the change would give it the natural key (the normalised name) of another."""
+  """Sets the fields given; a field given as null is cleared. Returns the node. NOT_FOUND when no Program has the id; CONFLICT when the change would give it the natural key (the name, with full-width forms, brackets, spaces and Latin case folded) of another."""
   updateProgram(
     """The id of the Program to change."""
     id: ID!

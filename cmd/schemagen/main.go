@@ -293,14 +293,14 @@ var enumValueDocs = map[string]map[string]string{
 	},
 }
 
-// compareDocs describe the operators of the filters on ordered values.
+// compareDocs describe the operators of YearMonthFilter.
 var compareDocs = []struct{ op, doc string }{
-	{"eq", "Equal to this value."},
-	{"in", "Equal to one of these values (at most %d)."},
-	{"gt", "Greater (later) than this value."},
-	{"gte", "Greater (later) than or equal to this value."},
-	{"lt", "Less (earlier) than this value."},
-	{"lte", "Less (earlier) than or equal to this value."},
+	{"eq", "In this month."},
+	{"in", "In one of these months (at most %d)."},
+	{"gt", "After this month."},
+	{"gte", "In or after this month."},
+	{"lt", "Before this month."},
+	{"lte", "In or before this month."},
 }
 
 // limits says the bounds a write holds a property to, as a sentence, or "".
@@ -598,13 +598,23 @@ func article(w string) string {
 
 // naturalKey says in words what must be unique among nodes of a kind.
 func naturalKey(ks castgraph.KindSpec) string {
+	required := true
+	for _, name := range ks.KeyProps {
+		if p, ok := ks.Prop(name); !ok || !p.Required {
+			required = false
+		}
+	}
+	keys := strings.Join(ks.KeyProps, " and ")
+	const name = "the name, with full-width forms, brackets, spaces and Latin case folded"
 	switch {
 	case len(ks.KeyProps) == 0:
-		return "the normalised name"
+		return name
+	case ks.KeyWithoutName && required:
+		return keys
 	case ks.KeyWithoutName:
-		return strings.Join(ks.KeyProps, " and ") + " when given, else the normalised name"
+		return keys + " when given, else " + name
 	}
-	return "the normalised name with " + strings.Join(ks.KeyProps, " and ")
+	return name + "; with " + keys + " when given"
 }
 
 // compareDoc fills in the bound of `in`.
