@@ -13312,9 +13312,9 @@ input StringFilter {
   eq: String
   """Exactly one of these texts (at most 1000)."""
   in: [String!]
-  """Contains this text."""
+  """Contains this text (Latin case ignored)."""
   contains: String
-  """Starts with this text."""
+  """Starts with this text (Latin case ignored)."""
   startsWith: String
 }
 
