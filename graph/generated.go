@@ -7672,105 +7672,157 @@ var sources = []*ast.Source{
 
 extend type Query {
   """
-  The experts who serve (SERVES) enterprises of the cluster – IN_CHAIN a chain PART_OF the
-  cluster, or IN_CLUSTER the cluster directly – in name order, each with those enterprises, the
-  cluster's chains they are in and the ` + "`" + `via` + "`" + ` of the SERVES. An empty list is explained by the
-  cluster's ` + "`" + `coverage` + "`" + ` (no chains, no enterprises, or no one serving them).
-  At most ` + "`" + `first` + "`" + ` (≤ 500) experts and 100 enterprises, chains and vias each.
-  The cluster is named by ` + "`" + `clusterId` + "`" + ` or by ` + "`" + `clusterName` + "`" + ` (its exact name or an alias), one of the two.
-  NOT_FOUND (clusterId) when no node has the id; INVALID_ARGUMENT (clusterId) when it is not an IndustryCluster.
+  The experts who serve (SERVES) enterprises of the cluster – IN_CHAIN a chain PART_OF the cluster, or IN_CLUSTER the cluster directly – in name order, each with those enterprises, the cluster's chains they are in and the ` + "`" + `via` + "`" + ` of the SERVES. An empty list is explained by the cluster's ` + "`" + `coverage` + "`" + ` (no chains, no enterprises, or no one serving them).
+
+  At most ` + "`" + `first` + "`" + ` (≤ 500) experts and 100 enterprises, chains and vias each. The cluster is named by ` + "`" + `clusterId` + "`" + ` or by ` + "`" + `clusterName` + "`" + ` (its exact name or an alias), one of the two. NOT_FOUND (clusterId) when no node has the id; INVALID_ARGUMENT (clusterId) when it is not an IndustryCluster.
   """
-  expertsServingCluster(clusterId: ID, clusterName: String, first: Int = 50): [ClusterExpert!]!
+  expertsServingCluster(
+    """The cluster's id, e.g. industry-cluster/…; or give clusterName."""
+    clusterId: ID
+    """The cluster's exact name or one of its aliases; or give clusterId."""
+    clusterName: String
+    """At most this many experts: from 0 to 500, 50 when not given."""
+    first: Int = 50
+  ): [ClusterExpert!]!
 
   """
-  Every society that COOPERATES_WITH a park, in (society name, park name) order, with the
-  industry clusters that the park's enterprises (Enterprise LOCATED_IN the park) belong to through
-  IN_CHAIN → PART_OF or IN_CLUSTER. At most ` + "`" + `first` + "`" + ` (≤ 500) pairs and 100 clusters per park.
+  Every society that COOPERATES_WITH a park, in (society name, park name) order, with the industry clusters that the park's enterprises (Enterprise LOCATED_IN the park) belong to through IN_CHAIN → PART_OF or IN_CLUSTER. At most ` + "`" + `first` + "`" + ` (≤ 500) pairs and 100 clusters per park.
   """
-  societyParkCooperation(first: Int = 100): [SocietyParkCooperation!]!
+  societyParkCooperation(
+    """At most this many society–park pairs: from 0 to 500, 100 when not given."""
+    first: Int = 100
+  ): [SocietyParkCooperation!]!
 
   """
-  What a plan item launches, who runs it and who takes part. Give either ` + "`" + `planItemId` + "`" + `
-  or both ` + "`" + `year` + "`" + ` and ` + "`" + `number` + "`" + ` (e.g. 2024 and 9). NOT_FOUND (planItemId, or number) when there is no such
-  item; INVALID_ARGUMENT (planItemId) when the id is not a PlanItem's.
+  What a plan item launches, who runs it and who takes part. Give either ` + "`" + `planItemId` + "`" + ` or both ` + "`" + `year` + "`" + ` and ` + "`" + `number` + "`" + ` (e.g. 2024 and 9). NOT_FOUND (planItemId, or number) when there is no such item; INVALID_ARGUMENT (planItemId) when the id is not a PlanItem's.
   """
-  planItemReport(planItemId: ID, year: Int, number: Int): PlanItemReport!
+  planItemReport(
+    """The plan item's id; or give year and number."""
+    planItemId: ID
+    """The year of the item's plan, e.g. 2024; with number."""
+    year: Int
+    """The item's number within that year's plan, from 1; with year."""
+    number: Int
+  ): PlanItemReport!
 
   """
-  The overseas stations LOCATED_IN a country (directly, or in a region LOCATED_IN it), the
-  experts who are LIAISON_OF each, and the enterprises those experts SERVE. Give ` + "`" + `countryId` + "`" + `, or
-  ` + "`" + `countryName` + "`" + `: the region's exact name (full-width forms, spaces and Latin case do not matter), or for a
-  division of Jiangsu any form package place understands (江苏省, 苏州, 320583).
-  Any Region is accepted. At most ` + "`" + `first` + "`" + ` (≤ 500) stations, 100 liaisons per station, 100 enterprises per liaison.
+  The overseas stations LOCATED_IN a country (directly, or in a region LOCATED_IN it), the experts who are LIAISON_OF each, and the enterprises those experts SERVE. Give ` + "`" + `countryId` + "`" + `, or ` + "`" + `countryName` + "`" + `: the region's exact name (full-width forms, spaces and Latin case do not matter), or for a division of Jiangsu any form package place understands (江苏省, 苏州, 320583). Any Region is accepted. At most ` + "`" + `first` + "`" + ` (≤ 500) stations, 100 liaisons per station, 100 enterprises per liaison.
   """
-  overseasStationsIn(countryId: ID, countryName: String, first: Int = 50): OverseasStationsReport!
+  overseasStationsIn(
+    """The id of the country (or any Region); or give countryName."""
+    countryId: ID
+    """The country's (or region's) name, e.g. 德国; or give countryId."""
+    countryName: String
+    """At most this many stations: from 0 to 500, 50 when not given."""
+    first: Int = 50
+  ): OverseasStationsReport!
 
   """
-  All shortest paths between two nodes (all of the same, minimal length), ignoring the
-  direction of relationships; each step says which way its relationship really points. At most
-  ` + "`" + `maxHops` + "`" + ` (1–6) relationships long, only through ` + "`" + `relationshipTypes` + "`" + ` (all types when omitted or
-  empty), at most ` + "`" + `first` + "`" + ` (≤ 50) paths (which ones, when there are more, is unspecified). An empty list
-  when there is no such path; from a node to itself, one path of length 0. Each end is named by its id
-  (` + "`" + `from` + "`" + `, ` + "`" + `to` + "`" + `) or by its exact name or an alias (` + "`" + `fromName` + "`" + `, ` + "`" + `toName` + "`" + `); a name that several nodes bear
-  is INVALID_ARGUMENT listing them. NOT_FOUND (from, to) for an unknown id or name; a search that runs
-  over 10 s is stopped with INVALID_ARGUMENT (maxHops).
+  All shortest paths between two nodes (all of the same, minimal length), ignoring the direction of relationships; each step says which way its relationship really points. At most ` + "`" + `maxHops` + "`" + ` (1–6) relationships long, only through ` + "`" + `relationshipTypes` + "`" + ` (all types when omitted or empty), at most ` + "`" + `first` + "`" + ` (≤ 50) paths (which ones, when there are more, is unspecified). An empty list when there is no such path; from a node to itself, one path of length 0.
+
+  Each end is named by its id (` + "`" + `from` + "`" + `, ` + "`" + `to` + "`" + `) or by its exact name or an alias (` + "`" + `fromName` + "`" + `, ` + "`" + `toName` + "`" + `); a name that several nodes bear is INVALID_ARGUMENT listing them. NOT_FOUND (from, to) for an unknown id or name; a search that runs over 10 s is stopped with INVALID_ARGUMENT (maxHops).
   """
-  paths(from: ID, fromName: String, to: ID, toName: String, maxHops: Int = 4, relationshipTypes: [RelationType!], first: Int = 10): [Path!]!
+  paths(
+    """The id of the node the paths start from; or give fromName."""
+    from: ID
+    """The exact name or an alias of the node the paths start from; or give from."""
+    fromName: String
+    """The id of the node the paths end at; or give toName."""
+    to: ID
+    """The exact name or an alias of the node the paths end at; or give to."""
+    toName: String
+    """The longest path to look for, in relationships: from 1 to 6, 4 when not given."""
+    maxHops: Int = 4
+    """Only relationships of these types; omitted or empty, every type."""
+    relationshipTypes: [RelationType!]
+    """At most this many paths: from 0 to 50, 10 when not given."""
+    first: Int = 10
+  ): [Path!]!
 
   """
-  The nodes and relationships within ` + "`" + `depth` + "`" + ` (1 or 2) relationships of a node, shaped for
-  drawing. ` + "`" + `limit` + "`" + ` (1–500) caps the nodes returned (the node itself included) and the relationships read
-  per ring, so a hub costs no more than a small node; when it cuts, ` + "`" + `truncated` + "`" + ` is true and which
-  neighbours are kept is unspecified. Only through ` + "`" + `relationshipTypes` + "`" + ` and to nodes of ` + "`" + `kinds` + "`" + ` when
-  given. The node is named by ` + "`" + `id` + "`" + ` or by ` + "`" + `name` + "`" + ` (exact, or an alias), one of the two.
+  The nodes and relationships within ` + "`" + `depth` + "`" + ` (1 or 2) relationships of a node, shaped for drawing. ` + "`" + `limit` + "`" + ` (1–500) caps the nodes returned (the node itself included) and the relationships read per ring, so a hub costs no more than a small node; when it cuts, ` + "`" + `truncated` + "`" + ` is true and which neighbours are kept is unspecified. Only through ` + "`" + `relationshipTypes` + "`" + ` and to nodes of ` + "`" + `kinds` + "`" + ` when given. The node is named by ` + "`" + `id` + "`" + ` or by ` + "`" + `name` + "`" + ` (exact, or an alias), one of the two.
   """
-  neighborhood(id: ID, name: String, depth: Int = 1, limit: Int = 100, relationshipTypes: [RelationType!], kinds: [NodeKind!]): Neighborhood!
+  neighborhood(
+    """The id of the centre node; or give name."""
+    id: ID
+    """The exact name or an alias of the centre node; or give id."""
+    name: String
+    """How many relationships away to go: 1 or 2, 1 when not given."""
+    depth: Int = 1
+    """At most this many nodes, the centre included, and relationships read per ring: from 1 to 500, 100 when not given."""
+    limit: Int = 100
+    """Only relationships of these types; omitted, every type."""
+    relationshipTypes: [RelationType!]
+    """Only neighbours of these kinds; omitted, every kind."""
+    kinds: [NodeKind!]
+  ): Neighborhood!
 
   """
-  Full-text search over names and aliases of every kind, best first. The text is split at
-  white space into terms and every term must match; Chinese terms match anywhere inside a name
-  (生命健康 finds 无锡马山生命健康论坛), Latin terms match whole words, and a single Chinese character
-  matches names that contain it. Query syntax is not interpreted: quotes, brackets, *, :, AND, OR, NOT
-  and the like are searched as text (common English words such as "and", "or", "the" are ignored).
-  ` + "`" + `kinds` + "`" + ` restricts the result to those node kinds (type names, e.g. "Program"; the index knows no kinds,
-  so the best 1000 hits of every kind are filtered). At most ` + "`" + `first` + "`" + ` (≤ 100) hits; blank text, more than
-  20 terms or 200 characters → INVALID_ARGUMENT (text); an unknown kind → INVALID_ARGUMENT (kinds).
+  Full-text search over names and aliases of every kind, best first. The text is split at white space into terms and every term must match; Chinese terms match anywhere inside a name (生命健康 finds 无锡马山生命健康论坛), Latin terms match whole words, and a single Chinese character matches names that contain it. Query syntax is not interpreted: quotes, brackets, *, :, AND, OR, NOT and the like are searched as text (common English words such as "and", "or", "the" are ignored).
+
+  ` + "`" + `kinds` + "`" + ` restricts the result to those node kinds (type names, e.g. "Program"; the index knows no kinds, so the best 1000 hits of every kind are filtered). At most ` + "`" + `first` + "`" + ` (≤ 100) hits; blank text, more than 20 terms or 200 characters → INVALID_ARGUMENT (text); an unknown kind → INVALID_ARGUMENT (kinds).
   """
-  search(text: String!, kinds: [NodeKind!], first: Int = 20): [SearchHit!]!
+  search(
+    """What to look for: at most 20 terms separated by white space, at most 200 characters."""
+    text: String!
+    """Only hits of these kinds; omitted, every kind."""
+    kinds: [NodeKind!]
+    """At most this many hits: from 0 to 100, 20 when not given."""
+    first: Int = 20
+  ): [SearchHit!]!
 
   """
-  Experts per industry cluster, largest first. An expert counts for a cluster, once, when
-  they SERVE — or, with ` + "`" + `includeAffiliated` + "`" + ` (the default), are AFFILIATED_WITH — an enterprise that is
-  IN_CHAIN a chain PART_OF the cluster or IN_CLUSTER the cluster (an enterprise tied both ways counts once). Every cluster is listed, with 0 when it has none. ` + "`" + `source` + "`" + `
-  counts only experts whose provenance has a source starting with it (e.g. "synthetic demo roster"); ` + "`" + `where` + "`" + ` only the experts it keeps.
+  Experts per industry cluster, largest first. An expert counts for a cluster, once, when they SERVE — or, with ` + "`" + `includeAffiliated` + "`" + ` (the default), are AFFILIATED_WITH — an enterprise that is IN_CHAIN a chain PART_OF the cluster or IN_CLUSTER the cluster (an enterprise tied both ways counts once). Every cluster is listed, with 0 when it has none. ` + "`" + `source` + "`" + ` counts only experts whose provenance has a source starting with it (e.g. "synthetic demo roster"); ` + "`" + `where` + "`" + ` only the experts it keeps.
   """
-  expertsPerCluster(includeAffiliated: Boolean = true, where: ExpertFilter, source: String, first: Int = 100): [Breakdown!]!
+  expertsPerCluster(
+    """Whether experts AFFILIATED_WITH an enterprise of the cluster count besides those who SERVE one; true when not given."""
+    includeAffiliated: Boolean = true
+    """Counts only the experts that match these conditions; omitted, every expert."""
+    where: ExpertFilter
+    """Counts only experts with a provenance source starting with this text; omitted, every source."""
+    source: String
+    """At most this many clusters, the largest: from 0 to 500, 100 when not given."""
+    first: Int = 100
+  ): [Breakdown!]!
 
   """
-  Enterprises per city (Region of type CITY), largest first. An enterprise counts for a city
-  when it is LOCATED_IN the city, or LOCATED_IN a park or region that is LOCATED_IN the city; once per city.
-  Every city is listed. ` + "`" + `source` + "`" + ` counts only enterprises with a provenance source starting with it; ` + "`" + `where` + "`" + ` only the enterprises it keeps.
+  Enterprises per city (Region of type CITY), largest first. An enterprise counts for a city when it is LOCATED_IN the city, or LOCATED_IN a park or region that is LOCATED_IN the city; once per city. Every city is listed. ` + "`" + `source` + "`" + ` counts only enterprises with a provenance source starting with it; ` + "`" + `where` + "`" + ` only the enterprises it keeps.
   """
-  enterprisesPerCity(where: EnterpriseFilter, source: String, first: Int = 100): [Breakdown!]!
+  enterprisesPerCity(
+    """Counts only the enterprises that match these conditions; omitted, every enterprise."""
+    where: EnterpriseFilter
+    """Counts only enterprises with a provenance source starting with this text; omitted, every source."""
+    source: String
+    """At most this many cities, the largest: from 0 to 500, 100 when not given."""
+    first: Int = 100
+  ): [Breakdown!]!
 
   """
-  Programs per plan section, in (year, number) order: the distinct programs that the
-  section's items (PlanItem PART_OF the section) LAUNCH. ` + "`" + `year` + "`" + ` picks one plan's sections; ` + "`" + `source` + "`" + `
-  counts only programs with a provenance source starting with it (e.g. "plan 2024"); ` + "`" + `where` + "`" + ` only the programs it keeps.
+  Programs per plan section, in (year, number) order: the distinct programs that the section's items (PlanItem PART_OF the section) LAUNCH. ` + "`" + `year` + "`" + ` picks one plan's sections; ` + "`" + `source` + "`" + ` counts only programs with a provenance source starting with it (e.g. "plan 2024"); ` + "`" + `where` + "`" + ` only the programs it keeps.
   """
-  programsPerSection(year: Int, where: ProgramFilter, source: String, first: Int = 100): [Breakdown!]!
+  programsPerSection(
+    """Only the sections of this year's plan, e.g. 2024; omitted, every plan."""
+    year: Int
+    """Counts only the programs that match these conditions; omitted, every program."""
+    where: ProgramFilter
+    """Counts only programs with a provenance source starting with this text; omitted, every source."""
+    source: String
+    """At most this many sections: from 0 to 500, 100 when not given."""
+    first: Int = 100
+  ): [Breakdown!]!
 
   """
-  How many nodes of each kind the graph holds, in the registry's order; ` + "`" + `source` + "`" + ` counts only nodes with
-  a provenance source starting with it.
+  How many nodes of each kind the graph holds, in the registry's order; ` + "`" + `source` + "`" + ` counts only nodes with a provenance source starting with it.
   """
-  nodeCounts(source: String): [KindCount!]!
+  nodeCounts(
+    """Counts only nodes with a provenance source starting with this text; omitted, every node."""
+    source: String
+  ): [KindCount!]!
 }
 
 extend type IndustryCluster {
   """
-  What the cluster questions (expertsServingCluster, expertsPerCluster) have to go on for this
-  cluster: its chains, its enterprises and the experts serving them. One bounded statement per cluster.
+  What the cluster questions (expertsServingCluster, expertsPerCluster) have to go on for this cluster: its chains, its enterprises and the experts serving them. One bounded statement per cluster.
   """
   coverage: ClusterCoverage!
 }
@@ -7795,6 +7847,7 @@ type ClusterCoverage {
 
 """An expert serving enterprises of a cluster (expertsServingCluster)."""
 type ClusterExpert {
+  """The expert."""
   expert: Expert!
   """The enterprises of the cluster (in its chains, or in it directly) that the expert serves, by name."""
   enterprises: [Enterprise!]!
@@ -7806,10 +7859,15 @@ type ClusterExpert {
 
 """A society's cooperation with a park (societyParkCooperation)."""
 type SocietyParkCooperation {
+  """The society."""
   society: Society!
+  """The park it cooperates with."""
   park: Park!
+  """The society's role in the cooperation, from the COOPERATES_WITH relationship."""
   role: String
+  """When the cooperation began."""
   since: Date
+  """The year of the cooperation, from the COOPERATES_WITH relationship."""
   year: Int
   """Why the graph holds the COOPERATES_WITH relationship."""
   provenance: Provenance!
@@ -7819,6 +7877,7 @@ type SocietyParkCooperation {
 
 """A plan item with what it launches (planItemReport)."""
 type PlanItemReport {
+  """The plan item."""
   item: PlanItem!
   """The programs, awards, events … the item LAUNCHES, by name (at most 100)."""
   programs: [LaunchedProgram!]!
@@ -7826,9 +7885,11 @@ type PlanItemReport {
 
 """A program launched by a plan item."""
 type LaunchedProgram {
+  """The program."""
   program: Program!
   """The plan's verb on the LAUNCHES relationship, e.g. 实施, 举办."""
   role: String
+  """What sort of program it is."""
   kind: ProgramKind!
   """Who runs it (RUN_BY), by name (at most 100)."""
   runBy: [ProgramTie!]!
@@ -7840,27 +7901,37 @@ type LaunchedProgram {
 
 """A node tied to a program by a RUN_BY, PARTICIPATES_IN or AWARDED relationship."""
 type ProgramTie {
+  """The organisation or person tied to the program."""
   node: Node!
+  """How: RUN_BY, PARTICIPATES_IN or AWARDED."""
   relation: RelationType!
+  """The role on the relationship, e.g. 主办, 承办."""
   role: String
+  """The year on the relationship (PARTICIPATES_IN, AWARDED)."""
   year: Int
+  """Why the graph holds the relationship."""
   provenance: Provenance!
 }
 
 """The overseas stations in a country (overseasStationsIn)."""
 type OverseasStationsReport {
+  """The country (or region) asked about."""
   country: Region!
   """The stations, by name."""
   stations: [StationReport!]!
 }
 
+"""An overseas station with its liaisons (overseasStationsIn)."""
 type StationReport {
+  """The station."""
   station: OverseasStation!
   """The experts who are LIAISON_OF the station, by name."""
   liaisons: [StationLiaison!]!
 }
 
+"""An expert who is a liaison of a station, with the enterprises they serve (overseasStationsIn)."""
 type StationLiaison {
+  """The expert."""
   expert: Expert!
   """The role on the LIAISON_OF relationship."""
   role: String
@@ -7872,7 +7943,9 @@ type StationLiaison {
 type Path {
   """The number of relationships."""
   length: Int!
+  """The nodes along the path, from the start to the end: one more than length."""
   nodes: [Node!]!
+  """The relationships along the path: relationships[i] joins nodes[i] and nodes[i+1]."""
   relationships: [PathStep!]!
 }
 
@@ -7886,7 +7959,9 @@ type Neighborhood {
   truncated: Boolean!
 }
 
+"""A node of a neighbourhood, shaped for drawing."""
 type GraphNode {
+  """The node's id."""
   id: ID!
   """The node's kind (GraphQL type name), e.g. Expert."""
   kind: String!
@@ -7894,10 +7969,13 @@ type GraphNode {
   label: String!
   """How many relationships away from the centre: 0, 1 or 2."""
   depth: Int!
+  """The node itself, for its other fields."""
   node: Node!
 }
 
+"""One hit of a full-text search."""
 type SearchHit {
+  """The node found."""
   node: Node!
   """Lucene relevance; higher is better."""
   score: Float!
@@ -7907,13 +7985,17 @@ type SearchHit {
 
 """One group of a count: the node the group is about and how many it has."""
 type Breakdown {
+  """The node the group is about: a cluster, a city or a plan section."""
   key: Node!
+  """How many the group has: experts, enterprises or programs."""
   count: Int!
 }
 
+"""How many nodes of one kind the graph holds (nodeCounts)."""
 type KindCount {
   """A node kind (GraphQL type name)."""
   kind: String!
+  """How many nodes of the kind."""
   count: Int!
 }
 `, BuiltIn: false},
@@ -7923,42 +8005,65 @@ type KindCount {
 
 extend type Query {
   """
-  Entries of the audit log, newest first, that match every filter given: ` + "`" + `actor` + "`" + ` as the log names
-  it (` + "`" + `token:ci` + "`" + `, ` + "`" + `oidc:<subject>` + "`" + `, ` + "`" + `cli:<os user>` + "`" + `), a node id the entry lists, an action
-  (create, update, delete, link, unlink, import, load, read-personal, token-create, token-revoke),
-  ` + "`" + `since` + "`" + ` (inclusive) and ` + "`" + `until` + "`" + ` (exclusive). ` + "`" + `first` + "`" + ` ≤ 500; pass ` + "`" + `pageInfo.endCursor` + "`" + ` as
-  ` + "`" + `after` + "`" + ` for the next page. Admins only.
+  Entries of the audit log, newest first, that match every filter given: ` + "`" + `actor` + "`" + ` as the log names it (` + "`" + `token:ci` + "`" + `, ` + "`" + `oidc:<subject>` + "`" + `, ` + "`" + `cli:<os user>` + "`" + `), a node id the entry lists, an action (create, update, delete, link, unlink, import, load, read-personal, token-create, token-revoke), ` + "`" + `since` + "`" + ` (inclusive) and ` + "`" + `until` + "`" + ` (exclusive). ` + "`" + `first` + "`" + ` ≤ 500; pass ` + "`" + `pageInfo.endCursor` + "`" + ` as ` + "`" + `after` + "`" + ` for the next page. Admins only.
   """
-  auditLog(actor: String, nodeId: ID, action: String, since: DateTime, until: DateTime, first: Int = 50, after: String): AuditConnection! @requires(permission: ADMIN)
+  auditLog(
+    """Only entries by this actor, written as the log names it, e.g. token:ci."""
+    actor: String
+    """Only entries that list this node id."""
+    nodeId: ID
+    """Only entries of this action, e.g. update or read-personal."""
+    action: String
+    """Only entries at or after this time."""
+    since: DateTime
+    """Only entries before this time."""
+    until: DateTime
+    """At most this many entries: from 1 to 500, 50 when not given."""
+    first: Int = 50
+    """A cursor (pageInfo.endCursor of the previous page): return the entries after it."""
+    after: String
+  ): AuditConnection! @requires(permission: ADMIN)
 }
 
 """One recorded action."""
 type AuditEntry {
+  """The entry's id."""
   id: ID!
+  """When the action happened."""
   at: DateTime!
   """Who acted: ` + "`" + `token:<name>` + "`" + `, ` + "`" + `oidc:<subject>` + "`" + `, ` + "`" + `cli:<os user>` + "`" + `."""
   actor: String!
+  """What was done: create, update, delete, link, unlink, import, load, read-personal, token-create or token-revoke."""
   action: String!
   """The ids of the nodes touched (at most 1 000; ` + "`" + `nodeCount` + "`" + ` says how many in all)."""
   nodes: [ID!]!
+  """How many nodes the action touched in all."""
   nodeCount: Int!
   """A few words more (a kind, a relationship type, a token's name); never a personal value."""
   detail: String!
 }
 
+"""An audit entry on a page, with its cursor."""
 type AuditEdge {
+  """Pass as after to read on from this entry."""
   cursor: String!
+  """The entry."""
   node: AuditEntry!
 }
 
+"""A page of the audit log, newest first."""
 type AuditConnection {
+  """The page's entries, each with its cursor."""
   edges: [AuditEdge!]!
+  """The page's entries, without cursors."""
   nodes: [AuditEntry!]!
+  """Whether there are more entries, and the cursor to reach them."""
   pageInfo: PageInfo!
 }
 
 """A source of a node or relationship and the actor who asserted it."""
 type Assertion {
+  """The source, as in Provenance.sources."""
   source: String!
   """` + "`" + `token:<name>` + "`" + `, ` + "`" + `oidc:<subject>` + "`" + `, ` + "`" + `cli:<os user>` + "`" + `."""
   actor: String!
@@ -7976,7 +8081,9 @@ enum ChangeAction {
 
 """One entry of the change feed: a node or a relationship, at the time it last changed or gained a source. Its provenance (sources, sourceTimes, assertedBy) says which source asserted it when."""
 type Change {
+  """When the node or relationship last changed or gained a source."""
   at: DateTime!
+  """Whether it was created at that time or changed."""
   action: ChangeAction!
   """The node, for an entry about a node."""
   node: Node
@@ -7984,15 +8091,21 @@ type Change {
   relationship: Relationship
 }
 
+"""An entry of the change feed on a page, with its cursor."""
 type ChangeEdge {
+  """Pass as after to read on from this entry."""
   cursor: String!
+  """The entry."""
   node: Change!
 }
 
 """A page of the change feed, oldest first."""
 type ChangeConnection {
+  """The page's entries, each with its cursor."""
   edges: [ChangeEdge!]!
+  """The page's entries, without cursors."""
   nodes: [Change!]!
+  """Whether there are more entries, and the cursor to reach them."""
   pageInfo: PageInfo!
 }
 
@@ -8000,7 +8113,22 @@ extend type Query {
   """
   The nodes and relationships that changed or gained a source after ` + "`" + `since` + "`" + ` (and up to ` + "`" + `until` + "`" + ` when given), oldest first, each at its latest change; a sync job passes the last cursor as ` + "`" + `after` + "`" + ` to read on. ` + "`" + `kinds` + "`" + ` keeps nodes of those kinds and ` + "`" + `relationshipTypes` + "`" + ` relationships of those types (omitted: every one; an empty list: none); ` + "`" + `sources` + "`" + ` keeps what a source starting with one of them (at most 20) asserted. At most ` + "`" + `first` + "`" + ` (≤ 500) entries. Deleted nodes are not in the feed: the audit log records deletions.
   """
-  changes(since: DateTime!, until: DateTime, kinds: [NodeKind!], relationshipTypes: [RelationType!], sources: [String!], first: Int = 100, after: String): ChangeConnection!
+  changes(
+    """Only what changed after this time."""
+    since: DateTime!
+    """Only what changed up to this time; omitted, up to now."""
+    until: DateTime
+    """Only nodes of these kinds; omitted, every kind; an empty list, no nodes."""
+    kinds: [NodeKind!]
+    """Only relationships of these types; omitted, every type; an empty list, no relationships."""
+    relationshipTypes: [RelationType!]
+    """Only what a source starting with one of these texts asserted (at most 20); omitted, every source."""
+    sources: [String!]
+    """At most this many entries: from 0 to 500, 100 when not given."""
+    first: Int = 100
+    """A cursor (pageInfo.endCursor of the previous page): read on after it."""
+    after: String
+  ): ChangeConnection!
 }
 `, BuiltIn: false},
 	{Name: "../schema/curation.graphqls", Input: `# Curation: finding and folding near-duplicates that imports and hand edits leave.
@@ -8019,6 +8147,7 @@ enum DuplicateReason {
 
 """Nodes of one kind that are likely one thing; a curator keeps one and merges the others into it with mergeNodes."""
 type DuplicateGroup {
+  """Why the nodes are listed together."""
   reason: DuplicateReason!
   """What the nodes share: the credit code, the normalised name, the alias or the name without its legal form."""
   key: String!
@@ -8042,14 +8171,26 @@ extend type Query {
   """
   Likely duplicates among the nodes of one kind, strongest reasons first, each pair of nodes under its strongest reason only: at most ` + "`" + `first` + "`" + ` groups (20 unless given, at most 200). It compares every node of the kind, so a kind of more than 300 000 nodes is refused. For curators: needs WRITE.
   """
-  duplicates(kind: NodeKind!, first: Int = 20): [DuplicateGroup!]! @requires(permission: WRITE)
+  duplicates(
+    """The kind whose nodes are compared."""
+    kind: NodeKind!
+    """At most this many groups: from 0 to 200, 20 when not given."""
+    first: Int = 20
+  ): [DuplicateGroup!]! @requires(permission: WRITE)
 }
 
 extend type Mutation {
   """
   Folds the node ` + "`" + `remove` + "`" + ` into the node ` + "`" + `keep` + "`" + `, in one transaction: every relationship of ` + "`" + `remove` + "`" + ` moves to ` + "`" + `keep` + "`" + ` (joined with one ` + "`" + `keep` + "`" + ` has already of the same type and far node), ` + "`" + `keep` + "`" + ` gains the name and aliases of ` + "`" + `remove` + "`" + ` as aliases, its sources, assertions and the properties ` + "`" + `keep` + "`" + ` lacks, and the merge is recorded in the provenance and the audit log; then ` + "`" + `remove` + "`" + ` is deleted. Nodes of different kinds are refused. ` + "`" + `source` + "`" + ` names the curation, "api" when not given.
   """
-  mergeNodes(keep: ID!, remove: ID!, source: String): MergeResult! @requires(permission: WRITE)
+  mergeNodes(
+    """The id of the node that stays."""
+    keep: ID!
+    """The id of the node folded into keep and then deleted; of the same kind as keep."""
+    remove: ID!
+    """Names the curation in the provenance, at most 300 characters; "api" when not given."""
+    source: String
+  ): MergeResult! @requires(permission: WRITE)
 }
 `, BuiltIn: false},
 	{Name: "../schema/import.graphqls", Input: `# Roster import (package roster): the GraphQL twin of ` + "`" + `castgraph import` + "`" + `.
@@ -8247,6 +8388,7 @@ enum ImportJobState {
 type ImportJob {
   """job/<32 hex>: random, so that nobody guesses another's job."""
   id: ID!
+  """Where the job is: QUEUED, RUNNING, DONE, FAILED or CANCELLED."""
   state: ImportJobState!
   """Who started it (token:<name>, oidc:<subject>); only they and admins see the job."""
   actor: String!
@@ -8254,15 +8396,21 @@ type ImportJob {
   file: String!
   """The server process running it (an opaque id it logs at start): behind a load balancer, the replica that holds it."""
   process: String!
+  """Rows of the file read so far (a strict import counts again from 0 for its writing pass)."""
   rowsRead: Int!
+  """Rows read so far that were (or, in a dry run, would be) written."""
   rowsOk: Int!
+  """Rows read so far that were rejected; the report lists why."""
   rowsRejected: Int!
   """Of the file read, 0–1; null when unknown."""
   fraction: Float
   """Rows read a second since it started."""
   rowsPerSecond: Float!
+  """When importRoster accepted the job."""
   createdAt: DateTime!
+  """When it started reading the file; null while QUEUED."""
   startedAt: DateTime
+  """When it ended (DONE, FAILED or CANCELLED); null while it runs."""
   finishedAt: DateTime
   """When the process running it last said it was alive (every second); a job not finished whose heartbeat is over 30 s old reads as FAILED."""
   heartbeatAt: DateTime!
@@ -8275,147 +8423,228 @@ type ImportJob {
 }
 
 extend type Query {
-  """An import job of the caller's (an admin: anyone's), from whichever replica runs it; NOT_FOUND for one
-  that does not exist or is someone else's. Jobs are kept for 7 days after they finish."""
-  importJob(id: ID!): ImportJob! @requires(permission: IMPORT)
+  """An import job of the caller's (an admin: anyone's), from whichever replica runs it; NOT_FOUND for one that does not exist or is someone else's. Jobs are kept for 7 days after they finish."""
+  importJob("""The job's id, as importRoster with async: true returned it (job/<32 hex>)."""
+    id: ID!): ImportJob! @requires(permission: IMPORT)
 }
 
 extend type Mutation {
-  """Cancels an import job of the caller's (an admin: anyone's). The job stops between batches, or rolls back
-  the batch in flight, so the graph holds whole rows only. On the replica running it the job stops at once;
-  asked of another replica, within about a second (at the running process's next heartbeat).
-  Cancelling a finished job changes nothing and returns it."""
-  cancelImportJob(id: ID!): ImportJob! @requires(permission: IMPORT)
+  """Cancels an import job of the caller's (an admin: anyone's). The job stops between batches, or rolls back the batch in flight, so the graph holds whole rows only. On the replica running it the job stops at once; asked of another replica, within about a second (at the running process's next heartbeat). Cancelling a finished job changes nothing and returns it."""
+  cancelImportJob("""The job's id (job/<32 hex>)."""
+    id: ID!): ImportJob! @requires(permission: IMPORT)
 }
 
+"""What a client can follow as it happens, over a WebSocket at /graphql."""
 type Subscription {
-  """Progress of an import job, over a WebSocket at /graphql (graphql-transport-ws or graphql-ws): the job
-  as it is now, then at most once a second while it runs, and last the job finished, with its report; then
-  the subscription completes. Sign in with the connection_init payload {"Authorization": "Bearer …"} or the
-  upgrade request's Authorization header; only the job's owner and admins may follow it."""
-  importProgress(id: ID!): ImportJob! @requires(permission: IMPORT)
+  """Progress of an import job, over a WebSocket at /graphql (graphql-transport-ws or graphql-ws): the job as it is now, then at most once a second while it runs, and last the job finished, with its report; then the subscription completes. Sign in with the connection_init payload {"Authorization": "Bearer …"} or the upgrade request's Authorization header; only the job's owner and admins may follow it."""
+  importProgress("""The job's id (job/<32 hex>)."""
+    id: ID!): ImportJob! @requires(permission: IMPORT)
 }
 `, BuiltIn: false},
 	{Name: "../schema/kinds.graphqls", Input: `# Code generated by cmd/schemagen from the castgraph domain registry. DO NOT EDIT.
 
+"""The level the association works at (the values of Association.level)."""
 enum AssociationLevel {
+  """The national association (中国科协)."""
   NATIONAL
+  """A provincial association (省科协), e.g. 江苏省科协."""
   PROVINCIAL
+  """A city association (市科协)."""
   CITY
+  """A county or district association (县、区科协)."""
   COUNTY
+  """A university's association (高校科协)."""
   UNIVERSITY
+  """A research institute's association (科研院所科协)."""
   INSTITUTE
+  """An enterprise's association (企业科协)."""
   ENTERPRISE
+  """A township or street association (乡镇、街道科协)."""
   TOWNSHIP
 }
 
+"""Conditions on a value of AssociationLevel; all given must hold."""
 input AssociationLevelFilter {
+  """Equal to this value."""
   eq: AssociationLevel
+  """Equal to one of these values (at most 1000)."""
   in: [AssociationLevel!]
 }
 
+"""Provincial, national, international, or a consortium (the values of Society.scope)."""
 enum SocietyScope {
+  """A provincial society (省级学会)."""
   PROVINCIAL
+  """A national society (全国学会)."""
   NATIONAL
+  """An international scientific organisation."""
   INTERNATIONAL
+  """A consortium of societies (学会联合体)."""
   CONSORTIUM
 }
 
+"""Conditions on a value of SocietyScope; all given must hold."""
 input SocietyScopeFilter {
+  """Equal to this value."""
   eq: SocietyScope
+  """Equal to one of these values (at most 1000)."""
   in: [SocietyScope!]
 }
 
+"""Gender (性别) (the values of Expert.gender)."""
 enum Gender {
+  """Male (男)."""
   MALE
+  """Female (女)."""
   FEMALE
+  """For a person who states neither."""
   OTHER
 }
 
+"""Conditions on a value of Gender; all given must hold."""
 input GenderFilter {
+  """Equal to this value."""
   eq: Gender
+  """Equal to one of these values (at most 1000)."""
   in: [Gender!]
 }
 
+"""The kind of station (the values of OverseasStation.stationType)."""
 enum StationType {
+  """An overseas-talent base (海智基地)."""
   OVERSEAS_BASE
+  """An overseas liaison station (海外联络站)."""
   LIAISON_STATION
+  """An offshore innovation centre (离岸创新中心)."""
   OFFSHORE_INNOVATION_CENTER
 }
 
+"""Conditions on a value of StationType; all given must hold."""
 input StationTypeFilter {
+  """Equal to this value."""
   eq: StationType
+  """Equal to one of these values (at most 1000)."""
   in: [StationType!]
 }
 
+"""The kind of zone (the values of Park.parkType)."""
 enum ParkType {
+  """An economic-development zone (经济开发区)."""
   ECONOMIC_DEVELOPMENT_ZONE
+  """A high-tech zone (高新区)."""
   HIGH_TECH_ZONE
+  """Another kind of park or zone."""
   OTHER
 }
 
+"""Conditions on a value of ParkType; all given must hold."""
 input ParkTypeFilter {
+  """Equal to this value."""
   eq: ParkType
+  """Equal to one of these values (at most 1000)."""
   in: [ParkType!]
 }
 
+"""The kind of institution (the values of Institution.institutionType)."""
 enum InstitutionType {
+  """A research institute (科研院所)."""
   RESEARCH_INSTITUTE
+  """A think tank (智库)."""
   THINK_TANK
+  """A venue, e.g. a science and technology museum (科技馆)."""
   VENUE
+  """An innovation centre (创新中心)."""
   INNOVATION_CENTER
+  """A university or college (高校)."""
   UNIVERSITY
+  """A science-education base (科普教育基地)."""
   EDUCATION_BASE
+  """A newspaper, journal, broadcaster or other medium."""
   MEDIA
+  """A government body (政府部门)."""
   GOVERNMENT
+  """Another kind of institution."""
   OTHER
 }
 
+"""Conditions on a value of InstitutionType; all given must hold."""
 input InstitutionTypeFilter {
+  """Equal to this value."""
   eq: InstitutionType
+  """Equal to one of these values (at most 1000)."""
   in: [InstitutionType!]
 }
 
+"""The kind of place (the values of Region.regionType)."""
 enum RegionType {
+  """A country."""
   COUNTRY
+  """A province, autonomous region or municipality (省、自治区、直辖市)."""
   PROVINCE
+  """A prefecture-level city (设区市)."""
   CITY
+  """A county, county-level city or district (县、县级市、区)."""
   COUNTY
+  """A township, town or street (乡、镇、街道)."""
   TOWNSHIP
+  """A wider area that is not one division, e.g. 长三角."""
   AREA
 }
 
+"""Conditions on a value of RegionType; all given must hold."""
 input RegionTypeFilter {
+  """Equal to this value."""
   eq: RegionType
+  """Equal to one of these values (at most 1000)."""
   in: [RegionType!]
 }
 
+"""What sort of program this is (the values of Program.kind)."""
 enum ProgramKind {
+  """A program or project that runs over time (计划、工程、项目)."""
   PROGRAM
+  """An award or prize (奖项)."""
   AWARD
+  """An event: a forum, conference or activity (论坛、会议、活动)."""
   EVENT
+  """A competition (竞赛、大赛)."""
   COMPETITION
+  """A publication: a journal, book or report (期刊、出版物、报告)."""
   PUBLICATION
+  """A platform, base or centre that is built or run (平台)."""
   PLATFORM
+  """A campaign (专项行动)."""
   CAMPAIGN
+  """A title or designation given to others, e.g. a demonstration base (命名、认定)."""
   DESIGNATION
+  """A document: a policy, plan or notice (文件)."""
   DOCUMENT
 }
 
+"""Conditions on a value of ProgramKind; all given must hold."""
 input ProgramKindFilter {
+  """Equal to this value."""
   eq: ProgramKind
+  """Equal to one of these values (at most 1000)."""
   in: [ProgramKind!]
 }
 
 """A year and month, YYYY-MM (e.g. 1988-04); filters compare it in calendar order."""
 scalar YearMonth
 
+"""Conditions on a year and month (YYYY-MM); all given must hold."""
 input YearMonthFilter {
+  """In this month."""
   eq: YearMonth
+  """In one of these months (at most 1000)."""
   in: [YearMonth!]
+  """After this month."""
   gt: YearMonth
+  """In or after this month."""
   gte: YearMonth
+  """Before this month."""
   lt: YearMonth
+  """In or before this month."""
   lte: YearMonth
 }
 
@@ -8455,15 +8684,15 @@ enum RelationType {
 
 """Properties a relationship may carry; each type takes only its own (see RelationType)."""
 input RelationPropsInput {
-  """The role taken, e.g. 理事, 首席专家, 主办."""
+  """The role taken, e.g. 理事, 首席专家, 主办. At most 500 characters."""
   role: String
-  """When it began."""
+  """When it began. YYYY-MM-DD, in the years 1900 to 2100."""
   since: Date
-  """When it ended."""
+  """When it ended. YYYY-MM-DD, in the years 1900 to 2100."""
   until: Date
-  """The program or team it runs through, e.g. 万名专家进万企."""
+  """The program or team it runs through, e.g. 万名专家进万企. At most 500 characters."""
   via: String
-  """The year it happened."""
+  """The year it happened. From 1900 to 2100."""
   year: Int
   """Where it comes among its kind of relationship from the same node: the order the source names them in (1 first)."""
   position: Int
@@ -8471,6 +8700,7 @@ input RelationPropsInput {
 
 """One relationship on a path, with its real direction and the properties its type carries."""
 type PathStep {
+  """The relationship's type."""
   type: RelationType!
   """The id of the relationship's start node."""
   from: ID!
@@ -8490,6 +8720,7 @@ type PathStep {
   year: Int
   """Where it comes among its kind of relationship from the same node: the order the source names them in (1 first)."""
   position: Int
+  """Where the relationship came from and when it was written."""
   provenance: Provenance!
 }
 
@@ -8501,6 +8732,7 @@ type GraphEdge {
   source: ID!
   """The id of the end node."""
   target: ID!
+  """The relationship's type."""
   type: RelationType!
   """The role taken, e.g. 理事, 首席专家, 主办."""
   role: String
@@ -8514,6 +8746,7 @@ type GraphEdge {
   year: Int
   """Where it comes among its kind of relationship from the same node: the order the source names them in (1 first)."""
   position: Int
+  """Where the relationship came from and when it was written."""
   provenance: Provenance!
 }
 
@@ -8551,8 +8784,11 @@ enum NodeKind {
 
 """A relationship, from its start node to its end node, with the properties its type carries."""
 type Relationship {
+  """The relationship's type."""
   type: RelationType!
+  """The start node."""
   from: Node!
+  """The end node."""
   to: Node!
   """The role taken, e.g. 理事, 首席专家, 主办."""
   role: String
@@ -8566,15 +8802,21 @@ type Relationship {
   year: Int
   """Where it comes among its kind of relationship from the same node: the order the source names them in (1 first)."""
   position: Int
+  """Where the relationship came from and when it was written."""
   provenance: Provenance!
 }
 
 """A yearly work plan of an association."""
 type Plan implements Node {
+  """Stable id, starting with plan/."""
   id: ID!
+  """The name, at most 200 characters."""
   name: String!
+  """Other names: short names, former names, spelling variants."""
   aliases: [String!]!
+  """A free-text description; null when there is none."""
   description: String
+  """Where the graph's facts about the node come from, and when they were written."""
   provenance: Provenance!
   """The year the plan is for."""
   year: Int
@@ -8582,32 +8824,69 @@ type Plan implements Node {
   issuedOn: Date
   """The date the plan was published."""
   publishedOn: Date
-  """PART_OF (incoming): A chain is part of a cluster; an item part of a section; a section part of a plan. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
-  parts(where: PlanSectionFilter, orderBy: [PlanSectionOrder!], first: Int, after: String, last: Int, before: String): PartOfPlanSectionConnection!
-  """RUN_BY (outgoing): A program (or a plan) is run or issued by an organisation. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
-  runBy(where: NodeFilter, orderBy: [NodeOrder!], first: Int, after: String, last: Int, before: String): RunByNodeConnection!
+  """The PlanSection nodes that point to this Plan by PART_OF (an incoming relationship). PART_OF: A chain is part of a cluster; an item part of a section; a section part of a plan. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
+  parts(
+    """Keeps only the related nodes that match these conditions; omitted, all of them."""
+    where: PlanSectionFilter
+    """The sort order: the first entry sorts, each later one breaks the ties left, and the id breaks any tie that remains. Omitted: by year, number, ascending."""
+    orderBy: [PlanSectionOrder!]
+    """Page forwards: return at most this many, from the start or from after the cursor ` + "`" + `after` + "`" + `. From 0 to 1000; 100 when neither first nor last is given. Not together with last."""
+    first: Int
+    """A cursor (an edge's cursor, or pageInfo.endCursor of the previous page): return what comes after it. Use with first."""
+    after: String
+    """Page backwards: return at most this many, from the end or from before the cursor ` + "`" + `before` + "`" + `. From 0 to 1000. Not together with first."""
+    last: Int
+    """A cursor (an edge's cursor, or pageInfo.startCursor of the next page): return what comes before it. Use with last, or alone."""
+    before: String
+  ): PartOfPlanSectionConnection!
+  """The Association, Society, Institution or Enterprise nodes this Plan points to by RUN_BY (an outgoing relationship). RUN_BY: A program (or a plan) is run or issued by an organisation. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
+  runBy(
+    """Keeps only the related nodes that match these conditions; omitted, all of them."""
+    where: NodeFilter
+    """The sort order: the first entry sorts, each later one breaks the ties left, and the id breaks any tie that remains. Omitted: by name, ascending."""
+    orderBy: [NodeOrder!]
+    """Page forwards: return at most this many, from the start or from after the cursor ` + "`" + `after` + "`" + `. From 0 to 1000; 100 when neither first nor last is given. Not together with last."""
+    first: Int
+    """A cursor (an edge's cursor, or pageInfo.endCursor of the previous page): return what comes after it. Use with first."""
+    after: String
+    """Page backwards: return at most this many, from the end or from before the cursor ` + "`" + `before` + "`" + `. From 0 to 1000. Not together with first."""
+    last: Int
+    """A cursor (an edge's cursor, or pageInfo.startCursor of the next page): return what comes before it. Use with last, or alone."""
+    before: String
+  ): RunByNodeConnection!
 }
 
 """A page of Plan nodes."""
 type PlanConnection {
+  """The page's nodes, each with its cursor."""
   edges: [PlanEdge!]!
+  """The page's nodes, without cursors."""
   nodes: [Plan!]!
+  """Whether there are more pages, and the cursors to reach them."""
   pageInfo: PageInfo!
   """How many nodes match the filter, on all pages."""
   totalCount: Int!
 }
 
+"""A Plan node on a page, with its cursor."""
 type PlanEdge {
+  """Pass as after (or before) to page on from this node."""
   cursor: String!
+  """The Plan node."""
   node: Plan!
 }
 
-"""Conditions on Plan nodes; all given fields must hold."""
+"""Conditions on Plan nodes; all given fields must hold. At most 200 conditions in one filter, relationship conditions nested at most 4 deep."""
 input PlanFilter {
+  """Every one of these filters must hold."""
   AND: [PlanFilter!]
+  """At least one of these filters must hold."""
   OR: [PlanFilter!]
+  """This filter must not hold."""
   NOT: PlanFilter
+  """Conditions on the id."""
   id: IDFilter
+  """Conditions on the name (not the aliases)."""
   name: StringFilter
   """When the node was created."""
   createdAt: DateTimeFilter
@@ -8615,35 +8894,53 @@ input PlanFilter {
   updatedAt: DateTimeFilter
   """When the node last changed or a new source asserted it (the change feed's time)."""
   changedAt: DateTimeFilter
+  """The year the plan is for."""
   year: IntFilter
+  """The date the plan was issued."""
   issuedOn: DateFilter
+  """The date the plan was published."""
   publishedOn: DateFilter
-  """Conditions on the nodes related by PART_OF."""
+  """Conditions on the nodes related by PART_OF (the field parts)."""
   parts: PlanSectionQuantifier
-  """Conditions on the nodes related by RUN_BY."""
+  """Conditions on the nodes related by RUN_BY (the field runBy)."""
   runBy: NodeQuantifier
 }
 
 """Which of the related Plan nodes must match: at least one, none, every one, exactly one."""
 input PlanQuantifier {
+  """At least one related node matches this filter."""
   some: PlanFilter
+  """No related node matches this filter (true when there are none)."""
   none: PlanFilter
+  """Every related node matches this filter (true when there are none)."""
   all: PlanFilter
+  """Exactly one related node matches this filter."""
   single: PlanFilter
 }
 
+"""What Plan lists sort by."""
 enum PlanSortField {
+  """By name."""
   NAME
+  """By id."""
   ID
+  """By when the node was created."""
   CREATED_AT
+  """By when what the node says last changed."""
   UPDATED_AT
+  """By year: The year the plan is for."""
   YEAR
+  """By issuedOn: The date the plan was issued."""
   ISSUED_ON
+  """By publishedOn: The date the plan was published."""
   PUBLISHED_ON
 }
 
+"""One sort key of a list of Plan nodes: a field and a direction."""
 input PlanOrder {
+  """What to sort by."""
   field: PlanSortField!
+  """ASC (the default) or DESC."""
   direction: SortDirection = ASC
 }
 
@@ -8655,65 +8952,121 @@ input PlanGroupBy {
   related: [String!]
 }
 
+"""The fields of a new Plan node."""
 input CreatePlanInput {
+  """The name, at most 200 characters; required."""
   name: String!
+  """Other names: at most 50, each at most 200 characters."""
   aliases: [String!]
+  """A free-text description, at most 20000 characters."""
   description: String
-  """Where this assertion comes from; "api" when not given."""
+  """Where this assertion comes from, at most 300 characters; "api" when not given."""
   source: String
+  """The year the plan is for. From 1900 to 2100. Required."""
   year: Int!
+  """The date the plan was issued. YYYY-MM-DD, in the years 1900 to 2100."""
   issuedOn: Date
+  """The date the plan was published. YYYY-MM-DD, in the years 1900 to 2100."""
   publishedOn: Date
 }
 
+"""The fields to change on a Plan node: only the fields given change, and a field given as null is cleared (name and required fields cannot be)."""
 input UpdatePlanInput {
+  """The new name, at most 200 characters."""
   name: String
+  """Replaces the aliases (null or an empty list removes them): at most 50, each at most 200 characters."""
   aliases: [String!]
+  """A free-text description, at most 20000 characters."""
   description: String
-  """Where this assertion comes from; "api" when not given."""
+  """Where this assertion comes from, at most 300 characters; "api" when not given."""
   source: String
+  """The year the plan is for. From 1900 to 2100."""
   year: Int
+  """The date the plan was issued. YYYY-MM-DD, in the years 1900 to 2100."""
   issuedOn: Date
+  """The date the plan was published. YYYY-MM-DD, in the years 1900 to 2100."""
   publishedOn: Date
 }
 
 """A numbered section of a plan (一、二、…)."""
 type PlanSection implements Node {
+  """Stable id, starting with plan-section/."""
   id: ID!
+  """The name, at most 200 characters."""
   name: String!
+  """Other names: short names, former names, spelling variants."""
   aliases: [String!]!
+  """A free-text description; null when there is none."""
   description: String
+  """Where the graph's facts about the node come from, and when they were written."""
   provenance: Provenance!
   """The year of the plan the section belongs to."""
   year: Int
   """The section's number within the plan, from 1."""
   number: Int
-  """PART_OF (outgoing): A chain is part of a cluster; an item part of a section; a section part of a plan. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
-  partOf(where: PlanFilter, orderBy: [PlanOrder!], first: Int, after: String, last: Int, before: String): PartOfPlanConnection!
-  """PART_OF (incoming): A chain is part of a cluster; an item part of a section; a section part of a plan. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
-  parts(where: PlanItemFilter, orderBy: [PlanItemOrder!], first: Int, after: String, last: Int, before: String): PartOfPlanItemConnection!
+  """The Plan nodes this PlanSection points to by PART_OF (an outgoing relationship). PART_OF: A chain is part of a cluster; an item part of a section; a section part of a plan. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
+  partOf(
+    """Keeps only the related nodes that match these conditions; omitted, all of them."""
+    where: PlanFilter
+    """The sort order: the first entry sorts, each later one breaks the ties left, and the id breaks any tie that remains. Omitted: by name, ascending."""
+    orderBy: [PlanOrder!]
+    """Page forwards: return at most this many, from the start or from after the cursor ` + "`" + `after` + "`" + `. From 0 to 1000; 100 when neither first nor last is given. Not together with last."""
+    first: Int
+    """A cursor (an edge's cursor, or pageInfo.endCursor of the previous page): return what comes after it. Use with first."""
+    after: String
+    """Page backwards: return at most this many, from the end or from before the cursor ` + "`" + `before` + "`" + `. From 0 to 1000. Not together with first."""
+    last: Int
+    """A cursor (an edge's cursor, or pageInfo.startCursor of the next page): return what comes before it. Use with last, or alone."""
+    before: String
+  ): PartOfPlanConnection!
+  """The PlanItem nodes that point to this PlanSection by PART_OF (an incoming relationship). PART_OF: A chain is part of a cluster; an item part of a section; a section part of a plan. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
+  parts(
+    """Keeps only the related nodes that match these conditions; omitted, all of them."""
+    where: PlanItemFilter
+    """The sort order: the first entry sorts, each later one breaks the ties left, and the id breaks any tie that remains. Omitted: by year, number, ascending."""
+    orderBy: [PlanItemOrder!]
+    """Page forwards: return at most this many, from the start or from after the cursor ` + "`" + `after` + "`" + `. From 0 to 1000; 100 when neither first nor last is given. Not together with last."""
+    first: Int
+    """A cursor (an edge's cursor, or pageInfo.endCursor of the previous page): return what comes after it. Use with first."""
+    after: String
+    """Page backwards: return at most this many, from the end or from before the cursor ` + "`" + `before` + "`" + `. From 0 to 1000. Not together with first."""
+    last: Int
+    """A cursor (an edge's cursor, or pageInfo.startCursor of the next page): return what comes before it. Use with last, or alone."""
+    before: String
+  ): PartOfPlanItemConnection!
 }
 
 """A page of PlanSection nodes."""
 type PlanSectionConnection {
+  """The page's nodes, each with its cursor."""
   edges: [PlanSectionEdge!]!
+  """The page's nodes, without cursors."""
   nodes: [PlanSection!]!
+  """Whether there are more pages, and the cursors to reach them."""
   pageInfo: PageInfo!
   """How many nodes match the filter, on all pages."""
   totalCount: Int!
 }
 
+"""A PlanSection node on a page, with its cursor."""
 type PlanSectionEdge {
+  """Pass as after (or before) to page on from this node."""
   cursor: String!
+  """The PlanSection node."""
   node: PlanSection!
 }
 
-"""Conditions on PlanSection nodes; all given fields must hold."""
+"""Conditions on PlanSection nodes; all given fields must hold. At most 200 conditions in one filter, relationship conditions nested at most 4 deep."""
 input PlanSectionFilter {
+  """Every one of these filters must hold."""
   AND: [PlanSectionFilter!]
+  """At least one of these filters must hold."""
   OR: [PlanSectionFilter!]
+  """This filter must not hold."""
   NOT: PlanSectionFilter
+  """Conditions on the id."""
   id: IDFilter
+  """Conditions on the name (not the aliases)."""
   name: StringFilter
   """When the node was created."""
   createdAt: DateTimeFilter
@@ -8721,33 +9074,49 @@ input PlanSectionFilter {
   updatedAt: DateTimeFilter
   """When the node last changed or a new source asserted it (the change feed's time)."""
   changedAt: DateTimeFilter
+  """The year of the plan the section belongs to."""
   year: IntFilter
+  """The section's number within the plan, from 1."""
   number: IntFilter
-  """Conditions on the nodes related by PART_OF."""
+  """Conditions on the nodes related by PART_OF (the field partOf)."""
   partOf: PlanQuantifier
-  """Conditions on the nodes related by PART_OF."""
+  """Conditions on the nodes related by PART_OF (the field parts)."""
   parts: PlanItemQuantifier
 }
 
 """Which of the related PlanSection nodes must match: at least one, none, every one, exactly one."""
 input PlanSectionQuantifier {
+  """At least one related node matches this filter."""
   some: PlanSectionFilter
+  """No related node matches this filter (true when there are none)."""
   none: PlanSectionFilter
+  """Every related node matches this filter (true when there are none)."""
   all: PlanSectionFilter
+  """Exactly one related node matches this filter."""
   single: PlanSectionFilter
 }
 
+"""What PlanSection lists sort by."""
 enum PlanSectionSortField {
+  """By name."""
   NAME
+  """By id."""
   ID
+  """By when the node was created."""
   CREATED_AT
+  """By when what the node says last changed."""
   UPDATED_AT
+  """By year: The year of the plan the section belongs to."""
   YEAR
+  """By number: The section's number within the plan, from 1."""
   NUMBER
 }
 
+"""One sort key of a list of PlanSection nodes: a field and a direction."""
 input PlanSectionOrder {
+  """What to sort by."""
   field: PlanSectionSortField!
+  """ASC (the default) or DESC."""
   direction: SortDirection = ASC
 }
 
@@ -8759,32 +9128,49 @@ input PlanSectionGroupBy {
   related: [String!]
 }
 
+"""The fields of a new PlanSection node."""
 input CreatePlanSectionInput {
+  """The name, at most 200 characters; required."""
   name: String!
+  """Other names: at most 50, each at most 200 characters."""
   aliases: [String!]
+  """A free-text description, at most 20000 characters."""
   description: String
-  """Where this assertion comes from; "api" when not given."""
+  """Where this assertion comes from, at most 300 characters; "api" when not given."""
   source: String
+  """The year of the plan the section belongs to. From 1900 to 2100. Required."""
   year: Int!
+  """The section's number within the plan, from 1. From 1 to 999. Required."""
   number: Int!
 }
 
+"""The fields to change on a PlanSection node: only the fields given change, and a field given as null is cleared (name and required fields cannot be)."""
 input UpdatePlanSectionInput {
+  """The new name, at most 200 characters."""
   name: String
+  """Replaces the aliases (null or an empty list removes them): at most 50, each at most 200 characters."""
   aliases: [String!]
+  """A free-text description, at most 20000 characters."""
   description: String
-  """Where this assertion comes from; "api" when not given."""
+  """Where this assertion comes from, at most 300 characters; "api" when not given."""
   source: String
+  """The year of the plan the section belongs to. From 1900 to 2100."""
   year: Int
+  """The section's number within the plan, from 1. From 1 to 999."""
   number: Int
 }
 
 """A numbered work item of a plan."""
 type PlanItem implements Node {
+  """Stable id, starting with plan-item/."""
   id: ID!
+  """The name, at most 200 characters."""
   name: String!
+  """Other names: short names, former names, spelling variants."""
   aliases: [String!]!
+  """A free-text description; null when there is none."""
   description: String
+  """Where the graph's facts about the node come from, and when they were written."""
   provenance: Provenance!
   """The year of the plan the item belongs to."""
   year: Int
@@ -8792,34 +9178,84 @@ type PlanItem implements Node {
   number: Int
   """The item's full text."""
   text: String
-  """PART_OF (outgoing): A chain is part of a cluster; an item part of a section; a section part of a plan. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
-  partOf(where: PlanSectionFilter, orderBy: [PlanSectionOrder!], first: Int, after: String, last: Int, before: String): PartOfPlanSectionConnection!
-  """LAUNCHES (outgoing): A plan item launches, runs or builds a program. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
-  launches(where: ProgramFilter, orderBy: [ProgramOrder!], first: Int, after: String, last: Int, before: String): LaunchesProgramConnection!
-  """CONCERNS (outgoing): A plan item names an organisation, place or group without launching it. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
-  concerns(where: NodeFilter, orderBy: [NodeOrder!], first: Int, after: String, last: Int, before: String): ConcernsNodeConnection!
+  """The PlanSection nodes this PlanItem points to by PART_OF (an outgoing relationship). PART_OF: A chain is part of a cluster; an item part of a section; a section part of a plan. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
+  partOf(
+    """Keeps only the related nodes that match these conditions; omitted, all of them."""
+    where: PlanSectionFilter
+    """The sort order: the first entry sorts, each later one breaks the ties left, and the id breaks any tie that remains. Omitted: by year, number, ascending."""
+    orderBy: [PlanSectionOrder!]
+    """Page forwards: return at most this many, from the start or from after the cursor ` + "`" + `after` + "`" + `. From 0 to 1000; 100 when neither first nor last is given. Not together with last."""
+    first: Int
+    """A cursor (an edge's cursor, or pageInfo.endCursor of the previous page): return what comes after it. Use with first."""
+    after: String
+    """Page backwards: return at most this many, from the end or from before the cursor ` + "`" + `before` + "`" + `. From 0 to 1000. Not together with first."""
+    last: Int
+    """A cursor (an edge's cursor, or pageInfo.startCursor of the next page): return what comes before it. Use with last, or alone."""
+    before: String
+  ): PartOfPlanSectionConnection!
+  """The Program nodes this PlanItem points to by LAUNCHES (an outgoing relationship). LAUNCHES: A plan item launches, runs or builds a program. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
+  launches(
+    """Keeps only the related nodes that match these conditions; omitted, all of them."""
+    where: ProgramFilter
+    """The sort order: the first entry sorts, each later one breaks the ties left, and the id breaks any tie that remains. Omitted: by name, ascending."""
+    orderBy: [ProgramOrder!]
+    """Page forwards: return at most this many, from the start or from after the cursor ` + "`" + `after` + "`" + `. From 0 to 1000; 100 when neither first nor last is given. Not together with last."""
+    first: Int
+    """A cursor (an edge's cursor, or pageInfo.endCursor of the previous page): return what comes after it. Use with first."""
+    after: String
+    """Page backwards: return at most this many, from the end or from before the cursor ` + "`" + `before` + "`" + `. From 0 to 1000. Not together with first."""
+    last: Int
+    """A cursor (an edge's cursor, or pageInfo.startCursor of the next page): return what comes before it. Use with last, or alone."""
+    before: String
+  ): LaunchesProgramConnection!
+  """The Association, Society, Expert, OverseasStation, Enterprise, Park, Institution, IndustryCluster, IndustryChain, Region or Program nodes this PlanItem points to by CONCERNS (an outgoing relationship). CONCERNS: A plan item names an organisation, place or group without launching it. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
+  concerns(
+    """Keeps only the related nodes that match these conditions; omitted, all of them."""
+    where: NodeFilter
+    """The sort order: the first entry sorts, each later one breaks the ties left, and the id breaks any tie that remains. Omitted: by name, ascending."""
+    orderBy: [NodeOrder!]
+    """Page forwards: return at most this many, from the start or from after the cursor ` + "`" + `after` + "`" + `. From 0 to 1000; 100 when neither first nor last is given. Not together with last."""
+    first: Int
+    """A cursor (an edge's cursor, or pageInfo.endCursor of the previous page): return what comes after it. Use with first."""
+    after: String
+    """Page backwards: return at most this many, from the end or from before the cursor ` + "`" + `before` + "`" + `. From 0 to 1000. Not together with first."""
+    last: Int
+    """A cursor (an edge's cursor, or pageInfo.startCursor of the next page): return what comes before it. Use with last, or alone."""
+    before: String
+  ): ConcernsNodeConnection!
 }
 
 """A page of PlanItem nodes."""
 type PlanItemConnection {
+  """The page's nodes, each with its cursor."""
   edges: [PlanItemEdge!]!
+  """The page's nodes, without cursors."""
   nodes: [PlanItem!]!
+  """Whether there are more pages, and the cursors to reach them."""
   pageInfo: PageInfo!
   """How many nodes match the filter, on all pages."""
   totalCount: Int!
 }
 
+"""A PlanItem node on a page, with its cursor."""
 type PlanItemEdge {
+  """Pass as after (or before) to page on from this node."""
   cursor: String!
+  """The PlanItem node."""
   node: PlanItem!
 }
 
-"""Conditions on PlanItem nodes; all given fields must hold."""
+"""Conditions on PlanItem nodes; all given fields must hold. At most 200 conditions in one filter, relationship conditions nested at most 4 deep."""
 input PlanItemFilter {
+  """Every one of these filters must hold."""
   AND: [PlanItemFilter!]
+  """At least one of these filters must hold."""
   OR: [PlanItemFilter!]
+  """This filter must not hold."""
   NOT: PlanItemFilter
+  """Conditions on the id."""
   id: IDFilter
+  """Conditions on the name (not the aliases)."""
   name: StringFilter
   """When the node was created."""
   createdAt: DateTimeFilter
@@ -8827,37 +9263,55 @@ input PlanItemFilter {
   updatedAt: DateTimeFilter
   """When the node last changed or a new source asserted it (the change feed's time)."""
   changedAt: DateTimeFilter
+  """The year of the plan the item belongs to."""
   year: IntFilter
+  """The item's number within the plan, from 1."""
   number: IntFilter
+  """The item's full text."""
   text: StringFilter
-  """Conditions on the nodes related by PART_OF."""
+  """Conditions on the nodes related by PART_OF (the field partOf)."""
   partOf: PlanSectionQuantifier
-  """Conditions on the nodes related by LAUNCHES."""
+  """Conditions on the nodes related by LAUNCHES (the field launches)."""
   launches: ProgramQuantifier
-  """Conditions on the nodes related by CONCERNS."""
+  """Conditions on the nodes related by CONCERNS (the field concerns)."""
   concerns: NodeQuantifier
 }
 
 """Which of the related PlanItem nodes must match: at least one, none, every one, exactly one."""
 input PlanItemQuantifier {
+  """At least one related node matches this filter."""
   some: PlanItemFilter
+  """No related node matches this filter (true when there are none)."""
   none: PlanItemFilter
+  """Every related node matches this filter (true when there are none)."""
   all: PlanItemFilter
+  """Exactly one related node matches this filter."""
   single: PlanItemFilter
 }
 
+"""What PlanItem lists sort by."""
 enum PlanItemSortField {
+  """By name."""
   NAME
+  """By id."""
   ID
+  """By when the node was created."""
   CREATED_AT
+  """By when what the node says last changed."""
   UPDATED_AT
+  """By year: The year of the plan the item belongs to."""
   YEAR
+  """By number: The item's number within the plan, from 1."""
   NUMBER
+  """By text: The item's full text."""
   TEXT
 }
 
+"""One sort key of a list of PlanItem nodes: a field and a direction."""
 input PlanItemOrder {
+  """What to sort by."""
   field: PlanItemSortField!
+  """ASC (the default) or DESC."""
   direction: SortDirection = ASC
 }
 
@@ -8869,73 +9323,181 @@ input PlanItemGroupBy {
   related: [String!]
 }
 
+"""The fields of a new PlanItem node."""
 input CreatePlanItemInput {
+  """The name, at most 200 characters; required."""
   name: String!
+  """Other names: at most 50, each at most 200 characters."""
   aliases: [String!]
+  """A free-text description, at most 20000 characters."""
   description: String
-  """Where this assertion comes from; "api" when not given."""
+  """Where this assertion comes from, at most 300 characters; "api" when not given."""
   source: String
+  """The year of the plan the item belongs to. From 1900 to 2100. Required."""
   year: Int!
+  """The item's number within the plan, from 1. From 1 to 999. Required."""
   number: Int!
+  """The item's full text. At most 20000 characters."""
   text: String
 }
 
+"""The fields to change on a PlanItem node: only the fields given change, and a field given as null is cleared (name and required fields cannot be)."""
 input UpdatePlanItemInput {
+  """The new name, at most 200 characters."""
   name: String
+  """Replaces the aliases (null or an empty list removes them): at most 50, each at most 200 characters."""
   aliases: [String!]
+  """A free-text description, at most 20000 characters."""
   description: String
-  """Where this assertion comes from; "api" when not given."""
+  """Where this assertion comes from, at most 300 characters; "api" when not given."""
   source: String
+  """The year of the plan the item belongs to. From 1900 to 2100."""
   year: Int
+  """The item's number within the plan, from 1. From 1 to 999."""
   number: Int
+  """The item's full text. At most 20000 characters."""
   text: String
 }
 
 """A science and technology association (科协) at some level."""
 type Association implements Node {
+  """Stable id, starting with association/."""
   id: ID!
+  """The name, at most 200 characters."""
   name: String!
+  """Other names: short names, former names, spelling variants."""
   aliases: [String!]!
+  """A free-text description; null when there is none."""
   description: String
+  """Where the graph's facts about the node come from, and when they were written."""
   provenance: Provenance!
   """The level the association works at."""
   level: AssociationLevel
   """Created by a roster import because a row named it and the graph did not have it (castgraph import -create-missing): check it, then set this to false. The row that needed it is in the provenance."""
   needsReview: Boolean
-  """LOCATED_IN (outgoing): Something is located in a region or a park; a region lies in a larger one. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
-  locatedIn(where: NodeFilter, orderBy: [NodeOrder!], first: Int, after: String, last: Int, before: String): LocatedInNodeConnection!
-  """RUN_BY (incoming): A program (or a plan) is run or issued by an organisation. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
-  runs(where: NodeFilter, orderBy: [NodeOrder!], first: Int, after: String, last: Int, before: String): RunByNodeConnection!
-  """PARTICIPATES_IN (outgoing): Someone takes part in a program. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
-  participatesIn(where: ProgramFilter, orderBy: [ProgramOrder!], first: Int, after: String, last: Int, before: String): ParticipatesInProgramConnection!
-  """GUIDES (outgoing): An association guides a society, a lower association or an institution. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
-  guides(where: NodeFilter, orderBy: [NodeOrder!], first: Int, after: String, last: Int, before: String): GuidesNodeConnection!
-  """GUIDES (incoming): An association guides a society, a lower association or an institution. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
-  guidedBy(where: AssociationFilter, orderBy: [AssociationOrder!], first: Int, after: String, last: Int, before: String): GuidesAssociationConnection!
-  """CONCERNS (incoming): A plan item names an organisation, place or group without launching it. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
-  concernedBy(where: PlanItemFilter, orderBy: [PlanItemOrder!], first: Int, after: String, last: Int, before: String): ConcernsPlanItemConnection!
+  """The Region or Park nodes this Association points to by LOCATED_IN (an outgoing relationship). LOCATED_IN: Something is located in a region or a park; a region lies in a larger one. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
+  locatedIn(
+    """Keeps only the related nodes that match these conditions; omitted, all of them."""
+    where: NodeFilter
+    """The sort order: the first entry sorts, each later one breaks the ties left, and the id breaks any tie that remains. Omitted: by name, ascending."""
+    orderBy: [NodeOrder!]
+    """Page forwards: return at most this many, from the start or from after the cursor ` + "`" + `after` + "`" + `. From 0 to 1000; 100 when neither first nor last is given. Not together with last."""
+    first: Int
+    """A cursor (an edge's cursor, or pageInfo.endCursor of the previous page): return what comes after it. Use with first."""
+    after: String
+    """Page backwards: return at most this many, from the end or from before the cursor ` + "`" + `before` + "`" + `. From 0 to 1000. Not together with first."""
+    last: Int
+    """A cursor (an edge's cursor, or pageInfo.startCursor of the next page): return what comes before it. Use with last, or alone."""
+    before: String
+  ): LocatedInNodeConnection!
+  """The Program or Plan nodes that point to this Association by RUN_BY (an incoming relationship). RUN_BY: A program (or a plan) is run or issued by an organisation. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
+  runs(
+    """Keeps only the related nodes that match these conditions; omitted, all of them."""
+    where: NodeFilter
+    """The sort order: the first entry sorts, each later one breaks the ties left, and the id breaks any tie that remains. Omitted: by name, ascending."""
+    orderBy: [NodeOrder!]
+    """Page forwards: return at most this many, from the start or from after the cursor ` + "`" + `after` + "`" + `. From 0 to 1000; 100 when neither first nor last is given. Not together with last."""
+    first: Int
+    """A cursor (an edge's cursor, or pageInfo.endCursor of the previous page): return what comes after it. Use with first."""
+    after: String
+    """Page backwards: return at most this many, from the end or from before the cursor ` + "`" + `before` + "`" + `. From 0 to 1000. Not together with first."""
+    last: Int
+    """A cursor (an edge's cursor, or pageInfo.startCursor of the next page): return what comes before it. Use with last, or alone."""
+    before: String
+  ): RunByNodeConnection!
+  """The Program nodes this Association points to by PARTICIPATES_IN (an outgoing relationship). PARTICIPATES_IN: Someone takes part in a program. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
+  participatesIn(
+    """Keeps only the related nodes that match these conditions; omitted, all of them."""
+    where: ProgramFilter
+    """The sort order: the first entry sorts, each later one breaks the ties left, and the id breaks any tie that remains. Omitted: by name, ascending."""
+    orderBy: [ProgramOrder!]
+    """Page forwards: return at most this many, from the start or from after the cursor ` + "`" + `after` + "`" + `. From 0 to 1000; 100 when neither first nor last is given. Not together with last."""
+    first: Int
+    """A cursor (an edge's cursor, or pageInfo.endCursor of the previous page): return what comes after it. Use with first."""
+    after: String
+    """Page backwards: return at most this many, from the end or from before the cursor ` + "`" + `before` + "`" + `. From 0 to 1000. Not together with first."""
+    last: Int
+    """A cursor (an edge's cursor, or pageInfo.startCursor of the next page): return what comes before it. Use with last, or alone."""
+    before: String
+  ): ParticipatesInProgramConnection!
+  """The Society, Association or Institution nodes this Association points to by GUIDES (an outgoing relationship). GUIDES: An association guides a society, a lower association or an institution. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
+  guides(
+    """Keeps only the related nodes that match these conditions; omitted, all of them."""
+    where: NodeFilter
+    """The sort order: the first entry sorts, each later one breaks the ties left, and the id breaks any tie that remains. Omitted: by name, ascending."""
+    orderBy: [NodeOrder!]
+    """Page forwards: return at most this many, from the start or from after the cursor ` + "`" + `after` + "`" + `. From 0 to 1000; 100 when neither first nor last is given. Not together with last."""
+    first: Int
+    """A cursor (an edge's cursor, or pageInfo.endCursor of the previous page): return what comes after it. Use with first."""
+    after: String
+    """Page backwards: return at most this many, from the end or from before the cursor ` + "`" + `before` + "`" + `. From 0 to 1000. Not together with first."""
+    last: Int
+    """A cursor (an edge's cursor, or pageInfo.startCursor of the next page): return what comes before it. Use with last, or alone."""
+    before: String
+  ): GuidesNodeConnection!
+  """The Association nodes that point to this Association by GUIDES (an incoming relationship). GUIDES: An association guides a society, a lower association or an institution. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
+  guidedBy(
+    """Keeps only the related nodes that match these conditions; omitted, all of them."""
+    where: AssociationFilter
+    """The sort order: the first entry sorts, each later one breaks the ties left, and the id breaks any tie that remains. Omitted: by name, ascending."""
+    orderBy: [AssociationOrder!]
+    """Page forwards: return at most this many, from the start or from after the cursor ` + "`" + `after` + "`" + `. From 0 to 1000; 100 when neither first nor last is given. Not together with last."""
+    first: Int
+    """A cursor (an edge's cursor, or pageInfo.endCursor of the previous page): return what comes after it. Use with first."""
+    after: String
+    """Page backwards: return at most this many, from the end or from before the cursor ` + "`" + `before` + "`" + `. From 0 to 1000. Not together with first."""
+    last: Int
+    """A cursor (an edge's cursor, or pageInfo.startCursor of the next page): return what comes before it. Use with last, or alone."""
+    before: String
+  ): GuidesAssociationConnection!
+  """The PlanItem nodes that point to this Association by CONCERNS (an incoming relationship). CONCERNS: A plan item names an organisation, place or group without launching it. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
+  concernedBy(
+    """Keeps only the related nodes that match these conditions; omitted, all of them."""
+    where: PlanItemFilter
+    """The sort order: the first entry sorts, each later one breaks the ties left, and the id breaks any tie that remains. Omitted: by year, number, ascending."""
+    orderBy: [PlanItemOrder!]
+    """Page forwards: return at most this many, from the start or from after the cursor ` + "`" + `after` + "`" + `. From 0 to 1000; 100 when neither first nor last is given. Not together with last."""
+    first: Int
+    """A cursor (an edge's cursor, or pageInfo.endCursor of the previous page): return what comes after it. Use with first."""
+    after: String
+    """Page backwards: return at most this many, from the end or from before the cursor ` + "`" + `before` + "`" + `. From 0 to 1000. Not together with first."""
+    last: Int
+    """A cursor (an edge's cursor, or pageInfo.startCursor of the next page): return what comes before it. Use with last, or alone."""
+    before: String
+  ): ConcernsPlanItemConnection!
 }
 
 """A page of Association nodes."""
 type AssociationConnection {
+  """The page's nodes, each with its cursor."""
   edges: [AssociationEdge!]!
+  """The page's nodes, without cursors."""
   nodes: [Association!]!
+  """Whether there are more pages, and the cursors to reach them."""
   pageInfo: PageInfo!
   """How many nodes match the filter, on all pages."""
   totalCount: Int!
 }
 
+"""An Association node on a page, with its cursor."""
 type AssociationEdge {
+  """Pass as after (or before) to page on from this node."""
   cursor: String!
+  """The Association node."""
   node: Association!
 }
 
-"""Conditions on Association nodes; all given fields must hold."""
+"""Conditions on Association nodes; all given fields must hold. At most 200 conditions in one filter, relationship conditions nested at most 4 deep."""
 input AssociationFilter {
+  """Every one of these filters must hold."""
   AND: [AssociationFilter!]
+  """At least one of these filters must hold."""
   OR: [AssociationFilter!]
+  """This filter must not hold."""
   NOT: AssociationFilter
+  """Conditions on the id."""
   id: IDFilter
+  """Conditions on the name (not the aliases)."""
   name: StringFilter
   """When the node was created."""
   createdAt: DateTimeFilter
@@ -8943,41 +9505,57 @@ input AssociationFilter {
   updatedAt: DateTimeFilter
   """When the node last changed or a new source asserted it (the change feed's time)."""
   changedAt: DateTimeFilter
+  """The level the association works at."""
   level: AssociationLevelFilter
+  """Created by a roster import because a row named it and the graph did not have it (castgraph import -create-missing): check it, then set this to false. The row that needed it is in the provenance."""
   needsReview: BooleanFilter
-  """Conditions on the nodes related by LOCATED_IN."""
+  """Conditions on the nodes related by LOCATED_IN (the field locatedIn)."""
   locatedIn: NodeQuantifier
-  """Conditions on the nodes related by RUN_BY."""
+  """Conditions on the nodes related by RUN_BY (the field runs)."""
   runs: NodeQuantifier
-  """Conditions on the nodes related by PARTICIPATES_IN."""
+  """Conditions on the nodes related by PARTICIPATES_IN (the field participatesIn)."""
   participatesIn: ProgramQuantifier
-  """Conditions on the nodes related by GUIDES."""
+  """Conditions on the nodes related by GUIDES (the field guides)."""
   guides: NodeQuantifier
-  """Conditions on the nodes related by GUIDES."""
+  """Conditions on the nodes related by GUIDES (the field guidedBy)."""
   guidedBy: AssociationQuantifier
-  """Conditions on the nodes related by CONCERNS."""
+  """Conditions on the nodes related by CONCERNS (the field concernedBy)."""
   concernedBy: PlanItemQuantifier
 }
 
 """Which of the related Association nodes must match: at least one, none, every one, exactly one."""
 input AssociationQuantifier {
+  """At least one related node matches this filter."""
   some: AssociationFilter
+  """No related node matches this filter (true when there are none)."""
   none: AssociationFilter
+  """Every related node matches this filter (true when there are none)."""
   all: AssociationFilter
+  """Exactly one related node matches this filter."""
   single: AssociationFilter
 }
 
+"""What Association lists sort by."""
 enum AssociationSortField {
+  """By name."""
   NAME
+  """By id."""
   ID
+  """By when the node was created."""
   CREATED_AT
+  """By when what the node says last changed."""
   UPDATED_AT
+  """By level: The level the association works at."""
   LEVEL
+  """By needsReview: Created by a roster import because a row named it and the graph did not have it (castgraph import -create-missing): check it, then set this to false. The row that needed it is in the provenance."""
   NEEDS_REVIEW
 }
 
+"""One sort key of a list of Association nodes: a field and a direction."""
 input AssociationOrder {
+  """What to sort by."""
   field: AssociationSortField!
+  """ASC (the default) or DESC."""
   direction: SortDirection = ASC
 }
 
@@ -8989,32 +9567,49 @@ input AssociationGroupBy {
   related: [String!]
 }
 
+"""The fields of a new Association node."""
 input CreateAssociationInput {
+  """The name, at most 200 characters; required."""
   name: String!
+  """Other names: at most 50, each at most 200 characters."""
   aliases: [String!]
+  """A free-text description, at most 20000 characters."""
   description: String
-  """Where this assertion comes from; "api" when not given."""
+  """Where this assertion comes from, at most 300 characters; "api" when not given."""
   source: String
+  """The level the association works at."""
   level: AssociationLevel
+  """Created by a roster import because a row named it and the graph did not have it (castgraph import -create-missing): check it, then set this to false. The row that needed it is in the provenance."""
   needsReview: Boolean
 }
 
+"""The fields to change on an Association node: only the fields given change, and a field given as null is cleared (name and required fields cannot be)."""
 input UpdateAssociationInput {
+  """The new name, at most 200 characters."""
   name: String
+  """Replaces the aliases (null or an empty list removes them): at most 50, each at most 200 characters."""
   aliases: [String!]
+  """A free-text description, at most 20000 characters."""
   description: String
-  """Where this assertion comes from; "api" when not given."""
+  """Where this assertion comes from, at most 300 characters; "api" when not given."""
   source: String
+  """The level the association works at."""
   level: AssociationLevel
+  """Created by a roster import because a row named it and the graph did not have it (castgraph import -create-missing): check it, then set this to false. The row that needed it is in the provenance."""
   needsReview: Boolean
 }
 
 """An academic society (学会), a consortium of societies or an international scientific organisation."""
 type Society implements Node {
+  """Stable id, starting with society/."""
   id: ID!
+  """The name, at most 200 characters."""
   name: String!
+  """Other names: short names, former names, spelling variants."""
   aliases: [String!]!
+  """A free-text description; null when there is none."""
   description: String
+  """Where the graph's facts about the node come from, and when they were written."""
   provenance: Provenance!
   """Provincial, national, international, or a consortium."""
   scope: SocietyScope
@@ -9022,48 +9617,189 @@ type Society implements Node {
   field: String
   """Created by a roster import because a row named it and the graph did not have it (castgraph import -create-missing): check it, then set this to false. The row that needed it is in the provenance."""
   needsReview: Boolean
-  """MEMBER_OF (outgoing): An expert is a member of a society; a society belongs to a consortium. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
-  memberOf(where: SocietyFilter, orderBy: [SocietyOrder!], first: Int, after: String, last: Int, before: String): MemberOfSocietyConnection!
-  """MEMBER_OF (incoming): An expert is a member of a society; a society belongs to a consortium. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
-  members(where: NodeFilter, orderBy: [NodeOrder!], first: Int, after: String, last: Int, before: String): MemberOfNodeConnection!
-  """AFFILIATED_WITH (incoming): An expert works for or belongs to an organisation. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
-  affiliatedExperts(where: ExpertFilter, orderBy: [ExpertOrder!], first: Int, after: String, last: Int, before: String): AffiliatedWithExpertConnection!
-  """LOCATED_IN (outgoing): Something is located in a region or a park; a region lies in a larger one. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
-  locatedIn(where: NodeFilter, orderBy: [NodeOrder!], first: Int, after: String, last: Int, before: String): LocatedInNodeConnection!
-  """COOPERATES_WITH (outgoing): A society cooperates with a park (e.g. 百会百园). first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
-  cooperatesWith(where: ParkFilter, orderBy: [ParkOrder!], first: Int, after: String, last: Int, before: String): CooperatesWithParkConnection!
-  """RUN_BY (incoming): A program (or a plan) is run or issued by an organisation. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
-  runs(where: NodeFilter, orderBy: [NodeOrder!], first: Int, after: String, last: Int, before: String): RunByNodeConnection!
-  """PARTICIPATES_IN (outgoing): Someone takes part in a program. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
-  participatesIn(where: ProgramFilter, orderBy: [ProgramOrder!], first: Int, after: String, last: Int, before: String): ParticipatesInProgramConnection!
-  """AWARDED (outgoing): Someone received an award. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
-  awards(where: ProgramFilter, orderBy: [ProgramOrder!], first: Int, after: String, last: Int, before: String): AwardedProgramConnection!
-  """GUIDES (incoming): An association guides a society, a lower association or an institution. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
-  guidedBy(where: AssociationFilter, orderBy: [AssociationOrder!], first: Int, after: String, last: Int, before: String): GuidesAssociationConnection!
-  """CONCERNS (incoming): A plan item names an organisation, place or group without launching it. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
-  concernedBy(where: PlanItemFilter, orderBy: [PlanItemOrder!], first: Int, after: String, last: Int, before: String): ConcernsPlanItemConnection!
+  """The Society nodes this Society points to by MEMBER_OF (an outgoing relationship). MEMBER_OF: An expert is a member of a society; a society belongs to a consortium. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
+  memberOf(
+    """Keeps only the related nodes that match these conditions; omitted, all of them."""
+    where: SocietyFilter
+    """The sort order: the first entry sorts, each later one breaks the ties left, and the id breaks any tie that remains. Omitted: by name, ascending."""
+    orderBy: [SocietyOrder!]
+    """Page forwards: return at most this many, from the start or from after the cursor ` + "`" + `after` + "`" + `. From 0 to 1000; 100 when neither first nor last is given. Not together with last."""
+    first: Int
+    """A cursor (an edge's cursor, or pageInfo.endCursor of the previous page): return what comes after it. Use with first."""
+    after: String
+    """Page backwards: return at most this many, from the end or from before the cursor ` + "`" + `before` + "`" + `. From 0 to 1000. Not together with first."""
+    last: Int
+    """A cursor (an edge's cursor, or pageInfo.startCursor of the next page): return what comes before it. Use with last, or alone."""
+    before: String
+  ): MemberOfSocietyConnection!
+  """The Expert or Society nodes that point to this Society by MEMBER_OF (an incoming relationship). MEMBER_OF: An expert is a member of a society; a society belongs to a consortium. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
+  members(
+    """Keeps only the related nodes that match these conditions; omitted, all of them."""
+    where: NodeFilter
+    """The sort order: the first entry sorts, each later one breaks the ties left, and the id breaks any tie that remains. Omitted: by name, ascending."""
+    orderBy: [NodeOrder!]
+    """Page forwards: return at most this many, from the start or from after the cursor ` + "`" + `after` + "`" + `. From 0 to 1000; 100 when neither first nor last is given. Not together with last."""
+    first: Int
+    """A cursor (an edge's cursor, or pageInfo.endCursor of the previous page): return what comes after it. Use with first."""
+    after: String
+    """Page backwards: return at most this many, from the end or from before the cursor ` + "`" + `before` + "`" + `. From 0 to 1000. Not together with first."""
+    last: Int
+    """A cursor (an edge's cursor, or pageInfo.startCursor of the next page): return what comes before it. Use with last, or alone."""
+    before: String
+  ): MemberOfNodeConnection!
+  """The Expert nodes that point to this Society by AFFILIATED_WITH (an incoming relationship). AFFILIATED_WITH: An expert works for or belongs to an organisation. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
+  affiliatedExperts(
+    """Keeps only the related nodes that match these conditions; omitted, all of them."""
+    where: ExpertFilter
+    """The sort order: the first entry sorts, each later one breaks the ties left, and the id breaks any tie that remains. Omitted: by name, ascending."""
+    orderBy: [ExpertOrder!]
+    """Page forwards: return at most this many, from the start or from after the cursor ` + "`" + `after` + "`" + `. From 0 to 1000; 100 when neither first nor last is given. Not together with last."""
+    first: Int
+    """A cursor (an edge's cursor, or pageInfo.endCursor of the previous page): return what comes after it. Use with first."""
+    after: String
+    """Page backwards: return at most this many, from the end or from before the cursor ` + "`" + `before` + "`" + `. From 0 to 1000. Not together with first."""
+    last: Int
+    """A cursor (an edge's cursor, or pageInfo.startCursor of the next page): return what comes before it. Use with last, or alone."""
+    before: String
+  ): AffiliatedWithExpertConnection!
+  """The Region or Park nodes this Society points to by LOCATED_IN (an outgoing relationship). LOCATED_IN: Something is located in a region or a park; a region lies in a larger one. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
+  locatedIn(
+    """Keeps only the related nodes that match these conditions; omitted, all of them."""
+    where: NodeFilter
+    """The sort order: the first entry sorts, each later one breaks the ties left, and the id breaks any tie that remains. Omitted: by name, ascending."""
+    orderBy: [NodeOrder!]
+    """Page forwards: return at most this many, from the start or from after the cursor ` + "`" + `after` + "`" + `. From 0 to 1000; 100 when neither first nor last is given. Not together with last."""
+    first: Int
+    """A cursor (an edge's cursor, or pageInfo.endCursor of the previous page): return what comes after it. Use with first."""
+    after: String
+    """Page backwards: return at most this many, from the end or from before the cursor ` + "`" + `before` + "`" + `. From 0 to 1000. Not together with first."""
+    last: Int
+    """A cursor (an edge's cursor, or pageInfo.startCursor of the next page): return what comes before it. Use with last, or alone."""
+    before: String
+  ): LocatedInNodeConnection!
+  """The Park nodes this Society points to by COOPERATES_WITH (an outgoing relationship). COOPERATES_WITH: A society cooperates with a park (e.g. 百会百园). first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
+  cooperatesWith(
+    """Keeps only the related nodes that match these conditions; omitted, all of them."""
+    where: ParkFilter
+    """The sort order: the first entry sorts, each later one breaks the ties left, and the id breaks any tie that remains. Omitted: by name, ascending."""
+    orderBy: [ParkOrder!]
+    """Page forwards: return at most this many, from the start or from after the cursor ` + "`" + `after` + "`" + `. From 0 to 1000; 100 when neither first nor last is given. Not together with last."""
+    first: Int
+    """A cursor (an edge's cursor, or pageInfo.endCursor of the previous page): return what comes after it. Use with first."""
+    after: String
+    """Page backwards: return at most this many, from the end or from before the cursor ` + "`" + `before` + "`" + `. From 0 to 1000. Not together with first."""
+    last: Int
+    """A cursor (an edge's cursor, or pageInfo.startCursor of the next page): return what comes before it. Use with last, or alone."""
+    before: String
+  ): CooperatesWithParkConnection!
+  """The Program or Plan nodes that point to this Society by RUN_BY (an incoming relationship). RUN_BY: A program (or a plan) is run or issued by an organisation. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
+  runs(
+    """Keeps only the related nodes that match these conditions; omitted, all of them."""
+    where: NodeFilter
+    """The sort order: the first entry sorts, each later one breaks the ties left, and the id breaks any tie that remains. Omitted: by name, ascending."""
+    orderBy: [NodeOrder!]
+    """Page forwards: return at most this many, from the start or from after the cursor ` + "`" + `after` + "`" + `. From 0 to 1000; 100 when neither first nor last is given. Not together with last."""
+    first: Int
+    """A cursor (an edge's cursor, or pageInfo.endCursor of the previous page): return what comes after it. Use with first."""
+    after: String
+    """Page backwards: return at most this many, from the end or from before the cursor ` + "`" + `before` + "`" + `. From 0 to 1000. Not together with first."""
+    last: Int
+    """A cursor (an edge's cursor, or pageInfo.startCursor of the next page): return what comes before it. Use with last, or alone."""
+    before: String
+  ): RunByNodeConnection!
+  """The Program nodes this Society points to by PARTICIPATES_IN (an outgoing relationship). PARTICIPATES_IN: Someone takes part in a program. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
+  participatesIn(
+    """Keeps only the related nodes that match these conditions; omitted, all of them."""
+    where: ProgramFilter
+    """The sort order: the first entry sorts, each later one breaks the ties left, and the id breaks any tie that remains. Omitted: by name, ascending."""
+    orderBy: [ProgramOrder!]
+    """Page forwards: return at most this many, from the start or from after the cursor ` + "`" + `after` + "`" + `. From 0 to 1000; 100 when neither first nor last is given. Not together with last."""
+    first: Int
+    """A cursor (an edge's cursor, or pageInfo.endCursor of the previous page): return what comes after it. Use with first."""
+    after: String
+    """Page backwards: return at most this many, from the end or from before the cursor ` + "`" + `before` + "`" + `. From 0 to 1000. Not together with first."""
+    last: Int
+    """A cursor (an edge's cursor, or pageInfo.startCursor of the next page): return what comes before it. Use with last, or alone."""
+    before: String
+  ): ParticipatesInProgramConnection!
+  """The Program nodes this Society points to by AWARDED (an outgoing relationship). AWARDED: Someone received an award. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
+  awards(
+    """Keeps only the related nodes that match these conditions; omitted, all of them."""
+    where: ProgramFilter
+    """The sort order: the first entry sorts, each later one breaks the ties left, and the id breaks any tie that remains. Omitted: by name, ascending."""
+    orderBy: [ProgramOrder!]
+    """Page forwards: return at most this many, from the start or from after the cursor ` + "`" + `after` + "`" + `. From 0 to 1000; 100 when neither first nor last is given. Not together with last."""
+    first: Int
+    """A cursor (an edge's cursor, or pageInfo.endCursor of the previous page): return what comes after it. Use with first."""
+    after: String
+    """Page backwards: return at most this many, from the end or from before the cursor ` + "`" + `before` + "`" + `. From 0 to 1000. Not together with first."""
+    last: Int
+    """A cursor (an edge's cursor, or pageInfo.startCursor of the next page): return what comes before it. Use with last, or alone."""
+    before: String
+  ): AwardedProgramConnection!
+  """The Association nodes that point to this Society by GUIDES (an incoming relationship). GUIDES: An association guides a society, a lower association or an institution. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
+  guidedBy(
+    """Keeps only the related nodes that match these conditions; omitted, all of them."""
+    where: AssociationFilter
+    """The sort order: the first entry sorts, each later one breaks the ties left, and the id breaks any tie that remains. Omitted: by name, ascending."""
+    orderBy: [AssociationOrder!]
+    """Page forwards: return at most this many, from the start or from after the cursor ` + "`" + `after` + "`" + `. From 0 to 1000; 100 when neither first nor last is given. Not together with last."""
+    first: Int
+    """A cursor (an edge's cursor, or pageInfo.endCursor of the previous page): return what comes after it. Use with first."""
+    after: String
+    """Page backwards: return at most this many, from the end or from before the cursor ` + "`" + `before` + "`" + `. From 0 to 1000. Not together with first."""
+    last: Int
+    """A cursor (an edge's cursor, or pageInfo.startCursor of the next page): return what comes before it. Use with last, or alone."""
+    before: String
+  ): GuidesAssociationConnection!
+  """The PlanItem nodes that point to this Society by CONCERNS (an incoming relationship). CONCERNS: A plan item names an organisation, place or group without launching it. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
+  concernedBy(
+    """Keeps only the related nodes that match these conditions; omitted, all of them."""
+    where: PlanItemFilter
+    """The sort order: the first entry sorts, each later one breaks the ties left, and the id breaks any tie that remains. Omitted: by year, number, ascending."""
+    orderBy: [PlanItemOrder!]
+    """Page forwards: return at most this many, from the start or from after the cursor ` + "`" + `after` + "`" + `. From 0 to 1000; 100 when neither first nor last is given. Not together with last."""
+    first: Int
+    """A cursor (an edge's cursor, or pageInfo.endCursor of the previous page): return what comes after it. Use with first."""
+    after: String
+    """Page backwards: return at most this many, from the end or from before the cursor ` + "`" + `before` + "`" + `. From 0 to 1000. Not together with first."""
+    last: Int
+    """A cursor (an edge's cursor, or pageInfo.startCursor of the next page): return what comes before it. Use with last, or alone."""
+    before: String
+  ): ConcernsPlanItemConnection!
 }
 
 """A page of Society nodes."""
 type SocietyConnection {
+  """The page's nodes, each with its cursor."""
   edges: [SocietyEdge!]!
+  """The page's nodes, without cursors."""
   nodes: [Society!]!
+  """Whether there are more pages, and the cursors to reach them."""
   pageInfo: PageInfo!
   """How many nodes match the filter, on all pages."""
   totalCount: Int!
 }
 
+"""A Society node on a page, with its cursor."""
 type SocietyEdge {
+  """Pass as after (or before) to page on from this node."""
   cursor: String!
+  """The Society node."""
   node: Society!
 }
 
-"""Conditions on Society nodes; all given fields must hold."""
+"""Conditions on Society nodes; all given fields must hold. At most 200 conditions in one filter, relationship conditions nested at most 4 deep."""
 input SocietyFilter {
+  """Every one of these filters must hold."""
   AND: [SocietyFilter!]
+  """At least one of these filters must hold."""
   OR: [SocietyFilter!]
+  """This filter must not hold."""
   NOT: SocietyFilter
+  """Conditions on the id."""
   id: IDFilter
+  """Conditions on the name (not the aliases)."""
   name: StringFilter
   """When the node was created."""
   createdAt: DateTimeFilter
@@ -9071,51 +9807,69 @@ input SocietyFilter {
   updatedAt: DateTimeFilter
   """When the node last changed or a new source asserted it (the change feed's time)."""
   changedAt: DateTimeFilter
+  """Provincial, national, international, or a consortium."""
   scope: SocietyScopeFilter
+  """The discipline or field."""
   field: StringFilter
+  """Created by a roster import because a row named it and the graph did not have it (castgraph import -create-missing): check it, then set this to false. The row that needed it is in the provenance."""
   needsReview: BooleanFilter
-  """Conditions on the nodes related by MEMBER_OF."""
+  """Conditions on the nodes related by MEMBER_OF (the field memberOf)."""
   memberOf: SocietyQuantifier
-  """Conditions on the nodes related by MEMBER_OF."""
+  """Conditions on the nodes related by MEMBER_OF (the field members)."""
   members: NodeQuantifier
-  """Conditions on the nodes related by AFFILIATED_WITH."""
+  """Conditions on the nodes related by AFFILIATED_WITH (the field affiliatedExperts)."""
   affiliatedExperts: ExpertQuantifier
-  """Conditions on the nodes related by LOCATED_IN."""
+  """Conditions on the nodes related by LOCATED_IN (the field locatedIn)."""
   locatedIn: NodeQuantifier
-  """Conditions on the nodes related by COOPERATES_WITH."""
+  """Conditions on the nodes related by COOPERATES_WITH (the field cooperatesWith)."""
   cooperatesWith: ParkQuantifier
-  """Conditions on the nodes related by RUN_BY."""
+  """Conditions on the nodes related by RUN_BY (the field runs)."""
   runs: NodeQuantifier
-  """Conditions on the nodes related by PARTICIPATES_IN."""
+  """Conditions on the nodes related by PARTICIPATES_IN (the field participatesIn)."""
   participatesIn: ProgramQuantifier
-  """Conditions on the nodes related by AWARDED."""
+  """Conditions on the nodes related by AWARDED (the field awards)."""
   awards: ProgramQuantifier
-  """Conditions on the nodes related by GUIDES."""
+  """Conditions on the nodes related by GUIDES (the field guidedBy)."""
   guidedBy: AssociationQuantifier
-  """Conditions on the nodes related by CONCERNS."""
+  """Conditions on the nodes related by CONCERNS (the field concernedBy)."""
   concernedBy: PlanItemQuantifier
 }
 
 """Which of the related Society nodes must match: at least one, none, every one, exactly one."""
 input SocietyQuantifier {
+  """At least one related node matches this filter."""
   some: SocietyFilter
+  """No related node matches this filter (true when there are none)."""
   none: SocietyFilter
+  """Every related node matches this filter (true when there are none)."""
   all: SocietyFilter
+  """Exactly one related node matches this filter."""
   single: SocietyFilter
 }
 
+"""What Society lists sort by."""
 enum SocietySortField {
+  """By name."""
   NAME
+  """By id."""
   ID
+  """By when the node was created."""
   CREATED_AT
+  """By when what the node says last changed."""
   UPDATED_AT
+  """By scope: Provincial, national, international, or a consortium."""
   SCOPE
+  """By field: The discipline or field."""
   FIELD
+  """By needsReview: Created by a roster import because a row named it and the graph did not have it (castgraph import -create-missing): check it, then set this to false. The row that needed it is in the provenance."""
   NEEDS_REVIEW
 }
 
+"""One sort key of a list of Society nodes: a field and a direction."""
 input SocietyOrder {
+  """What to sort by."""
   field: SocietySortField!
+  """ASC (the default) or DESC."""
   direction: SortDirection = ASC
 }
 
@@ -9127,34 +9881,53 @@ input SocietyGroupBy {
   related: [String!]
 }
 
+"""The fields of a new Society node."""
 input CreateSocietyInput {
+  """The name, at most 200 characters; required."""
   name: String!
+  """Other names: at most 50, each at most 200 characters."""
   aliases: [String!]
+  """A free-text description, at most 20000 characters."""
   description: String
-  """Where this assertion comes from; "api" when not given."""
+  """Where this assertion comes from, at most 300 characters; "api" when not given."""
   source: String
+  """Provincial, national, international, or a consortium."""
   scope: SocietyScope
+  """The discipline or field. At most 500 characters."""
   field: String
+  """Created by a roster import because a row named it and the graph did not have it (castgraph import -create-missing): check it, then set this to false. The row that needed it is in the provenance."""
   needsReview: Boolean
 }
 
+"""The fields to change on a Society node: only the fields given change, and a field given as null is cleared (name and required fields cannot be)."""
 input UpdateSocietyInput {
+  """The new name, at most 200 characters."""
   name: String
+  """Replaces the aliases (null or an empty list removes them): at most 50, each at most 200 characters."""
   aliases: [String!]
+  """A free-text description, at most 20000 characters."""
   description: String
-  """Where this assertion comes from; "api" when not given."""
+  """Where this assertion comes from, at most 300 characters; "api" when not given."""
   source: String
+  """Provincial, national, international, or a consortium."""
   scope: SocietyScope
+  """The discipline or field. At most 500 characters."""
   field: String
+  """Created by a roster import because a row named it and the graph did not have it (castgraph import -create-missing): check it, then set this to false. The row that needed it is in the provenance."""
   needsReview: Boolean
 }
 
 """A person: an academician, expert, scientist, engineer or entrepreneur."""
 type Expert implements Node {
+  """Stable id, starting with expert/."""
   id: ID!
+  """The name, at most 200 characters."""
   name: String!
+  """Other names: short names, former names, spelling variants."""
   aliases: [String!]!
+  """A free-text description; null when there is none."""
   description: String
+  """Where the graph's facts about the node come from, and when they were written."""
   provenance: Provenance!
   """Professional title (职称), e.g. 教授, 研究员."""
   title: String
@@ -9172,44 +9945,159 @@ type Expert implements Node {
   phone: String @requires(permission: READ_PERSONAL)
   """E-mail address (电子邮箱). Personal (PIPL): only callers with READ_PERSONAL read it (FORBIDDEN otherwise); reads are recorded."""
   email: String @requires(permission: READ_PERSONAL)
-  """MEMBER_OF (outgoing): An expert is a member of a society; a society belongs to a consortium. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
-  memberOf(where: SocietyFilter, orderBy: [SocietyOrder!], first: Int, after: String, last: Int, before: String): MemberOfSocietyConnection!
-  """AFFILIATED_WITH (outgoing): An expert works for or belongs to an organisation. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
-  affiliations(where: NodeFilter, orderBy: [NodeOrder!], first: Int, after: String, last: Int, before: String): AffiliatedWithNodeConnection!
-  """SERVES (outgoing): An expert serves an enterprise, e.g. through 万名专家进万企 or a service team. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
-  serves(where: EnterpriseFilter, orderBy: [EnterpriseOrder!], first: Int, after: String, last: Int, before: String): ServesEnterpriseConnection!
-  """LIAISON_OF (outgoing): An expert liaises through an overseas station. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
-  liaisonOf(where: OverseasStationFilter, orderBy: [OverseasStationOrder!], first: Int, after: String, last: Int, before: String): LiaisonOfOverseasStationConnection!
-  """LOCATED_IN (outgoing): Something is located in a region or a park; a region lies in a larger one. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
-  locatedIn(where: NodeFilter, orderBy: [NodeOrder!], first: Int, after: String, last: Int, before: String): LocatedInNodeConnection!
-  """PARTICIPATES_IN (outgoing): Someone takes part in a program. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
-  participatesIn(where: ProgramFilter, orderBy: [ProgramOrder!], first: Int, after: String, last: Int, before: String): ParticipatesInProgramConnection!
-  """AWARDED (outgoing): Someone received an award. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
-  awards(where: ProgramFilter, orderBy: [ProgramOrder!], first: Int, after: String, last: Int, before: String): AwardedProgramConnection!
-  """CONCERNS (incoming): A plan item names an organisation, place or group without launching it. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
-  concernedBy(where: PlanItemFilter, orderBy: [PlanItemOrder!], first: Int, after: String, last: Int, before: String): ConcernsPlanItemConnection!
+  """The Society nodes this Expert points to by MEMBER_OF (an outgoing relationship). MEMBER_OF: An expert is a member of a society; a society belongs to a consortium. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
+  memberOf(
+    """Keeps only the related nodes that match these conditions; omitted, all of them."""
+    where: SocietyFilter
+    """The sort order: the first entry sorts, each later one breaks the ties left, and the id breaks any tie that remains. Omitted: by name, ascending."""
+    orderBy: [SocietyOrder!]
+    """Page forwards: return at most this many, from the start or from after the cursor ` + "`" + `after` + "`" + `. From 0 to 1000; 100 when neither first nor last is given. Not together with last."""
+    first: Int
+    """A cursor (an edge's cursor, or pageInfo.endCursor of the previous page): return what comes after it. Use with first."""
+    after: String
+    """Page backwards: return at most this many, from the end or from before the cursor ` + "`" + `before` + "`" + `. From 0 to 1000. Not together with first."""
+    last: Int
+    """A cursor (an edge's cursor, or pageInfo.startCursor of the next page): return what comes before it. Use with last, or alone."""
+    before: String
+  ): MemberOfSocietyConnection!
+  """The Enterprise, Institution or Society nodes this Expert points to by AFFILIATED_WITH (an outgoing relationship). AFFILIATED_WITH: An expert works for or belongs to an organisation. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
+  affiliations(
+    """Keeps only the related nodes that match these conditions; omitted, all of them."""
+    where: NodeFilter
+    """The sort order: the first entry sorts, each later one breaks the ties left, and the id breaks any tie that remains. Omitted: by name, ascending."""
+    orderBy: [NodeOrder!]
+    """Page forwards: return at most this many, from the start or from after the cursor ` + "`" + `after` + "`" + `. From 0 to 1000; 100 when neither first nor last is given. Not together with last."""
+    first: Int
+    """A cursor (an edge's cursor, or pageInfo.endCursor of the previous page): return what comes after it. Use with first."""
+    after: String
+    """Page backwards: return at most this many, from the end or from before the cursor ` + "`" + `before` + "`" + `. From 0 to 1000. Not together with first."""
+    last: Int
+    """A cursor (an edge's cursor, or pageInfo.startCursor of the next page): return what comes before it. Use with last, or alone."""
+    before: String
+  ): AffiliatedWithNodeConnection!
+  """The Enterprise nodes this Expert points to by SERVES (an outgoing relationship). SERVES: An expert serves an enterprise, e.g. through 万名专家进万企 or a service team. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
+  serves(
+    """Keeps only the related nodes that match these conditions; omitted, all of them."""
+    where: EnterpriseFilter
+    """The sort order: the first entry sorts, each later one breaks the ties left, and the id breaks any tie that remains. Omitted: by name, ascending."""
+    orderBy: [EnterpriseOrder!]
+    """Page forwards: return at most this many, from the start or from after the cursor ` + "`" + `after` + "`" + `. From 0 to 1000; 100 when neither first nor last is given. Not together with last."""
+    first: Int
+    """A cursor (an edge's cursor, or pageInfo.endCursor of the previous page): return what comes after it. Use with first."""
+    after: String
+    """Page backwards: return at most this many, from the end or from before the cursor ` + "`" + `before` + "`" + `. From 0 to 1000. Not together with first."""
+    last: Int
+    """A cursor (an edge's cursor, or pageInfo.startCursor of the next page): return what comes before it. Use with last, or alone."""
+    before: String
+  ): ServesEnterpriseConnection!
+  """The OverseasStation nodes this Expert points to by LIAISON_OF (an outgoing relationship). LIAISON_OF: An expert liaises through an overseas station. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
+  liaisonOf(
+    """Keeps only the related nodes that match these conditions; omitted, all of them."""
+    where: OverseasStationFilter
+    """The sort order: the first entry sorts, each later one breaks the ties left, and the id breaks any tie that remains. Omitted: by name, ascending."""
+    orderBy: [OverseasStationOrder!]
+    """Page forwards: return at most this many, from the start or from after the cursor ` + "`" + `after` + "`" + `. From 0 to 1000; 100 when neither first nor last is given. Not together with last."""
+    first: Int
+    """A cursor (an edge's cursor, or pageInfo.endCursor of the previous page): return what comes after it. Use with first."""
+    after: String
+    """Page backwards: return at most this many, from the end or from before the cursor ` + "`" + `before` + "`" + `. From 0 to 1000. Not together with first."""
+    last: Int
+    """A cursor (an edge's cursor, or pageInfo.startCursor of the next page): return what comes before it. Use with last, or alone."""
+    before: String
+  ): LiaisonOfOverseasStationConnection!
+  """The Region or Park nodes this Expert points to by LOCATED_IN (an outgoing relationship). LOCATED_IN: Something is located in a region or a park; a region lies in a larger one. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
+  locatedIn(
+    """Keeps only the related nodes that match these conditions; omitted, all of them."""
+    where: NodeFilter
+    """The sort order: the first entry sorts, each later one breaks the ties left, and the id breaks any tie that remains. Omitted: by name, ascending."""
+    orderBy: [NodeOrder!]
+    """Page forwards: return at most this many, from the start or from after the cursor ` + "`" + `after` + "`" + `. From 0 to 1000; 100 when neither first nor last is given. Not together with last."""
+    first: Int
+    """A cursor (an edge's cursor, or pageInfo.endCursor of the previous page): return what comes after it. Use with first."""
+    after: String
+    """Page backwards: return at most this many, from the end or from before the cursor ` + "`" + `before` + "`" + `. From 0 to 1000. Not together with first."""
+    last: Int
+    """A cursor (an edge's cursor, or pageInfo.startCursor of the next page): return what comes before it. Use with last, or alone."""
+    before: String
+  ): LocatedInNodeConnection!
+  """The Program nodes this Expert points to by PARTICIPATES_IN (an outgoing relationship). PARTICIPATES_IN: Someone takes part in a program. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
+  participatesIn(
+    """Keeps only the related nodes that match these conditions; omitted, all of them."""
+    where: ProgramFilter
+    """The sort order: the first entry sorts, each later one breaks the ties left, and the id breaks any tie that remains. Omitted: by name, ascending."""
+    orderBy: [ProgramOrder!]
+    """Page forwards: return at most this many, from the start or from after the cursor ` + "`" + `after` + "`" + `. From 0 to 1000; 100 when neither first nor last is given. Not together with last."""
+    first: Int
+    """A cursor (an edge's cursor, or pageInfo.endCursor of the previous page): return what comes after it. Use with first."""
+    after: String
+    """Page backwards: return at most this many, from the end or from before the cursor ` + "`" + `before` + "`" + `. From 0 to 1000. Not together with first."""
+    last: Int
+    """A cursor (an edge's cursor, or pageInfo.startCursor of the next page): return what comes before it. Use with last, or alone."""
+    before: String
+  ): ParticipatesInProgramConnection!
+  """The Program nodes this Expert points to by AWARDED (an outgoing relationship). AWARDED: Someone received an award. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
+  awards(
+    """Keeps only the related nodes that match these conditions; omitted, all of them."""
+    where: ProgramFilter
+    """The sort order: the first entry sorts, each later one breaks the ties left, and the id breaks any tie that remains. Omitted: by name, ascending."""
+    orderBy: [ProgramOrder!]
+    """Page forwards: return at most this many, from the start or from after the cursor ` + "`" + `after` + "`" + `. From 0 to 1000; 100 when neither first nor last is given. Not together with last."""
+    first: Int
+    """A cursor (an edge's cursor, or pageInfo.endCursor of the previous page): return what comes after it. Use with first."""
+    after: String
+    """Page backwards: return at most this many, from the end or from before the cursor ` + "`" + `before` + "`" + `. From 0 to 1000. Not together with first."""
+    last: Int
+    """A cursor (an edge's cursor, or pageInfo.startCursor of the next page): return what comes before it. Use with last, or alone."""
+    before: String
+  ): AwardedProgramConnection!
+  """The PlanItem nodes that point to this Expert by CONCERNS (an incoming relationship). CONCERNS: A plan item names an organisation, place or group without launching it. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
+  concernedBy(
+    """Keeps only the related nodes that match these conditions; omitted, all of them."""
+    where: PlanItemFilter
+    """The sort order: the first entry sorts, each later one breaks the ties left, and the id breaks any tie that remains. Omitted: by year, number, ascending."""
+    orderBy: [PlanItemOrder!]
+    """Page forwards: return at most this many, from the start or from after the cursor ` + "`" + `after` + "`" + `. From 0 to 1000; 100 when neither first nor last is given. Not together with last."""
+    first: Int
+    """A cursor (an edge's cursor, or pageInfo.endCursor of the previous page): return what comes after it. Use with first."""
+    after: String
+    """Page backwards: return at most this many, from the end or from before the cursor ` + "`" + `before` + "`" + `. From 0 to 1000. Not together with first."""
+    last: Int
+    """A cursor (an edge's cursor, or pageInfo.startCursor of the next page): return what comes before it. Use with last, or alone."""
+    before: String
+  ): ConcernsPlanItemConnection!
 }
 
 """A page of Expert nodes."""
 type ExpertConnection {
+  """The page's nodes, each with its cursor."""
   edges: [ExpertEdge!]!
+  """The page's nodes, without cursors."""
   nodes: [Expert!]!
+  """Whether there are more pages, and the cursors to reach them."""
   pageInfo: PageInfo!
   """How many nodes match the filter, on all pages."""
   totalCount: Int!
 }
 
+"""An Expert node on a page, with its cursor."""
 type ExpertEdge {
+  """Pass as after (or before) to page on from this node."""
   cursor: String!
+  """The Expert node."""
   node: Expert!
 }
 
-"""Conditions on Expert nodes; all given fields must hold."""
+"""Conditions on Expert nodes; all given fields must hold. At most 200 conditions in one filter, relationship conditions nested at most 4 deep."""
 input ExpertFilter {
+  """Every one of these filters must hold."""
   AND: [ExpertFilter!]
+  """At least one of these filters must hold."""
   OR: [ExpertFilter!]
+  """This filter must not hold."""
   NOT: ExpertFilter
+  """Conditions on the id."""
   id: IDFilter
+  """Conditions on the name (not the aliases)."""
   name: StringFilter
   """When the node was created."""
   createdAt: DateTimeFilter
@@ -9217,9 +10105,13 @@ input ExpertFilter {
   updatedAt: DateTimeFilter
   """When the node last changed or a new source asserted it (the change feed's time)."""
   changedAt: DateTimeFilter
+  """Professional title (职称), e.g. 教授, 研究员."""
   title: StringFilter
+  """Whether the person is an academician (院士)."""
   academician: BooleanFilter
+  """Field of expertise."""
   field: StringFilter
+  """Tells apart people of the same name, e.g. their employer; part of the natural key."""
   disambiguation: StringFilter
   """Gender (性别). Personal: filtering on it needs READ_PERSONAL (FORBIDDEN otherwise)."""
   gender: GenderFilter
@@ -9229,46 +10121,61 @@ input ExpertFilter {
   phone: StringFilter
   """E-mail address (电子邮箱). Personal: filtering on it needs READ_PERSONAL (FORBIDDEN otherwise)."""
   email: StringFilter
-  """Conditions on the nodes related by MEMBER_OF."""
+  """Conditions on the nodes related by MEMBER_OF (the field memberOf)."""
   memberOf: SocietyQuantifier
-  """Conditions on the nodes related by AFFILIATED_WITH."""
+  """Conditions on the nodes related by AFFILIATED_WITH (the field affiliations)."""
   affiliations: NodeQuantifier
-  """Conditions on the nodes related by SERVES."""
+  """Conditions on the nodes related by SERVES (the field serves)."""
   serves: EnterpriseQuantifier
-  """Conditions on the nodes related by LIAISON_OF."""
+  """Conditions on the nodes related by LIAISON_OF (the field liaisonOf)."""
   liaisonOf: OverseasStationQuantifier
-  """Conditions on the nodes related by LOCATED_IN."""
+  """Conditions on the nodes related by LOCATED_IN (the field locatedIn)."""
   locatedIn: NodeQuantifier
-  """Conditions on the nodes related by PARTICIPATES_IN."""
+  """Conditions on the nodes related by PARTICIPATES_IN (the field participatesIn)."""
   participatesIn: ProgramQuantifier
-  """Conditions on the nodes related by AWARDED."""
+  """Conditions on the nodes related by AWARDED (the field awards)."""
   awards: ProgramQuantifier
-  """Conditions on the nodes related by CONCERNS."""
+  """Conditions on the nodes related by CONCERNS (the field concernedBy)."""
   concernedBy: PlanItemQuantifier
 }
 
 """Which of the related Expert nodes must match: at least one, none, every one, exactly one."""
 input ExpertQuantifier {
+  """At least one related node matches this filter."""
   some: ExpertFilter
+  """No related node matches this filter (true when there are none)."""
   none: ExpertFilter
+  """Every related node matches this filter (true when there are none)."""
   all: ExpertFilter
+  """Exactly one related node matches this filter."""
   single: ExpertFilter
 }
 
 """What Expert lists sort by. Personal fields (gender, birthMonth, phone, email) are not offered: a cursor carries the value it sorts by."""
 enum ExpertSortField {
+  """By name."""
   NAME
+  """By id."""
   ID
+  """By when the node was created."""
   CREATED_AT
+  """By when what the node says last changed."""
   UPDATED_AT
+  """By title: Professional title (职称), e.g. 教授, 研究员."""
   TITLE
+  """By academician: Whether the person is an academician (院士)."""
   ACADEMICIAN
+  """By field: Field of expertise."""
   FIELD
+  """By disambiguation: Tells apart people of the same name, e.g. their employer; part of the natural key."""
   DISAMBIGUATION
 }
 
+"""One sort key of a list of Expert nodes: a field and a direction."""
 input ExpertOrder {
+  """What to sort by."""
   field: ExpertSortField!
+  """ASC (the default) or DESC."""
   direction: SortDirection = ASC
 }
 
@@ -9280,15 +10187,23 @@ input ExpertGroupBy {
   related: [String!]
 }
 
+"""The fields of a new Expert node."""
 input CreateExpertInput {
+  """The name, at most 200 characters; required."""
   name: String!
+  """Other names: at most 50, each at most 200 characters."""
   aliases: [String!]
+  """A free-text description, at most 20000 characters."""
   description: String
-  """Where this assertion comes from; "api" when not given."""
+  """Where this assertion comes from, at most 300 characters; "api" when not given."""
   source: String
+  """Professional title (职称), e.g. 教授, 研究员. At most 500 characters."""
   title: String
+  """Whether the person is an academician (院士)."""
   academician: Boolean
+  """Field of expertise. At most 500 characters."""
   field: String
+  """Tells apart people of the same name, e.g. their employer; part of the natural key. At most 200 characters."""
   disambiguation: String
   """Gender (性别). Personal: writing it needs READ_PERSONAL besides WRITE."""
   gender: Gender
@@ -9300,15 +10215,23 @@ input CreateExpertInput {
   email: String
 }
 
+"""The fields to change on an Expert node: only the fields given change, and a field given as null is cleared (name and required fields cannot be)."""
 input UpdateExpertInput {
+  """The new name, at most 200 characters."""
   name: String
+  """Replaces the aliases (null or an empty list removes them): at most 50, each at most 200 characters."""
   aliases: [String!]
+  """A free-text description, at most 20000 characters."""
   description: String
-  """Where this assertion comes from; "api" when not given."""
+  """Where this assertion comes from, at most 300 characters; "api" when not given."""
   source: String
+  """Professional title (职称), e.g. 教授, 研究员. At most 500 characters."""
   title: String
+  """Whether the person is an academician (院士)."""
   academician: Boolean
+  """Field of expertise. At most 500 characters."""
   field: String
+  """Tells apart people of the same name, e.g. their employer; part of the natural key. At most 200 characters."""
   disambiguation: String
   """Gender (性别). Personal: writing it needs READ_PERSONAL besides WRITE."""
   gender: Gender
@@ -9322,43 +10245,98 @@ input UpdateExpertInput {
 
 """An overseas-talent station: 海智基地, 海外联络站 or 离岸创新中心."""
 type OverseasStation implements Node {
+  """Stable id, starting with overseas-station/."""
   id: ID!
+  """The name, at most 200 characters."""
   name: String!
+  """Other names: short names, former names, spelling variants."""
   aliases: [String!]!
+  """A free-text description; null when there is none."""
   description: String
+  """Where the graph's facts about the node come from, and when they were written."""
   provenance: Provenance!
   """The kind of station."""
   stationType: StationType
   """Created by a roster import because a row named it and the graph did not have it (castgraph import -create-missing): check it, then set this to false. The row that needed it is in the provenance."""
   needsReview: Boolean
-  """LIAISON_OF (incoming): An expert liaises through an overseas station. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
-  liaisons(where: ExpertFilter, orderBy: [ExpertOrder!], first: Int, after: String, last: Int, before: String): LiaisonOfExpertConnection!
-  """LOCATED_IN (outgoing): Something is located in a region or a park; a region lies in a larger one. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
-  locatedIn(where: NodeFilter, orderBy: [NodeOrder!], first: Int, after: String, last: Int, before: String): LocatedInNodeConnection!
-  """CONCERNS (incoming): A plan item names an organisation, place or group without launching it. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
-  concernedBy(where: PlanItemFilter, orderBy: [PlanItemOrder!], first: Int, after: String, last: Int, before: String): ConcernsPlanItemConnection!
+  """The Expert nodes that point to this OverseasStation by LIAISON_OF (an incoming relationship). LIAISON_OF: An expert liaises through an overseas station. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
+  liaisons(
+    """Keeps only the related nodes that match these conditions; omitted, all of them."""
+    where: ExpertFilter
+    """The sort order: the first entry sorts, each later one breaks the ties left, and the id breaks any tie that remains. Omitted: by name, ascending."""
+    orderBy: [ExpertOrder!]
+    """Page forwards: return at most this many, from the start or from after the cursor ` + "`" + `after` + "`" + `. From 0 to 1000; 100 when neither first nor last is given. Not together with last."""
+    first: Int
+    """A cursor (an edge's cursor, or pageInfo.endCursor of the previous page): return what comes after it. Use with first."""
+    after: String
+    """Page backwards: return at most this many, from the end or from before the cursor ` + "`" + `before` + "`" + `. From 0 to 1000. Not together with first."""
+    last: Int
+    """A cursor (an edge's cursor, or pageInfo.startCursor of the next page): return what comes before it. Use with last, or alone."""
+    before: String
+  ): LiaisonOfExpertConnection!
+  """The Region or Park nodes this OverseasStation points to by LOCATED_IN (an outgoing relationship). LOCATED_IN: Something is located in a region or a park; a region lies in a larger one. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
+  locatedIn(
+    """Keeps only the related nodes that match these conditions; omitted, all of them."""
+    where: NodeFilter
+    """The sort order: the first entry sorts, each later one breaks the ties left, and the id breaks any tie that remains. Omitted: by name, ascending."""
+    orderBy: [NodeOrder!]
+    """Page forwards: return at most this many, from the start or from after the cursor ` + "`" + `after` + "`" + `. From 0 to 1000; 100 when neither first nor last is given. Not together with last."""
+    first: Int
+    """A cursor (an edge's cursor, or pageInfo.endCursor of the previous page): return what comes after it. Use with first."""
+    after: String
+    """Page backwards: return at most this many, from the end or from before the cursor ` + "`" + `before` + "`" + `. From 0 to 1000. Not together with first."""
+    last: Int
+    """A cursor (an edge's cursor, or pageInfo.startCursor of the next page): return what comes before it. Use with last, or alone."""
+    before: String
+  ): LocatedInNodeConnection!
+  """The PlanItem nodes that point to this OverseasStation by CONCERNS (an incoming relationship). CONCERNS: A plan item names an organisation, place or group without launching it. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
+  concernedBy(
+    """Keeps only the related nodes that match these conditions; omitted, all of them."""
+    where: PlanItemFilter
+    """The sort order: the first entry sorts, each later one breaks the ties left, and the id breaks any tie that remains. Omitted: by year, number, ascending."""
+    orderBy: [PlanItemOrder!]
+    """Page forwards: return at most this many, from the start or from after the cursor ` + "`" + `after` + "`" + `. From 0 to 1000; 100 when neither first nor last is given. Not together with last."""
+    first: Int
+    """A cursor (an edge's cursor, or pageInfo.endCursor of the previous page): return what comes after it. Use with first."""
+    after: String
+    """Page backwards: return at most this many, from the end or from before the cursor ` + "`" + `before` + "`" + `. From 0 to 1000. Not together with first."""
+    last: Int
+    """A cursor (an edge's cursor, or pageInfo.startCursor of the next page): return what comes before it. Use with last, or alone."""
+    before: String
+  ): ConcernsPlanItemConnection!
 }
 
 """A page of OverseasStation nodes."""
 type OverseasStationConnection {
+  """The page's nodes, each with its cursor."""
   edges: [OverseasStationEdge!]!
+  """The page's nodes, without cursors."""
   nodes: [OverseasStation!]!
+  """Whether there are more pages, and the cursors to reach them."""
   pageInfo: PageInfo!
   """How many nodes match the filter, on all pages."""
   totalCount: Int!
 }
 
+"""An OverseasStation node on a page, with its cursor."""
 type OverseasStationEdge {
+  """Pass as after (or before) to page on from this node."""
   cursor: String!
+  """The OverseasStation node."""
   node: OverseasStation!
 }
 
-"""Conditions on OverseasStation nodes; all given fields must hold."""
+"""Conditions on OverseasStation nodes; all given fields must hold. At most 200 conditions in one filter, relationship conditions nested at most 4 deep."""
 input OverseasStationFilter {
+  """Every one of these filters must hold."""
   AND: [OverseasStationFilter!]
+  """At least one of these filters must hold."""
   OR: [OverseasStationFilter!]
+  """This filter must not hold."""
   NOT: OverseasStationFilter
+  """Conditions on the id."""
   id: IDFilter
+  """Conditions on the name (not the aliases)."""
   name: StringFilter
   """When the node was created."""
   createdAt: DateTimeFilter
@@ -9366,35 +10344,51 @@ input OverseasStationFilter {
   updatedAt: DateTimeFilter
   """When the node last changed or a new source asserted it (the change feed's time)."""
   changedAt: DateTimeFilter
+  """The kind of station."""
   stationType: StationTypeFilter
+  """Created by a roster import because a row named it and the graph did not have it (castgraph import -create-missing): check it, then set this to false. The row that needed it is in the provenance."""
   needsReview: BooleanFilter
-  """Conditions on the nodes related by LIAISON_OF."""
+  """Conditions on the nodes related by LIAISON_OF (the field liaisons)."""
   liaisons: ExpertQuantifier
-  """Conditions on the nodes related by LOCATED_IN."""
+  """Conditions on the nodes related by LOCATED_IN (the field locatedIn)."""
   locatedIn: NodeQuantifier
-  """Conditions on the nodes related by CONCERNS."""
+  """Conditions on the nodes related by CONCERNS (the field concernedBy)."""
   concernedBy: PlanItemQuantifier
 }
 
 """Which of the related OverseasStation nodes must match: at least one, none, every one, exactly one."""
 input OverseasStationQuantifier {
+  """At least one related node matches this filter."""
   some: OverseasStationFilter
+  """No related node matches this filter (true when there are none)."""
   none: OverseasStationFilter
+  """Every related node matches this filter (true when there are none)."""
   all: OverseasStationFilter
+  """Exactly one related node matches this filter."""
   single: OverseasStationFilter
 }
 
+"""What OverseasStation lists sort by."""
 enum OverseasStationSortField {
+  """By name."""
   NAME
+  """By id."""
   ID
+  """By when the node was created."""
   CREATED_AT
+  """By when what the node says last changed."""
   UPDATED_AT
+  """By stationType: The kind of station."""
   STATION_TYPE
+  """By needsReview: Created by a roster import because a row named it and the graph did not have it (castgraph import -create-missing): check it, then set this to false. The row that needed it is in the provenance."""
   NEEDS_REVIEW
 }
 
+"""One sort key of a list of OverseasStation nodes: a field and a direction."""
 input OverseasStationOrder {
+  """What to sort by."""
   field: OverseasStationSortField!
+  """ASC (the default) or DESC."""
   direction: SortDirection = ASC
 }
 
@@ -9406,77 +10400,222 @@ input OverseasStationGroupBy {
   related: [String!]
 }
 
+"""The fields of a new OverseasStation node."""
 input CreateOverseasStationInput {
+  """The name, at most 200 characters; required."""
   name: String!
+  """Other names: at most 50, each at most 200 characters."""
   aliases: [String!]
+  """A free-text description, at most 20000 characters."""
   description: String
-  """Where this assertion comes from; "api" when not given."""
+  """Where this assertion comes from, at most 300 characters; "api" when not given."""
   source: String
+  """The kind of station."""
   stationType: StationType
+  """Created by a roster import because a row named it and the graph did not have it (castgraph import -create-missing): check it, then set this to false. The row that needed it is in the provenance."""
   needsReview: Boolean
 }
 
+"""The fields to change on an OverseasStation node: only the fields given change, and a field given as null is cleared (name and required fields cannot be)."""
 input UpdateOverseasStationInput {
+  """The new name, at most 200 characters."""
   name: String
+  """Replaces the aliases (null or an empty list removes them): at most 50, each at most 200 characters."""
   aliases: [String!]
+  """A free-text description, at most 20000 characters."""
   description: String
-  """Where this assertion comes from; "api" when not given."""
+  """Where this assertion comes from, at most 300 characters; "api" when not given."""
   source: String
+  """The kind of station."""
   stationType: StationType
+  """Created by a roster import because a row named it and the graph did not have it (castgraph import -create-missing): check it, then set this to false. The row that needed it is in the provenance."""
   needsReview: Boolean
 }
 
 """An enterprise."""
 type Enterprise implements Node {
+  """Stable id, starting with enterprise/."""
   id: ID!
+  """The name, at most 200 characters."""
   name: String!
+  """Other names: short names, former names, spelling variants."""
   aliases: [String!]!
+  """A free-text description; null when there is none."""
   description: String
+  """Where the graph's facts about the node come from, and when they were written."""
   provenance: Provenance!
   """Unified social credit code (统一社会信用代码); the natural key when given, else the name is."""
   creditCode: String
   """Category, e.g. 科技型企业."""
   category: String
-  """AFFILIATED_WITH (incoming): An expert works for or belongs to an organisation. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
-  affiliatedExperts(where: ExpertFilter, orderBy: [ExpertOrder!], first: Int, after: String, last: Int, before: String): AffiliatedWithExpertConnection!
-  """SERVES (incoming): An expert serves an enterprise, e.g. through 万名专家进万企 or a service team. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
-  servedBy(where: ExpertFilter, orderBy: [ExpertOrder!], first: Int, after: String, last: Int, before: String): ServesExpertConnection!
-  """IN_CHAIN (outgoing): An enterprise belongs to an industry chain. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
-  chains(where: IndustryChainFilter, orderBy: [IndustryChainOrder!], first: Int, after: String, last: Int, before: String): InChainIndustryChainConnection!
-  """IN_CLUSTER (outgoing): An enterprise belongs to an industry cluster directly, without a chain being named. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
-  clusters(where: IndustryClusterFilter, orderBy: [IndustryClusterOrder!], first: Int, after: String, last: Int, before: String): InClusterIndustryClusterConnection!
-  """LOCATED_IN (outgoing): Something is located in a region or a park; a region lies in a larger one. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
-  locatedIn(where: NodeFilter, orderBy: [NodeOrder!], first: Int, after: String, last: Int, before: String): LocatedInNodeConnection!
-  """RUN_BY (incoming): A program (or a plan) is run or issued by an organisation. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
-  runs(where: NodeFilter, orderBy: [NodeOrder!], first: Int, after: String, last: Int, before: String): RunByNodeConnection!
-  """PARTICIPATES_IN (outgoing): Someone takes part in a program. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
-  participatesIn(where: ProgramFilter, orderBy: [ProgramOrder!], first: Int, after: String, last: Int, before: String): ParticipatesInProgramConnection!
-  """AWARDED (outgoing): Someone received an award. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
-  awards(where: ProgramFilter, orderBy: [ProgramOrder!], first: Int, after: String, last: Int, before: String): AwardedProgramConnection!
-  """CONCERNS (incoming): A plan item names an organisation, place or group without launching it. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
-  concernedBy(where: PlanItemFilter, orderBy: [PlanItemOrder!], first: Int, after: String, last: Int, before: String): ConcernsPlanItemConnection!
+  """The Expert nodes that point to this Enterprise by AFFILIATED_WITH (an incoming relationship). AFFILIATED_WITH: An expert works for or belongs to an organisation. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
+  affiliatedExperts(
+    """Keeps only the related nodes that match these conditions; omitted, all of them."""
+    where: ExpertFilter
+    """The sort order: the first entry sorts, each later one breaks the ties left, and the id breaks any tie that remains. Omitted: by name, ascending."""
+    orderBy: [ExpertOrder!]
+    """Page forwards: return at most this many, from the start or from after the cursor ` + "`" + `after` + "`" + `. From 0 to 1000; 100 when neither first nor last is given. Not together with last."""
+    first: Int
+    """A cursor (an edge's cursor, or pageInfo.endCursor of the previous page): return what comes after it. Use with first."""
+    after: String
+    """Page backwards: return at most this many, from the end or from before the cursor ` + "`" + `before` + "`" + `. From 0 to 1000. Not together with first."""
+    last: Int
+    """A cursor (an edge's cursor, or pageInfo.startCursor of the next page): return what comes before it. Use with last, or alone."""
+    before: String
+  ): AffiliatedWithExpertConnection!
+  """The Expert nodes that point to this Enterprise by SERVES (an incoming relationship). SERVES: An expert serves an enterprise, e.g. through 万名专家进万企 or a service team. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
+  servedBy(
+    """Keeps only the related nodes that match these conditions; omitted, all of them."""
+    where: ExpertFilter
+    """The sort order: the first entry sorts, each later one breaks the ties left, and the id breaks any tie that remains. Omitted: by name, ascending."""
+    orderBy: [ExpertOrder!]
+    """Page forwards: return at most this many, from the start or from after the cursor ` + "`" + `after` + "`" + `. From 0 to 1000; 100 when neither first nor last is given. Not together with last."""
+    first: Int
+    """A cursor (an edge's cursor, or pageInfo.endCursor of the previous page): return what comes after it. Use with first."""
+    after: String
+    """Page backwards: return at most this many, from the end or from before the cursor ` + "`" + `before` + "`" + `. From 0 to 1000. Not together with first."""
+    last: Int
+    """A cursor (an edge's cursor, or pageInfo.startCursor of the next page): return what comes before it. Use with last, or alone."""
+    before: String
+  ): ServesExpertConnection!
+  """The IndustryChain nodes this Enterprise points to by IN_CHAIN (an outgoing relationship). IN_CHAIN: An enterprise belongs to an industry chain. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
+  chains(
+    """Keeps only the related nodes that match these conditions; omitted, all of them."""
+    where: IndustryChainFilter
+    """The sort order: the first entry sorts, each later one breaks the ties left, and the id breaks any tie that remains. Omitted: by name, ascending."""
+    orderBy: [IndustryChainOrder!]
+    """Page forwards: return at most this many, from the start or from after the cursor ` + "`" + `after` + "`" + `. From 0 to 1000; 100 when neither first nor last is given. Not together with last."""
+    first: Int
+    """A cursor (an edge's cursor, or pageInfo.endCursor of the previous page): return what comes after it. Use with first."""
+    after: String
+    """Page backwards: return at most this many, from the end or from before the cursor ` + "`" + `before` + "`" + `. From 0 to 1000. Not together with first."""
+    last: Int
+    """A cursor (an edge's cursor, or pageInfo.startCursor of the next page): return what comes before it. Use with last, or alone."""
+    before: String
+  ): InChainIndustryChainConnection!
+  """The IndustryCluster nodes this Enterprise points to by IN_CLUSTER (an outgoing relationship). IN_CLUSTER: An enterprise belongs to an industry cluster directly, without a chain being named. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
+  clusters(
+    """Keeps only the related nodes that match these conditions; omitted, all of them."""
+    where: IndustryClusterFilter
+    """The sort order: the first entry sorts, each later one breaks the ties left, and the id breaks any tie that remains. Omitted: by name, ascending."""
+    orderBy: [IndustryClusterOrder!]
+    """Page forwards: return at most this many, from the start or from after the cursor ` + "`" + `after` + "`" + `. From 0 to 1000; 100 when neither first nor last is given. Not together with last."""
+    first: Int
+    """A cursor (an edge's cursor, or pageInfo.endCursor of the previous page): return what comes after it. Use with first."""
+    after: String
+    """Page backwards: return at most this many, from the end or from before the cursor ` + "`" + `before` + "`" + `. From 0 to 1000. Not together with first."""
+    last: Int
+    """A cursor (an edge's cursor, or pageInfo.startCursor of the next page): return what comes before it. Use with last, or alone."""
+    before: String
+  ): InClusterIndustryClusterConnection!
+  """The Region or Park nodes this Enterprise points to by LOCATED_IN (an outgoing relationship). LOCATED_IN: Something is located in a region or a park; a region lies in a larger one. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
+  locatedIn(
+    """Keeps only the related nodes that match these conditions; omitted, all of them."""
+    where: NodeFilter
+    """The sort order: the first entry sorts, each later one breaks the ties left, and the id breaks any tie that remains. Omitted: by name, ascending."""
+    orderBy: [NodeOrder!]
+    """Page forwards: return at most this many, from the start or from after the cursor ` + "`" + `after` + "`" + `. From 0 to 1000; 100 when neither first nor last is given. Not together with last."""
+    first: Int
+    """A cursor (an edge's cursor, or pageInfo.endCursor of the previous page): return what comes after it. Use with first."""
+    after: String
+    """Page backwards: return at most this many, from the end or from before the cursor ` + "`" + `before` + "`" + `. From 0 to 1000. Not together with first."""
+    last: Int
+    """A cursor (an edge's cursor, or pageInfo.startCursor of the next page): return what comes before it. Use with last, or alone."""
+    before: String
+  ): LocatedInNodeConnection!
+  """The Program or Plan nodes that point to this Enterprise by RUN_BY (an incoming relationship). RUN_BY: A program (or a plan) is run or issued by an organisation. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
+  runs(
+    """Keeps only the related nodes that match these conditions; omitted, all of them."""
+    where: NodeFilter
+    """The sort order: the first entry sorts, each later one breaks the ties left, and the id breaks any tie that remains. Omitted: by name, ascending."""
+    orderBy: [NodeOrder!]
+    """Page forwards: return at most this many, from the start or from after the cursor ` + "`" + `after` + "`" + `. From 0 to 1000; 100 when neither first nor last is given. Not together with last."""
+    first: Int
+    """A cursor (an edge's cursor, or pageInfo.endCursor of the previous page): return what comes after it. Use with first."""
+    after: String
+    """Page backwards: return at most this many, from the end or from before the cursor ` + "`" + `before` + "`" + `. From 0 to 1000. Not together with first."""
+    last: Int
+    """A cursor (an edge's cursor, or pageInfo.startCursor of the next page): return what comes before it. Use with last, or alone."""
+    before: String
+  ): RunByNodeConnection!
+  """The Program nodes this Enterprise points to by PARTICIPATES_IN (an outgoing relationship). PARTICIPATES_IN: Someone takes part in a program. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
+  participatesIn(
+    """Keeps only the related nodes that match these conditions; omitted, all of them."""
+    where: ProgramFilter
+    """The sort order: the first entry sorts, each later one breaks the ties left, and the id breaks any tie that remains. Omitted: by name, ascending."""
+    orderBy: [ProgramOrder!]
+    """Page forwards: return at most this many, from the start or from after the cursor ` + "`" + `after` + "`" + `. From 0 to 1000; 100 when neither first nor last is given. Not together with last."""
+    first: Int
+    """A cursor (an edge's cursor, or pageInfo.endCursor of the previous page): return what comes after it. Use with first."""
+    after: String
+    """Page backwards: return at most this many, from the end or from before the cursor ` + "`" + `before` + "`" + `. From 0 to 1000. Not together with first."""
+    last: Int
+    """A cursor (an edge's cursor, or pageInfo.startCursor of the next page): return what comes before it. Use with last, or alone."""
+    before: String
+  ): ParticipatesInProgramConnection!
+  """The Program nodes this Enterprise points to by AWARDED (an outgoing relationship). AWARDED: Someone received an award. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
+  awards(
+    """Keeps only the related nodes that match these conditions; omitted, all of them."""
+    where: ProgramFilter
+    """The sort order: the first entry sorts, each later one breaks the ties left, and the id breaks any tie that remains. Omitted: by name, ascending."""
+    orderBy: [ProgramOrder!]
+    """Page forwards: return at most this many, from the start or from after the cursor ` + "`" + `after` + "`" + `. From 0 to 1000; 100 when neither first nor last is given. Not together with last."""
+    first: Int
+    """A cursor (an edge's cursor, or pageInfo.endCursor of the previous page): return what comes after it. Use with first."""
+    after: String
+    """Page backwards: return at most this many, from the end or from before the cursor ` + "`" + `before` + "`" + `. From 0 to 1000. Not together with first."""
+    last: Int
+    """A cursor (an edge's cursor, or pageInfo.startCursor of the next page): return what comes before it. Use with last, or alone."""
+    before: String
+  ): AwardedProgramConnection!
+  """The PlanItem nodes that point to this Enterprise by CONCERNS (an incoming relationship). CONCERNS: A plan item names an organisation, place or group without launching it. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
+  concernedBy(
+    """Keeps only the related nodes that match these conditions; omitted, all of them."""
+    where: PlanItemFilter
+    """The sort order: the first entry sorts, each later one breaks the ties left, and the id breaks any tie that remains. Omitted: by year, number, ascending."""
+    orderBy: [PlanItemOrder!]
+    """Page forwards: return at most this many, from the start or from after the cursor ` + "`" + `after` + "`" + `. From 0 to 1000; 100 when neither first nor last is given. Not together with last."""
+    first: Int
+    """A cursor (an edge's cursor, or pageInfo.endCursor of the previous page): return what comes after it. Use with first."""
+    after: String
+    """Page backwards: return at most this many, from the end or from before the cursor ` + "`" + `before` + "`" + `. From 0 to 1000. Not together with first."""
+    last: Int
+    """A cursor (an edge's cursor, or pageInfo.startCursor of the next page): return what comes before it. Use with last, or alone."""
+    before: String
+  ): ConcernsPlanItemConnection!
 }
 
 """A page of Enterprise nodes."""
 type EnterpriseConnection {
+  """The page's nodes, each with its cursor."""
   edges: [EnterpriseEdge!]!
+  """The page's nodes, without cursors."""
   nodes: [Enterprise!]!
+  """Whether there are more pages, and the cursors to reach them."""
   pageInfo: PageInfo!
   """How many nodes match the filter, on all pages."""
   totalCount: Int!
 }
 
+"""An Enterprise node on a page, with its cursor."""
 type EnterpriseEdge {
+  """Pass as after (or before) to page on from this node."""
   cursor: String!
+  """The Enterprise node."""
   node: Enterprise!
 }
 
-"""Conditions on Enterprise nodes; all given fields must hold."""
+"""Conditions on Enterprise nodes; all given fields must hold. At most 200 conditions in one filter, relationship conditions nested at most 4 deep."""
 input EnterpriseFilter {
+  """Every one of these filters must hold."""
   AND: [EnterpriseFilter!]
+  """At least one of these filters must hold."""
   OR: [EnterpriseFilter!]
+  """This filter must not hold."""
   NOT: EnterpriseFilter
+  """Conditions on the id."""
   id: IDFilter
+  """Conditions on the name (not the aliases)."""
   name: StringFilter
   """When the node was created."""
   createdAt: DateTimeFilter
@@ -9484,47 +10623,63 @@ input EnterpriseFilter {
   updatedAt: DateTimeFilter
   """When the node last changed or a new source asserted it (the change feed's time)."""
   changedAt: DateTimeFilter
+  """Unified social credit code (统一社会信用代码); the natural key when given, else the name is."""
   creditCode: StringFilter
+  """Category, e.g. 科技型企业."""
   category: StringFilter
-  """Conditions on the nodes related by AFFILIATED_WITH."""
+  """Conditions on the nodes related by AFFILIATED_WITH (the field affiliatedExperts)."""
   affiliatedExperts: ExpertQuantifier
-  """Conditions on the nodes related by SERVES."""
+  """Conditions on the nodes related by SERVES (the field servedBy)."""
   servedBy: ExpertQuantifier
-  """Conditions on the nodes related by IN_CHAIN."""
+  """Conditions on the nodes related by IN_CHAIN (the field chains)."""
   chains: IndustryChainQuantifier
-  """Conditions on the nodes related by IN_CLUSTER."""
+  """Conditions on the nodes related by IN_CLUSTER (the field clusters)."""
   clusters: IndustryClusterQuantifier
-  """Conditions on the nodes related by LOCATED_IN."""
+  """Conditions on the nodes related by LOCATED_IN (the field locatedIn)."""
   locatedIn: NodeQuantifier
-  """Conditions on the nodes related by RUN_BY."""
+  """Conditions on the nodes related by RUN_BY (the field runs)."""
   runs: NodeQuantifier
-  """Conditions on the nodes related by PARTICIPATES_IN."""
+  """Conditions on the nodes related by PARTICIPATES_IN (the field participatesIn)."""
   participatesIn: ProgramQuantifier
-  """Conditions on the nodes related by AWARDED."""
+  """Conditions on the nodes related by AWARDED (the field awards)."""
   awards: ProgramQuantifier
-  """Conditions on the nodes related by CONCERNS."""
+  """Conditions on the nodes related by CONCERNS (the field concernedBy)."""
   concernedBy: PlanItemQuantifier
 }
 
 """Which of the related Enterprise nodes must match: at least one, none, every one, exactly one."""
 input EnterpriseQuantifier {
+  """At least one related node matches this filter."""
   some: EnterpriseFilter
+  """No related node matches this filter (true when there are none)."""
   none: EnterpriseFilter
+  """Every related node matches this filter (true when there are none)."""
   all: EnterpriseFilter
+  """Exactly one related node matches this filter."""
   single: EnterpriseFilter
 }
 
+"""What Enterprise lists sort by."""
 enum EnterpriseSortField {
+  """By name."""
   NAME
+  """By id."""
   ID
+  """By when the node was created."""
   CREATED_AT
+  """By when what the node says last changed."""
   UPDATED_AT
+  """By creditCode: Unified social credit code (统一社会信用代码); the natural key when given, else the name is."""
   CREDIT_CODE
+  """By category: Category, e.g. 科技型企业."""
   CATEGORY
 }
 
+"""One sort key of a list of Enterprise nodes: a field and a direction."""
 input EnterpriseOrder {
+  """What to sort by."""
   field: EnterpriseSortField!
+  """ASC (the default) or DESC."""
   direction: SortDirection = ASC
 }
 
@@ -9536,32 +10691,49 @@ input EnterpriseGroupBy {
   related: [String!]
 }
 
+"""The fields of a new Enterprise node."""
 input CreateEnterpriseInput {
+  """The name, at most 200 characters; required."""
   name: String!
+  """Other names: at most 50, each at most 200 characters."""
   aliases: [String!]
+  """A free-text description, at most 20000 characters."""
   description: String
-  """Where this assertion comes from; "api" when not given."""
+  """Where this assertion comes from, at most 300 characters; "api" when not given."""
   source: String
+  """Unified social credit code (统一社会信用代码); the natural key when given, else the name is."""
   creditCode: String
+  """Category, e.g. 科技型企业. At most 500 characters."""
   category: String
 }
 
+"""The fields to change on an Enterprise node: only the fields given change, and a field given as null is cleared (name and required fields cannot be)."""
 input UpdateEnterpriseInput {
+  """The new name, at most 200 characters."""
   name: String
+  """Replaces the aliases (null or an empty list removes them): at most 50, each at most 200 characters."""
   aliases: [String!]
+  """A free-text description, at most 20000 characters."""
   description: String
-  """Where this assertion comes from; "api" when not given."""
+  """Where this assertion comes from, at most 300 characters; "api" when not given."""
   source: String
+  """Unified social credit code (统一社会信用代码); the natural key when given, else the name is."""
   creditCode: String
+  """Category, e.g. 科技型企业. At most 500 characters."""
   category: String
 }
 
 """An industrial park or zone: economic-development zone, high-tech zone."""
 type Park implements Node {
+  """Stable id, starting with park/."""
   id: ID!
+  """The name, at most 200 characters."""
   name: String!
+  """Other names: short names, former names, spelling variants."""
   aliases: [String!]!
+  """A free-text description; null when there is none."""
   description: String
+  """Where the graph's facts about the node come from, and when they were written."""
   provenance: Provenance!
   """The kind of zone."""
   parkType: ParkType
@@ -9569,38 +10741,114 @@ type Park implements Node {
   level: String
   """Created by a roster import because a row named it and the graph did not have it (castgraph import -create-missing): check it, then set this to false. The row that needed it is in the provenance."""
   needsReview: Boolean
-  """LOCATED_IN (outgoing): Something is located in a region or a park; a region lies in a larger one. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
-  locatedIn(where: NodeFilter, orderBy: [NodeOrder!], first: Int, after: String, last: Int, before: String): LocatedInNodeConnection!
-  """LOCATED_IN (incoming): Something is located in a region or a park; a region lies in a larger one. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
-  locatedHere(where: NodeFilter, orderBy: [NodeOrder!], first: Int, after: String, last: Int, before: String): LocatedInNodeConnection!
-  """COOPERATES_WITH (incoming): A society cooperates with a park (e.g. 百会百园). first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
-  cooperatingSocieties(where: SocietyFilter, orderBy: [SocietyOrder!], first: Int, after: String, last: Int, before: String): CooperatesWithSocietyConnection!
-  """PARTICIPATES_IN (outgoing): Someone takes part in a program. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
-  participatesIn(where: ProgramFilter, orderBy: [ProgramOrder!], first: Int, after: String, last: Int, before: String): ParticipatesInProgramConnection!
-  """CONCERNS (incoming): A plan item names an organisation, place or group without launching it. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
-  concernedBy(where: PlanItemFilter, orderBy: [PlanItemOrder!], first: Int, after: String, last: Int, before: String): ConcernsPlanItemConnection!
+  """The Region or Park nodes this Park points to by LOCATED_IN (an outgoing relationship). LOCATED_IN: Something is located in a region or a park; a region lies in a larger one. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
+  locatedIn(
+    """Keeps only the related nodes that match these conditions; omitted, all of them."""
+    where: NodeFilter
+    """The sort order: the first entry sorts, each later one breaks the ties left, and the id breaks any tie that remains. Omitted: by name, ascending."""
+    orderBy: [NodeOrder!]
+    """Page forwards: return at most this many, from the start or from after the cursor ` + "`" + `after` + "`" + `. From 0 to 1000; 100 when neither first nor last is given. Not together with last."""
+    first: Int
+    """A cursor (an edge's cursor, or pageInfo.endCursor of the previous page): return what comes after it. Use with first."""
+    after: String
+    """Page backwards: return at most this many, from the end or from before the cursor ` + "`" + `before` + "`" + `. From 0 to 1000. Not together with first."""
+    last: Int
+    """A cursor (an edge's cursor, or pageInfo.startCursor of the next page): return what comes before it. Use with last, or alone."""
+    before: String
+  ): LocatedInNodeConnection!
+  """The Association, Society, Expert, OverseasStation, Enterprise, Park, Institution, IndustryCluster, Region or Program nodes that point to this Park by LOCATED_IN (an incoming relationship). LOCATED_IN: Something is located in a region or a park; a region lies in a larger one. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
+  locatedHere(
+    """Keeps only the related nodes that match these conditions; omitted, all of them."""
+    where: NodeFilter
+    """The sort order: the first entry sorts, each later one breaks the ties left, and the id breaks any tie that remains. Omitted: by name, ascending."""
+    orderBy: [NodeOrder!]
+    """Page forwards: return at most this many, from the start or from after the cursor ` + "`" + `after` + "`" + `. From 0 to 1000; 100 when neither first nor last is given. Not together with last."""
+    first: Int
+    """A cursor (an edge's cursor, or pageInfo.endCursor of the previous page): return what comes after it. Use with first."""
+    after: String
+    """Page backwards: return at most this many, from the end or from before the cursor ` + "`" + `before` + "`" + `. From 0 to 1000. Not together with first."""
+    last: Int
+    """A cursor (an edge's cursor, or pageInfo.startCursor of the next page): return what comes before it. Use with last, or alone."""
+    before: String
+  ): LocatedInNodeConnection!
+  """The Society nodes that point to this Park by COOPERATES_WITH (an incoming relationship). COOPERATES_WITH: A society cooperates with a park (e.g. 百会百园). first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
+  cooperatingSocieties(
+    """Keeps only the related nodes that match these conditions; omitted, all of them."""
+    where: SocietyFilter
+    """The sort order: the first entry sorts, each later one breaks the ties left, and the id breaks any tie that remains. Omitted: by name, ascending."""
+    orderBy: [SocietyOrder!]
+    """Page forwards: return at most this many, from the start or from after the cursor ` + "`" + `after` + "`" + `. From 0 to 1000; 100 when neither first nor last is given. Not together with last."""
+    first: Int
+    """A cursor (an edge's cursor, or pageInfo.endCursor of the previous page): return what comes after it. Use with first."""
+    after: String
+    """Page backwards: return at most this many, from the end or from before the cursor ` + "`" + `before` + "`" + `. From 0 to 1000. Not together with first."""
+    last: Int
+    """A cursor (an edge's cursor, or pageInfo.startCursor of the next page): return what comes before it. Use with last, or alone."""
+    before: String
+  ): CooperatesWithSocietyConnection!
+  """The Program nodes this Park points to by PARTICIPATES_IN (an outgoing relationship). PARTICIPATES_IN: Someone takes part in a program. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
+  participatesIn(
+    """Keeps only the related nodes that match these conditions; omitted, all of them."""
+    where: ProgramFilter
+    """The sort order: the first entry sorts, each later one breaks the ties left, and the id breaks any tie that remains. Omitted: by name, ascending."""
+    orderBy: [ProgramOrder!]
+    """Page forwards: return at most this many, from the start or from after the cursor ` + "`" + `after` + "`" + `. From 0 to 1000; 100 when neither first nor last is given. Not together with last."""
+    first: Int
+    """A cursor (an edge's cursor, or pageInfo.endCursor of the previous page): return what comes after it. Use with first."""
+    after: String
+    """Page backwards: return at most this many, from the end or from before the cursor ` + "`" + `before` + "`" + `. From 0 to 1000. Not together with first."""
+    last: Int
+    """A cursor (an edge's cursor, or pageInfo.startCursor of the next page): return what comes before it. Use with last, or alone."""
+    before: String
+  ): ParticipatesInProgramConnection!
+  """The PlanItem nodes that point to this Park by CONCERNS (an incoming relationship). CONCERNS: A plan item names an organisation, place or group without launching it. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
+  concernedBy(
+    """Keeps only the related nodes that match these conditions; omitted, all of them."""
+    where: PlanItemFilter
+    """The sort order: the first entry sorts, each later one breaks the ties left, and the id breaks any tie that remains. Omitted: by year, number, ascending."""
+    orderBy: [PlanItemOrder!]
+    """Page forwards: return at most this many, from the start or from after the cursor ` + "`" + `after` + "`" + `. From 0 to 1000; 100 when neither first nor last is given. Not together with last."""
+    first: Int
+    """A cursor (an edge's cursor, or pageInfo.endCursor of the previous page): return what comes after it. Use with first."""
+    after: String
+    """Page backwards: return at most this many, from the end or from before the cursor ` + "`" + `before` + "`" + `. From 0 to 1000. Not together with first."""
+    last: Int
+    """A cursor (an edge's cursor, or pageInfo.startCursor of the next page): return what comes before it. Use with last, or alone."""
+    before: String
+  ): ConcernsPlanItemConnection!
 }
 
 """A page of Park nodes."""
 type ParkConnection {
+  """The page's nodes, each with its cursor."""
   edges: [ParkEdge!]!
+  """The page's nodes, without cursors."""
   nodes: [Park!]!
+  """Whether there are more pages, and the cursors to reach them."""
   pageInfo: PageInfo!
   """How many nodes match the filter, on all pages."""
   totalCount: Int!
 }
 
+"""A Park node on a page, with its cursor."""
 type ParkEdge {
+  """Pass as after (or before) to page on from this node."""
   cursor: String!
+  """The Park node."""
   node: Park!
 }
 
-"""Conditions on Park nodes; all given fields must hold."""
+"""Conditions on Park nodes; all given fields must hold. At most 200 conditions in one filter, relationship conditions nested at most 4 deep."""
 input ParkFilter {
+  """Every one of these filters must hold."""
   AND: [ParkFilter!]
+  """At least one of these filters must hold."""
   OR: [ParkFilter!]
+  """This filter must not hold."""
   NOT: ParkFilter
+  """Conditions on the id."""
   id: IDFilter
+  """Conditions on the name (not the aliases)."""
   name: StringFilter
   """When the node was created."""
   createdAt: DateTimeFilter
@@ -9608,41 +10856,59 @@ input ParkFilter {
   updatedAt: DateTimeFilter
   """When the node last changed or a new source asserted it (the change feed's time)."""
   changedAt: DateTimeFilter
+  """The kind of zone."""
   parkType: ParkTypeFilter
+  """National or provincial level."""
   level: StringFilter
+  """Created by a roster import because a row named it and the graph did not have it (castgraph import -create-missing): check it, then set this to false. The row that needed it is in the provenance."""
   needsReview: BooleanFilter
-  """Conditions on the nodes related by LOCATED_IN."""
+  """Conditions on the nodes related by LOCATED_IN (the field locatedIn)."""
   locatedIn: NodeQuantifier
-  """Conditions on the nodes related by LOCATED_IN."""
+  """Conditions on the nodes related by LOCATED_IN (the field locatedHere)."""
   locatedHere: NodeQuantifier
-  """Conditions on the nodes related by COOPERATES_WITH."""
+  """Conditions on the nodes related by COOPERATES_WITH (the field cooperatingSocieties)."""
   cooperatingSocieties: SocietyQuantifier
-  """Conditions on the nodes related by PARTICIPATES_IN."""
+  """Conditions on the nodes related by PARTICIPATES_IN (the field participatesIn)."""
   participatesIn: ProgramQuantifier
-  """Conditions on the nodes related by CONCERNS."""
+  """Conditions on the nodes related by CONCERNS (the field concernedBy)."""
   concernedBy: PlanItemQuantifier
 }
 
 """Which of the related Park nodes must match: at least one, none, every one, exactly one."""
 input ParkQuantifier {
+  """At least one related node matches this filter."""
   some: ParkFilter
+  """No related node matches this filter (true when there are none)."""
   none: ParkFilter
+  """Every related node matches this filter (true when there are none)."""
   all: ParkFilter
+  """Exactly one related node matches this filter."""
   single: ParkFilter
 }
 
+"""What Park lists sort by."""
 enum ParkSortField {
+  """By name."""
   NAME
+  """By id."""
   ID
+  """By when the node was created."""
   CREATED_AT
+  """By when what the node says last changed."""
   UPDATED_AT
+  """By parkType: The kind of zone."""
   PARK_TYPE
+  """By level: National or provincial level."""
   LEVEL
+  """By needsReview: Created by a roster import because a row named it and the graph did not have it (castgraph import -create-missing): check it, then set this to false. The row that needed it is in the provenance."""
   NEEDS_REVIEW
 }
 
+"""One sort key of a list of Park nodes: a field and a direction."""
 input ParkOrder {
+  """What to sort by."""
   field: ParkSortField!
+  """ASC (the default) or DESC."""
   direction: SortDirection = ASC
 }
 
@@ -9654,75 +10920,196 @@ input ParkGroupBy {
   related: [String!]
 }
 
+"""The fields of a new Park node."""
 input CreateParkInput {
+  """The name, at most 200 characters; required."""
   name: String!
+  """Other names: at most 50, each at most 200 characters."""
   aliases: [String!]
+  """A free-text description, at most 20000 characters."""
   description: String
-  """Where this assertion comes from; "api" when not given."""
+  """Where this assertion comes from, at most 300 characters; "api" when not given."""
   source: String
+  """The kind of zone."""
   parkType: ParkType
+  """National or provincial level. At most 500 characters."""
   level: String
+  """Created by a roster import because a row named it and the graph did not have it (castgraph import -create-missing): check it, then set this to false. The row that needed it is in the provenance."""
   needsReview: Boolean
 }
 
+"""The fields to change on a Park node: only the fields given change, and a field given as null is cleared (name and required fields cannot be)."""
 input UpdateParkInput {
+  """The new name, at most 200 characters."""
   name: String
+  """Replaces the aliases (null or an empty list removes them): at most 50, each at most 200 characters."""
   aliases: [String!]
+  """A free-text description, at most 20000 characters."""
   description: String
-  """Where this assertion comes from; "api" when not given."""
+  """Where this assertion comes from, at most 300 characters; "api" when not given."""
   source: String
+  """The kind of zone."""
   parkType: ParkType
+  """National or provincial level. At most 500 characters."""
   level: String
+  """Created by a roster import because a row named it and the graph did not have it (castgraph import -create-missing): check it, then set this to false. The row that needed it is in the provenance."""
   needsReview: Boolean
 }
 
 """A research body, think tank, venue, base or government body."""
 type Institution implements Node {
+  """Stable id, starting with institution/."""
   id: ID!
+  """The name, at most 200 characters."""
   name: String!
+  """Other names: short names, former names, spelling variants."""
   aliases: [String!]!
+  """A free-text description; null when there is none."""
   description: String
+  """Where the graph's facts about the node come from, and when they were written."""
   provenance: Provenance!
   """The kind of institution."""
   institutionType: InstitutionType
   """Created by a roster import because a row named it and the graph did not have it (castgraph import -create-missing): check it, then set this to false. The row that needed it is in the provenance."""
   needsReview: Boolean
-  """AFFILIATED_WITH (incoming): An expert works for or belongs to an organisation. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
-  affiliatedExperts(where: ExpertFilter, orderBy: [ExpertOrder!], first: Int, after: String, last: Int, before: String): AffiliatedWithExpertConnection!
-  """LOCATED_IN (outgoing): Something is located in a region or a park; a region lies in a larger one. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
-  locatedIn(where: NodeFilter, orderBy: [NodeOrder!], first: Int, after: String, last: Int, before: String): LocatedInNodeConnection!
-  """RUN_BY (incoming): A program (or a plan) is run or issued by an organisation. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
-  runs(where: NodeFilter, orderBy: [NodeOrder!], first: Int, after: String, last: Int, before: String): RunByNodeConnection!
-  """PARTICIPATES_IN (outgoing): Someone takes part in a program. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
-  participatesIn(where: ProgramFilter, orderBy: [ProgramOrder!], first: Int, after: String, last: Int, before: String): ParticipatesInProgramConnection!
-  """AWARDED (outgoing): Someone received an award. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
-  awards(where: ProgramFilter, orderBy: [ProgramOrder!], first: Int, after: String, last: Int, before: String): AwardedProgramConnection!
-  """GUIDES (incoming): An association guides a society, a lower association or an institution. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
-  guidedBy(where: AssociationFilter, orderBy: [AssociationOrder!], first: Int, after: String, last: Int, before: String): GuidesAssociationConnection!
-  """CONCERNS (incoming): A plan item names an organisation, place or group without launching it. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
-  concernedBy(where: PlanItemFilter, orderBy: [PlanItemOrder!], first: Int, after: String, last: Int, before: String): ConcernsPlanItemConnection!
+  """The Expert nodes that point to this Institution by AFFILIATED_WITH (an incoming relationship). AFFILIATED_WITH: An expert works for or belongs to an organisation. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
+  affiliatedExperts(
+    """Keeps only the related nodes that match these conditions; omitted, all of them."""
+    where: ExpertFilter
+    """The sort order: the first entry sorts, each later one breaks the ties left, and the id breaks any tie that remains. Omitted: by name, ascending."""
+    orderBy: [ExpertOrder!]
+    """Page forwards: return at most this many, from the start or from after the cursor ` + "`" + `after` + "`" + `. From 0 to 1000; 100 when neither first nor last is given. Not together with last."""
+    first: Int
+    """A cursor (an edge's cursor, or pageInfo.endCursor of the previous page): return what comes after it. Use with first."""
+    after: String
+    """Page backwards: return at most this many, from the end or from before the cursor ` + "`" + `before` + "`" + `. From 0 to 1000. Not together with first."""
+    last: Int
+    """A cursor (an edge's cursor, or pageInfo.startCursor of the next page): return what comes before it. Use with last, or alone."""
+    before: String
+  ): AffiliatedWithExpertConnection!
+  """The Region or Park nodes this Institution points to by LOCATED_IN (an outgoing relationship). LOCATED_IN: Something is located in a region or a park; a region lies in a larger one. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
+  locatedIn(
+    """Keeps only the related nodes that match these conditions; omitted, all of them."""
+    where: NodeFilter
+    """The sort order: the first entry sorts, each later one breaks the ties left, and the id breaks any tie that remains. Omitted: by name, ascending."""
+    orderBy: [NodeOrder!]
+    """Page forwards: return at most this many, from the start or from after the cursor ` + "`" + `after` + "`" + `. From 0 to 1000; 100 when neither first nor last is given. Not together with last."""
+    first: Int
+    """A cursor (an edge's cursor, or pageInfo.endCursor of the previous page): return what comes after it. Use with first."""
+    after: String
+    """Page backwards: return at most this many, from the end or from before the cursor ` + "`" + `before` + "`" + `. From 0 to 1000. Not together with first."""
+    last: Int
+    """A cursor (an edge's cursor, or pageInfo.startCursor of the next page): return what comes before it. Use with last, or alone."""
+    before: String
+  ): LocatedInNodeConnection!
+  """The Program or Plan nodes that point to this Institution by RUN_BY (an incoming relationship). RUN_BY: A program (or a plan) is run or issued by an organisation. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
+  runs(
+    """Keeps only the related nodes that match these conditions; omitted, all of them."""
+    where: NodeFilter
+    """The sort order: the first entry sorts, each later one breaks the ties left, and the id breaks any tie that remains. Omitted: by name, ascending."""
+    orderBy: [NodeOrder!]
+    """Page forwards: return at most this many, from the start or from after the cursor ` + "`" + `after` + "`" + `. From 0 to 1000; 100 when neither first nor last is given. Not together with last."""
+    first: Int
+    """A cursor (an edge's cursor, or pageInfo.endCursor of the previous page): return what comes after it. Use with first."""
+    after: String
+    """Page backwards: return at most this many, from the end or from before the cursor ` + "`" + `before` + "`" + `. From 0 to 1000. Not together with first."""
+    last: Int
+    """A cursor (an edge's cursor, or pageInfo.startCursor of the next page): return what comes before it. Use with last, or alone."""
+    before: String
+  ): RunByNodeConnection!
+  """The Program nodes this Institution points to by PARTICIPATES_IN (an outgoing relationship). PARTICIPATES_IN: Someone takes part in a program. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
+  participatesIn(
+    """Keeps only the related nodes that match these conditions; omitted, all of them."""
+    where: ProgramFilter
+    """The sort order: the first entry sorts, each later one breaks the ties left, and the id breaks any tie that remains. Omitted: by name, ascending."""
+    orderBy: [ProgramOrder!]
+    """Page forwards: return at most this many, from the start or from after the cursor ` + "`" + `after` + "`" + `. From 0 to 1000; 100 when neither first nor last is given. Not together with last."""
+    first: Int
+    """A cursor (an edge's cursor, or pageInfo.endCursor of the previous page): return what comes after it. Use with first."""
+    after: String
+    """Page backwards: return at most this many, from the end or from before the cursor ` + "`" + `before` + "`" + `. From 0 to 1000. Not together with first."""
+    last: Int
+    """A cursor (an edge's cursor, or pageInfo.startCursor of the next page): return what comes before it. Use with last, or alone."""
+    before: String
+  ): ParticipatesInProgramConnection!
+  """The Program nodes this Institution points to by AWARDED (an outgoing relationship). AWARDED: Someone received an award. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
+  awards(
+    """Keeps only the related nodes that match these conditions; omitted, all of them."""
+    where: ProgramFilter
+    """The sort order: the first entry sorts, each later one breaks the ties left, and the id breaks any tie that remains. Omitted: by name, ascending."""
+    orderBy: [ProgramOrder!]
+    """Page forwards: return at most this many, from the start or from after the cursor ` + "`" + `after` + "`" + `. From 0 to 1000; 100 when neither first nor last is given. Not together with last."""
+    first: Int
+    """A cursor (an edge's cursor, or pageInfo.endCursor of the previous page): return what comes after it. Use with first."""
+    after: String
+    """Page backwards: return at most this many, from the end or from before the cursor ` + "`" + `before` + "`" + `. From 0 to 1000. Not together with first."""
+    last: Int
+    """A cursor (an edge's cursor, or pageInfo.startCursor of the next page): return what comes before it. Use with last, or alone."""
+    before: String
+  ): AwardedProgramConnection!
+  """The Association nodes that point to this Institution by GUIDES (an incoming relationship). GUIDES: An association guides a society, a lower association or an institution. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
+  guidedBy(
+    """Keeps only the related nodes that match these conditions; omitted, all of them."""
+    where: AssociationFilter
+    """The sort order: the first entry sorts, each later one breaks the ties left, and the id breaks any tie that remains. Omitted: by name, ascending."""
+    orderBy: [AssociationOrder!]
+    """Page forwards: return at most this many, from the start or from after the cursor ` + "`" + `after` + "`" + `. From 0 to 1000; 100 when neither first nor last is given. Not together with last."""
+    first: Int
+    """A cursor (an edge's cursor, or pageInfo.endCursor of the previous page): return what comes after it. Use with first."""
+    after: String
+    """Page backwards: return at most this many, from the end or from before the cursor ` + "`" + `before` + "`" + `. From 0 to 1000. Not together with first."""
+    last: Int
+    """A cursor (an edge's cursor, or pageInfo.startCursor of the next page): return what comes before it. Use with last, or alone."""
+    before: String
+  ): GuidesAssociationConnection!
+  """The PlanItem nodes that point to this Institution by CONCERNS (an incoming relationship). CONCERNS: A plan item names an organisation, place or group without launching it. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
+  concernedBy(
+    """Keeps only the related nodes that match these conditions; omitted, all of them."""
+    where: PlanItemFilter
+    """The sort order: the first entry sorts, each later one breaks the ties left, and the id breaks any tie that remains. Omitted: by year, number, ascending."""
+    orderBy: [PlanItemOrder!]
+    """Page forwards: return at most this many, from the start or from after the cursor ` + "`" + `after` + "`" + `. From 0 to 1000; 100 when neither first nor last is given. Not together with last."""
+    first: Int
+    """A cursor (an edge's cursor, or pageInfo.endCursor of the previous page): return what comes after it. Use with first."""
+    after: String
+    """Page backwards: return at most this many, from the end or from before the cursor ` + "`" + `before` + "`" + `. From 0 to 1000. Not together with first."""
+    last: Int
+    """A cursor (an edge's cursor, or pageInfo.startCursor of the next page): return what comes before it. Use with last, or alone."""
+    before: String
+  ): ConcernsPlanItemConnection!
 }
 
 """A page of Institution nodes."""
 type InstitutionConnection {
+  """The page's nodes, each with its cursor."""
   edges: [InstitutionEdge!]!
+  """The page's nodes, without cursors."""
   nodes: [Institution!]!
+  """Whether there are more pages, and the cursors to reach them."""
   pageInfo: PageInfo!
   """How many nodes match the filter, on all pages."""
   totalCount: Int!
 }
 
+"""An Institution node on a page, with its cursor."""
 type InstitutionEdge {
+  """Pass as after (or before) to page on from this node."""
   cursor: String!
+  """The Institution node."""
   node: Institution!
 }
 
-"""Conditions on Institution nodes; all given fields must hold."""
+"""Conditions on Institution nodes; all given fields must hold. At most 200 conditions in one filter, relationship conditions nested at most 4 deep."""
 input InstitutionFilter {
+  """Every one of these filters must hold."""
   AND: [InstitutionFilter!]
+  """At least one of these filters must hold."""
   OR: [InstitutionFilter!]
+  """This filter must not hold."""
   NOT: InstitutionFilter
+  """Conditions on the id."""
   id: IDFilter
+  """Conditions on the name (not the aliases)."""
   name: StringFilter
   """When the node was created."""
   createdAt: DateTimeFilter
@@ -9730,43 +11117,59 @@ input InstitutionFilter {
   updatedAt: DateTimeFilter
   """When the node last changed or a new source asserted it (the change feed's time)."""
   changedAt: DateTimeFilter
+  """The kind of institution."""
   institutionType: InstitutionTypeFilter
+  """Created by a roster import because a row named it and the graph did not have it (castgraph import -create-missing): check it, then set this to false. The row that needed it is in the provenance."""
   needsReview: BooleanFilter
-  """Conditions on the nodes related by AFFILIATED_WITH."""
+  """Conditions on the nodes related by AFFILIATED_WITH (the field affiliatedExperts)."""
   affiliatedExperts: ExpertQuantifier
-  """Conditions on the nodes related by LOCATED_IN."""
+  """Conditions on the nodes related by LOCATED_IN (the field locatedIn)."""
   locatedIn: NodeQuantifier
-  """Conditions on the nodes related by RUN_BY."""
+  """Conditions on the nodes related by RUN_BY (the field runs)."""
   runs: NodeQuantifier
-  """Conditions on the nodes related by PARTICIPATES_IN."""
+  """Conditions on the nodes related by PARTICIPATES_IN (the field participatesIn)."""
   participatesIn: ProgramQuantifier
-  """Conditions on the nodes related by AWARDED."""
+  """Conditions on the nodes related by AWARDED (the field awards)."""
   awards: ProgramQuantifier
-  """Conditions on the nodes related by GUIDES."""
+  """Conditions on the nodes related by GUIDES (the field guidedBy)."""
   guidedBy: AssociationQuantifier
-  """Conditions on the nodes related by CONCERNS."""
+  """Conditions on the nodes related by CONCERNS (the field concernedBy)."""
   concernedBy: PlanItemQuantifier
 }
 
 """Which of the related Institution nodes must match: at least one, none, every one, exactly one."""
 input InstitutionQuantifier {
+  """At least one related node matches this filter."""
   some: InstitutionFilter
+  """No related node matches this filter (true when there are none)."""
   none: InstitutionFilter
+  """Every related node matches this filter (true when there are none)."""
   all: InstitutionFilter
+  """Exactly one related node matches this filter."""
   single: InstitutionFilter
 }
 
+"""What Institution lists sort by."""
 enum InstitutionSortField {
+  """By name."""
   NAME
+  """By id."""
   ID
+  """By when the node was created."""
   CREATED_AT
+  """By when what the node says last changed."""
   UPDATED_AT
+  """By institutionType: The kind of institution."""
   INSTITUTION_TYPE
+  """By needsReview: Created by a roster import because a row named it and the graph did not have it (castgraph import -create-missing): check it, then set this to false. The row that needed it is in the provenance."""
   NEEDS_REVIEW
 }
 
+"""One sort key of a list of Institution nodes: a field and a direction."""
 input InstitutionOrder {
+  """What to sort by."""
   field: InstitutionSortField!
+  """ASC (the default) or DESC."""
   direction: SortDirection = ASC
 }
 
@@ -9778,65 +11181,145 @@ input InstitutionGroupBy {
   related: [String!]
 }
 
+"""The fields of a new Institution node."""
 input CreateInstitutionInput {
+  """The name, at most 200 characters; required."""
   name: String!
+  """Other names: at most 50, each at most 200 characters."""
   aliases: [String!]
+  """A free-text description, at most 20000 characters."""
   description: String
-  """Where this assertion comes from; "api" when not given."""
+  """Where this assertion comes from, at most 300 characters; "api" when not given."""
   source: String
+  """The kind of institution."""
   institutionType: InstitutionType
+  """Created by a roster import because a row named it and the graph did not have it (castgraph import -create-missing): check it, then set this to false. The row that needed it is in the provenance."""
   needsReview: Boolean
 }
 
+"""The fields to change on an Institution node: only the fields given change, and a field given as null is cleared (name and required fields cannot be)."""
 input UpdateInstitutionInput {
+  """The new name, at most 200 characters."""
   name: String
+  """Replaces the aliases (null or an empty list removes them): at most 50, each at most 200 characters."""
   aliases: [String!]
+  """A free-text description, at most 20000 characters."""
   description: String
-  """Where this assertion comes from; "api" when not given."""
+  """Where this assertion comes from, at most 300 characters; "api" when not given."""
   source: String
+  """The kind of institution."""
   institutionType: InstitutionType
+  """Created by a roster import because a row named it and the graph did not have it (castgraph import -create-missing): check it, then set this to false. The row that needed it is in the provenance."""
   needsReview: Boolean
 }
 
 """An advanced-manufacturing industry cluster."""
 type IndustryCluster implements Node {
+  """Stable id, starting with industry-cluster/."""
   id: ID!
+  """The name, at most 200 characters."""
   name: String!
+  """Other names: short names, former names, spelling variants."""
   aliases: [String!]!
+  """A free-text description; null when there is none."""
   description: String
+  """Where the graph's facts about the node come from, and when they were written."""
   provenance: Provenance!
   """Created by a roster import because a row named it and the graph did not have it (castgraph import -create-missing): check it, then set this to false. The row that needed it is in the provenance."""
   needsReview: Boolean
-  """IN_CLUSTER (incoming): An enterprise belongs to an industry cluster directly, without a chain being named. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
-  enterprises(where: EnterpriseFilter, orderBy: [EnterpriseOrder!], first: Int, after: String, last: Int, before: String): InClusterEnterpriseConnection!
-  """PART_OF (incoming): A chain is part of a cluster; an item part of a section; a section part of a plan. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
-  parts(where: IndustryChainFilter, orderBy: [IndustryChainOrder!], first: Int, after: String, last: Int, before: String): PartOfIndustryChainConnection!
-  """LOCATED_IN (outgoing): Something is located in a region or a park; a region lies in a larger one. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
-  locatedIn(where: NodeFilter, orderBy: [NodeOrder!], first: Int, after: String, last: Int, before: String): LocatedInNodeConnection!
-  """CONCERNS (incoming): A plan item names an organisation, place or group without launching it. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
-  concernedBy(where: PlanItemFilter, orderBy: [PlanItemOrder!], first: Int, after: String, last: Int, before: String): ConcernsPlanItemConnection!
+  """The Enterprise nodes that point to this IndustryCluster by IN_CLUSTER (an incoming relationship). IN_CLUSTER: An enterprise belongs to an industry cluster directly, without a chain being named. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
+  enterprises(
+    """Keeps only the related nodes that match these conditions; omitted, all of them."""
+    where: EnterpriseFilter
+    """The sort order: the first entry sorts, each later one breaks the ties left, and the id breaks any tie that remains. Omitted: by name, ascending."""
+    orderBy: [EnterpriseOrder!]
+    """Page forwards: return at most this many, from the start or from after the cursor ` + "`" + `after` + "`" + `. From 0 to 1000; 100 when neither first nor last is given. Not together with last."""
+    first: Int
+    """A cursor (an edge's cursor, or pageInfo.endCursor of the previous page): return what comes after it. Use with first."""
+    after: String
+    """Page backwards: return at most this many, from the end or from before the cursor ` + "`" + `before` + "`" + `. From 0 to 1000. Not together with first."""
+    last: Int
+    """A cursor (an edge's cursor, or pageInfo.startCursor of the next page): return what comes before it. Use with last, or alone."""
+    before: String
+  ): InClusterEnterpriseConnection!
+  """The IndustryChain nodes that point to this IndustryCluster by PART_OF (an incoming relationship). PART_OF: A chain is part of a cluster; an item part of a section; a section part of a plan. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
+  parts(
+    """Keeps only the related nodes that match these conditions; omitted, all of them."""
+    where: IndustryChainFilter
+    """The sort order: the first entry sorts, each later one breaks the ties left, and the id breaks any tie that remains. Omitted: by name, ascending."""
+    orderBy: [IndustryChainOrder!]
+    """Page forwards: return at most this many, from the start or from after the cursor ` + "`" + `after` + "`" + `. From 0 to 1000; 100 when neither first nor last is given. Not together with last."""
+    first: Int
+    """A cursor (an edge's cursor, or pageInfo.endCursor of the previous page): return what comes after it. Use with first."""
+    after: String
+    """Page backwards: return at most this many, from the end or from before the cursor ` + "`" + `before` + "`" + `. From 0 to 1000. Not together with first."""
+    last: Int
+    """A cursor (an edge's cursor, or pageInfo.startCursor of the next page): return what comes before it. Use with last, or alone."""
+    before: String
+  ): PartOfIndustryChainConnection!
+  """The Region or Park nodes this IndustryCluster points to by LOCATED_IN (an outgoing relationship). LOCATED_IN: Something is located in a region or a park; a region lies in a larger one. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
+  locatedIn(
+    """Keeps only the related nodes that match these conditions; omitted, all of them."""
+    where: NodeFilter
+    """The sort order: the first entry sorts, each later one breaks the ties left, and the id breaks any tie that remains. Omitted: by name, ascending."""
+    orderBy: [NodeOrder!]
+    """Page forwards: return at most this many, from the start or from after the cursor ` + "`" + `after` + "`" + `. From 0 to 1000; 100 when neither first nor last is given. Not together with last."""
+    first: Int
+    """A cursor (an edge's cursor, or pageInfo.endCursor of the previous page): return what comes after it. Use with first."""
+    after: String
+    """Page backwards: return at most this many, from the end or from before the cursor ` + "`" + `before` + "`" + `. From 0 to 1000. Not together with first."""
+    last: Int
+    """A cursor (an edge's cursor, or pageInfo.startCursor of the next page): return what comes before it. Use with last, or alone."""
+    before: String
+  ): LocatedInNodeConnection!
+  """The PlanItem nodes that point to this IndustryCluster by CONCERNS (an incoming relationship). CONCERNS: A plan item names an organisation, place or group without launching it. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
+  concernedBy(
+    """Keeps only the related nodes that match these conditions; omitted, all of them."""
+    where: PlanItemFilter
+    """The sort order: the first entry sorts, each later one breaks the ties left, and the id breaks any tie that remains. Omitted: by year, number, ascending."""
+    orderBy: [PlanItemOrder!]
+    """Page forwards: return at most this many, from the start or from after the cursor ` + "`" + `after` + "`" + `. From 0 to 1000; 100 when neither first nor last is given. Not together with last."""
+    first: Int
+    """A cursor (an edge's cursor, or pageInfo.endCursor of the previous page): return what comes after it. Use with first."""
+    after: String
+    """Page backwards: return at most this many, from the end or from before the cursor ` + "`" + `before` + "`" + `. From 0 to 1000. Not together with first."""
+    last: Int
+    """A cursor (an edge's cursor, or pageInfo.startCursor of the next page): return what comes before it. Use with last, or alone."""
+    before: String
+  ): ConcernsPlanItemConnection!
 }
 
 """A page of IndustryCluster nodes."""
 type IndustryClusterConnection {
+  """The page's nodes, each with its cursor."""
   edges: [IndustryClusterEdge!]!
+  """The page's nodes, without cursors."""
   nodes: [IndustryCluster!]!
+  """Whether there are more pages, and the cursors to reach them."""
   pageInfo: PageInfo!
   """How many nodes match the filter, on all pages."""
   totalCount: Int!
 }
 
+"""An IndustryCluster node on a page, with its cursor."""
 type IndustryClusterEdge {
+  """Pass as after (or before) to page on from this node."""
   cursor: String!
+  """The IndustryCluster node."""
   node: IndustryCluster!
 }
 
-"""Conditions on IndustryCluster nodes; all given fields must hold."""
+"""Conditions on IndustryCluster nodes; all given fields must hold. At most 200 conditions in one filter, relationship conditions nested at most 4 deep."""
 input IndustryClusterFilter {
+  """Every one of these filters must hold."""
   AND: [IndustryClusterFilter!]
+  """At least one of these filters must hold."""
   OR: [IndustryClusterFilter!]
+  """This filter must not hold."""
   NOT: IndustryClusterFilter
+  """Conditions on the id."""
   id: IDFilter
+  """Conditions on the name (not the aliases)."""
   name: StringFilter
   """When the node was created."""
   createdAt: DateTimeFilter
@@ -9844,35 +11327,49 @@ input IndustryClusterFilter {
   updatedAt: DateTimeFilter
   """When the node last changed or a new source asserted it (the change feed's time)."""
   changedAt: DateTimeFilter
+  """Created by a roster import because a row named it and the graph did not have it (castgraph import -create-missing): check it, then set this to false. The row that needed it is in the provenance."""
   needsReview: BooleanFilter
-  """Conditions on the nodes related by IN_CLUSTER."""
+  """Conditions on the nodes related by IN_CLUSTER (the field enterprises)."""
   enterprises: EnterpriseQuantifier
-  """Conditions on the nodes related by PART_OF."""
+  """Conditions on the nodes related by PART_OF (the field parts)."""
   parts: IndustryChainQuantifier
-  """Conditions on the nodes related by LOCATED_IN."""
+  """Conditions on the nodes related by LOCATED_IN (the field locatedIn)."""
   locatedIn: NodeQuantifier
-  """Conditions on the nodes related by CONCERNS."""
+  """Conditions on the nodes related by CONCERNS (the field concernedBy)."""
   concernedBy: PlanItemQuantifier
 }
 
 """Which of the related IndustryCluster nodes must match: at least one, none, every one, exactly one."""
 input IndustryClusterQuantifier {
+  """At least one related node matches this filter."""
   some: IndustryClusterFilter
+  """No related node matches this filter (true when there are none)."""
   none: IndustryClusterFilter
+  """Every related node matches this filter (true when there are none)."""
   all: IndustryClusterFilter
+  """Exactly one related node matches this filter."""
   single: IndustryClusterFilter
 }
 
+"""What IndustryCluster lists sort by."""
 enum IndustryClusterSortField {
+  """By name."""
   NAME
+  """By id."""
   ID
+  """By when the node was created."""
   CREATED_AT
+  """By when what the node says last changed."""
   UPDATED_AT
+  """By needsReview: Created by a roster import because a row named it and the graph did not have it (castgraph import -create-missing): check it, then set this to false. The row that needed it is in the provenance."""
   NEEDS_REVIEW
 }
 
+"""One sort key of a list of IndustryCluster nodes: a field and a direction."""
 input IndustryClusterOrder {
+  """What to sort by."""
   field: IndustryClusterSortField!
+  """ASC (the default) or DESC."""
   direction: SortDirection = ASC
 }
 
@@ -9884,61 +11381,126 @@ input IndustryClusterGroupBy {
   related: [String!]
 }
 
+"""The fields of a new IndustryCluster node."""
 input CreateIndustryClusterInput {
+  """The name, at most 200 characters; required."""
   name: String!
+  """Other names: at most 50, each at most 200 characters."""
   aliases: [String!]
+  """A free-text description, at most 20000 characters."""
   description: String
-  """Where this assertion comes from; "api" when not given."""
+  """Where this assertion comes from, at most 300 characters; "api" when not given."""
   source: String
+  """Created by a roster import because a row named it and the graph did not have it (castgraph import -create-missing): check it, then set this to false. The row that needed it is in the provenance."""
   needsReview: Boolean
 }
 
+"""The fields to change on an IndustryCluster node: only the fields given change, and a field given as null is cleared (name and required fields cannot be)."""
 input UpdateIndustryClusterInput {
+  """The new name, at most 200 characters."""
   name: String
+  """Replaces the aliases (null or an empty list removes them): at most 50, each at most 200 characters."""
   aliases: [String!]
+  """A free-text description, at most 20000 characters."""
   description: String
-  """Where this assertion comes from; "api" when not given."""
+  """Where this assertion comes from, at most 300 characters; "api" when not given."""
   source: String
+  """Created by a roster import because a row named it and the graph did not have it (castgraph import -create-missing): check it, then set this to false. The row that needed it is in the provenance."""
   needsReview: Boolean
 }
 
 """An industry chain, part of a cluster."""
 type IndustryChain implements Node {
+  """Stable id, starting with industry-chain/."""
   id: ID!
+  """The name, at most 200 characters."""
   name: String!
+  """Other names: short names, former names, spelling variants."""
   aliases: [String!]!
+  """A free-text description; null when there is none."""
   description: String
+  """Where the graph's facts about the node come from, and when they were written."""
   provenance: Provenance!
   """Created by a roster import because a row named it and the graph did not have it (castgraph import -create-missing): check it, then set this to false. The row that needed it is in the provenance."""
   needsReview: Boolean
-  """IN_CHAIN (incoming): An enterprise belongs to an industry chain. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
-  enterprises(where: EnterpriseFilter, orderBy: [EnterpriseOrder!], first: Int, after: String, last: Int, before: String): InChainEnterpriseConnection!
-  """PART_OF (outgoing): A chain is part of a cluster; an item part of a section; a section part of a plan. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
-  partOf(where: IndustryClusterFilter, orderBy: [IndustryClusterOrder!], first: Int, after: String, last: Int, before: String): PartOfIndustryClusterConnection!
-  """CONCERNS (incoming): A plan item names an organisation, place or group without launching it. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
-  concernedBy(where: PlanItemFilter, orderBy: [PlanItemOrder!], first: Int, after: String, last: Int, before: String): ConcernsPlanItemConnection!
+  """The Enterprise nodes that point to this IndustryChain by IN_CHAIN (an incoming relationship). IN_CHAIN: An enterprise belongs to an industry chain. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
+  enterprises(
+    """Keeps only the related nodes that match these conditions; omitted, all of them."""
+    where: EnterpriseFilter
+    """The sort order: the first entry sorts, each later one breaks the ties left, and the id breaks any tie that remains. Omitted: by name, ascending."""
+    orderBy: [EnterpriseOrder!]
+    """Page forwards: return at most this many, from the start or from after the cursor ` + "`" + `after` + "`" + `. From 0 to 1000; 100 when neither first nor last is given. Not together with last."""
+    first: Int
+    """A cursor (an edge's cursor, or pageInfo.endCursor of the previous page): return what comes after it. Use with first."""
+    after: String
+    """Page backwards: return at most this many, from the end or from before the cursor ` + "`" + `before` + "`" + `. From 0 to 1000. Not together with first."""
+    last: Int
+    """A cursor (an edge's cursor, or pageInfo.startCursor of the next page): return what comes before it. Use with last, or alone."""
+    before: String
+  ): InChainEnterpriseConnection!
+  """The IndustryCluster nodes this IndustryChain points to by PART_OF (an outgoing relationship). PART_OF: A chain is part of a cluster; an item part of a section; a section part of a plan. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
+  partOf(
+    """Keeps only the related nodes that match these conditions; omitted, all of them."""
+    where: IndustryClusterFilter
+    """The sort order: the first entry sorts, each later one breaks the ties left, and the id breaks any tie that remains. Omitted: by name, ascending."""
+    orderBy: [IndustryClusterOrder!]
+    """Page forwards: return at most this many, from the start or from after the cursor ` + "`" + `after` + "`" + `. From 0 to 1000; 100 when neither first nor last is given. Not together with last."""
+    first: Int
+    """A cursor (an edge's cursor, or pageInfo.endCursor of the previous page): return what comes after it. Use with first."""
+    after: String
+    """Page backwards: return at most this many, from the end or from before the cursor ` + "`" + `before` + "`" + `. From 0 to 1000. Not together with first."""
+    last: Int
+    """A cursor (an edge's cursor, or pageInfo.startCursor of the next page): return what comes before it. Use with last, or alone."""
+    before: String
+  ): PartOfIndustryClusterConnection!
+  """The PlanItem nodes that point to this IndustryChain by CONCERNS (an incoming relationship). CONCERNS: A plan item names an organisation, place or group without launching it. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
+  concernedBy(
+    """Keeps only the related nodes that match these conditions; omitted, all of them."""
+    where: PlanItemFilter
+    """The sort order: the first entry sorts, each later one breaks the ties left, and the id breaks any tie that remains. Omitted: by year, number, ascending."""
+    orderBy: [PlanItemOrder!]
+    """Page forwards: return at most this many, from the start or from after the cursor ` + "`" + `after` + "`" + `. From 0 to 1000; 100 when neither first nor last is given. Not together with last."""
+    first: Int
+    """A cursor (an edge's cursor, or pageInfo.endCursor of the previous page): return what comes after it. Use with first."""
+    after: String
+    """Page backwards: return at most this many, from the end or from before the cursor ` + "`" + `before` + "`" + `. From 0 to 1000. Not together with first."""
+    last: Int
+    """A cursor (an edge's cursor, or pageInfo.startCursor of the next page): return what comes before it. Use with last, or alone."""
+    before: String
+  ): ConcernsPlanItemConnection!
 }
 
 """A page of IndustryChain nodes."""
 type IndustryChainConnection {
+  """The page's nodes, each with its cursor."""
   edges: [IndustryChainEdge!]!
+  """The page's nodes, without cursors."""
   nodes: [IndustryChain!]!
+  """Whether there are more pages, and the cursors to reach them."""
   pageInfo: PageInfo!
   """How many nodes match the filter, on all pages."""
   totalCount: Int!
 }
 
+"""An IndustryChain node on a page, with its cursor."""
 type IndustryChainEdge {
+  """Pass as after (or before) to page on from this node."""
   cursor: String!
+  """The IndustryChain node."""
   node: IndustryChain!
 }
 
-"""Conditions on IndustryChain nodes; all given fields must hold."""
+"""Conditions on IndustryChain nodes; all given fields must hold. At most 200 conditions in one filter, relationship conditions nested at most 4 deep."""
 input IndustryChainFilter {
+  """Every one of these filters must hold."""
   AND: [IndustryChainFilter!]
+  """At least one of these filters must hold."""
   OR: [IndustryChainFilter!]
+  """This filter must not hold."""
   NOT: IndustryChainFilter
+  """Conditions on the id."""
   id: IDFilter
+  """Conditions on the name (not the aliases)."""
   name: StringFilter
   """When the node was created."""
   createdAt: DateTimeFilter
@@ -9946,33 +11508,47 @@ input IndustryChainFilter {
   updatedAt: DateTimeFilter
   """When the node last changed or a new source asserted it (the change feed's time)."""
   changedAt: DateTimeFilter
+  """Created by a roster import because a row named it and the graph did not have it (castgraph import -create-missing): check it, then set this to false. The row that needed it is in the provenance."""
   needsReview: BooleanFilter
-  """Conditions on the nodes related by IN_CHAIN."""
+  """Conditions on the nodes related by IN_CHAIN (the field enterprises)."""
   enterprises: EnterpriseQuantifier
-  """Conditions on the nodes related by PART_OF."""
+  """Conditions on the nodes related by PART_OF (the field partOf)."""
   partOf: IndustryClusterQuantifier
-  """Conditions on the nodes related by CONCERNS."""
+  """Conditions on the nodes related by CONCERNS (the field concernedBy)."""
   concernedBy: PlanItemQuantifier
 }
 
 """Which of the related IndustryChain nodes must match: at least one, none, every one, exactly one."""
 input IndustryChainQuantifier {
+  """At least one related node matches this filter."""
   some: IndustryChainFilter
+  """No related node matches this filter (true when there are none)."""
   none: IndustryChainFilter
+  """Every related node matches this filter (true when there are none)."""
   all: IndustryChainFilter
+  """Exactly one related node matches this filter."""
   single: IndustryChainFilter
 }
 
+"""What IndustryChain lists sort by."""
 enum IndustryChainSortField {
+  """By name."""
   NAME
+  """By id."""
   ID
+  """By when the node was created."""
   CREATED_AT
+  """By when what the node says last changed."""
   UPDATED_AT
+  """By needsReview: Created by a roster import because a row named it and the graph did not have it (castgraph import -create-missing): check it, then set this to false. The row that needed it is in the provenance."""
   NEEDS_REVIEW
 }
 
+"""One sort key of a list of IndustryChain nodes: a field and a direction."""
 input IndustryChainOrder {
+  """What to sort by."""
   field: IndustryChainSortField!
+  """ASC (the default) or DESC."""
   direction: SortDirection = ASC
 }
 
@@ -9984,30 +11560,45 @@ input IndustryChainGroupBy {
   related: [String!]
 }
 
+"""The fields of a new IndustryChain node."""
 input CreateIndustryChainInput {
+  """The name, at most 200 characters; required."""
   name: String!
+  """Other names: at most 50, each at most 200 characters."""
   aliases: [String!]
+  """A free-text description, at most 20000 characters."""
   description: String
-  """Where this assertion comes from; "api" when not given."""
+  """Where this assertion comes from, at most 300 characters; "api" when not given."""
   source: String
+  """Created by a roster import because a row named it and the graph did not have it (castgraph import -create-missing): check it, then set this to false. The row that needed it is in the provenance."""
   needsReview: Boolean
 }
 
+"""The fields to change on an IndustryChain node: only the fields given change, and a field given as null is cleared (name and required fields cannot be)."""
 input UpdateIndustryChainInput {
+  """The new name, at most 200 characters."""
   name: String
+  """Replaces the aliases (null or an empty list removes them): at most 50, each at most 200 characters."""
   aliases: [String!]
+  """A free-text description, at most 20000 characters."""
   description: String
-  """Where this assertion comes from; "api" when not given."""
+  """Where this assertion comes from, at most 300 characters; "api" when not given."""
   source: String
+  """Created by a roster import because a row named it and the graph did not have it (castgraph import -create-missing): check it, then set this to false. The row that needed it is in the provenance."""
   needsReview: Boolean
 }
 
 """A place: country, province, city, county, township or wider area."""
 type Region implements Node {
+  """Stable id, starting with region/."""
   id: ID!
+  """The name, at most 200 characters."""
   name: String!
+  """Other names: short names, former names, spelling variants."""
   aliases: [String!]!
+  """A free-text description; null when there is none."""
   description: String
+  """Where the graph's facts about the node come from, and when they were written."""
   provenance: Provenance!
   """The kind of place."""
   regionType: RegionType
@@ -10015,36 +11606,99 @@ type Region implements Node {
   code: String
   """Created by a roster import because a row named it and the graph did not have it (castgraph import -create-missing): check it, then set this to false. The row that needed it is in the provenance."""
   needsReview: Boolean
-  """LOCATED_IN (outgoing): Something is located in a region or a park; a region lies in a larger one. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
-  locatedIn(where: NodeFilter, orderBy: [NodeOrder!], first: Int, after: String, last: Int, before: String): LocatedInNodeConnection!
-  """LOCATED_IN (incoming): Something is located in a region or a park; a region lies in a larger one. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
-  locatedHere(where: NodeFilter, orderBy: [NodeOrder!], first: Int, after: String, last: Int, before: String): LocatedInNodeConnection!
-  """PARTICIPATES_IN (outgoing): Someone takes part in a program. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
-  participatesIn(where: ProgramFilter, orderBy: [ProgramOrder!], first: Int, after: String, last: Int, before: String): ParticipatesInProgramConnection!
-  """CONCERNS (incoming): A plan item names an organisation, place or group without launching it. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
-  concernedBy(where: PlanItemFilter, orderBy: [PlanItemOrder!], first: Int, after: String, last: Int, before: String): ConcernsPlanItemConnection!
+  """The Region or Park nodes this Region points to by LOCATED_IN (an outgoing relationship). LOCATED_IN: Something is located in a region or a park; a region lies in a larger one. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
+  locatedIn(
+    """Keeps only the related nodes that match these conditions; omitted, all of them."""
+    where: NodeFilter
+    """The sort order: the first entry sorts, each later one breaks the ties left, and the id breaks any tie that remains. Omitted: by name, ascending."""
+    orderBy: [NodeOrder!]
+    """Page forwards: return at most this many, from the start or from after the cursor ` + "`" + `after` + "`" + `. From 0 to 1000; 100 when neither first nor last is given. Not together with last."""
+    first: Int
+    """A cursor (an edge's cursor, or pageInfo.endCursor of the previous page): return what comes after it. Use with first."""
+    after: String
+    """Page backwards: return at most this many, from the end or from before the cursor ` + "`" + `before` + "`" + `. From 0 to 1000. Not together with first."""
+    last: Int
+    """A cursor (an edge's cursor, or pageInfo.startCursor of the next page): return what comes before it. Use with last, or alone."""
+    before: String
+  ): LocatedInNodeConnection!
+  """The Association, Society, Expert, OverseasStation, Enterprise, Park, Institution, IndustryCluster, Region or Program nodes that point to this Region by LOCATED_IN (an incoming relationship). LOCATED_IN: Something is located in a region or a park; a region lies in a larger one. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
+  locatedHere(
+    """Keeps only the related nodes that match these conditions; omitted, all of them."""
+    where: NodeFilter
+    """The sort order: the first entry sorts, each later one breaks the ties left, and the id breaks any tie that remains. Omitted: by name, ascending."""
+    orderBy: [NodeOrder!]
+    """Page forwards: return at most this many, from the start or from after the cursor ` + "`" + `after` + "`" + `. From 0 to 1000; 100 when neither first nor last is given. Not together with last."""
+    first: Int
+    """A cursor (an edge's cursor, or pageInfo.endCursor of the previous page): return what comes after it. Use with first."""
+    after: String
+    """Page backwards: return at most this many, from the end or from before the cursor ` + "`" + `before` + "`" + `. From 0 to 1000. Not together with first."""
+    last: Int
+    """A cursor (an edge's cursor, or pageInfo.startCursor of the next page): return what comes before it. Use with last, or alone."""
+    before: String
+  ): LocatedInNodeConnection!
+  """The Program nodes this Region points to by PARTICIPATES_IN (an outgoing relationship). PARTICIPATES_IN: Someone takes part in a program. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
+  participatesIn(
+    """Keeps only the related nodes that match these conditions; omitted, all of them."""
+    where: ProgramFilter
+    """The sort order: the first entry sorts, each later one breaks the ties left, and the id breaks any tie that remains. Omitted: by name, ascending."""
+    orderBy: [ProgramOrder!]
+    """Page forwards: return at most this many, from the start or from after the cursor ` + "`" + `after` + "`" + `. From 0 to 1000; 100 when neither first nor last is given. Not together with last."""
+    first: Int
+    """A cursor (an edge's cursor, or pageInfo.endCursor of the previous page): return what comes after it. Use with first."""
+    after: String
+    """Page backwards: return at most this many, from the end or from before the cursor ` + "`" + `before` + "`" + `. From 0 to 1000. Not together with first."""
+    last: Int
+    """A cursor (an edge's cursor, or pageInfo.startCursor of the next page): return what comes before it. Use with last, or alone."""
+    before: String
+  ): ParticipatesInProgramConnection!
+  """The PlanItem nodes that point to this Region by CONCERNS (an incoming relationship). CONCERNS: A plan item names an organisation, place or group without launching it. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
+  concernedBy(
+    """Keeps only the related nodes that match these conditions; omitted, all of them."""
+    where: PlanItemFilter
+    """The sort order: the first entry sorts, each later one breaks the ties left, and the id breaks any tie that remains. Omitted: by year, number, ascending."""
+    orderBy: [PlanItemOrder!]
+    """Page forwards: return at most this many, from the start or from after the cursor ` + "`" + `after` + "`" + `. From 0 to 1000; 100 when neither first nor last is given. Not together with last."""
+    first: Int
+    """A cursor (an edge's cursor, or pageInfo.endCursor of the previous page): return what comes after it. Use with first."""
+    after: String
+    """Page backwards: return at most this many, from the end or from before the cursor ` + "`" + `before` + "`" + `. From 0 to 1000. Not together with first."""
+    last: Int
+    """A cursor (an edge's cursor, or pageInfo.startCursor of the next page): return what comes before it. Use with last, or alone."""
+    before: String
+  ): ConcernsPlanItemConnection!
 }
 
 """A page of Region nodes."""
 type RegionConnection {
+  """The page's nodes, each with its cursor."""
   edges: [RegionEdge!]!
+  """The page's nodes, without cursors."""
   nodes: [Region!]!
+  """Whether there are more pages, and the cursors to reach them."""
   pageInfo: PageInfo!
   """How many nodes match the filter, on all pages."""
   totalCount: Int!
 }
 
+"""A Region node on a page, with its cursor."""
 type RegionEdge {
+  """Pass as after (or before) to page on from this node."""
   cursor: String!
+  """The Region node."""
   node: Region!
 }
 
-"""Conditions on Region nodes; all given fields must hold."""
+"""Conditions on Region nodes; all given fields must hold. At most 200 conditions in one filter, relationship conditions nested at most 4 deep."""
 input RegionFilter {
+  """Every one of these filters must hold."""
   AND: [RegionFilter!]
+  """At least one of these filters must hold."""
   OR: [RegionFilter!]
+  """This filter must not hold."""
   NOT: RegionFilter
+  """Conditions on the id."""
   id: IDFilter
+  """Conditions on the name (not the aliases)."""
   name: StringFilter
   """When the node was created."""
   createdAt: DateTimeFilter
@@ -10052,39 +11706,57 @@ input RegionFilter {
   updatedAt: DateTimeFilter
   """When the node last changed or a new source asserted it (the change feed's time)."""
   changedAt: DateTimeFilter
+  """The kind of place."""
   regionType: RegionTypeFilter
+  """The administrative division code (GB/T 2260, six digits, e.g. 320583 for 昆山市) of a division of China; the natural key when given, else the name is."""
   code: StringFilter
+  """Created by a roster import because a row named it and the graph did not have it (castgraph import -create-missing): check it, then set this to false. The row that needed it is in the provenance."""
   needsReview: BooleanFilter
-  """Conditions on the nodes related by LOCATED_IN."""
+  """Conditions on the nodes related by LOCATED_IN (the field locatedIn)."""
   locatedIn: NodeQuantifier
-  """Conditions on the nodes related by LOCATED_IN."""
+  """Conditions on the nodes related by LOCATED_IN (the field locatedHere)."""
   locatedHere: NodeQuantifier
-  """Conditions on the nodes related by PARTICIPATES_IN."""
+  """Conditions on the nodes related by PARTICIPATES_IN (the field participatesIn)."""
   participatesIn: ProgramQuantifier
-  """Conditions on the nodes related by CONCERNS."""
+  """Conditions on the nodes related by CONCERNS (the field concernedBy)."""
   concernedBy: PlanItemQuantifier
 }
 
 """Which of the related Region nodes must match: at least one, none, every one, exactly one."""
 input RegionQuantifier {
+  """At least one related node matches this filter."""
   some: RegionFilter
+  """No related node matches this filter (true when there are none)."""
   none: RegionFilter
+  """Every related node matches this filter (true when there are none)."""
   all: RegionFilter
+  """Exactly one related node matches this filter."""
   single: RegionFilter
 }
 
+"""What Region lists sort by."""
 enum RegionSortField {
+  """By name."""
   NAME
+  """By id."""
   ID
+  """By when the node was created."""
   CREATED_AT
+  """By when what the node says last changed."""
   UPDATED_AT
+  """By regionType: The kind of place."""
   REGION_TYPE
+  """By code: The administrative division code (GB/T 2260, six digits, e.g. 320583 for 昆山市) of a division of China; the natural key when given, else the name is."""
   CODE
+  """By needsReview: Created by a roster import because a row named it and the graph did not have it (castgraph import -create-missing): check it, then set this to false. The row that needed it is in the provenance."""
   NEEDS_REVIEW
 }
 
+"""One sort key of a list of Region nodes: a field and a direction."""
 input RegionOrder {
+  """What to sort by."""
   field: RegionSortField!
+  """ASC (the default) or DESC."""
   direction: SortDirection = ASC
 }
 
@@ -10096,73 +11768,181 @@ input RegionGroupBy {
   related: [String!]
 }
 
+"""The fields of a new Region node."""
 input CreateRegionInput {
+  """The name, at most 200 characters; required."""
   name: String!
+  """Other names: at most 50, each at most 200 characters."""
   aliases: [String!]
+  """A free-text description, at most 20000 characters."""
   description: String
-  """Where this assertion comes from; "api" when not given."""
+  """Where this assertion comes from, at most 300 characters; "api" when not given."""
   source: String
+  """The kind of place."""
   regionType: RegionType
+  """The administrative division code (GB/T 2260, six digits, e.g. 320583 for 昆山市) of a division of China; the natural key when given, else the name is."""
   code: String
+  """Created by a roster import because a row named it and the graph did not have it (castgraph import -create-missing): check it, then set this to false. The row that needed it is in the provenance."""
   needsReview: Boolean
 }
 
+"""The fields to change on a Region node: only the fields given change, and a field given as null is cleared (name and required fields cannot be)."""
 input UpdateRegionInput {
+  """The new name, at most 200 characters."""
   name: String
+  """Replaces the aliases (null or an empty list removes them): at most 50, each at most 200 characters."""
   aliases: [String!]
+  """A free-text description, at most 20000 characters."""
   description: String
-  """Where this assertion comes from; "api" when not given."""
+  """Where this assertion comes from, at most 300 characters; "api" when not given."""
   source: String
+  """The kind of place."""
   regionType: RegionType
+  """The administrative division code (GB/T 2260, six digits, e.g. 320583 for 昆山市) of a division of China; the natural key when given, else the name is."""
   code: String
+  """Created by a roster import because a row named it and the graph did not have it (castgraph import -create-missing): check it, then set this to false. The row that needed it is in the provenance."""
   needsReview: Boolean
 }
 
 """A program, award, event, competition, publication, platform, campaign, designation or document."""
 type Program implements Node {
+  """Stable id, starting with program/."""
   id: ID!
+  """The name, at most 200 characters."""
   name: String!
+  """Other names: short names, former names, spelling variants."""
   aliases: [String!]!
+  """A free-text description; null when there is none."""
   description: String
+  """Where the graph's facts about the node come from, and when they were written."""
   provenance: Provenance!
   """What sort of program this is."""
   kind: ProgramKind
   """The year, when the program is for one year."""
   year: Int
-  """LOCATED_IN (outgoing): Something is located in a region or a park; a region lies in a larger one. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
-  locatedIn(where: NodeFilter, orderBy: [NodeOrder!], first: Int, after: String, last: Int, before: String): LocatedInNodeConnection!
-  """LAUNCHES (incoming): A plan item launches, runs or builds a program. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
-  launchedBy(where: PlanItemFilter, orderBy: [PlanItemOrder!], first: Int, after: String, last: Int, before: String): LaunchesPlanItemConnection!
-  """RUN_BY (outgoing): A program (or a plan) is run or issued by an organisation. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
-  runBy(where: NodeFilter, orderBy: [NodeOrder!], first: Int, after: String, last: Int, before: String): RunByNodeConnection!
-  """PARTICIPATES_IN (incoming): Someone takes part in a program. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
-  participants(where: NodeFilter, orderBy: [NodeOrder!], first: Int, after: String, last: Int, before: String): ParticipatesInNodeConnection!
-  """AWARDED (incoming): Someone received an award. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
-  awardees(where: NodeFilter, orderBy: [NodeOrder!], first: Int, after: String, last: Int, before: String): AwardedNodeConnection!
-  """CONCERNS (incoming): A plan item names an organisation, place or group without launching it. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
-  concernedBy(where: PlanItemFilter, orderBy: [PlanItemOrder!], first: Int, after: String, last: Int, before: String): ConcernsPlanItemConnection!
+  """The Region or Park nodes this Program points to by LOCATED_IN (an outgoing relationship). LOCATED_IN: Something is located in a region or a park; a region lies in a larger one. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
+  locatedIn(
+    """Keeps only the related nodes that match these conditions; omitted, all of them."""
+    where: NodeFilter
+    """The sort order: the first entry sorts, each later one breaks the ties left, and the id breaks any tie that remains. Omitted: by name, ascending."""
+    orderBy: [NodeOrder!]
+    """Page forwards: return at most this many, from the start or from after the cursor ` + "`" + `after` + "`" + `. From 0 to 1000; 100 when neither first nor last is given. Not together with last."""
+    first: Int
+    """A cursor (an edge's cursor, or pageInfo.endCursor of the previous page): return what comes after it. Use with first."""
+    after: String
+    """Page backwards: return at most this many, from the end or from before the cursor ` + "`" + `before` + "`" + `. From 0 to 1000. Not together with first."""
+    last: Int
+    """A cursor (an edge's cursor, or pageInfo.startCursor of the next page): return what comes before it. Use with last, or alone."""
+    before: String
+  ): LocatedInNodeConnection!
+  """The PlanItem nodes that point to this Program by LAUNCHES (an incoming relationship). LAUNCHES: A plan item launches, runs or builds a program. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
+  launchedBy(
+    """Keeps only the related nodes that match these conditions; omitted, all of them."""
+    where: PlanItemFilter
+    """The sort order: the first entry sorts, each later one breaks the ties left, and the id breaks any tie that remains. Omitted: by year, number, ascending."""
+    orderBy: [PlanItemOrder!]
+    """Page forwards: return at most this many, from the start or from after the cursor ` + "`" + `after` + "`" + `. From 0 to 1000; 100 when neither first nor last is given. Not together with last."""
+    first: Int
+    """A cursor (an edge's cursor, or pageInfo.endCursor of the previous page): return what comes after it. Use with first."""
+    after: String
+    """Page backwards: return at most this many, from the end or from before the cursor ` + "`" + `before` + "`" + `. From 0 to 1000. Not together with first."""
+    last: Int
+    """A cursor (an edge's cursor, or pageInfo.startCursor of the next page): return what comes before it. Use with last, or alone."""
+    before: String
+  ): LaunchesPlanItemConnection!
+  """The Association, Society, Institution or Enterprise nodes this Program points to by RUN_BY (an outgoing relationship). RUN_BY: A program (or a plan) is run or issued by an organisation. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
+  runBy(
+    """Keeps only the related nodes that match these conditions; omitted, all of them."""
+    where: NodeFilter
+    """The sort order: the first entry sorts, each later one breaks the ties left, and the id breaks any tie that remains. Omitted: by name, ascending."""
+    orderBy: [NodeOrder!]
+    """Page forwards: return at most this many, from the start or from after the cursor ` + "`" + `after` + "`" + `. From 0 to 1000; 100 when neither first nor last is given. Not together with last."""
+    first: Int
+    """A cursor (an edge's cursor, or pageInfo.endCursor of the previous page): return what comes after it. Use with first."""
+    after: String
+    """Page backwards: return at most this many, from the end or from before the cursor ` + "`" + `before` + "`" + `. From 0 to 1000. Not together with first."""
+    last: Int
+    """A cursor (an edge's cursor, or pageInfo.startCursor of the next page): return what comes before it. Use with last, or alone."""
+    before: String
+  ): RunByNodeConnection!
+  """The Expert, Enterprise, Society, Association, Institution, Park or Region nodes that point to this Program by PARTICIPATES_IN (an incoming relationship). PARTICIPATES_IN: Someone takes part in a program. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
+  participants(
+    """Keeps only the related nodes that match these conditions; omitted, all of them."""
+    where: NodeFilter
+    """The sort order: the first entry sorts, each later one breaks the ties left, and the id breaks any tie that remains. Omitted: by name, ascending."""
+    orderBy: [NodeOrder!]
+    """Page forwards: return at most this many, from the start or from after the cursor ` + "`" + `after` + "`" + `. From 0 to 1000; 100 when neither first nor last is given. Not together with last."""
+    first: Int
+    """A cursor (an edge's cursor, or pageInfo.endCursor of the previous page): return what comes after it. Use with first."""
+    after: String
+    """Page backwards: return at most this many, from the end or from before the cursor ` + "`" + `before` + "`" + `. From 0 to 1000. Not together with first."""
+    last: Int
+    """A cursor (an edge's cursor, or pageInfo.startCursor of the next page): return what comes before it. Use with last, or alone."""
+    before: String
+  ): ParticipatesInNodeConnection!
+  """The Expert, Society, Institution or Enterprise nodes that point to this Program by AWARDED (an incoming relationship). AWARDED: Someone received an award. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
+  awardees(
+    """Keeps only the related nodes that match these conditions; omitted, all of them."""
+    where: NodeFilter
+    """The sort order: the first entry sorts, each later one breaks the ties left, and the id breaks any tie that remains. Omitted: by name, ascending."""
+    orderBy: [NodeOrder!]
+    """Page forwards: return at most this many, from the start or from after the cursor ` + "`" + `after` + "`" + `. From 0 to 1000; 100 when neither first nor last is given. Not together with last."""
+    first: Int
+    """A cursor (an edge's cursor, or pageInfo.endCursor of the previous page): return what comes after it. Use with first."""
+    after: String
+    """Page backwards: return at most this many, from the end or from before the cursor ` + "`" + `before` + "`" + `. From 0 to 1000. Not together with first."""
+    last: Int
+    """A cursor (an edge's cursor, or pageInfo.startCursor of the next page): return what comes before it. Use with last, or alone."""
+    before: String
+  ): AwardedNodeConnection!
+  """The PlanItem nodes that point to this Program by CONCERNS (an incoming relationship). CONCERNS: A plan item names an organisation, place or group without launching it. first/after pages forwards, last/before backwards (first defaults to 100, at most 1000); where filters, orderBy sorts (the id breaks ties)."""
+  concernedBy(
+    """Keeps only the related nodes that match these conditions; omitted, all of them."""
+    where: PlanItemFilter
+    """The sort order: the first entry sorts, each later one breaks the ties left, and the id breaks any tie that remains. Omitted: by year, number, ascending."""
+    orderBy: [PlanItemOrder!]
+    """Page forwards: return at most this many, from the start or from after the cursor ` + "`" + `after` + "`" + `. From 0 to 1000; 100 when neither first nor last is given. Not together with last."""
+    first: Int
+    """A cursor (an edge's cursor, or pageInfo.endCursor of the previous page): return what comes after it. Use with first."""
+    after: String
+    """Page backwards: return at most this many, from the end or from before the cursor ` + "`" + `before` + "`" + `. From 0 to 1000. Not together with first."""
+    last: Int
+    """A cursor (an edge's cursor, or pageInfo.startCursor of the next page): return what comes before it. Use with last, or alone."""
+    before: String
+  ): ConcernsPlanItemConnection!
 }
 
 """A page of Program nodes."""
 type ProgramConnection {
+  """The page's nodes, each with its cursor."""
   edges: [ProgramEdge!]!
+  """The page's nodes, without cursors."""
   nodes: [Program!]!
+  """Whether there are more pages, and the cursors to reach them."""
   pageInfo: PageInfo!
   """How many nodes match the filter, on all pages."""
   totalCount: Int!
 }
 
+"""A Program node on a page, with its cursor."""
 type ProgramEdge {
+  """Pass as after (or before) to page on from this node."""
   cursor: String!
+  """The Program node."""
   node: Program!
 }
 
-"""Conditions on Program nodes; all given fields must hold."""
+"""Conditions on Program nodes; all given fields must hold. At most 200 conditions in one filter, relationship conditions nested at most 4 deep."""
 input ProgramFilter {
+  """Every one of these filters must hold."""
   AND: [ProgramFilter!]
+  """At least one of these filters must hold."""
   OR: [ProgramFilter!]
+  """This filter must not hold."""
   NOT: ProgramFilter
+  """Conditions on the id."""
   id: IDFilter
+  """Conditions on the name (not the aliases)."""
   name: StringFilter
   """When the node was created."""
   createdAt: DateTimeFilter
@@ -10170,41 +11950,57 @@ input ProgramFilter {
   updatedAt: DateTimeFilter
   """When the node last changed or a new source asserted it (the change feed's time)."""
   changedAt: DateTimeFilter
+  """What sort of program this is."""
   kind: ProgramKindFilter
+  """The year, when the program is for one year."""
   year: IntFilter
-  """Conditions on the nodes related by LOCATED_IN."""
+  """Conditions on the nodes related by LOCATED_IN (the field locatedIn)."""
   locatedIn: NodeQuantifier
-  """Conditions on the nodes related by LAUNCHES."""
+  """Conditions on the nodes related by LAUNCHES (the field launchedBy)."""
   launchedBy: PlanItemQuantifier
-  """Conditions on the nodes related by RUN_BY."""
+  """Conditions on the nodes related by RUN_BY (the field runBy)."""
   runBy: NodeQuantifier
-  """Conditions on the nodes related by PARTICIPATES_IN."""
+  """Conditions on the nodes related by PARTICIPATES_IN (the field participants)."""
   participants: NodeQuantifier
-  """Conditions on the nodes related by AWARDED."""
+  """Conditions on the nodes related by AWARDED (the field awardees)."""
   awardees: NodeQuantifier
-  """Conditions on the nodes related by CONCERNS."""
+  """Conditions on the nodes related by CONCERNS (the field concernedBy)."""
   concernedBy: PlanItemQuantifier
 }
 
 """Which of the related Program nodes must match: at least one, none, every one, exactly one."""
 input ProgramQuantifier {
+  """At least one related node matches this filter."""
   some: ProgramFilter
+  """No related node matches this filter (true when there are none)."""
   none: ProgramFilter
+  """Every related node matches this filter (true when there are none)."""
   all: ProgramFilter
+  """Exactly one related node matches this filter."""
   single: ProgramFilter
 }
 
+"""What Program lists sort by."""
 enum ProgramSortField {
+  """By name."""
   NAME
+  """By id."""
   ID
+  """By when the node was created."""
   CREATED_AT
+  """By when what the node says last changed."""
   UPDATED_AT
+  """By kind: What sort of program this is."""
   KIND
+  """By year: The year, when the program is for one year."""
   YEAR
 }
 
+"""One sort key of a list of Program nodes: a field and a direction."""
 input ProgramOrder {
+  """What to sort by."""
   field: ProgramSortField!
+  """ASC (the default) or DESC."""
   direction: SortDirection = ASC
 }
 
@@ -10216,44 +12012,67 @@ input ProgramGroupBy {
   related: [String!]
 }
 
+"""The fields of a new Program node."""
 input CreateProgramInput {
+  """The name, at most 200 characters; required."""
   name: String!
+  """Other names: at most 50, each at most 200 characters."""
   aliases: [String!]
+  """A free-text description, at most 20000 characters."""
   description: String
-  """Where this assertion comes from; "api" when not given."""
+  """Where this assertion comes from, at most 300 characters; "api" when not given."""
   source: String
+  """What sort of program this is. Required."""
   kind: ProgramKind!
+  """The year, when the program is for one year. From 1900 to 2100."""
   year: Int
 }
 
+"""The fields to change on a Program node: only the fields given change, and a field given as null is cleared (name and required fields cannot be)."""
 input UpdateProgramInput {
+  """The new name, at most 200 characters."""
   name: String
+  """Replaces the aliases (null or an empty list removes them): at most 50, each at most 200 characters."""
   aliases: [String!]
+  """A free-text description, at most 20000 characters."""
   description: String
-  """Where this assertion comes from; "api" when not given."""
+  """Where this assertion comes from, at most 300 characters; "api" when not given."""
   source: String
+  """What sort of program this is."""
   kind: ProgramKind
+  """The year, when the program is for one year. From 1900 to 2100."""
   year: Int
 }
 
 """Which of the related Node nodes must match: at least one, none, every one, exactly one."""
 input NodeQuantifier {
+  """At least one related node matches this filter."""
   some: NodeFilter
+  """No related node matches this filter (true when there are none)."""
   none: NodeFilter
+  """Every related node matches this filter (true when there are none)."""
   all: NodeFilter
+  """Exactly one related node matches this filter."""
   single: NodeFilter
 }
 
 """A PART_OF relationship, seen from one end; node is the other end."""
 type PartOfPlanSectionEdge {
+  """Pass as after (or before) to page on from this relationship."""
   cursor: String!
+  """The node at the other end."""
   node: PlanSection!
+  """Where the relationship came from and when it was written."""
   provenance: Provenance!
 }
 
+"""A page of PART_OF relationships of one node."""
 type PartOfPlanSectionConnection {
+  """The page's relationships, each with the node at the other end, its properties and its cursor."""
   edges: [PartOfPlanSectionEdge!]!
+  """The nodes at the other end, without the relationships."""
   nodes: [PlanSection!]!
+  """Whether there are more pages, and the cursors to reach them."""
   pageInfo: PageInfo!
   """How many relationships match the filter, on all pages."""
   totalCount: Int!
@@ -10261,16 +12080,23 @@ type PartOfPlanSectionConnection {
 
 """A RUN_BY relationship, seen from one end; node is the other end."""
 type RunByNodeEdge {
+  """Pass as after (or before) to page on from this relationship."""
   cursor: String!
+  """The node at the other end."""
   node: Node!
   """The role taken, e.g. 理事, 首席专家, 主办."""
   role: String
+  """Where the relationship came from and when it was written."""
   provenance: Provenance!
 }
 
+"""A page of RUN_BY relationships of one node."""
 type RunByNodeConnection {
+  """The page's relationships, each with the node at the other end, its properties and its cursor."""
   edges: [RunByNodeEdge!]!
+  """The nodes at the other end, without the relationships."""
   nodes: [Node!]!
+  """Whether there are more pages, and the cursors to reach them."""
   pageInfo: PageInfo!
   """How many relationships match the filter, on all pages."""
   totalCount: Int!
@@ -10278,14 +12104,21 @@ type RunByNodeConnection {
 
 """A PART_OF relationship, seen from one end; node is the other end."""
 type PartOfPlanEdge {
+  """Pass as after (or before) to page on from this relationship."""
   cursor: String!
+  """The node at the other end."""
   node: Plan!
+  """Where the relationship came from and when it was written."""
   provenance: Provenance!
 }
 
+"""A page of PART_OF relationships of one node."""
 type PartOfPlanConnection {
+  """The page's relationships, each with the node at the other end, its properties and its cursor."""
   edges: [PartOfPlanEdge!]!
+  """The nodes at the other end, without the relationships."""
   nodes: [Plan!]!
+  """Whether there are more pages, and the cursors to reach them."""
   pageInfo: PageInfo!
   """How many relationships match the filter, on all pages."""
   totalCount: Int!
@@ -10293,14 +12126,21 @@ type PartOfPlanConnection {
 
 """A PART_OF relationship, seen from one end; node is the other end."""
 type PartOfPlanItemEdge {
+  """Pass as after (or before) to page on from this relationship."""
   cursor: String!
+  """The node at the other end."""
   node: PlanItem!
+  """Where the relationship came from and when it was written."""
   provenance: Provenance!
 }
 
+"""A page of PART_OF relationships of one node."""
 type PartOfPlanItemConnection {
+  """The page's relationships, each with the node at the other end, its properties and its cursor."""
   edges: [PartOfPlanItemEdge!]!
+  """The nodes at the other end, without the relationships."""
   nodes: [PlanItem!]!
+  """Whether there are more pages, and the cursors to reach them."""
   pageInfo: PageInfo!
   """How many relationships match the filter, on all pages."""
   totalCount: Int!
@@ -10308,18 +12148,25 @@ type PartOfPlanItemConnection {
 
 """A LAUNCHES relationship, seen from one end; node is the other end."""
 type LaunchesProgramEdge {
+  """Pass as after (or before) to page on from this relationship."""
   cursor: String!
+  """The node at the other end."""
   node: Program!
   """The role taken, e.g. 理事, 首席专家, 主办."""
   role: String
   """Where it comes among its kind of relationship from the same node: the order the source names them in (1 first)."""
   position: Int
+  """Where the relationship came from and when it was written."""
   provenance: Provenance!
 }
 
+"""A page of LAUNCHES relationships of one node."""
 type LaunchesProgramConnection {
+  """The page's relationships, each with the node at the other end, its properties and its cursor."""
   edges: [LaunchesProgramEdge!]!
+  """The nodes at the other end, without the relationships."""
   nodes: [Program!]!
+  """Whether there are more pages, and the cursors to reach them."""
   pageInfo: PageInfo!
   """How many relationships match the filter, on all pages."""
   totalCount: Int!
@@ -10327,16 +12174,23 @@ type LaunchesProgramConnection {
 
 """A CONCERNS relationship, seen from one end; node is the other end."""
 type ConcernsNodeEdge {
+  """Pass as after (or before) to page on from this relationship."""
   cursor: String!
+  """The node at the other end."""
   node: Node!
   """The role taken, e.g. 理事, 首席专家, 主办."""
   role: String
+  """Where the relationship came from and when it was written."""
   provenance: Provenance!
 }
 
+"""A page of CONCERNS relationships of one node."""
 type ConcernsNodeConnection {
+  """The page's relationships, each with the node at the other end, its properties and its cursor."""
   edges: [ConcernsNodeEdge!]!
+  """The nodes at the other end, without the relationships."""
   nodes: [Node!]!
+  """Whether there are more pages, and the cursors to reach them."""
   pageInfo: PageInfo!
   """How many relationships match the filter, on all pages."""
   totalCount: Int!
@@ -10344,16 +12198,23 @@ type ConcernsNodeConnection {
 
 """A LOCATED_IN relationship, seen from one end; node is the other end."""
 type LocatedInNodeEdge {
+  """Pass as after (or before) to page on from this relationship."""
   cursor: String!
+  """The node at the other end."""
   node: Node!
   """When it began."""
   since: Date
+  """Where the relationship came from and when it was written."""
   provenance: Provenance!
 }
 
+"""A page of LOCATED_IN relationships of one node."""
 type LocatedInNodeConnection {
+  """The page's relationships, each with the node at the other end, its properties and its cursor."""
   edges: [LocatedInNodeEdge!]!
+  """The nodes at the other end, without the relationships."""
   nodes: [Node!]!
+  """Whether there are more pages, and the cursors to reach them."""
   pageInfo: PageInfo!
   """How many relationships match the filter, on all pages."""
   totalCount: Int!
@@ -10361,18 +12222,25 @@ type LocatedInNodeConnection {
 
 """A PARTICIPATES_IN relationship, seen from one end; node is the other end."""
 type ParticipatesInProgramEdge {
+  """Pass as after (or before) to page on from this relationship."""
   cursor: String!
+  """The node at the other end."""
   node: Program!
   """The role taken, e.g. 理事, 首席专家, 主办."""
   role: String
   """The year it happened."""
   year: Int
+  """Where the relationship came from and when it was written."""
   provenance: Provenance!
 }
 
+"""A page of PARTICIPATES_IN relationships of one node."""
 type ParticipatesInProgramConnection {
+  """The page's relationships, each with the node at the other end, its properties and its cursor."""
   edges: [ParticipatesInProgramEdge!]!
+  """The nodes at the other end, without the relationships."""
   nodes: [Program!]!
+  """Whether there are more pages, and the cursors to reach them."""
   pageInfo: PageInfo!
   """How many relationships match the filter, on all pages."""
   totalCount: Int!
@@ -10380,16 +12248,23 @@ type ParticipatesInProgramConnection {
 
 """A GUIDES relationship, seen from one end; node is the other end."""
 type GuidesNodeEdge {
+  """Pass as after (or before) to page on from this relationship."""
   cursor: String!
+  """The node at the other end."""
   node: Node!
   """The role taken, e.g. 理事, 首席专家, 主办."""
   role: String
+  """Where the relationship came from and when it was written."""
   provenance: Provenance!
 }
 
+"""A page of GUIDES relationships of one node."""
 type GuidesNodeConnection {
+  """The page's relationships, each with the node at the other end, its properties and its cursor."""
   edges: [GuidesNodeEdge!]!
+  """The nodes at the other end, without the relationships."""
   nodes: [Node!]!
+  """Whether there are more pages, and the cursors to reach them."""
   pageInfo: PageInfo!
   """How many relationships match the filter, on all pages."""
   totalCount: Int!
@@ -10397,16 +12272,23 @@ type GuidesNodeConnection {
 
 """A GUIDES relationship, seen from one end; node is the other end."""
 type GuidesAssociationEdge {
+  """Pass as after (or before) to page on from this relationship."""
   cursor: String!
+  """The node at the other end."""
   node: Association!
   """The role taken, e.g. 理事, 首席专家, 主办."""
   role: String
+  """Where the relationship came from and when it was written."""
   provenance: Provenance!
 }
 
+"""A page of GUIDES relationships of one node."""
 type GuidesAssociationConnection {
+  """The page's relationships, each with the node at the other end, its properties and its cursor."""
   edges: [GuidesAssociationEdge!]!
+  """The nodes at the other end, without the relationships."""
   nodes: [Association!]!
+  """Whether there are more pages, and the cursors to reach them."""
   pageInfo: PageInfo!
   """How many relationships match the filter, on all pages."""
   totalCount: Int!
@@ -10414,16 +12296,23 @@ type GuidesAssociationConnection {
 
 """A CONCERNS relationship, seen from one end; node is the other end."""
 type ConcernsPlanItemEdge {
+  """Pass as after (or before) to page on from this relationship."""
   cursor: String!
+  """The node at the other end."""
   node: PlanItem!
   """The role taken, e.g. 理事, 首席专家, 主办."""
   role: String
+  """Where the relationship came from and when it was written."""
   provenance: Provenance!
 }
 
+"""A page of CONCERNS relationships of one node."""
 type ConcernsPlanItemConnection {
+  """The page's relationships, each with the node at the other end, its properties and its cursor."""
   edges: [ConcernsPlanItemEdge!]!
+  """The nodes at the other end, without the relationships."""
   nodes: [PlanItem!]!
+  """Whether there are more pages, and the cursors to reach them."""
   pageInfo: PageInfo!
   """How many relationships match the filter, on all pages."""
   totalCount: Int!
@@ -10431,7 +12320,9 @@ type ConcernsPlanItemConnection {
 
 """A MEMBER_OF relationship, seen from one end; node is the other end."""
 type MemberOfSocietyEdge {
+  """Pass as after (or before) to page on from this relationship."""
   cursor: String!
+  """The node at the other end."""
   node: Society!
   """The role taken, e.g. 理事, 首席专家, 主办."""
   role: String
@@ -10439,12 +12330,17 @@ type MemberOfSocietyEdge {
   since: Date
   """When it ended."""
   until: Date
+  """Where the relationship came from and when it was written."""
   provenance: Provenance!
 }
 
+"""A page of MEMBER_OF relationships of one node."""
 type MemberOfSocietyConnection {
+  """The page's relationships, each with the node at the other end, its properties and its cursor."""
   edges: [MemberOfSocietyEdge!]!
+  """The nodes at the other end, without the relationships."""
   nodes: [Society!]!
+  """Whether there are more pages, and the cursors to reach them."""
   pageInfo: PageInfo!
   """How many relationships match the filter, on all pages."""
   totalCount: Int!
@@ -10452,7 +12348,9 @@ type MemberOfSocietyConnection {
 
 """A MEMBER_OF relationship, seen from one end; node is the other end."""
 type MemberOfNodeEdge {
+  """Pass as after (or before) to page on from this relationship."""
   cursor: String!
+  """The node at the other end."""
   node: Node!
   """The role taken, e.g. 理事, 首席专家, 主办."""
   role: String
@@ -10460,20 +12358,27 @@ type MemberOfNodeEdge {
   since: Date
   """When it ended."""
   until: Date
+  """Where the relationship came from and when it was written."""
   provenance: Provenance!
 }
 
+"""A page of MEMBER_OF relationships of one node."""
 type MemberOfNodeConnection {
+  """The page's relationships, each with the node at the other end, its properties and its cursor."""
   edges: [MemberOfNodeEdge!]!
+  """The nodes at the other end, without the relationships."""
   nodes: [Node!]!
+  """Whether there are more pages, and the cursors to reach them."""
   pageInfo: PageInfo!
   """How many relationships match the filter, on all pages."""
   totalCount: Int!
 }
 
-"""A AFFILIATED_WITH relationship, seen from one end; node is the other end."""
+"""An AFFILIATED_WITH relationship, seen from one end; node is the other end."""
 type AffiliatedWithExpertEdge {
+  """Pass as after (or before) to page on from this relationship."""
   cursor: String!
+  """The node at the other end."""
   node: Expert!
   """The role taken, e.g. 理事, 首席专家, 主办."""
   role: String
@@ -10481,12 +12386,17 @@ type AffiliatedWithExpertEdge {
   since: Date
   """When it ended."""
   until: Date
+  """Where the relationship came from and when it was written."""
   provenance: Provenance!
 }
 
+"""A page of AFFILIATED_WITH relationships of one node."""
 type AffiliatedWithExpertConnection {
+  """The page's relationships, each with the node at the other end, its properties and its cursor."""
   edges: [AffiliatedWithExpertEdge!]!
+  """The nodes at the other end, without the relationships."""
   nodes: [Expert!]!
+  """Whether there are more pages, and the cursors to reach them."""
   pageInfo: PageInfo!
   """How many relationships match the filter, on all pages."""
   totalCount: Int!
@@ -10494,7 +12404,9 @@ type AffiliatedWithExpertConnection {
 
 """A COOPERATES_WITH relationship, seen from one end; node is the other end."""
 type CooperatesWithParkEdge {
+  """Pass as after (or before) to page on from this relationship."""
   cursor: String!
+  """The node at the other end."""
   node: Park!
   """The role taken, e.g. 理事, 首席专家, 主办."""
   role: String
@@ -10502,39 +12414,53 @@ type CooperatesWithParkEdge {
   since: Date
   """The year it happened."""
   year: Int
+  """Where the relationship came from and when it was written."""
   provenance: Provenance!
 }
 
+"""A page of COOPERATES_WITH relationships of one node."""
 type CooperatesWithParkConnection {
+  """The page's relationships, each with the node at the other end, its properties and its cursor."""
   edges: [CooperatesWithParkEdge!]!
+  """The nodes at the other end, without the relationships."""
   nodes: [Park!]!
+  """Whether there are more pages, and the cursors to reach them."""
   pageInfo: PageInfo!
   """How many relationships match the filter, on all pages."""
   totalCount: Int!
 }
 
-"""A AWARDED relationship, seen from one end; node is the other end."""
+"""An AWARDED relationship, seen from one end; node is the other end."""
 type AwardedProgramEdge {
+  """Pass as after (or before) to page on from this relationship."""
   cursor: String!
+  """The node at the other end."""
   node: Program!
   """The year it happened."""
   year: Int
   """The role taken, e.g. 理事, 首席专家, 主办."""
   role: String
+  """Where the relationship came from and when it was written."""
   provenance: Provenance!
 }
 
+"""A page of AWARDED relationships of one node."""
 type AwardedProgramConnection {
+  """The page's relationships, each with the node at the other end, its properties and its cursor."""
   edges: [AwardedProgramEdge!]!
+  """The nodes at the other end, without the relationships."""
   nodes: [Program!]!
+  """Whether there are more pages, and the cursors to reach them."""
   pageInfo: PageInfo!
   """How many relationships match the filter, on all pages."""
   totalCount: Int!
 }
 
-"""A AFFILIATED_WITH relationship, seen from one end; node is the other end."""
+"""An AFFILIATED_WITH relationship, seen from one end; node is the other end."""
 type AffiliatedWithNodeEdge {
+  """Pass as after (or before) to page on from this relationship."""
   cursor: String!
+  """The node at the other end."""
   node: Node!
   """The role taken, e.g. 理事, 首席专家, 主办."""
   role: String
@@ -10542,12 +12468,17 @@ type AffiliatedWithNodeEdge {
   since: Date
   """When it ended."""
   until: Date
+  """Where the relationship came from and when it was written."""
   provenance: Provenance!
 }
 
+"""A page of AFFILIATED_WITH relationships of one node."""
 type AffiliatedWithNodeConnection {
+  """The page's relationships, each with the node at the other end, its properties and its cursor."""
   edges: [AffiliatedWithNodeEdge!]!
+  """The nodes at the other end, without the relationships."""
   nodes: [Node!]!
+  """Whether there are more pages, and the cursors to reach them."""
   pageInfo: PageInfo!
   """How many relationships match the filter, on all pages."""
   totalCount: Int!
@@ -10555,7 +12486,9 @@ type AffiliatedWithNodeConnection {
 
 """A SERVES relationship, seen from one end; node is the other end."""
 type ServesEnterpriseEdge {
+  """Pass as after (or before) to page on from this relationship."""
   cursor: String!
+  """The node at the other end."""
   node: Enterprise!
   """The role taken, e.g. 理事, 首席专家, 主办."""
   role: String
@@ -10565,12 +12498,17 @@ type ServesEnterpriseEdge {
   since: Date
   """When it ended."""
   until: Date
+  """Where the relationship came from and when it was written."""
   provenance: Provenance!
 }
 
+"""A page of SERVES relationships of one node."""
 type ServesEnterpriseConnection {
+  """The page's relationships, each with the node at the other end, its properties and its cursor."""
   edges: [ServesEnterpriseEdge!]!
+  """The nodes at the other end, without the relationships."""
   nodes: [Enterprise!]!
+  """Whether there are more pages, and the cursors to reach them."""
   pageInfo: PageInfo!
   """How many relationships match the filter, on all pages."""
   totalCount: Int!
@@ -10578,7 +12516,9 @@ type ServesEnterpriseConnection {
 
 """A LIAISON_OF relationship, seen from one end; node is the other end."""
 type LiaisonOfOverseasStationEdge {
+  """Pass as after (or before) to page on from this relationship."""
   cursor: String!
+  """The node at the other end."""
   node: OverseasStation!
   """The role taken, e.g. 理事, 首席专家, 主办."""
   role: String
@@ -10586,12 +12526,17 @@ type LiaisonOfOverseasStationEdge {
   since: Date
   """When it ended."""
   until: Date
+  """Where the relationship came from and when it was written."""
   provenance: Provenance!
 }
 
+"""A page of LIAISON_OF relationships of one node."""
 type LiaisonOfOverseasStationConnection {
+  """The page's relationships, each with the node at the other end, its properties and its cursor."""
   edges: [LiaisonOfOverseasStationEdge!]!
+  """The nodes at the other end, without the relationships."""
   nodes: [OverseasStation!]!
+  """Whether there are more pages, and the cursors to reach them."""
   pageInfo: PageInfo!
   """How many relationships match the filter, on all pages."""
   totalCount: Int!
@@ -10599,7 +12544,9 @@ type LiaisonOfOverseasStationConnection {
 
 """A LIAISON_OF relationship, seen from one end; node is the other end."""
 type LiaisonOfExpertEdge {
+  """Pass as after (or before) to page on from this relationship."""
   cursor: String!
+  """The node at the other end."""
   node: Expert!
   """The role taken, e.g. 理事, 首席专家, 主办."""
   role: String
@@ -10607,12 +12554,17 @@ type LiaisonOfExpertEdge {
   since: Date
   """When it ended."""
   until: Date
+  """Where the relationship came from and when it was written."""
   provenance: Provenance!
 }
 
+"""A page of LIAISON_OF relationships of one node."""
 type LiaisonOfExpertConnection {
+  """The page's relationships, each with the node at the other end, its properties and its cursor."""
   edges: [LiaisonOfExpertEdge!]!
+  """The nodes at the other end, without the relationships."""
   nodes: [Expert!]!
+  """Whether there are more pages, and the cursors to reach them."""
   pageInfo: PageInfo!
   """How many relationships match the filter, on all pages."""
   totalCount: Int!
@@ -10620,7 +12572,9 @@ type LiaisonOfExpertConnection {
 
 """A SERVES relationship, seen from one end; node is the other end."""
 type ServesExpertEdge {
+  """Pass as after (or before) to page on from this relationship."""
   cursor: String!
+  """The node at the other end."""
   node: Expert!
   """The role taken, e.g. 理事, 首席专家, 主办."""
   role: String
@@ -10630,46 +12584,65 @@ type ServesExpertEdge {
   since: Date
   """When it ended."""
   until: Date
+  """Where the relationship came from and when it was written."""
   provenance: Provenance!
 }
 
+"""A page of SERVES relationships of one node."""
 type ServesExpertConnection {
+  """The page's relationships, each with the node at the other end, its properties and its cursor."""
   edges: [ServesExpertEdge!]!
+  """The nodes at the other end, without the relationships."""
   nodes: [Expert!]!
+  """Whether there are more pages, and the cursors to reach them."""
   pageInfo: PageInfo!
   """How many relationships match the filter, on all pages."""
   totalCount: Int!
 }
 
-"""A IN_CHAIN relationship, seen from one end; node is the other end."""
+"""An IN_CHAIN relationship, seen from one end; node is the other end."""
 type InChainIndustryChainEdge {
+  """Pass as after (or before) to page on from this relationship."""
   cursor: String!
+  """The node at the other end."""
   node: IndustryChain!
   """The role taken, e.g. 理事, 首席专家, 主办."""
   role: String
+  """Where the relationship came from and when it was written."""
   provenance: Provenance!
 }
 
+"""A page of IN_CHAIN relationships of one node."""
 type InChainIndustryChainConnection {
+  """The page's relationships, each with the node at the other end, its properties and its cursor."""
   edges: [InChainIndustryChainEdge!]!
+  """The nodes at the other end, without the relationships."""
   nodes: [IndustryChain!]!
+  """Whether there are more pages, and the cursors to reach them."""
   pageInfo: PageInfo!
   """How many relationships match the filter, on all pages."""
   totalCount: Int!
 }
 
-"""A IN_CLUSTER relationship, seen from one end; node is the other end."""
+"""An IN_CLUSTER relationship, seen from one end; node is the other end."""
 type InClusterIndustryClusterEdge {
+  """Pass as after (or before) to page on from this relationship."""
   cursor: String!
+  """The node at the other end."""
   node: IndustryCluster!
   """The role taken, e.g. 理事, 首席专家, 主办."""
   role: String
+  """Where the relationship came from and when it was written."""
   provenance: Provenance!
 }
 
+"""A page of IN_CLUSTER relationships of one node."""
 type InClusterIndustryClusterConnection {
+  """The page's relationships, each with the node at the other end, its properties and its cursor."""
   edges: [InClusterIndustryClusterEdge!]!
+  """The nodes at the other end, without the relationships."""
   nodes: [IndustryCluster!]!
+  """Whether there are more pages, and the cursors to reach them."""
   pageInfo: PageInfo!
   """How many relationships match the filter, on all pages."""
   totalCount: Int!
@@ -10677,7 +12650,9 @@ type InClusterIndustryClusterConnection {
 
 """A COOPERATES_WITH relationship, seen from one end; node is the other end."""
 type CooperatesWithSocietyEdge {
+  """Pass as after (or before) to page on from this relationship."""
   cursor: String!
+  """The node at the other end."""
   node: Society!
   """The role taken, e.g. 理事, 首席专家, 主办."""
   role: String
@@ -10685,29 +12660,41 @@ type CooperatesWithSocietyEdge {
   since: Date
   """The year it happened."""
   year: Int
+  """Where the relationship came from and when it was written."""
   provenance: Provenance!
 }
 
+"""A page of COOPERATES_WITH relationships of one node."""
 type CooperatesWithSocietyConnection {
+  """The page's relationships, each with the node at the other end, its properties and its cursor."""
   edges: [CooperatesWithSocietyEdge!]!
+  """The nodes at the other end, without the relationships."""
   nodes: [Society!]!
+  """Whether there are more pages, and the cursors to reach them."""
   pageInfo: PageInfo!
   """How many relationships match the filter, on all pages."""
   totalCount: Int!
 }
 
-"""A IN_CLUSTER relationship, seen from one end; node is the other end."""
+"""An IN_CLUSTER relationship, seen from one end; node is the other end."""
 type InClusterEnterpriseEdge {
+  """Pass as after (or before) to page on from this relationship."""
   cursor: String!
+  """The node at the other end."""
   node: Enterprise!
   """The role taken, e.g. 理事, 首席专家, 主办."""
   role: String
+  """Where the relationship came from and when it was written."""
   provenance: Provenance!
 }
 
+"""A page of IN_CLUSTER relationships of one node."""
 type InClusterEnterpriseConnection {
+  """The page's relationships, each with the node at the other end, its properties and its cursor."""
   edges: [InClusterEnterpriseEdge!]!
+  """The nodes at the other end, without the relationships."""
   nodes: [Enterprise!]!
+  """Whether there are more pages, and the cursors to reach them."""
   pageInfo: PageInfo!
   """How many relationships match the filter, on all pages."""
   totalCount: Int!
@@ -10715,31 +12702,45 @@ type InClusterEnterpriseConnection {
 
 """A PART_OF relationship, seen from one end; node is the other end."""
 type PartOfIndustryChainEdge {
+  """Pass as after (or before) to page on from this relationship."""
   cursor: String!
+  """The node at the other end."""
   node: IndustryChain!
+  """Where the relationship came from and when it was written."""
   provenance: Provenance!
 }
 
+"""A page of PART_OF relationships of one node."""
 type PartOfIndustryChainConnection {
+  """The page's relationships, each with the node at the other end, its properties and its cursor."""
   edges: [PartOfIndustryChainEdge!]!
+  """The nodes at the other end, without the relationships."""
   nodes: [IndustryChain!]!
+  """Whether there are more pages, and the cursors to reach them."""
   pageInfo: PageInfo!
   """How many relationships match the filter, on all pages."""
   totalCount: Int!
 }
 
-"""A IN_CHAIN relationship, seen from one end; node is the other end."""
+"""An IN_CHAIN relationship, seen from one end; node is the other end."""
 type InChainEnterpriseEdge {
+  """Pass as after (or before) to page on from this relationship."""
   cursor: String!
+  """The node at the other end."""
   node: Enterprise!
   """The role taken, e.g. 理事, 首席专家, 主办."""
   role: String
+  """Where the relationship came from and when it was written."""
   provenance: Provenance!
 }
 
+"""A page of IN_CHAIN relationships of one node."""
 type InChainEnterpriseConnection {
+  """The page's relationships, each with the node at the other end, its properties and its cursor."""
   edges: [InChainEnterpriseEdge!]!
+  """The nodes at the other end, without the relationships."""
   nodes: [Enterprise!]!
+  """Whether there are more pages, and the cursors to reach them."""
   pageInfo: PageInfo!
   """How many relationships match the filter, on all pages."""
   totalCount: Int!
@@ -10747,14 +12748,21 @@ type InChainEnterpriseConnection {
 
 """A PART_OF relationship, seen from one end; node is the other end."""
 type PartOfIndustryClusterEdge {
+  """Pass as after (or before) to page on from this relationship."""
   cursor: String!
+  """The node at the other end."""
   node: IndustryCluster!
+  """Where the relationship came from and when it was written."""
   provenance: Provenance!
 }
 
+"""A page of PART_OF relationships of one node."""
 type PartOfIndustryClusterConnection {
+  """The page's relationships, each with the node at the other end, its properties and its cursor."""
   edges: [PartOfIndustryClusterEdge!]!
+  """The nodes at the other end, without the relationships."""
   nodes: [IndustryCluster!]!
+  """Whether there are more pages, and the cursors to reach them."""
   pageInfo: PageInfo!
   """How many relationships match the filter, on all pages."""
   totalCount: Int!
@@ -10762,18 +12770,25 @@ type PartOfIndustryClusterConnection {
 
 """A LAUNCHES relationship, seen from one end; node is the other end."""
 type LaunchesPlanItemEdge {
+  """Pass as after (or before) to page on from this relationship."""
   cursor: String!
+  """The node at the other end."""
   node: PlanItem!
   """The role taken, e.g. 理事, 首席专家, 主办."""
   role: String
   """Where it comes among its kind of relationship from the same node: the order the source names them in (1 first)."""
   position: Int
+  """Where the relationship came from and when it was written."""
   provenance: Provenance!
 }
 
+"""A page of LAUNCHES relationships of one node."""
 type LaunchesPlanItemConnection {
+  """The page's relationships, each with the node at the other end, its properties and its cursor."""
   edges: [LaunchesPlanItemEdge!]!
+  """The nodes at the other end, without the relationships."""
   nodes: [PlanItem!]!
+  """Whether there are more pages, and the cursors to reach them."""
   pageInfo: PageInfo!
   """How many relationships match the filter, on all pages."""
   totalCount: Int!
@@ -10781,37 +12796,51 @@ type LaunchesPlanItemConnection {
 
 """A PARTICIPATES_IN relationship, seen from one end; node is the other end."""
 type ParticipatesInNodeEdge {
+  """Pass as after (or before) to page on from this relationship."""
   cursor: String!
+  """The node at the other end."""
   node: Node!
   """The role taken, e.g. 理事, 首席专家, 主办."""
   role: String
   """The year it happened."""
   year: Int
+  """Where the relationship came from and when it was written."""
   provenance: Provenance!
 }
 
+"""A page of PARTICIPATES_IN relationships of one node."""
 type ParticipatesInNodeConnection {
+  """The page's relationships, each with the node at the other end, its properties and its cursor."""
   edges: [ParticipatesInNodeEdge!]!
+  """The nodes at the other end, without the relationships."""
   nodes: [Node!]!
+  """Whether there are more pages, and the cursors to reach them."""
   pageInfo: PageInfo!
   """How many relationships match the filter, on all pages."""
   totalCount: Int!
 }
 
-"""A AWARDED relationship, seen from one end; node is the other end."""
+"""An AWARDED relationship, seen from one end; node is the other end."""
 type AwardedNodeEdge {
+  """Pass as after (or before) to page on from this relationship."""
   cursor: String!
+  """The node at the other end."""
   node: Node!
   """The year it happened."""
   year: Int
   """The role taken, e.g. 理事, 首席专家, 主办."""
   role: String
+  """Where the relationship came from and when it was written."""
   provenance: Provenance!
 }
 
+"""A page of AWARDED relationships of one node."""
 type AwardedNodeConnection {
+  """The page's relationships, each with the node at the other end, its properties and its cursor."""
   edges: [AwardedNodeEdge!]!
+  """The nodes at the other end, without the relationships."""
   nodes: [Node!]!
+  """Whether there are more pages, and the cursors to reach them."""
   pageInfo: PageInfo!
   """How many relationships match the filter, on all pages."""
   totalCount: Int!
@@ -10819,145 +12848,706 @@ type AwardedNodeConnection {
 
 extend type Query {
   """Plan nodes, by name unless orderBy says otherwise; name matches names and aliases containing it. first/after pages forwards, last/before backwards (first defaults to 20, at most 500); where filters, orderBy sorts (the id breaks ties)."""
-  plans(name: String, where: PlanFilter, orderBy: [PlanOrder!], first: Int, after: String, last: Int, before: String): PlanConnection!
+  plans(
+    """Keeps the nodes whose name or one of whose aliases contains this text (Latin case ignored)."""
+    name: String
+    """Keeps only the Plan nodes that match these conditions; omitted, all of them."""
+    where: PlanFilter
+    """The sort order: the first entry sorts, each later one breaks the ties left, and the id breaks any tie that remains. Omitted: by name, ascending."""
+    orderBy: [PlanOrder!]
+    """Page forwards: return at most this many, from the start or from after the cursor ` + "`" + `after` + "`" + `. From 0 to 500; 20 when neither first nor last is given. Not together with last."""
+    first: Int
+    """A cursor (an edge's cursor, or pageInfo.endCursor of the previous page): return what comes after it. Use with first."""
+    after: String
+    """Page backwards: return at most this many, from the end or from before the cursor ` + "`" + `before` + "`" + `. From 0 to 500. Not together with first."""
+    last: Int
+    """A cursor (an edge's cursor, or pageInfo.startCursor of the next page): return what comes before it. Use with last, or alone."""
+    before: String
+  ): PlanConnection!
   """Counts the Plan nodes that where keeps (and reaching, when given), in groups (groupBy; none: one group of all), largest first, at most first groups (at most 500), with the least and greatest values of the properties min and max name. One statement for the groups, one more for count when asked."""
-  plansAggregate(where: PlanFilter, groupBy: PlanGroupBy, reaching: Reach, min: [PlanSortField!], max: [PlanSortField!], first: Int = 50): Aggregate!
+  plansAggregate(
+    """Counts only the Plan nodes that match these conditions; omitted, all of them."""
+    where: PlanFilter
+    """How to group the nodes; omitted, one group of all of them."""
+    groupBy: PlanGroupBy
+    """Counts only the nodes that reach, along a path of relationship fields, a number of distinct nodes within bounds."""
+    reaching: Reach
+    """Properties whose least value each group reports (AggregateGroup.min)."""
+    min: [PlanSortField!]
+    """Properties whose greatest value each group reports (AggregateGroup.max)."""
+    max: [PlanSortField!]
+    """At most this many groups, the largest: from 0 to 500, 50 when not given."""
+    first: Int = 50
+  ): Aggregate!
   """PlanSection nodes, by year, number unless orderBy says otherwise; name matches names and aliases containing it. first/after pages forwards, last/before backwards (first defaults to 20, at most 500); where filters, orderBy sorts (the id breaks ties)."""
-  planSections(name: String, where: PlanSectionFilter, orderBy: [PlanSectionOrder!], first: Int, after: String, last: Int, before: String): PlanSectionConnection!
+  planSections(
+    """Keeps the nodes whose name or one of whose aliases contains this text (Latin case ignored)."""
+    name: String
+    """Keeps only the PlanSection nodes that match these conditions; omitted, all of them."""
+    where: PlanSectionFilter
+    """The sort order: the first entry sorts, each later one breaks the ties left, and the id breaks any tie that remains. Omitted: by year, number, ascending."""
+    orderBy: [PlanSectionOrder!]
+    """Page forwards: return at most this many, from the start or from after the cursor ` + "`" + `after` + "`" + `. From 0 to 500; 20 when neither first nor last is given. Not together with last."""
+    first: Int
+    """A cursor (an edge's cursor, or pageInfo.endCursor of the previous page): return what comes after it. Use with first."""
+    after: String
+    """Page backwards: return at most this many, from the end or from before the cursor ` + "`" + `before` + "`" + `. From 0 to 500. Not together with first."""
+    last: Int
+    """A cursor (an edge's cursor, or pageInfo.startCursor of the next page): return what comes before it. Use with last, or alone."""
+    before: String
+  ): PlanSectionConnection!
   """Counts the PlanSection nodes that where keeps (and reaching, when given), in groups (groupBy; none: one group of all), largest first, at most first groups (at most 500), with the least and greatest values of the properties min and max name. One statement for the groups, one more for count when asked."""
-  planSectionsAggregate(where: PlanSectionFilter, groupBy: PlanSectionGroupBy, reaching: Reach, min: [PlanSectionSortField!], max: [PlanSectionSortField!], first: Int = 50): Aggregate!
+  planSectionsAggregate(
+    """Counts only the PlanSection nodes that match these conditions; omitted, all of them."""
+    where: PlanSectionFilter
+    """How to group the nodes; omitted, one group of all of them."""
+    groupBy: PlanSectionGroupBy
+    """Counts only the nodes that reach, along a path of relationship fields, a number of distinct nodes within bounds."""
+    reaching: Reach
+    """Properties whose least value each group reports (AggregateGroup.min)."""
+    min: [PlanSectionSortField!]
+    """Properties whose greatest value each group reports (AggregateGroup.max)."""
+    max: [PlanSectionSortField!]
+    """At most this many groups, the largest: from 0 to 500, 50 when not given."""
+    first: Int = 50
+  ): Aggregate!
   """PlanItem nodes, by year, number unless orderBy says otherwise; name matches names and aliases containing it. first/after pages forwards, last/before backwards (first defaults to 20, at most 500); where filters, orderBy sorts (the id breaks ties)."""
-  planItems(name: String, where: PlanItemFilter, orderBy: [PlanItemOrder!], first: Int, after: String, last: Int, before: String): PlanItemConnection!
+  planItems(
+    """Keeps the nodes whose name or one of whose aliases contains this text (Latin case ignored)."""
+    name: String
+    """Keeps only the PlanItem nodes that match these conditions; omitted, all of them."""
+    where: PlanItemFilter
+    """The sort order: the first entry sorts, each later one breaks the ties left, and the id breaks any tie that remains. Omitted: by year, number, ascending."""
+    orderBy: [PlanItemOrder!]
+    """Page forwards: return at most this many, from the start or from after the cursor ` + "`" + `after` + "`" + `. From 0 to 500; 20 when neither first nor last is given. Not together with last."""
+    first: Int
+    """A cursor (an edge's cursor, or pageInfo.endCursor of the previous page): return what comes after it. Use with first."""
+    after: String
+    """Page backwards: return at most this many, from the end or from before the cursor ` + "`" + `before` + "`" + `. From 0 to 500. Not together with first."""
+    last: Int
+    """A cursor (an edge's cursor, or pageInfo.startCursor of the next page): return what comes before it. Use with last, or alone."""
+    before: String
+  ): PlanItemConnection!
   """Counts the PlanItem nodes that where keeps (and reaching, when given), in groups (groupBy; none: one group of all), largest first, at most first groups (at most 500), with the least and greatest values of the properties min and max name. One statement for the groups, one more for count when asked."""
-  planItemsAggregate(where: PlanItemFilter, groupBy: PlanItemGroupBy, reaching: Reach, min: [PlanItemSortField!], max: [PlanItemSortField!], first: Int = 50): Aggregate!
+  planItemsAggregate(
+    """Counts only the PlanItem nodes that match these conditions; omitted, all of them."""
+    where: PlanItemFilter
+    """How to group the nodes; omitted, one group of all of them."""
+    groupBy: PlanItemGroupBy
+    """Counts only the nodes that reach, along a path of relationship fields, a number of distinct nodes within bounds."""
+    reaching: Reach
+    """Properties whose least value each group reports (AggregateGroup.min)."""
+    min: [PlanItemSortField!]
+    """Properties whose greatest value each group reports (AggregateGroup.max)."""
+    max: [PlanItemSortField!]
+    """At most this many groups, the largest: from 0 to 500, 50 when not given."""
+    first: Int = 50
+  ): Aggregate!
   """Association nodes, by name unless orderBy says otherwise; name matches names and aliases containing it. first/after pages forwards, last/before backwards (first defaults to 20, at most 500); where filters, orderBy sorts (the id breaks ties)."""
-  associations(name: String, where: AssociationFilter, orderBy: [AssociationOrder!], first: Int, after: String, last: Int, before: String): AssociationConnection!
+  associations(
+    """Keeps the nodes whose name or one of whose aliases contains this text (Latin case ignored)."""
+    name: String
+    """Keeps only the Association nodes that match these conditions; omitted, all of them."""
+    where: AssociationFilter
+    """The sort order: the first entry sorts, each later one breaks the ties left, and the id breaks any tie that remains. Omitted: by name, ascending."""
+    orderBy: [AssociationOrder!]
+    """Page forwards: return at most this many, from the start or from after the cursor ` + "`" + `after` + "`" + `. From 0 to 500; 20 when neither first nor last is given. Not together with last."""
+    first: Int
+    """A cursor (an edge's cursor, or pageInfo.endCursor of the previous page): return what comes after it. Use with first."""
+    after: String
+    """Page backwards: return at most this many, from the end or from before the cursor ` + "`" + `before` + "`" + `. From 0 to 500. Not together with first."""
+    last: Int
+    """A cursor (an edge's cursor, or pageInfo.startCursor of the next page): return what comes before it. Use with last, or alone."""
+    before: String
+  ): AssociationConnection!
   """Counts the Association nodes that where keeps (and reaching, when given), in groups (groupBy; none: one group of all), largest first, at most first groups (at most 500), with the least and greatest values of the properties min and max name. One statement for the groups, one more for count when asked."""
-  associationsAggregate(where: AssociationFilter, groupBy: AssociationGroupBy, reaching: Reach, min: [AssociationSortField!], max: [AssociationSortField!], first: Int = 50): Aggregate!
+  associationsAggregate(
+    """Counts only the Association nodes that match these conditions; omitted, all of them."""
+    where: AssociationFilter
+    """How to group the nodes; omitted, one group of all of them."""
+    groupBy: AssociationGroupBy
+    """Counts only the nodes that reach, along a path of relationship fields, a number of distinct nodes within bounds."""
+    reaching: Reach
+    """Properties whose least value each group reports (AggregateGroup.min)."""
+    min: [AssociationSortField!]
+    """Properties whose greatest value each group reports (AggregateGroup.max)."""
+    max: [AssociationSortField!]
+    """At most this many groups, the largest: from 0 to 500, 50 when not given."""
+    first: Int = 50
+  ): Aggregate!
   """Society nodes, by name unless orderBy says otherwise; name matches names and aliases containing it. first/after pages forwards, last/before backwards (first defaults to 20, at most 500); where filters, orderBy sorts (the id breaks ties)."""
-  societies(name: String, where: SocietyFilter, orderBy: [SocietyOrder!], first: Int, after: String, last: Int, before: String): SocietyConnection!
+  societies(
+    """Keeps the nodes whose name or one of whose aliases contains this text (Latin case ignored)."""
+    name: String
+    """Keeps only the Society nodes that match these conditions; omitted, all of them."""
+    where: SocietyFilter
+    """The sort order: the first entry sorts, each later one breaks the ties left, and the id breaks any tie that remains. Omitted: by name, ascending."""
+    orderBy: [SocietyOrder!]
+    """Page forwards: return at most this many, from the start or from after the cursor ` + "`" + `after` + "`" + `. From 0 to 500; 20 when neither first nor last is given. Not together with last."""
+    first: Int
+    """A cursor (an edge's cursor, or pageInfo.endCursor of the previous page): return what comes after it. Use with first."""
+    after: String
+    """Page backwards: return at most this many, from the end or from before the cursor ` + "`" + `before` + "`" + `. From 0 to 500. Not together with first."""
+    last: Int
+    """A cursor (an edge's cursor, or pageInfo.startCursor of the next page): return what comes before it. Use with last, or alone."""
+    before: String
+  ): SocietyConnection!
   """Counts the Society nodes that where keeps (and reaching, when given), in groups (groupBy; none: one group of all), largest first, at most first groups (at most 500), with the least and greatest values of the properties min and max name. One statement for the groups, one more for count when asked."""
-  societiesAggregate(where: SocietyFilter, groupBy: SocietyGroupBy, reaching: Reach, min: [SocietySortField!], max: [SocietySortField!], first: Int = 50): Aggregate!
+  societiesAggregate(
+    """Counts only the Society nodes that match these conditions; omitted, all of them."""
+    where: SocietyFilter
+    """How to group the nodes; omitted, one group of all of them."""
+    groupBy: SocietyGroupBy
+    """Counts only the nodes that reach, along a path of relationship fields, a number of distinct nodes within bounds."""
+    reaching: Reach
+    """Properties whose least value each group reports (AggregateGroup.min)."""
+    min: [SocietySortField!]
+    """Properties whose greatest value each group reports (AggregateGroup.max)."""
+    max: [SocietySortField!]
+    """At most this many groups, the largest: from 0 to 500, 50 when not given."""
+    first: Int = 50
+  ): Aggregate!
   """Expert nodes, by name unless orderBy says otherwise; name matches names and aliases containing it. first/after pages forwards, last/before backwards (first defaults to 20, at most 500); where filters, orderBy sorts (the id breaks ties)."""
-  experts(name: String, where: ExpertFilter, orderBy: [ExpertOrder!], first: Int, after: String, last: Int, before: String): ExpertConnection!
+  experts(
+    """Keeps the nodes whose name or one of whose aliases contains this text (Latin case ignored)."""
+    name: String
+    """Keeps only the Expert nodes that match these conditions; omitted, all of them."""
+    where: ExpertFilter
+    """The sort order: the first entry sorts, each later one breaks the ties left, and the id breaks any tie that remains. Omitted: by name, ascending."""
+    orderBy: [ExpertOrder!]
+    """Page forwards: return at most this many, from the start or from after the cursor ` + "`" + `after` + "`" + `. From 0 to 500; 20 when neither first nor last is given. Not together with last."""
+    first: Int
+    """A cursor (an edge's cursor, or pageInfo.endCursor of the previous page): return what comes after it. Use with first."""
+    after: String
+    """Page backwards: return at most this many, from the end or from before the cursor ` + "`" + `before` + "`" + `. From 0 to 500. Not together with first."""
+    last: Int
+    """A cursor (an edge's cursor, or pageInfo.startCursor of the next page): return what comes before it. Use with last, or alone."""
+    before: String
+  ): ExpertConnection!
   """Counts the Expert nodes that where keeps (and reaching, when given), in groups (groupBy; none: one group of all), largest first, at most first groups (at most 500), with the least and greatest values of the properties min and max name. One statement for the groups, one more for count when asked."""
-  expertsAggregate(where: ExpertFilter, groupBy: ExpertGroupBy, reaching: Reach, min: [ExpertSortField!], max: [ExpertSortField!], first: Int = 50): Aggregate!
+  expertsAggregate(
+    """Counts only the Expert nodes that match these conditions; omitted, all of them."""
+    where: ExpertFilter
+    """How to group the nodes; omitted, one group of all of them."""
+    groupBy: ExpertGroupBy
+    """Counts only the nodes that reach, along a path of relationship fields, a number of distinct nodes within bounds."""
+    reaching: Reach
+    """Properties whose least value each group reports (AggregateGroup.min)."""
+    min: [ExpertSortField!]
+    """Properties whose greatest value each group reports (AggregateGroup.max)."""
+    max: [ExpertSortField!]
+    """At most this many groups, the largest: from 0 to 500, 50 when not given."""
+    first: Int = 50
+  ): Aggregate!
   """OverseasStation nodes, by name unless orderBy says otherwise; name matches names and aliases containing it. first/after pages forwards, last/before backwards (first defaults to 20, at most 500); where filters, orderBy sorts (the id breaks ties)."""
-  overseasStations(name: String, where: OverseasStationFilter, orderBy: [OverseasStationOrder!], first: Int, after: String, last: Int, before: String): OverseasStationConnection!
+  overseasStations(
+    """Keeps the nodes whose name or one of whose aliases contains this text (Latin case ignored)."""
+    name: String
+    """Keeps only the OverseasStation nodes that match these conditions; omitted, all of them."""
+    where: OverseasStationFilter
+    """The sort order: the first entry sorts, each later one breaks the ties left, and the id breaks any tie that remains. Omitted: by name, ascending."""
+    orderBy: [OverseasStationOrder!]
+    """Page forwards: return at most this many, from the start or from after the cursor ` + "`" + `after` + "`" + `. From 0 to 500; 20 when neither first nor last is given. Not together with last."""
+    first: Int
+    """A cursor (an edge's cursor, or pageInfo.endCursor of the previous page): return what comes after it. Use with first."""
+    after: String
+    """Page backwards: return at most this many, from the end or from before the cursor ` + "`" + `before` + "`" + `. From 0 to 500. Not together with first."""
+    last: Int
+    """A cursor (an edge's cursor, or pageInfo.startCursor of the next page): return what comes before it. Use with last, or alone."""
+    before: String
+  ): OverseasStationConnection!
   """Counts the OverseasStation nodes that where keeps (and reaching, when given), in groups (groupBy; none: one group of all), largest first, at most first groups (at most 500), with the least and greatest values of the properties min and max name. One statement for the groups, one more for count when asked."""
-  overseasStationsAggregate(where: OverseasStationFilter, groupBy: OverseasStationGroupBy, reaching: Reach, min: [OverseasStationSortField!], max: [OverseasStationSortField!], first: Int = 50): Aggregate!
+  overseasStationsAggregate(
+    """Counts only the OverseasStation nodes that match these conditions; omitted, all of them."""
+    where: OverseasStationFilter
+    """How to group the nodes; omitted, one group of all of them."""
+    groupBy: OverseasStationGroupBy
+    """Counts only the nodes that reach, along a path of relationship fields, a number of distinct nodes within bounds."""
+    reaching: Reach
+    """Properties whose least value each group reports (AggregateGroup.min)."""
+    min: [OverseasStationSortField!]
+    """Properties whose greatest value each group reports (AggregateGroup.max)."""
+    max: [OverseasStationSortField!]
+    """At most this many groups, the largest: from 0 to 500, 50 when not given."""
+    first: Int = 50
+  ): Aggregate!
   """Enterprise nodes, by name unless orderBy says otherwise; name matches names and aliases containing it. first/after pages forwards, last/before backwards (first defaults to 20, at most 500); where filters, orderBy sorts (the id breaks ties)."""
-  enterprises(name: String, where: EnterpriseFilter, orderBy: [EnterpriseOrder!], first: Int, after: String, last: Int, before: String): EnterpriseConnection!
+  enterprises(
+    """Keeps the nodes whose name or one of whose aliases contains this text (Latin case ignored)."""
+    name: String
+    """Keeps only the Enterprise nodes that match these conditions; omitted, all of them."""
+    where: EnterpriseFilter
+    """The sort order: the first entry sorts, each later one breaks the ties left, and the id breaks any tie that remains. Omitted: by name, ascending."""
+    orderBy: [EnterpriseOrder!]
+    """Page forwards: return at most this many, from the start or from after the cursor ` + "`" + `after` + "`" + `. From 0 to 500; 20 when neither first nor last is given. Not together with last."""
+    first: Int
+    """A cursor (an edge's cursor, or pageInfo.endCursor of the previous page): return what comes after it. Use with first."""
+    after: String
+    """Page backwards: return at most this many, from the end or from before the cursor ` + "`" + `before` + "`" + `. From 0 to 500. Not together with first."""
+    last: Int
+    """A cursor (an edge's cursor, or pageInfo.startCursor of the next page): return what comes before it. Use with last, or alone."""
+    before: String
+  ): EnterpriseConnection!
   """Counts the Enterprise nodes that where keeps (and reaching, when given), in groups (groupBy; none: one group of all), largest first, at most first groups (at most 500), with the least and greatest values of the properties min and max name. One statement for the groups, one more for count when asked."""
-  enterprisesAggregate(where: EnterpriseFilter, groupBy: EnterpriseGroupBy, reaching: Reach, min: [EnterpriseSortField!], max: [EnterpriseSortField!], first: Int = 50): Aggregate!
+  enterprisesAggregate(
+    """Counts only the Enterprise nodes that match these conditions; omitted, all of them."""
+    where: EnterpriseFilter
+    """How to group the nodes; omitted, one group of all of them."""
+    groupBy: EnterpriseGroupBy
+    """Counts only the nodes that reach, along a path of relationship fields, a number of distinct nodes within bounds."""
+    reaching: Reach
+    """Properties whose least value each group reports (AggregateGroup.min)."""
+    min: [EnterpriseSortField!]
+    """Properties whose greatest value each group reports (AggregateGroup.max)."""
+    max: [EnterpriseSortField!]
+    """At most this many groups, the largest: from 0 to 500, 50 when not given."""
+    first: Int = 50
+  ): Aggregate!
   """Park nodes, by name unless orderBy says otherwise; name matches names and aliases containing it. first/after pages forwards, last/before backwards (first defaults to 20, at most 500); where filters, orderBy sorts (the id breaks ties)."""
-  parks(name: String, where: ParkFilter, orderBy: [ParkOrder!], first: Int, after: String, last: Int, before: String): ParkConnection!
+  parks(
+    """Keeps the nodes whose name or one of whose aliases contains this text (Latin case ignored)."""
+    name: String
+    """Keeps only the Park nodes that match these conditions; omitted, all of them."""
+    where: ParkFilter
+    """The sort order: the first entry sorts, each later one breaks the ties left, and the id breaks any tie that remains. Omitted: by name, ascending."""
+    orderBy: [ParkOrder!]
+    """Page forwards: return at most this many, from the start or from after the cursor ` + "`" + `after` + "`" + `. From 0 to 500; 20 when neither first nor last is given. Not together with last."""
+    first: Int
+    """A cursor (an edge's cursor, or pageInfo.endCursor of the previous page): return what comes after it. Use with first."""
+    after: String
+    """Page backwards: return at most this many, from the end or from before the cursor ` + "`" + `before` + "`" + `. From 0 to 500. Not together with first."""
+    last: Int
+    """A cursor (an edge's cursor, or pageInfo.startCursor of the next page): return what comes before it. Use with last, or alone."""
+    before: String
+  ): ParkConnection!
   """Counts the Park nodes that where keeps (and reaching, when given), in groups (groupBy; none: one group of all), largest first, at most first groups (at most 500), with the least and greatest values of the properties min and max name. One statement for the groups, one more for count when asked."""
-  parksAggregate(where: ParkFilter, groupBy: ParkGroupBy, reaching: Reach, min: [ParkSortField!], max: [ParkSortField!], first: Int = 50): Aggregate!
+  parksAggregate(
+    """Counts only the Park nodes that match these conditions; omitted, all of them."""
+    where: ParkFilter
+    """How to group the nodes; omitted, one group of all of them."""
+    groupBy: ParkGroupBy
+    """Counts only the nodes that reach, along a path of relationship fields, a number of distinct nodes within bounds."""
+    reaching: Reach
+    """Properties whose least value each group reports (AggregateGroup.min)."""
+    min: [ParkSortField!]
+    """Properties whose greatest value each group reports (AggregateGroup.max)."""
+    max: [ParkSortField!]
+    """At most this many groups, the largest: from 0 to 500, 50 when not given."""
+    first: Int = 50
+  ): Aggregate!
   """Institution nodes, by name unless orderBy says otherwise; name matches names and aliases containing it. first/after pages forwards, last/before backwards (first defaults to 20, at most 500); where filters, orderBy sorts (the id breaks ties)."""
-  institutions(name: String, where: InstitutionFilter, orderBy: [InstitutionOrder!], first: Int, after: String, last: Int, before: String): InstitutionConnection!
+  institutions(
+    """Keeps the nodes whose name or one of whose aliases contains this text (Latin case ignored)."""
+    name: String
+    """Keeps only the Institution nodes that match these conditions; omitted, all of them."""
+    where: InstitutionFilter
+    """The sort order: the first entry sorts, each later one breaks the ties left, and the id breaks any tie that remains. Omitted: by name, ascending."""
+    orderBy: [InstitutionOrder!]
+    """Page forwards: return at most this many, from the start or from after the cursor ` + "`" + `after` + "`" + `. From 0 to 500; 20 when neither first nor last is given. Not together with last."""
+    first: Int
+    """A cursor (an edge's cursor, or pageInfo.endCursor of the previous page): return what comes after it. Use with first."""
+    after: String
+    """Page backwards: return at most this many, from the end or from before the cursor ` + "`" + `before` + "`" + `. From 0 to 500. Not together with first."""
+    last: Int
+    """A cursor (an edge's cursor, or pageInfo.startCursor of the next page): return what comes before it. Use with last, or alone."""
+    before: String
+  ): InstitutionConnection!
   """Counts the Institution nodes that where keeps (and reaching, when given), in groups (groupBy; none: one group of all), largest first, at most first groups (at most 500), with the least and greatest values of the properties min and max name. One statement for the groups, one more for count when asked."""
-  institutionsAggregate(where: InstitutionFilter, groupBy: InstitutionGroupBy, reaching: Reach, min: [InstitutionSortField!], max: [InstitutionSortField!], first: Int = 50): Aggregate!
+  institutionsAggregate(
+    """Counts only the Institution nodes that match these conditions; omitted, all of them."""
+    where: InstitutionFilter
+    """How to group the nodes; omitted, one group of all of them."""
+    groupBy: InstitutionGroupBy
+    """Counts only the nodes that reach, along a path of relationship fields, a number of distinct nodes within bounds."""
+    reaching: Reach
+    """Properties whose least value each group reports (AggregateGroup.min)."""
+    min: [InstitutionSortField!]
+    """Properties whose greatest value each group reports (AggregateGroup.max)."""
+    max: [InstitutionSortField!]
+    """At most this many groups, the largest: from 0 to 500, 50 when not given."""
+    first: Int = 50
+  ): Aggregate!
   """IndustryCluster nodes, by name unless orderBy says otherwise; name matches names and aliases containing it. first/after pages forwards, last/before backwards (first defaults to 20, at most 500); where filters, orderBy sorts (the id breaks ties)."""
-  industryClusters(name: String, where: IndustryClusterFilter, orderBy: [IndustryClusterOrder!], first: Int, after: String, last: Int, before: String): IndustryClusterConnection!
+  industryClusters(
+    """Keeps the nodes whose name or one of whose aliases contains this text (Latin case ignored)."""
+    name: String
+    """Keeps only the IndustryCluster nodes that match these conditions; omitted, all of them."""
+    where: IndustryClusterFilter
+    """The sort order: the first entry sorts, each later one breaks the ties left, and the id breaks any tie that remains. Omitted: by name, ascending."""
+    orderBy: [IndustryClusterOrder!]
+    """Page forwards: return at most this many, from the start or from after the cursor ` + "`" + `after` + "`" + `. From 0 to 500; 20 when neither first nor last is given. Not together with last."""
+    first: Int
+    """A cursor (an edge's cursor, or pageInfo.endCursor of the previous page): return what comes after it. Use with first."""
+    after: String
+    """Page backwards: return at most this many, from the end or from before the cursor ` + "`" + `before` + "`" + `. From 0 to 500. Not together with first."""
+    last: Int
+    """A cursor (an edge's cursor, or pageInfo.startCursor of the next page): return what comes before it. Use with last, or alone."""
+    before: String
+  ): IndustryClusterConnection!
   """Counts the IndustryCluster nodes that where keeps (and reaching, when given), in groups (groupBy; none: one group of all), largest first, at most first groups (at most 500), with the least and greatest values of the properties min and max name. One statement for the groups, one more for count when asked."""
-  industryClustersAggregate(where: IndustryClusterFilter, groupBy: IndustryClusterGroupBy, reaching: Reach, min: [IndustryClusterSortField!], max: [IndustryClusterSortField!], first: Int = 50): Aggregate!
+  industryClustersAggregate(
+    """Counts only the IndustryCluster nodes that match these conditions; omitted, all of them."""
+    where: IndustryClusterFilter
+    """How to group the nodes; omitted, one group of all of them."""
+    groupBy: IndustryClusterGroupBy
+    """Counts only the nodes that reach, along a path of relationship fields, a number of distinct nodes within bounds."""
+    reaching: Reach
+    """Properties whose least value each group reports (AggregateGroup.min)."""
+    min: [IndustryClusterSortField!]
+    """Properties whose greatest value each group reports (AggregateGroup.max)."""
+    max: [IndustryClusterSortField!]
+    """At most this many groups, the largest: from 0 to 500, 50 when not given."""
+    first: Int = 50
+  ): Aggregate!
   """IndustryChain nodes, by name unless orderBy says otherwise; name matches names and aliases containing it. first/after pages forwards, last/before backwards (first defaults to 20, at most 500); where filters, orderBy sorts (the id breaks ties)."""
-  industryChains(name: String, where: IndustryChainFilter, orderBy: [IndustryChainOrder!], first: Int, after: String, last: Int, before: String): IndustryChainConnection!
+  industryChains(
+    """Keeps the nodes whose name or one of whose aliases contains this text (Latin case ignored)."""
+    name: String
+    """Keeps only the IndustryChain nodes that match these conditions; omitted, all of them."""
+    where: IndustryChainFilter
+    """The sort order: the first entry sorts, each later one breaks the ties left, and the id breaks any tie that remains. Omitted: by name, ascending."""
+    orderBy: [IndustryChainOrder!]
+    """Page forwards: return at most this many, from the start or from after the cursor ` + "`" + `after` + "`" + `. From 0 to 500; 20 when neither first nor last is given. Not together with last."""
+    first: Int
+    """A cursor (an edge's cursor, or pageInfo.endCursor of the previous page): return what comes after it. Use with first."""
+    after: String
+    """Page backwards: return at most this many, from the end or from before the cursor ` + "`" + `before` + "`" + `. From 0 to 500. Not together with first."""
+    last: Int
+    """A cursor (an edge's cursor, or pageInfo.startCursor of the next page): return what comes before it. Use with last, or alone."""
+    before: String
+  ): IndustryChainConnection!
   """Counts the IndustryChain nodes that where keeps (and reaching, when given), in groups (groupBy; none: one group of all), largest first, at most first groups (at most 500), with the least and greatest values of the properties min and max name. One statement for the groups, one more for count when asked."""
-  industryChainsAggregate(where: IndustryChainFilter, groupBy: IndustryChainGroupBy, reaching: Reach, min: [IndustryChainSortField!], max: [IndustryChainSortField!], first: Int = 50): Aggregate!
+  industryChainsAggregate(
+    """Counts only the IndustryChain nodes that match these conditions; omitted, all of them."""
+    where: IndustryChainFilter
+    """How to group the nodes; omitted, one group of all of them."""
+    groupBy: IndustryChainGroupBy
+    """Counts only the nodes that reach, along a path of relationship fields, a number of distinct nodes within bounds."""
+    reaching: Reach
+    """Properties whose least value each group reports (AggregateGroup.min)."""
+    min: [IndustryChainSortField!]
+    """Properties whose greatest value each group reports (AggregateGroup.max)."""
+    max: [IndustryChainSortField!]
+    """At most this many groups, the largest: from 0 to 500, 50 when not given."""
+    first: Int = 50
+  ): Aggregate!
   """Region nodes, by name unless orderBy says otherwise; name matches names and aliases containing it. first/after pages forwards, last/before backwards (first defaults to 20, at most 500); where filters, orderBy sorts (the id breaks ties)."""
-  regions(name: String, where: RegionFilter, orderBy: [RegionOrder!], first: Int, after: String, last: Int, before: String): RegionConnection!
+  regions(
+    """Keeps the nodes whose name or one of whose aliases contains this text (Latin case ignored)."""
+    name: String
+    """Keeps only the Region nodes that match these conditions; omitted, all of them."""
+    where: RegionFilter
+    """The sort order: the first entry sorts, each later one breaks the ties left, and the id breaks any tie that remains. Omitted: by name, ascending."""
+    orderBy: [RegionOrder!]
+    """Page forwards: return at most this many, from the start or from after the cursor ` + "`" + `after` + "`" + `. From 0 to 500; 20 when neither first nor last is given. Not together with last."""
+    first: Int
+    """A cursor (an edge's cursor, or pageInfo.endCursor of the previous page): return what comes after it. Use with first."""
+    after: String
+    """Page backwards: return at most this many, from the end or from before the cursor ` + "`" + `before` + "`" + `. From 0 to 500. Not together with first."""
+    last: Int
+    """A cursor (an edge's cursor, or pageInfo.startCursor of the next page): return what comes before it. Use with last, or alone."""
+    before: String
+  ): RegionConnection!
   """Counts the Region nodes that where keeps (and reaching, when given), in groups (groupBy; none: one group of all), largest first, at most first groups (at most 500), with the least and greatest values of the properties min and max name. One statement for the groups, one more for count when asked."""
-  regionsAggregate(where: RegionFilter, groupBy: RegionGroupBy, reaching: Reach, min: [RegionSortField!], max: [RegionSortField!], first: Int = 50): Aggregate!
+  regionsAggregate(
+    """Counts only the Region nodes that match these conditions; omitted, all of them."""
+    where: RegionFilter
+    """How to group the nodes; omitted, one group of all of them."""
+    groupBy: RegionGroupBy
+    """Counts only the nodes that reach, along a path of relationship fields, a number of distinct nodes within bounds."""
+    reaching: Reach
+    """Properties whose least value each group reports (AggregateGroup.min)."""
+    min: [RegionSortField!]
+    """Properties whose greatest value each group reports (AggregateGroup.max)."""
+    max: [RegionSortField!]
+    """At most this many groups, the largest: from 0 to 500, 50 when not given."""
+    first: Int = 50
+  ): Aggregate!
   """Program nodes, by name unless orderBy says otherwise; name matches names and aliases containing it. first/after pages forwards, last/before backwards (first defaults to 20, at most 500); where filters, orderBy sorts (the id breaks ties)."""
-  programs(name: String, where: ProgramFilter, orderBy: [ProgramOrder!], first: Int, after: String, last: Int, before: String): ProgramConnection!
+  programs(
+    """Keeps the nodes whose name or one of whose aliases contains this text (Latin case ignored)."""
+    name: String
+    """Keeps only the Program nodes that match these conditions; omitted, all of them."""
+    where: ProgramFilter
+    """The sort order: the first entry sorts, each later one breaks the ties left, and the id breaks any tie that remains. Omitted: by name, ascending."""
+    orderBy: [ProgramOrder!]
+    """Page forwards: return at most this many, from the start or from after the cursor ` + "`" + `after` + "`" + `. From 0 to 500; 20 when neither first nor last is given. Not together with last."""
+    first: Int
+    """A cursor (an edge's cursor, or pageInfo.endCursor of the previous page): return what comes after it. Use with first."""
+    after: String
+    """Page backwards: return at most this many, from the end or from before the cursor ` + "`" + `before` + "`" + `. From 0 to 500. Not together with first."""
+    last: Int
+    """A cursor (an edge's cursor, or pageInfo.startCursor of the next page): return what comes before it. Use with last, or alone."""
+    before: String
+  ): ProgramConnection!
   """Counts the Program nodes that where keeps (and reaching, when given), in groups (groupBy; none: one group of all), largest first, at most first groups (at most 500), with the least and greatest values of the properties min and max name. One statement for the groups, one more for count when asked."""
-  programsAggregate(where: ProgramFilter, groupBy: ProgramGroupBy, reaching: Reach, min: [ProgramSortField!], max: [ProgramSortField!], first: Int = 50): Aggregate!
+  programsAggregate(
+    """Counts only the Program nodes that match these conditions; omitted, all of them."""
+    where: ProgramFilter
+    """How to group the nodes; omitted, one group of all of them."""
+    groupBy: ProgramGroupBy
+    """Counts only the nodes that reach, along a path of relationship fields, a number of distinct nodes within bounds."""
+    reaching: Reach
+    """Properties whose least value each group reports (AggregateGroup.min)."""
+    min: [ProgramSortField!]
+    """Properties whose greatest value each group reports (AggregateGroup.max)."""
+    max: [ProgramSortField!]
+    """At most this many groups, the largest: from 0 to 500, 50 when not given."""
+    first: Int = 50
+  ): Aggregate!
 }
 
 extend type Mutation {
-  createPlan(input: CreatePlanInput!): Plan! @requires(permission: WRITE)
-  """Sets the fields given; a field given as null is cleared."""
-  updatePlan(id: ID!, input: UpdatePlanInput!): Plan! @requires(permission: WRITE)
+  """Creates a Plan node and returns it. CONFLICT when a Plan with the same natural key (year) exists already."""
+  createPlan(
+    """The new node's fields."""
+    input: CreatePlanInput!
+  ): Plan! @requires(permission: WRITE)
+  """Sets the fields given; a field given as null is cleared. Returns the node. NOT_FOUND when no Plan has the id; CONFLICT when the change would give it the natural key (year) of another."""
+  updatePlan(
+    """The id of the Plan to change."""
+    id: ID!
+    """The fields to set or clear."""
+    input: UpdatePlanInput!
+  ): Plan! @requires(permission: WRITE)
   """Deletes the node and its relationships; returns its id."""
-  deletePlan(id: ID!): ID! @requires(permission: WRITE)
-  createPlanSection(input: CreatePlanSectionInput!): PlanSection! @requires(permission: WRITE)
-  """Sets the fields given; a field given as null is cleared."""
-  updatePlanSection(id: ID!, input: UpdatePlanSectionInput!): PlanSection! @requires(permission: WRITE)
+  deletePlan(
+    """The id of the Plan to delete."""
+    id: ID!
+  ): ID! @requires(permission: WRITE)
+  """Creates a PlanSection node and returns it. CONFLICT when a PlanSection with the same natural key (year and number) exists already."""
+  createPlanSection(
+    """The new node's fields."""
+    input: CreatePlanSectionInput!
+  ): PlanSection! @requires(permission: WRITE)
+  """Sets the fields given; a field given as null is cleared. Returns the node. NOT_FOUND when no PlanSection has the id; CONFLICT when the change would give it the natural key (year and number) of another."""
+  updatePlanSection(
+    """The id of the PlanSection to change."""
+    id: ID!
+    """The fields to set or clear."""
+    input: UpdatePlanSectionInput!
+  ): PlanSection! @requires(permission: WRITE)
   """Deletes the node and its relationships; returns its id."""
-  deletePlanSection(id: ID!): ID! @requires(permission: WRITE)
-  createPlanItem(input: CreatePlanItemInput!): PlanItem! @requires(permission: WRITE)
-  """Sets the fields given; a field given as null is cleared."""
-  updatePlanItem(id: ID!, input: UpdatePlanItemInput!): PlanItem! @requires(permission: WRITE)
+  deletePlanSection(
+    """The id of the PlanSection to delete."""
+    id: ID!
+  ): ID! @requires(permission: WRITE)
+  """Creates a PlanItem node and returns it. CONFLICT when a PlanItem with the same natural key (year and number) exists already."""
+  createPlanItem(
+    """The new node's fields."""
+    input: CreatePlanItemInput!
+  ): PlanItem! @requires(permission: WRITE)
+  """Sets the fields given; a field given as null is cleared. Returns the node. NOT_FOUND when no PlanItem has the id; CONFLICT when the change would give it the natural key (year and number) of another."""
+  updatePlanItem(
+    """The id of the PlanItem to change."""
+    id: ID!
+    """The fields to set or clear."""
+    input: UpdatePlanItemInput!
+  ): PlanItem! @requires(permission: WRITE)
   """Deletes the node and its relationships; returns its id."""
-  deletePlanItem(id: ID!): ID! @requires(permission: WRITE)
-  createAssociation(input: CreateAssociationInput!): Association! @requires(permission: WRITE)
-  """Sets the fields given; a field given as null is cleared."""
-  updateAssociation(id: ID!, input: UpdateAssociationInput!): Association! @requires(permission: WRITE)
+  deletePlanItem(
+    """The id of the PlanItem to delete."""
+    id: ID!
+  ): ID! @requires(permission: WRITE)
+  """Creates an Association node and returns it. CONFLICT when an Association with the same natural key (the name, with full-width forms, brackets, spaces and Latin case folded) exists already."""
+  createAssociation(
+    """The new node's fields."""
+    input: CreateAssociationInput!
+  ): Association! @requires(permission: WRITE)
+  """Sets the fields given; a field given as null is cleared. Returns the node. NOT_FOUND when no Association has the id; CONFLICT when the change would give it the natural key (the name, with full-width forms, brackets, spaces and Latin case folded) of another."""
+  updateAssociation(
+    """The id of the Association to change."""
+    id: ID!
+    """The fields to set or clear."""
+    input: UpdateAssociationInput!
+  ): Association! @requires(permission: WRITE)
   """Deletes the node and its relationships; returns its id."""
-  deleteAssociation(id: ID!): ID! @requires(permission: WRITE)
-  createSociety(input: CreateSocietyInput!): Society! @requires(permission: WRITE)
-  """Sets the fields given; a field given as null is cleared."""
-  updateSociety(id: ID!, input: UpdateSocietyInput!): Society! @requires(permission: WRITE)
+  deleteAssociation(
+    """The id of the Association to delete."""
+    id: ID!
+  ): ID! @requires(permission: WRITE)
+  """Creates a Society node and returns it. CONFLICT when a Society with the same natural key (the name, with full-width forms, brackets, spaces and Latin case folded) exists already."""
+  createSociety(
+    """The new node's fields."""
+    input: CreateSocietyInput!
+  ): Society! @requires(permission: WRITE)
+  """Sets the fields given; a field given as null is cleared. Returns the node. NOT_FOUND when no Society has the id; CONFLICT when the change would give it the natural key (the name, with full-width forms, brackets, spaces and Latin case folded) of another."""
+  updateSociety(
+    """The id of the Society to change."""
+    id: ID!
+    """The fields to set or clear."""
+    input: UpdateSocietyInput!
+  ): Society! @requires(permission: WRITE)
   """Deletes the node and its relationships; returns its id."""
-  deleteSociety(id: ID!): ID! @requires(permission: WRITE)
-  createExpert(input: CreateExpertInput!): Expert! @requires(permission: WRITE)
-  """Sets the fields given; a field given as null is cleared."""
-  updateExpert(id: ID!, input: UpdateExpertInput!): Expert! @requires(permission: WRITE)
+  deleteSociety(
+    """The id of the Society to delete."""
+    id: ID!
+  ): ID! @requires(permission: WRITE)
+  """Creates an Expert node and returns it. CONFLICT when an Expert with the same natural key (the name, with full-width forms, brackets, spaces and Latin case folded; with disambiguation when given) exists already."""
+  createExpert(
+    """The new node's fields."""
+    input: CreateExpertInput!
+  ): Expert! @requires(permission: WRITE)
+  """Sets the fields given; a field given as null is cleared. Returns the node. NOT_FOUND when no Expert has the id; CONFLICT when the change would give it the natural key (the name, with full-width forms, brackets, spaces and Latin case folded; with disambiguation when given) of another."""
+  updateExpert(
+    """The id of the Expert to change."""
+    id: ID!
+    """The fields to set or clear."""
+    input: UpdateExpertInput!
+  ): Expert! @requires(permission: WRITE)
   """Deletes the node and its relationships; returns its id."""
-  deleteExpert(id: ID!): ID! @requires(permission: WRITE)
-  createOverseasStation(input: CreateOverseasStationInput!): OverseasStation! @requires(permission: WRITE)
-  """Sets the fields given; a field given as null is cleared."""
-  updateOverseasStation(id: ID!, input: UpdateOverseasStationInput!): OverseasStation! @requires(permission: WRITE)
+  deleteExpert(
+    """The id of the Expert to delete."""
+    id: ID!
+  ): ID! @requires(permission: WRITE)
+  """Creates an OverseasStation node and returns it. CONFLICT when an OverseasStation with the same natural key (the name, with full-width forms, brackets, spaces and Latin case folded) exists already."""
+  createOverseasStation(
+    """The new node's fields."""
+    input: CreateOverseasStationInput!
+  ): OverseasStation! @requires(permission: WRITE)
+  """Sets the fields given; a field given as null is cleared. Returns the node. NOT_FOUND when no OverseasStation has the id; CONFLICT when the change would give it the natural key (the name, with full-width forms, brackets, spaces and Latin case folded) of another."""
+  updateOverseasStation(
+    """The id of the OverseasStation to change."""
+    id: ID!
+    """The fields to set or clear."""
+    input: UpdateOverseasStationInput!
+  ): OverseasStation! @requires(permission: WRITE)
   """Deletes the node and its relationships; returns its id."""
-  deleteOverseasStation(id: ID!): ID! @requires(permission: WRITE)
-  createEnterprise(input: CreateEnterpriseInput!): Enterprise! @requires(permission: WRITE)
-  """Sets the fields given; a field given as null is cleared."""
-  updateEnterprise(id: ID!, input: UpdateEnterpriseInput!): Enterprise! @requires(permission: WRITE)
+  deleteOverseasStation(
+    """The id of the OverseasStation to delete."""
+    id: ID!
+  ): ID! @requires(permission: WRITE)
+  """Creates an Enterprise node and returns it. CONFLICT when an Enterprise with the same natural key (creditCode when given, else the name, with full-width forms, brackets, spaces and Latin case folded) exists already."""
+  createEnterprise(
+    """The new node's fields."""
+    input: CreateEnterpriseInput!
+  ): Enterprise! @requires(permission: WRITE)
+  """Sets the fields given; a field given as null is cleared. Returns the node. NOT_FOUND when no Enterprise has the id; CONFLICT when the change would give it the natural key (creditCode when given, else the name, with full-width forms, brackets, spaces and Latin case folded) of another."""
+  updateEnterprise(
+    """The id of the Enterprise to change."""
+    id: ID!
+    """The fields to set or clear."""
+    input: UpdateEnterpriseInput!
+  ): Enterprise! @requires(permission: WRITE)
   """Deletes the node and its relationships; returns its id."""
-  deleteEnterprise(id: ID!): ID! @requires(permission: WRITE)
-  createPark(input: CreateParkInput!): Park! @requires(permission: WRITE)
-  """Sets the fields given; a field given as null is cleared."""
-  updatePark(id: ID!, input: UpdateParkInput!): Park! @requires(permission: WRITE)
+  deleteEnterprise(
+    """The id of the Enterprise to delete."""
+    id: ID!
+  ): ID! @requires(permission: WRITE)
+  """Creates a Park node and returns it. CONFLICT when a Park with the same natural key (the name, with full-width forms, brackets, spaces and Latin case folded) exists already."""
+  createPark(
+    """The new node's fields."""
+    input: CreateParkInput!
+  ): Park! @requires(permission: WRITE)
+  """Sets the fields given; a field given as null is cleared. Returns the node. NOT_FOUND when no Park has the id; CONFLICT when the change would give it the natural key (the name, with full-width forms, brackets, spaces and Latin case folded) of another."""
+  updatePark(
+    """The id of the Park to change."""
+    id: ID!
+    """The fields to set or clear."""
+    input: UpdateParkInput!
+  ): Park! @requires(permission: WRITE)
   """Deletes the node and its relationships; returns its id."""
-  deletePark(id: ID!): ID! @requires(permission: WRITE)
-  createInstitution(input: CreateInstitutionInput!): Institution! @requires(permission: WRITE)
-  """Sets the fields given; a field given as null is cleared."""
-  updateInstitution(id: ID!, input: UpdateInstitutionInput!): Institution! @requires(permission: WRITE)
+  deletePark(
+    """The id of the Park to delete."""
+    id: ID!
+  ): ID! @requires(permission: WRITE)
+  """Creates an Institution node and returns it. CONFLICT when an Institution with the same natural key (the name, with full-width forms, brackets, spaces and Latin case folded) exists already."""
+  createInstitution(
+    """The new node's fields."""
+    input: CreateInstitutionInput!
+  ): Institution! @requires(permission: WRITE)
+  """Sets the fields given; a field given as null is cleared. Returns the node. NOT_FOUND when no Institution has the id; CONFLICT when the change would give it the natural key (the name, with full-width forms, brackets, spaces and Latin case folded) of another."""
+  updateInstitution(
+    """The id of the Institution to change."""
+    id: ID!
+    """The fields to set or clear."""
+    input: UpdateInstitutionInput!
+  ): Institution! @requires(permission: WRITE)
   """Deletes the node and its relationships; returns its id."""
-  deleteInstitution(id: ID!): ID! @requires(permission: WRITE)
-  createIndustryCluster(input: CreateIndustryClusterInput!): IndustryCluster! @requires(permission: WRITE)
-  """Sets the fields given; a field given as null is cleared."""
-  updateIndustryCluster(id: ID!, input: UpdateIndustryClusterInput!): IndustryCluster! @requires(permission: WRITE)
+  deleteInstitution(
+    """The id of the Institution to delete."""
+    id: ID!
+  ): ID! @requires(permission: WRITE)
+  """Creates an IndustryCluster node and returns it. CONFLICT when an IndustryCluster with the same natural key (the name, with full-width forms, brackets, spaces and Latin case folded) exists already."""
+  createIndustryCluster(
+    """The new node's fields."""
+    input: CreateIndustryClusterInput!
+  ): IndustryCluster! @requires(permission: WRITE)
+  """Sets the fields given; a field given as null is cleared. Returns the node. NOT_FOUND when no IndustryCluster has the id; CONFLICT when the change would give it the natural key (the name, with full-width forms, brackets, spaces and Latin case folded) of another."""
+  updateIndustryCluster(
+    """The id of the IndustryCluster to change."""
+    id: ID!
+    """The fields to set or clear."""
+    input: UpdateIndustryClusterInput!
+  ): IndustryCluster! @requires(permission: WRITE)
   """Deletes the node and its relationships; returns its id."""
-  deleteIndustryCluster(id: ID!): ID! @requires(permission: WRITE)
-  createIndustryChain(input: CreateIndustryChainInput!): IndustryChain! @requires(permission: WRITE)
-  """Sets the fields given; a field given as null is cleared."""
-  updateIndustryChain(id: ID!, input: UpdateIndustryChainInput!): IndustryChain! @requires(permission: WRITE)
+  deleteIndustryCluster(
+    """The id of the IndustryCluster to delete."""
+    id: ID!
+  ): ID! @requires(permission: WRITE)
+  """Creates an IndustryChain node and returns it. CONFLICT when an IndustryChain with the same natural key (the name, with full-width forms, brackets, spaces and Latin case folded) exists already."""
+  createIndustryChain(
+    """The new node's fields."""
+    input: CreateIndustryChainInput!
+  ): IndustryChain! @requires(permission: WRITE)
+  """Sets the fields given; a field given as null is cleared. Returns the node. NOT_FOUND when no IndustryChain has the id; CONFLICT when the change would give it the natural key (the name, with full-width forms, brackets, spaces and Latin case folded) of another."""
+  updateIndustryChain(
+    """The id of the IndustryChain to change."""
+    id: ID!
+    """The fields to set or clear."""
+    input: UpdateIndustryChainInput!
+  ): IndustryChain! @requires(permission: WRITE)
   """Deletes the node and its relationships; returns its id."""
-  deleteIndustryChain(id: ID!): ID! @requires(permission: WRITE)
-  createRegion(input: CreateRegionInput!): Region! @requires(permission: WRITE)
-  """Sets the fields given; a field given as null is cleared."""
-  updateRegion(id: ID!, input: UpdateRegionInput!): Region! @requires(permission: WRITE)
+  deleteIndustryChain(
+    """The id of the IndustryChain to delete."""
+    id: ID!
+  ): ID! @requires(permission: WRITE)
+  """Creates a Region node and returns it. CONFLICT when a Region with the same natural key (code when given, else the name, with full-width forms, brackets, spaces and Latin case folded) exists already."""
+  createRegion(
+    """The new node's fields."""
+    input: CreateRegionInput!
+  ): Region! @requires(permission: WRITE)
+  """Sets the fields given; a field given as null is cleared. Returns the node. NOT_FOUND when no Region has the id; CONFLICT when the change would give it the natural key (code when given, else the name, with full-width forms, brackets, spaces and Latin case folded) of another."""
+  updateRegion(
+    """The id of the Region to change."""
+    id: ID!
+    """The fields to set or clear."""
+    input: UpdateRegionInput!
+  ): Region! @requires(permission: WRITE)
   """Deletes the node and its relationships; returns its id."""
-  deleteRegion(id: ID!): ID! @requires(permission: WRITE)
-  createProgram(input: CreateProgramInput!): Program! @requires(permission: WRITE)
-  """Sets the fields given; a field given as null is cleared."""
-  updateProgram(id: ID!, input: UpdateProgramInput!): Program! @requires(permission: WRITE)
+  deleteRegion(
+    """The id of the Region to delete."""
+    id: ID!
+  ): ID! @requires(permission: WRITE)
+  """Creates a Program node and returns it. CONFLICT when a Program with the same natural key (the name, with full-width forms, brackets, spaces and Latin case folded) exists already."""
+  createProgram(
+    """The new node's fields."""
+    input: CreateProgramInput!
+  ): Program! @requires(permission: WRITE)
+  """Sets the fields given; a field given as null is cleared. Returns the node. NOT_FOUND when no Program has the id; CONFLICT when the change would give it the natural key (the name, with full-width forms, brackets, spaces and Latin case folded) of another."""
+  updateProgram(
+    """The id of the Program to change."""
+    id: ID!
+    """The fields to set or clear."""
+    input: UpdateProgramInput!
+  ): Program! @requires(permission: WRITE)
   """Deletes the node and its relationships; returns its id."""
-  deleteProgram(id: ID!): ID! @requires(permission: WRITE)
+  deleteProgram(
+    """The id of the Program to delete."""
+    id: ID!
+  ): ID! @requires(permission: WRITE)
 }
 `, BuiltIn: false},
 	{Name: "../schema/schema.graphqls", Input: `# The hand-written core of the castgraph schema. The per-kind types, lists and
 # mutations are in kinds.graphqls, generated by cmd/schemagen.
 
 """
-Who may use a field: the permission the caller's role must grant. Every mutation and every personal
-field carries it; a caller without it gets FORBIDDEN (UNAUTHENTICATED when not signed in). The README's
-Security section has the roles and what each grants.
+Who may use a field: the permission the caller's role must grant. Every mutation and every personal field carries it; a caller without it gets FORBIDDEN (UNAUTHENTICATED when not signed in). The README's Security section has the roles and what each grants.
 """
-directive @requires(permission: Permission!) on FIELD_DEFINITION
+directive @requires(
+  """The permission the caller's role must grant."""
+  permission: Permission!
+) on FIELD_DEFINITION
 
 """What a role may do; each role grants the permissions of the roles below it and one more."""
 enum Permission {
@@ -10983,9 +13573,11 @@ scalar DateTime
 interface Node {
   """Stable id, e.g. program/youth-talent-lift."""
   id: ID!
+  """The name, at most 200 characters."""
   name: String!
   """Other names: short names, former names, spelling variants."""
   aliases: [String!]!
+  """A free-text description; null when there is none."""
   description: String
   """Why the graph holds this node."""
   provenance: Provenance!
@@ -10997,6 +13589,7 @@ type Provenance {
   sources: [String!]!
   """Each source with the actor who wrote it (schema/audit.graphqls); none for data written before actors were recorded."""
   assertedBy: [Assertion!]!
+  """When it was created."""
   createdAt: DateTime!
   """When what it says last changed (a property, the name, the aliases, the description)."""
   updatedAt: DateTime!
@@ -11008,13 +13601,19 @@ type Provenance {
 
 """When one source first and last asserted a node or relationship (data written before these were kept has the node's creation time for both)."""
 type SourceTime {
+  """The source, as in Provenance.sources."""
   source: String!
+  """When the source first asserted it."""
   first: DateTime!
+  """When the source last asserted it."""
   last: DateTime!
 }
 
+"""Where a page lies in its list: whether there are more pages, and the cursors to reach them."""
 type PageInfo {
+  """Whether more come after this page. Read forwards (first/after), it says so exactly; read backwards (last/before), it is true whenever before was given."""
   hasNextPage: Boolean!
+  """Whether more come before this page. Read backwards (last/before), it says so exactly; read forwards, it is true whenever after was given (always false in the audit log)."""
   hasPreviousPage: Boolean!
   """Pass as ` + "`" + `before` + "`" + ` to get the previous page."""
   startCursor: String
@@ -11022,52 +13621,83 @@ type PageInfo {
   endCursor: String
 }
 
+"""The direction of a sort."""
 enum SortDirection {
+  """Ascending: A to Z, smallest first, earliest first."""
   ASC
+  """Descending: Z to A, largest first, latest first."""
   DESC
 }
 
 """Conditions on text; all given operators must hold. contains and startsWith ignore Latin case."""
 input StringFilter {
+  """Exactly this text."""
   eq: String
+  """Exactly one of these texts (at most 1000)."""
   in: [String!]
+  """Contains this text (Latin case ignored)."""
   contains: String
+  """Starts with this text (Latin case ignored)."""
   startsWith: String
 }
 
+"""Conditions on an id; all given operators must hold."""
 input IDFilter {
+  """Exactly this id."""
   eq: ID
+  """One of these ids (at most 1000)."""
   in: [ID!]
 }
 
+"""Conditions on a whole number; all given operators must hold."""
 input IntFilter {
+  """Equal to this number."""
   eq: Int
+  """Equal to one of these numbers (at most 1000)."""
   in: [Int!]
+  """Greater than this number."""
   gt: Int
+  """Greater than or equal to this number."""
   gte: Int
+  """Less than this number."""
   lt: Int
+  """Less than or equal to this number."""
   lte: Int
 }
 
+"""Conditions on a date (YYYY-MM-DD); all given operators must hold."""
 input DateFilter {
+  """On this day."""
   eq: Date
+  """On one of these days (at most 1000)."""
   in: [Date!]
+  """After this day."""
   gt: Date
+  """On or after this day."""
   gte: Date
+  """Before this day."""
   lt: Date
+  """On or before this day."""
   lte: Date
 }
 
+"""Conditions on a true/false value."""
 input BooleanFilter {
+  """Equal to this value (false does not match nodes that have no value)."""
   eq: Boolean
 }
 
 """Conditions on nodes that may be of several kinds: only the fields all nodes have."""
 input NodeFilter {
+  """Every one of these filters must hold."""
   AND: [NodeFilter!]
+  """At least one of these filters must hold."""
   OR: [NodeFilter!]
+  """This filter must not hold."""
   NOT: NodeFilter
+  """Conditions on the id."""
   id: IDFilter
+  """Conditions on the name (not the aliases)."""
   name: StringFilter
   """When the node was created."""
   createdAt: DateTimeFilter
@@ -11079,56 +13709,90 @@ input NodeFilter {
 
 """Conditions on a time (RFC 3339, e.g. 2024-05-01T00:00:00Z); all given must hold."""
 input DateTimeFilter {
+  """Later than this time."""
   gt: DateTime
+  """At or later than this time."""
   gte: DateTime
+  """Earlier than this time."""
   lt: DateTime
+  """At or earlier than this time."""
   lte: DateTime
 }
 
+"""What lists of nodes of several kinds sort by: only the fields all nodes have."""
 enum NodeSortField {
+  """By name."""
   NAME
+  """By id."""
   ID
+  """By when the node was created."""
   CREATED_AT
+  """By when what the node says last changed."""
   UPDATED_AT
 }
 
+"""One sort key of a list of nodes of several kinds: a field and a direction."""
 input NodeOrder {
+  """What to sort by."""
   field: NodeSortField!
+  """ASC (the default) or DESC."""
   direction: SortDirection = ASC
 }
 
+"""The entry points for reading the graph."""
 type Query {
   """Any node by its id; null when there is none."""
-  node(id: ID!): Node
+  node(
+    """The node's id, e.g. program/youth-talent-lift."""
+    id: ID!
+  ): Node
 }
 
+"""A relationship to create or update: its type, its start and end nodes, and its properties."""
 input LinkInput {
+  """The relationship's type; it decides which kinds of node it may join and which properties it takes."""
   type: RelationType!
+  """The id of the start node."""
   from: ID!
+  """The id of the end node."""
   to: ID!
+  """The relationship's properties; only those its type carries (see RelationType)."""
   props: RelationPropsInput
-  """Where this assertion comes from; "api" when not given."""
+  """Where this assertion comes from, at most 300 characters; "api" when not given."""
   source: String
 }
 
+"""A relationship to remove: its type and its start and end nodes."""
 input UnlinkInput {
+  """The relationship's type."""
   type: RelationType!
+  """The id of the start node."""
   from: ID!
+  """The id of the end node."""
   to: ID!
 }
 
+"""The entry points for changing the graph; every one needs a permission (@requires)."""
 type Mutation {
   """Creates the relationship, or updates its properties if it exists (one per type between two nodes)."""
-  link(input: LinkInput!): Relationship! @requires(permission: WRITE)
+  link(
+    """The relationship and its properties."""
+    input: LinkInput!
+  ): Relationship! @requires(permission: WRITE)
   """Removes the relationship; false when there was none."""
-  unlink(input: UnlinkInput!): Boolean! @requires(permission: WRITE)
+  unlink(
+    """The relationship to remove."""
+    input: UnlinkInput!
+  ): Boolean! @requires(permission: WRITE)
 }
 
 """Keeps the nodes that reach, along a path of relationship fields, a number of distinct nodes within the bounds: path ["serves", "chains", "partOf"] and atLeast 2 keeps the experts serving enterprises of two clusters or more."""
 input Reach {
   """Relationship fields of the aggregated kind and then of the kinds they reach, 1 to 3 long."""
   path: [String!]!
+  """Keeps the nodes that reach at least this many distinct nodes along the path."""
   atLeast: Int
+  """Keeps the nodes that reach at most this many distinct nodes along the path (0 keeps those reaching none)."""
   atMost: Int
 }
 
@@ -11136,6 +13800,7 @@ input Reach {
 type Aggregate {
   """How many nodes the filter (and reaching) keep, in all groups; a node in several groups counts once."""
   count: Int!
+  """The groups, largest first; at most first of them."""
   groups: [AggregateGroup!]!
   """Whether there were more groups than first."""
   hasMoreGroups: Boolean!
@@ -11157,7 +13822,9 @@ type AggregateGroup {
 
 """A property's name and value (as text; null when no node of the group has one)."""
 type FieldValue {
+  """The property's name, e.g. year."""
   field: String!
+  """The value, as text; null when no node of the group has one."""
   value: String
 }
 `, BuiltIn: false},

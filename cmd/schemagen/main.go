@@ -19,6 +19,7 @@ import (
 	"strings"
 
 	"github.com/castgraph/castgraph"
+	"github.com/castgraph/castgraph/store"
 )
 
 func main() {
@@ -200,9 +201,135 @@ const (
 	personalInputNote = " Personal: writing it needs READ_PERSONAL besides WRITE."
 )
 
-// windowArgs are the arguments of every connection field.
-func windowArgs(target string) string {
-	return fmt.Sprintf("where: %sFilter, orderBy: [%sOrder!], first: Int, after: String, last: Int, before: String", target, target)
+// arg is one argument of a field, with its description.
+type arg struct{ name, typ, doc string }
+
+// argList prints arguments one a line, each under its description.
+func argList(args ...arg) string {
+	var b strings.Builder
+	b.WriteString("(\n")
+	for _, a := range args {
+		fmt.Fprintf(&b, "    %s    %s: %s\n", doc(a.doc), a.name, a.typ)
+	}
+	b.WriteString("  )")
+	return b.String()
+}
+
+// windowArgs are the arguments of every connection field: nodes of target,
+// described as what (e.g. "related nodes"), pages of def nodes, at most max.
+func windowArgs(target, what, order string, def, max int) []arg {
+	return []arg{
+		{"where", target + "Filter", fmt.Sprintf("Keeps only the %s that match these conditions; omitted, all of them.", what)},
+		{"orderBy", "[" + target + "Order!]", fmt.Sprintf("The sort order: the first entry sorts, each later one breaks the ties left, and the id breaks any tie that remains. Omitted: by %s, ascending.", order)},
+		{"first", "Int", fmt.Sprintf("Page forwards: return at most this many, from the start or from after the cursor `after`. From 0 to %d; %d when neither first nor last is given. Not together with last.", max, def)},
+		{"after", "String", "A cursor (an edge's cursor, or pageInfo.endCursor of the previous page): return what comes after it. Use with first."},
+		{"last", "Int", fmt.Sprintf("Page backwards: return at most this many, from the end or from before the cursor `before`. From 0 to %d. Not together with first.", max)},
+		{"before", "String", "A cursor (an edge's cursor, or pageInfo.startCursor of the next page): return what comes before it. Use with last, or alone."},
+	}
+}
+
+// enumValueDocs describe the values of the registry's enums.
+var enumValueDocs = map[string]map[string]string{
+	"AssociationLevel": {
+		"NATIONAL":   "The national association (中国科协).",
+		"PROVINCIAL": "A provincial association (省科协), e.g. 江苏省科协.",
+		"CITY":       "A city association (市科协).",
+		"COUNTY":     "A county or district association (县、区科协).",
+		"UNIVERSITY": "A university's association (高校科协).",
+		"INSTITUTE":  "A research institute's association (科研院所科协).",
+		"ENTERPRISE": "An enterprise's association (企业科协).",
+		"TOWNSHIP":   "A township or street association (乡镇、街道科协).",
+	},
+	"SocietyScope": {
+		"PROVINCIAL":    "A provincial society (省级学会).",
+		"NATIONAL":      "A national society (全国学会).",
+		"INTERNATIONAL": "An international scientific organisation.",
+		"CONSORTIUM":    "A consortium of societies (学会联合体).",
+	},
+	"Gender": {
+		"MALE":   "Male (男).",
+		"FEMALE": "Female (女).",
+		"OTHER":  "For a person who states neither.",
+	},
+	"StationType": {
+		"OVERSEAS_BASE":              "An overseas-talent base (海智基地).",
+		"LIAISON_STATION":            "An overseas liaison station (海外联络站).",
+		"OFFSHORE_INNOVATION_CENTER": "An offshore innovation centre (离岸创新中心).",
+	},
+	"ParkType": {
+		"ECONOMIC_DEVELOPMENT_ZONE": "An economic-development zone (经济开发区).",
+		"HIGH_TECH_ZONE":            "A high-tech zone (高新区).",
+		"OTHER":                     "Another kind of park or zone.",
+	},
+	"InstitutionType": {
+		"RESEARCH_INSTITUTE": "A research institute (科研院所).",
+		"THINK_TANK":         "A think tank (智库).",
+		"VENUE":              "A venue, e.g. a science and technology museum (科技馆).",
+		"INNOVATION_CENTER":  "An innovation centre (创新中心).",
+		"UNIVERSITY":         "A university or college (高校).",
+		"EDUCATION_BASE":     "A science-education base (科普教育基地).",
+		"MEDIA":              "A newspaper, journal, broadcaster or other medium.",
+		"GOVERNMENT":         "A government body (政府部门).",
+		"OTHER":              "Another kind of institution.",
+	},
+	"RegionType": {
+		"COUNTRY":  "A country.",
+		"PROVINCE": "A province, autonomous region or municipality (省、自治区、直辖市).",
+		"CITY":     "A prefecture-level city (设区市).",
+		"COUNTY":   "A county, county-level city or district (县、县级市、区).",
+		"TOWNSHIP": "A township, town or street (乡、镇、街道).",
+		"AREA":     "A wider area that is not one division, e.g. 长三角.",
+	},
+	"ProgramKind": {
+		"PROGRAM":     "A program or project that runs over time (计划、工程、项目).",
+		"AWARD":       "An award or prize (奖项).",
+		"EVENT":       "An event: a forum, conference or activity (论坛、会议、活动).",
+		"COMPETITION": "A competition (竞赛、大赛).",
+		"PUBLICATION": "A publication: a journal, book or report (期刊、出版物、报告).",
+		"PLATFORM":    "A platform, base or centre that is built or run (平台).",
+		"CAMPAIGN":    "A campaign (专项行动).",
+		"DESIGNATION": "A title or designation given to others, e.g. a demonstration base (命名、认定).",
+		"DOCUMENT":    "A document: a policy, plan or notice (文件).",
+	},
+}
+
+// compareDocs describe the operators of YearMonthFilter.
+var compareDocs = []struct{ op, doc string }{
+	{"eq", "In this month."},
+	{"in", "In one of these months (at most %d)."},
+	{"gt", "After this month."},
+	{"gte", "In or after this month."},
+	{"lt", "Before this month."},
+	{"lte", "In or before this month."},
+}
+
+// limits says the bounds a write holds a property to, as a sentence, or "".
+func limits(p castgraph.PropSpec) string {
+	switch p.Type {
+	case castgraph.PropInt:
+		if p.Max > p.Min {
+			return fmt.Sprintf(" From %d to %d.", p.Min, p.Max)
+		}
+	case castgraph.PropString:
+		if p.Check == nil { // a checked format (a phone, a code) says its own length
+			return fmt.Sprintf(" At most %d characters.", p.Text.Limit())
+		}
+	case castgraph.PropDate:
+		return fmt.Sprintf(" YYYY-MM-DD, in the years %d to %d.", castgraph.MinYear, castgraph.MaxYear)
+	}
+	return ""
+}
+
+// farKinds names the kinds at the far end of a relationship field: "Region or Park".
+func farKinds(e relEnd) string {
+	var names []string
+	for _, k := range e.Far {
+		names = append(names, string(k))
+	}
+	if len(names) == 1 {
+		return names[0]
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
 }
 
 const windowDoc = "first/after pages forwards, last/before backwards (first defaults to %d, at most %d); where filters, orderBy sorts (the id breaks ties)."
@@ -210,25 +337,51 @@ const windowDoc = "first/after pages forwards, last/before backwards (first defa
 func schema() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# %s\n\n", header)
+	// field prints one field under its description.
+	field := func(d, decl string) { fmt.Fprintf(&b, "  %s%s\n", indentDoc(d), decl) }
 
 	enums := map[string][]string{}
+	enumProp := map[string]string{}
 	var enumOrder []string
 	for _, ks := range castgraph.Kinds {
 		for _, p := range ks.Props {
 			if p.Type == castgraph.PropEnum && enums[p.Enum] == nil {
 				enums[p.Enum] = p.Values
+				enumProp[p.Enum] = fmt.Sprintf("%s (the values of %s.%s).", strings.TrimSuffix(p.Doc, "."), ks.Kind, p.Name)
 				enumOrder = append(enumOrder, p.Enum)
 			}
 		}
 	}
 	for _, name := range enumOrder {
-		fmt.Fprintf(&b, "enum %s {\n  %s\n}\n\n", name, strings.Join(enums[name], "\n  "))
-		fmt.Fprintf(&b, "input %sFilter {\n  eq: %s\n  in: [%s!]\n}\n\n", name, name, name)
+		b.WriteString(doc(enumProp[name]))
+		fmt.Fprintf(&b, "enum %s {\n", name)
+		for _, v := range enums[name] {
+			d := enumValueDocs[name][v]
+			if d == "" {
+				d = v + "."
+			}
+			field(d, v)
+		}
+		b.WriteString("}\n\n")
+		b.WriteString(doc(fmt.Sprintf("Conditions on a value of %s; all given must hold.", name)))
+		fmt.Fprintf(&b, "input %sFilter {\n", name)
+		field("Equal to this value.", "eq: "+name)
+		field(fmt.Sprintf("Equal to one of these values (at most %d).", store.MaxInValues), "in: ["+name+"!]")
+		b.WriteString("}\n\n")
 	}
 
 	b.WriteString(doc("A year and month, YYYY-MM (e.g. 1988-04); filters compare it in calendar order."))
 	b.WriteString("scalar YearMonth\n\n")
-	b.WriteString("input YearMonthFilter {\n  eq: YearMonth\n  in: [YearMonth!]\n  gt: YearMonth\n  gte: YearMonth\n  lt: YearMonth\n  lte: YearMonth\n}\n\n")
+	b.WriteString(doc("Conditions on a year and month (YYYY-MM); all given must hold."))
+	b.WriteString("input YearMonthFilter {\n")
+	for _, c := range compareDocs {
+		typ := "YearMonth"
+		if c.op == "in" {
+			typ = "[YearMonth!]"
+		}
+		field(compareDoc(c.doc), c.op+": "+typ)
+	}
+	b.WriteString("}\n\n")
 
 	b.WriteString(doc("The kinds of relationship between nodes."))
 	b.WriteString("enum RelationType {\n")
@@ -240,24 +393,28 @@ func schema() string {
 	b.WriteString(doc("Properties a relationship may carry; each type takes only its own (see RelationType)."))
 	b.WriteString("input RelationPropsInput {\n")
 	for _, p := range castgraph.RelationProps() {
-		fmt.Fprintf(&b, "  %s%s: %s\n", indentDoc(p.Doc), p.Name, gqlType(p))
+		fmt.Fprintf(&b, "  %s%s: %s\n", indentDoc(p.Doc+limits(p)), p.Name, gqlType(p))
 	}
 	b.WriteString("}\n\n")
+	const (
+		typeDoc = "The relationship's type."
+		provDoc = "Where the relationship came from and when it was written."
+	)
 	b.WriteString(doc("One relationship on a path, with its real direction and the properties its type carries."))
-	b.WriteString("type PathStep {\n  type: RelationType!\n  " + indentDoc("The id of the relationship's start node.") + "from: ID!\n  " +
+	b.WriteString("type PathStep {\n  " + indentDoc(typeDoc) + "type: RelationType!\n  " + indentDoc("The id of the relationship's start node.") + "from: ID!\n  " +
 		indentDoc("The id of the relationship's end node.") + "to: ID!\n  " +
 		indentDoc("True when the relationship points along the path (from nodes[i] to nodes[i+1]).") + "forward: Boolean!\n")
 	for _, p := range castgraph.RelationProps() {
 		fmt.Fprintf(&b, "  %s%s: %s\n", indentDoc(p.Doc), p.Name, gqlType(p))
 	}
-	b.WriteString("  provenance: Provenance!\n}\n\n")
+	b.WriteString("  " + indentDoc(provDoc) + "provenance: Provenance!\n}\n\n")
 	b.WriteString(doc("A relationship drawn between two nodes of a neighbourhood, with the properties its type carries."))
 	b.WriteString("type GraphEdge {\n  " + indentDoc("TYPE:source->target; one relationship of a type joins two nodes at most.") + "id: ID!\n  " +
-		indentDoc("The id of the start node.") + "source: ID!\n  " + indentDoc("The id of the end node.") + "target: ID!\n  type: RelationType!\n")
+		indentDoc("The id of the start node.") + "source: ID!\n  " + indentDoc("The id of the end node.") + "target: ID!\n  " + indentDoc(typeDoc) + "type: RelationType!\n")
 	for _, p := range castgraph.RelationProps() {
 		fmt.Fprintf(&b, "  %s%s: %s\n", indentDoc(p.Doc), p.Name, gqlType(p))
 	}
-	b.WriteString("  provenance: Provenance!\n}\n\n")
+	b.WriteString("  " + indentDoc(provDoc) + "provenance: Provenance!\n}\n\n")
 	b.WriteString(doc("The kinds of node."))
 	b.WriteString("enum NodeKind {\n")
 	for _, ks := range castgraph.Kinds {
@@ -265,17 +422,21 @@ func schema() string {
 	}
 	b.WriteString("}\n\n")
 	b.WriteString(doc("A relationship, from its start node to its end node, with the properties its type carries."))
-	b.WriteString("type Relationship {\n  type: RelationType!\n  from: Node!\n  to: Node!\n")
+	b.WriteString("type Relationship {\n  " + indentDoc(typeDoc) + "type: RelationType!\n  " + indentDoc("The start node.") + "from: Node!\n  " + indentDoc("The end node.") + "to: Node!\n")
 	for _, p := range castgraph.RelationProps() {
 		fmt.Fprintf(&b, "  %s%s: %s\n", indentDoc(p.Doc), p.Name, gqlType(p))
 	}
-	b.WriteString("  provenance: Provenance!\n}\n\n")
+	b.WriteString("  " + indentDoc(provDoc) + "provenance: Provenance!\n}\n\n")
 
 	for _, ks := range castgraph.Kinds {
 		k := string(ks.Kind)
 		b.WriteString(doc(ks.Doc))
 		fmt.Fprintf(&b, "type %s implements Node {\n", k)
-		b.WriteString("  id: ID!\n  name: String!\n  aliases: [String!]!\n  description: String\n  provenance: Provenance!\n")
+		field(fmt.Sprintf("Stable id, starting with %s/.", ks.Kind.Slug()), "id: ID!")
+		field(fmt.Sprintf("The name, at most %d characters.", castgraph.MaxNameLen), "name: String!")
+		field("Other names: short names, former names, spelling variants.", "aliases: [String!]!")
+		field("A free-text description; null when there is none.", "description: String")
+		field("Where the graph's facts about the node come from, and when they were written.", "provenance: Provenance!")
 		for _, p := range ks.Props {
 			d, directive := p.Doc, ""
 			if p.Personal {
@@ -284,46 +445,59 @@ func schema() string {
 			fmt.Fprintf(&b, "  %s%s: %s%s\n", indentDoc(d), p.Name, gqlType(p), directive)
 		}
 		for _, e := range endsOf(ks.Kind) {
-			dir := "outgoing"
-			if !e.Outgoing {
-				dir = "incoming"
+			var what string
+			if e.Outgoing {
+				what = fmt.Sprintf("The %s nodes this %s points to by %s (an outgoing relationship).", farKinds(e), k, e.Spec.Type)
+			} else {
+				what = fmt.Sprintf("The %s nodes that point to this %s by %s (an incoming relationship).", farKinds(e), k, e.Spec.Type)
 			}
-			fmt.Fprintf(&b, "  %s%s(%s): %s!\n", indentDoc(fmt.Sprintf("%s (%s): %s "+windowDoc, e.Spec.Type, dir, e.Spec.Doc, castgraph.DefaultRelatedPage, castgraph.MaxRelatedPage)),
-				e.Field, windowArgs(e.other), e.connectionType())
+			farOrder := "name"
+			if far := e.FarKind(); far != "" {
+				spec, _ := castgraph.SpecOf(far)
+				farOrder = strings.Join(spec.OrderFields(), ", ")
+			}
+			fmt.Fprintf(&b, "  %s%s%s: %s!\n", indentDoc(fmt.Sprintf("%s %s: %s "+windowDoc, what, e.Spec.Type, e.Spec.Doc, castgraph.DefaultRelatedPage, castgraph.MaxRelatedPage)),
+				e.Field, argList(windowArgs(e.other, "related nodes", farOrder, castgraph.DefaultRelatedPage, castgraph.MaxRelatedPage)...), e.connectionType())
 		}
 		b.WriteString("}\n\n")
 
-		fmt.Fprintf(&b, "%stype %sConnection {\n  edges: [%sEdge!]!\n  nodes: [%s!]!\n  pageInfo: PageInfo!\n  %stotalCount: Int!\n}\n\n",
-			doc("A page of "+k+" nodes."), k, k, k, indentDoc("How many nodes match the filter, on all pages."))
-		fmt.Fprintf(&b, "type %sEdge {\n  cursor: String!\n  node: %s!\n}\n\n", k, k)
+		fmt.Fprintf(&b, "%stype %sConnection {\n  %sedges: [%sEdge!]!\n  %snodes: [%s!]!\n  %spageInfo: PageInfo!\n  %stotalCount: Int!\n}\n\n",
+			doc("A page of "+k+" nodes."), k, indentDoc("The page's nodes, each with its cursor."), k, indentDoc("The page's nodes, without cursors."), k,
+			indentDoc("Whether there are more pages, and the cursors to reach them."), indentDoc("How many nodes match the filter, on all pages."))
+		fmt.Fprintf(&b, "%stype %sEdge {\n  %scursor: String!\n  %snode: %s!\n}\n\n", doc(pascalField(article(k))+" "+k+" node on a page, with its cursor."), k,
+			indentDoc("Pass as after (or before) to page on from this node."), indentDoc("The "+k+" node."), k)
 
-		fmt.Fprintf(&b, "%sinput %sFilter {\n  AND: [%sFilter!]\n  OR: [%sFilter!]\n  NOT: %sFilter\n  id: IDFilter\n  name: StringFilter\n%s",
-			doc("Conditions on "+k+" nodes; all given fields must hold."), k, k, k, k, timeFilters)
+		fmt.Fprintf(&b, "%sinput %sFilter {\n", doc(fmt.Sprintf("Conditions on %s nodes; all given fields must hold. At most %d conditions in one filter, relationship conditions nested at most %d deep.", k, store.MaxFilterTerms, store.MaxFilterDepth)), k)
+		commonFilter(&b, k)
 		for _, p := range ks.Props {
-			note := ""
+			d := p.Doc
 			if p.Personal {
-				note = indentDoc(p.Doc + personalNote)
+				d += personalNote
 			}
-			fmt.Fprintf(&b, "  %s%s: %s\n", note, p.Name, filterType(p))
+			fmt.Fprintf(&b, "  %s%s: %s\n", indentDoc(d), p.Name, filterType(p))
 		}
 		for _, e := range endsOf(ks.Kind) {
-			fmt.Fprintf(&b, "  %s%s: %sQuantifier\n", indentDoc("Conditions on the nodes related by "+string(e.Spec.Type)+"."), e.Field, e.other)
+			fmt.Fprintf(&b, "  %s%s: %sQuantifier\n", indentDoc("Conditions on the nodes related by "+string(e.Spec.Type)+" (the field "+e.Field+")."), e.Field, e.other)
 		}
 		b.WriteString("}\n\n")
 		quantifier(&b, k)
 
+		sortDoc := fmt.Sprintf("What %s lists sort by.", k)
 		if personal := ks.PersonalProps(); len(personal) > 0 {
-			b.WriteString(doc(fmt.Sprintf("What %s lists sort by. Personal fields (%s) are not offered: a cursor carries the value it sorts by.",
-				k, strings.Join(personal, ", "))))
+			sortDoc = fmt.Sprintf("What %s lists sort by. Personal fields (%s) are not offered: a cursor carries the value it sorts by.",
+				k, strings.Join(personal, ", "))
 		}
-		fmt.Fprintf(&b, "enum %sSortField {\n  NAME\n  ID\n  CREATED_AT\n  UPDATED_AT\n", k)
+		b.WriteString(doc(sortDoc))
+		fmt.Fprintf(&b, "enum %sSortField {\n", k)
+		sortFieldsCommon(&b)
 		for _, p := range ks.Props {
 			if !p.Personal {
-				fmt.Fprintf(&b, "  %s\n", upperSnake(p.Name))
+				field("By "+p.Name+": "+p.Doc, upperSnake(p.Name))
 			}
 		}
 		b.WriteString("}\n\n")
-		fmt.Fprintf(&b, "input %sOrder {\n  field: %sSortField!\n  direction: SortDirection = ASC\n}\n\n", k, k)
+		fmt.Fprintf(&b, "%sinput %sOrder {\n  %sfield: %sSortField!\n  %sdirection: SortDirection = ASC\n}\n\n",
+			doc("One sort key of a list of "+k+" nodes: a field and a direction."), k, indentDoc("What to sort by."), k, indentDoc("ASC (the default) or DESC."))
 		b.WriteString(doc(fmt.Sprintf("How %s aggregates group: by a property, or by the nodes a path of relationship fields reaches (one of the two).", listField(ks.Kind)+"Aggregate")))
 		fmt.Fprintf(&b, "input %sGroupBy {\n  %sproperty: %sSortField\n  %srelated: [String!]\n}\n\n", k,
 			indentDoc("Groups by the property's value (nodes without one form a group whose key is null)."), k,
@@ -331,21 +505,31 @@ func schema() string {
 
 		for _, creating := range []bool{true, false} {
 			verb, bang := "Update", ""
+			inputDoc := fmt.Sprintf("The fields to change on %s %s node: only the fields given change, and a field given as null is cleared (name and required fields cannot be).", article(k), k)
+			nameDoc := fmt.Sprintf("The new name, at most %d characters.", castgraph.MaxNameLen)
+			aliasDoc := fmt.Sprintf("Replaces the aliases (null or an empty list removes them): at most %d, each at most %d characters.", castgraph.MaxAliases, castgraph.MaxNameLen)
 			if creating {
 				verb, bang = "Create", "!"
+				inputDoc = fmt.Sprintf("The fields of a new %s node.", k)
+				nameDoc = fmt.Sprintf("The name, at most %d characters; required.", castgraph.MaxNameLen)
+				aliasDoc = fmt.Sprintf("Other names: at most %d, each at most %d characters.", castgraph.MaxAliases, castgraph.MaxNameLen)
 			}
-			fmt.Fprintf(&b, "input %s%sInput {\n  name: String%s\n  aliases: [String!]\n  description: String\n", verb, k, bang)
-			b.WriteString("  " + indentDoc("Where this assertion comes from; \"api\" when not given.") + "source: String\n")
+			fmt.Fprintf(&b, "%sinput %s%sInput {\n", doc(inputDoc), verb, k)
+			field(nameDoc, "name: String"+bang)
+			field(aliasDoc, "aliases: [String!]")
+			field(fmt.Sprintf("A free-text description, at most %d characters.", castgraph.MaxTextLen), "description: String")
+			b.WriteString("  " + indentDoc(fmt.Sprintf("Where this assertion comes from, at most %d characters; \"api\" when not given.", castgraph.MaxSourceLen)) + "source: String\n")
 			for _, p := range ks.Props {
 				req := ""
+				d := p.Doc + limits(p)
 				if creating && p.Required {
 					req = "!"
+					d += " Required."
 				}
-				note := ""
 				if p.Personal {
-					note = indentDoc(p.Doc + personalInputNote)
+					d += personalInputNote
 				}
-				fmt.Fprintf(&b, "  %s%s: %s%s\n", note, p.Name, gqlType(p), req)
+				fmt.Fprintf(&b, "  %s%s: %s%s\n", indentDoc(d), p.Name, gqlType(p), req)
 			}
 			b.WriteString("}\n\n")
 		}
@@ -353,33 +537,105 @@ func schema() string {
 	quantifier(&b, "Node")
 
 	for _, e := range allEdgeTypes() {
-		fmt.Fprintf(&b, "%stype %s {\n  cursor: String!\n  node: %s!\n", doc(fmt.Sprintf("A %s relationship, seen from one end; node is the other end.", e.Spec.Type)), e.edgeType(), e.other)
+		fmt.Fprintf(&b, "%stype %s {\n  %scursor: String!\n  %snode: %s!\n", doc(fmt.Sprintf("%s %s relationship, seen from one end; node is the other end.", pascalField(article(string(e.Spec.Type))), e.Spec.Type)), e.edgeType(),
+			indentDoc("Pass as after (or before) to page on from this relationship."), indentDoc("The node at the other end."), e.other)
 		for _, p := range e.Spec.Props {
 			fmt.Fprintf(&b, "  %s%s: %s\n", indentDoc(p.Doc), p.Name, gqlType(p))
 		}
-		b.WriteString("  provenance: Provenance!\n}\n\n")
-		fmt.Fprintf(&b, "type %s {\n  edges: [%s!]!\n  nodes: [%s!]!\n  pageInfo: PageInfo!\n  %stotalCount: Int!\n}\n\n",
-			e.connectionType(), e.edgeType(), e.other, indentDoc("How many relationships match the filter, on all pages."))
+		b.WriteString("  " + indentDoc(provDoc) + "provenance: Provenance!\n}\n\n")
+		fmt.Fprintf(&b, "%stype %s {\n  %sedges: [%s!]!\n  %snodes: [%s!]!\n  %spageInfo: PageInfo!\n  %stotalCount: Int!\n}\n\n",
+			doc(fmt.Sprintf("A page of %s relationships of one node.", e.Spec.Type)), e.connectionType(),
+			indentDoc("The page's relationships, each with the node at the other end, its properties and its cursor."), e.edgeType(),
+			indentDoc("The nodes at the other end, without the relationships."), e.other,
+			indentDoc("Whether there are more pages, and the cursors to reach them."),
+			indentDoc("How many relationships match the filter, on all pages."))
 	}
 
 	b.WriteString("extend type Query {\n")
 	for _, ks := range castgraph.Kinds {
-		fmt.Fprintf(&b, "  %s%s(%s%s): %sConnection!\n",
-			indentDoc(fmt.Sprintf("%s nodes, by %s unless orderBy says otherwise; name matches names and aliases containing it. "+windowDoc, ks.Kind, strings.Join(ks.OrderFields(), ", "), castgraph.DefaultListPage, castgraph.MaxListPage)),
-			listField(ks.Kind), "name: String, ", windowArgs(string(ks.Kind)), ks.Kind)
-		fmt.Fprintf(&b, "  %s%sAggregate(where: %sFilter, groupBy: %sGroupBy, reaching: Reach, min: [%sSortField!], max: [%sSortField!], first: Int = %d): Aggregate!\n",
+		k := string(ks.Kind)
+		order := strings.Join(ks.OrderFields(), ", ")
+		args := append([]arg{{"name", "String", "Keeps the nodes whose name or one of whose aliases contains this text (Latin case ignored)."}},
+			windowArgs(k, k+" nodes", order, castgraph.DefaultListPage, castgraph.MaxListPage)...)
+		fmt.Fprintf(&b, "  %s%s%s: %sConnection!\n",
+			indentDoc(fmt.Sprintf("%s nodes, by %s unless orderBy says otherwise; name matches names and aliases containing it. "+windowDoc, ks.Kind, order, castgraph.DefaultListPage, castgraph.MaxListPage)),
+			listField(ks.Kind), argList(args...), ks.Kind)
+		aggArgs := []arg{
+			{"where", k + "Filter", fmt.Sprintf("Counts only the %s nodes that match these conditions; omitted, all of them.", k)},
+			{"groupBy", k + "GroupBy", "How to group the nodes; omitted, one group of all of them."},
+			{"reaching", "Reach", "Counts only the nodes that reach, along a path of relationship fields, a number of distinct nodes within bounds."},
+			{"min", "[" + k + "SortField!]", "Properties whose least value each group reports (AggregateGroup.min)."},
+			{"max", "[" + k + "SortField!]", "Properties whose greatest value each group reports (AggregateGroup.max)."},
+			{"first", fmt.Sprintf("Int = %d", castgraph.DefaultAggregateGroups), fmt.Sprintf("At most this many groups, the largest: from 0 to %d, %d when not given.", castgraph.MaxAggregateGroups, castgraph.DefaultAggregateGroups)},
+		}
+		fmt.Fprintf(&b, "  %s%sAggregate%s: Aggregate!\n",
 			indentDoc(fmt.Sprintf("Counts the %s nodes that where keeps (and reaching, when given), in groups (groupBy; none: one group of all), largest first, at most first groups (at most %d), with the least and greatest values of the properties min and max name. One statement for the groups, one more for count when asked.", ks.Kind, castgraph.MaxAggregateGroups)),
-			listField(ks.Kind), ks.Kind, ks.Kind, ks.Kind, ks.Kind, castgraph.DefaultAggregateGroups)
+			listField(ks.Kind), argList(aggArgs...))
 	}
 	b.WriteString("}\n\nextend type Mutation {\n")
 	for _, ks := range castgraph.Kinds {
 		k := string(ks.Kind)
-		fmt.Fprintf(&b, "  create%s(input: Create%sInput!): %s! %s\n", k, k, k, requiresWrite)
-		fmt.Fprintf(&b, "  %supdate%s(id: ID!, input: Update%sInput!): %s! %s\n", indentDoc("Sets the fields given; a field given as null is cleared."), k, k, k, requiresWrite)
-		fmt.Fprintf(&b, "  %sdelete%s(id: ID!): ID! %s\n", indentDoc("Deletes the node and its relationships; returns its id."), k, requiresWrite)
+		fmt.Fprintf(&b, "  %screate%s%s: %s! %s\n",
+			indentDoc(fmt.Sprintf("Creates %s %s node and returns it. CONFLICT when %s %s with the same natural key (%s) exists already.", article(k), k, article(k), k, naturalKey(ks))),
+			k, argList(arg{"input", "Create" + k + "Input!", "The new node's fields."}), k, requiresWrite)
+		fmt.Fprintf(&b, "  %supdate%s%s: %s! %s\n",
+			indentDoc(fmt.Sprintf("Sets the fields given; a field given as null is cleared. Returns the node. NOT_FOUND when no %s has the id; CONFLICT when the change would give it the natural key (%s) of another.", k, naturalKey(ks))),
+			k, argList(arg{"id", "ID!", "The id of the " + k + " to change."}, arg{"input", "Update" + k + "Input!", "The fields to set or clear."}), k, requiresWrite)
+		fmt.Fprintf(&b, "  %sdelete%s%s: ID! %s\n", indentDoc("Deletes the node and its relationships; returns its id."),
+			k, argList(arg{"id", "ID!", "The id of the " + k + " to delete."}), requiresWrite)
 	}
 	b.WriteString("}\n")
 	return b.String()
+}
+
+// article is the indefinite article before a word: a or an.
+func article(w string) string {
+	if strings.ContainsRune("AEIOU", rune(w[0])) {
+		return "an"
+	}
+	return "a"
+}
+
+// naturalKey says in words what must be unique among nodes of a kind.
+func naturalKey(ks castgraph.KindSpec) string {
+	required := true
+	for _, name := range ks.KeyProps {
+		if p, ok := ks.Prop(name); !ok || !p.Required {
+			required = false
+		}
+	}
+	keys := strings.Join(ks.KeyProps, " and ")
+	const name = "the name, with full-width forms, brackets, spaces and Latin case folded"
+	switch {
+	case len(ks.KeyProps) == 0:
+		return name
+	case ks.KeyWithoutName && required:
+		return keys
+	case ks.KeyWithoutName:
+		return keys + " when given, else " + name
+	}
+	return name + "; with " + keys + " when given"
+}
+
+// compareDoc fills in the bound of `in`.
+func compareDoc(d string) string {
+	if strings.Contains(d, "%d") {
+		return fmt.Sprintf(d, store.MaxInValues)
+	}
+	return d
+}
+
+// commonFilter prints the fields every node filter has.
+func commonFilter(b *strings.Builder, k string) {
+	fmt.Fprintf(b, "  %sAND: [%sFilter!]\n  %sOR: [%sFilter!]\n  %sNOT: %sFilter\n  %sid: IDFilter\n  %sname: StringFilter\n%s",
+		indentDoc("Every one of these filters must hold."), k, indentDoc("At least one of these filters must hold."), k,
+		indentDoc("This filter must not hold."), k, indentDoc("Conditions on the id."), indentDoc("Conditions on the name (not the aliases)."), timeFilters)
+}
+
+// sortFieldsCommon prints the sort fields every kind has.
+func sortFieldsCommon(b *strings.Builder) {
+	fmt.Fprintf(b, "  %sNAME\n  %sID\n  %sCREATED_AT\n  %sUPDATED_AT\n", indentDoc("By name."), indentDoc("By id."),
+		indentDoc("By when the node was created."), indentDoc("By when what the node says last changed."))
 }
 
 // requiresWrite is the directive on every generated mutation: the one check
@@ -387,8 +643,12 @@ func schema() string {
 const requiresWrite = "@requires(permission: WRITE)"
 
 func quantifier(b *strings.Builder, target string) {
-	fmt.Fprintf(b, "%sinput %sQuantifier {\n  some: %sFilter\n  none: %sFilter\n  all: %sFilter\n  single: %sFilter\n}\n\n",
-		doc("Which of the related "+target+" nodes must match: at least one, none, every one, exactly one."), target, target, target, target, target)
+	fmt.Fprintf(b, "%sinput %sQuantifier {\n  %ssome: %sFilter\n  %snone: %sFilter\n  %sall: %sFilter\n  %ssingle: %sFilter\n}\n\n",
+		doc("Which of the related "+target+" nodes must match: at least one, none, every one, exactly one."), target,
+		indentDoc("At least one related node matches this filter."), target,
+		indentDoc("No related node matches this filter (true when there are none)."), target,
+		indentDoc("Every related node matches this filter (true when there are none)."), target,
+		indentDoc("Exactly one related node matches this filter."), target)
 }
 
 func (e relEnd) connectionType() string {

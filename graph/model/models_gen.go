@@ -15,7 +15,8 @@ import (
 // The answer of an aggregation: groups, largest first.
 type Aggregate struct {
 	// How many nodes the filter (and reaching) keep, in all groups; a node in several groups counts once.
-	Count  int               `json:"count"`
+	Count int `json:"count"`
+	// The groups, largest first; at most first of them.
 	Groups []*AggregateGroup `json:"groups"`
 	// Whether there were more groups than first.
 	HasMoreGroups bool `json:"hasMoreGroups"`
@@ -37,45 +38,61 @@ type AggregateGroup struct {
 
 // A source of a node or relationship and the actor who asserted it.
 type Assertion struct {
+	// The source, as in Provenance.sources.
 	Source string `json:"source"`
 	// `token:<name>`, `oidc:<subject>`, `cli:<os user>`.
 	Actor string `json:"actor"`
 }
 
+// A page of the audit log, newest first.
 type AuditConnection struct {
-	Edges    []*AuditEdge  `json:"edges"`
-	Nodes    []*AuditEntry `json:"nodes"`
-	PageInfo *PageInfo     `json:"pageInfo"`
+	// The page's entries, each with its cursor.
+	Edges []*AuditEdge `json:"edges"`
+	// The page's entries, without cursors.
+	Nodes []*AuditEntry `json:"nodes"`
+	// Whether there are more entries, and the cursor to reach them.
+	PageInfo *PageInfo `json:"pageInfo"`
 }
 
+// An audit entry on a page, with its cursor.
 type AuditEdge struct {
-	Cursor string      `json:"cursor"`
-	Node   *AuditEntry `json:"node"`
+	// Pass as after to read on from this entry.
+	Cursor string `json:"cursor"`
+	// The entry.
+	Node *AuditEntry `json:"node"`
 }
 
 // One recorded action.
 type AuditEntry struct {
-	ID string    `json:"id"`
+	// The entry's id.
+	ID string `json:"id"`
+	// When the action happened.
 	At time.Time `json:"at"`
 	// Who acted: `token:<name>`, `oidc:<subject>`, `cli:<os user>`.
-	Actor  string `json:"actor"`
+	Actor string `json:"actor"`
+	// What was done: create, update, delete, link, unlink, import, load, read-personal, token-create or token-revoke.
 	Action string `json:"action"`
 	// The ids of the nodes touched (at most 1 000; `nodeCount` says how many in all).
-	Nodes     []string `json:"nodes"`
-	NodeCount int      `json:"nodeCount"`
+	Nodes []string `json:"nodes"`
+	// How many nodes the action touched in all.
+	NodeCount int `json:"nodeCount"`
 	// A few words more (a kind, a relationship type, a token's name); never a personal value.
 	Detail string `json:"detail"`
 }
 
 // One group of a count: the node the group is about and how many it has.
 type Breakdown struct {
-	Key   Node `json:"key"`
-	Count int  `json:"count"`
+	// The node the group is about: a cluster, a city or a plan section.
+	Key Node `json:"key"`
+	// How many the group has: experts, enterprises or programs.
+	Count int `json:"count"`
 }
 
 // One entry of the change feed: a node or a relationship, at the time it last changed or gained a source. Its provenance (sources, sourceTimes, assertedBy) says which source asserted it when.
 type Change struct {
-	At     time.Time    `json:"at"`
+	// When the node or relationship last changed or gained a source.
+	At time.Time `json:"at"`
+	// Whether it was created at that time or changed.
 	Action ChangeAction `json:"action"`
 	// The node, for an entry about a node.
 	Node Node `json:"node,omitempty"`
@@ -85,14 +102,20 @@ type Change struct {
 
 // A page of the change feed, oldest first.
 type ChangeConnection struct {
-	Edges    []*ChangeEdge `json:"edges"`
-	Nodes    []*Change     `json:"nodes"`
-	PageInfo *PageInfo     `json:"pageInfo"`
+	// The page's entries, each with its cursor.
+	Edges []*ChangeEdge `json:"edges"`
+	// The page's entries, without cursors.
+	Nodes []*Change `json:"nodes"`
+	// Whether there are more entries, and the cursor to reach them.
+	PageInfo *PageInfo `json:"pageInfo"`
 }
 
+// An entry of the change feed on a page, with its cursor.
 type ChangeEdge struct {
-	Cursor string  `json:"cursor"`
-	Node   *Change `json:"node"`
+	// Pass as after to read on from this entry.
+	Cursor string `json:"cursor"`
+	// The entry.
+	Node *Change `json:"node"`
 }
 
 // A cluster's chains, enterprises and serving experts (IndustryCluster.coverage).
@@ -115,6 +138,7 @@ type ClusterCoverage struct {
 
 // An expert serving enterprises of a cluster (expertsServingCluster).
 type ClusterExpert struct {
+	// The expert.
 	Expert *Expert `json:"expert"`
 	// The enterprises of the cluster (in its chains, or in it directly) that the expert serves, by name.
 	Enterprises []*Enterprise `json:"enterprises"`
@@ -126,6 +150,7 @@ type ClusterExpert struct {
 
 // Nodes of one kind that are likely one thing; a curator keeps one and merges the others into it with mergeNodes.
 type DuplicateGroup struct {
+	// Why the nodes are listed together.
 	Reason DuplicateReason `json:"reason"`
 	// What the nodes share: the credit code, the normalised name, the alias or the name without its legal form.
 	Key string `json:"key"`
@@ -135,7 +160,9 @@ type DuplicateGroup struct {
 
 // A property's name and value (as text; null when no node of the group has one).
 type FieldValue struct {
-	Field string  `json:"field"`
+	// The property's name, e.g. year.
+	Field string `json:"field"`
+	// The value, as text; null when no node of the group has one.
 	Value *string `json:"value,omitempty"`
 }
 
@@ -147,7 +174,8 @@ type GraphEdge struct {
 	Source string `json:"source"`
 	// The id of the end node.
 	Target string `json:"target"`
-	Type   string `json:"type"`
+	// The relationship's type.
+	Type string `json:"type"`
 	// The role taken, e.g. 理事, 首席专家, 主办.
 	Role *string `json:"role,omitempty"`
 	// When it began.
@@ -159,19 +187,23 @@ type GraphEdge struct {
 	// The year it happened.
 	Year *int `json:"year,omitempty"`
 	// Where it comes among its kind of relationship from the same node: the order the source names them in (1 first).
-	Position   *int                  `json:"position,omitempty"`
+	Position *int `json:"position,omitempty"`
+	// Where the relationship came from and when it was written.
 	Provenance *castgraph.Provenance `json:"provenance"`
 }
 
+// A node of a neighbourhood, shaped for drawing.
 type GraphNode struct {
+	// The node's id.
 	ID string `json:"id"`
 	// The node's kind (GraphQL type name), e.g. Expert.
 	Kind string `json:"kind"`
 	// The node's name.
 	Label string `json:"label"`
 	// How many relationships away from the centre: 0, 1 or 2.
-	Depth int  `json:"depth"`
-	Node  Node `json:"node"`
+	Depth int `json:"depth"`
+	// The node itself, for its other fields.
+	Node Node `json:"node"`
 }
 
 // A column of the file and the field it was read as.
@@ -206,24 +238,31 @@ type ImportIssue struct {
 // A roster import running as a job (importRoster with async: true).
 type ImportJob struct {
 	// job/<32 hex>: random, so that nobody guesses another's job.
-	ID    string         `json:"id"`
+	ID string `json:"id"`
+	// Where the job is: QUEUED, RUNNING, DONE, FAILED or CANCELLED.
 	State ImportJobState `json:"state"`
 	// Who started it (token:<name>, oidc:<subject>); only they and admins see the job.
 	Actor string `json:"actor"`
 	// The uploaded file's name.
 	File string `json:"file"`
 	// The server process running it (an opaque id it logs at start): behind a load balancer, the replica that holds it.
-	Process      string `json:"process"`
-	RowsRead     int    `json:"rowsRead"`
-	RowsOk       int    `json:"rowsOk"`
-	RowsRejected int    `json:"rowsRejected"`
+	Process string `json:"process"`
+	// Rows of the file read so far (a strict import counts again from 0 for its writing pass).
+	RowsRead int `json:"rowsRead"`
+	// Rows read so far that were (or, in a dry run, would be) written.
+	RowsOk int `json:"rowsOk"`
+	// Rows read so far that were rejected; the report lists why.
+	RowsRejected int `json:"rowsRejected"`
 	// Of the file read, 0–1; null when unknown.
 	Fraction *float64 `json:"fraction,omitempty"`
 	// Rows read a second since it started.
-	RowsPerSecond float64    `json:"rowsPerSecond"`
-	CreatedAt     time.Time  `json:"createdAt"`
-	StartedAt     *time.Time `json:"startedAt,omitempty"`
-	FinishedAt    *time.Time `json:"finishedAt,omitempty"`
+	RowsPerSecond float64 `json:"rowsPerSecond"`
+	// When importRoster accepted the job.
+	CreatedAt time.Time `json:"createdAt"`
+	// When it started reading the file; null while QUEUED.
+	StartedAt *time.Time `json:"startedAt,omitempty"`
+	// When it ended (DONE, FAILED or CANCELLED); null while it runs.
+	FinishedAt *time.Time `json:"finishedAt,omitempty"`
 	// When the process running it last said it was alive (every second); a job not finished whose heartbeat is over 30 s old reads as FAILED.
 	HeartbeatAt time.Time `json:"heartbeatAt"`
 	// Whether cancelImportJob was asked; the job stops at its next batch.
@@ -305,18 +344,22 @@ type ImportReport struct {
 	Job *ImportJob `json:"job,omitempty"`
 }
 
+// How many nodes of one kind the graph holds (nodeCounts).
 type KindCount struct {
 	// A node kind (GraphQL type name).
-	Kind  string `json:"kind"`
-	Count int    `json:"count"`
+	Kind string `json:"kind"`
+	// How many nodes of the kind.
+	Count int `json:"count"`
 }
 
 // A program launched by a plan item.
 type LaunchedProgram struct {
+	// The program.
 	Program *Program `json:"program"`
 	// The plan's verb on the LAUNCHES relationship, e.g. 实施, 举办.
 	Role *string `json:"role,omitempty"`
-	Kind string  `json:"kind"`
+	// What sort of program it is.
+	Kind string `json:"kind"`
 	// Who runs it (RUN_BY), by name (at most 100).
 	RunBy []*ProgramTie `json:"runBy"`
 	// Who takes part (PARTICIPATES_IN) or was awarded it (AWARDED), by name (at most 100).
@@ -325,12 +368,17 @@ type LaunchedProgram struct {
 	ParticipantCount int `json:"participantCount"`
 }
 
+// A relationship to create or update: its type, its start and end nodes, and its properties.
 type LinkInput struct {
-	Type  string         `json:"type"`
-	From  string         `json:"from"`
-	To    string         `json:"to"`
+	// The relationship's type; it decides which kinds of node it may join and which properties it takes.
+	Type string `json:"type"`
+	// The id of the start node.
+	From string `json:"from"`
+	// The id of the end node.
+	To string `json:"to"`
+	// The relationship's properties; only those its type carries (see RelationType).
 	Props map[string]any `json:"props,omitempty"`
-	// Where this assertion comes from; "api" when not given.
+	// Where this assertion comes from, at most 300 characters; "api" when not given.
 	Source *string `json:"source,omitempty"`
 }
 
@@ -346,6 +394,7 @@ type MergeResult struct {
 	Dropped int `json:"dropped"`
 }
 
+// The entry points for changing the graph; every one needs a permission (@requires).
 type Mutation struct {
 }
 
@@ -361,6 +410,7 @@ type Neighborhood struct {
 
 // The overseas stations in a country (overseasStationsIn).
 type OverseasStationsReport struct {
+	// The country (or region) asked about.
 	Country *Region `json:"country"`
 	// The stations, by name.
 	Stations []*StationReport `json:"stations"`
@@ -369,13 +419,16 @@ type OverseasStationsReport struct {
 // A path through the graph: nodes[i] and nodes[i+1] are joined by relationships[i].
 type Path struct {
 	// The number of relationships.
-	Length        int         `json:"length"`
-	Nodes         []Node      `json:"nodes"`
+	Length int `json:"length"`
+	// The nodes along the path, from the start to the end: one more than length.
+	Nodes []Node `json:"nodes"`
+	// The relationships along the path: relationships[i] joins nodes[i] and nodes[i+1].
 	Relationships []*PathStep `json:"relationships"`
 }
 
 // One relationship on a path, with its real direction and the properties its type carries.
 type PathStep struct {
+	// The relationship's type.
 	Type string `json:"type"`
 	// The id of the relationship's start node.
 	From string `json:"from"`
@@ -394,12 +447,14 @@ type PathStep struct {
 	// The year it happened.
 	Year *int `json:"year,omitempty"`
 	// Where it comes among its kind of relationship from the same node: the order the source names them in (1 first).
-	Position   *int                  `json:"position,omitempty"`
+	Position *int `json:"position,omitempty"`
+	// Where the relationship came from and when it was written.
 	Provenance *castgraph.Provenance `json:"provenance"`
 }
 
 // A plan item with what it launches (planItemReport).
 type PlanItemReport struct {
+	// The plan item.
 	Item *PlanItem `json:"item"`
 	// The programs, awards, events … the item LAUNCHES, by name (at most 100).
 	Programs []*LaunchedProgram `json:"programs"`
@@ -407,29 +462,40 @@ type PlanItemReport struct {
 
 // A node tied to a program by a RUN_BY, PARTICIPATES_IN or AWARDED relationship.
 type ProgramTie struct {
-	Node       Node                  `json:"node"`
-	Relation   string                `json:"relation"`
-	Role       *string               `json:"role,omitempty"`
-	Year       *int                  `json:"year,omitempty"`
+	// The organisation or person tied to the program.
+	Node Node `json:"node"`
+	// How: RUN_BY, PARTICIPATES_IN or AWARDED.
+	Relation string `json:"relation"`
+	// The role on the relationship, e.g. 主办, 承办.
+	Role *string `json:"role,omitempty"`
+	// The year on the relationship (PARTICIPATES_IN, AWARDED).
+	Year *int `json:"year,omitempty"`
+	// Why the graph holds the relationship.
 	Provenance *castgraph.Provenance `json:"provenance"`
 }
 
+// The entry points for reading the graph.
 type Query struct {
 }
 
 // Keeps the nodes that reach, along a path of relationship fields, a number of distinct nodes within the bounds: path ["serves", "chains", "partOf"] and atLeast 2 keeps the experts serving enterprises of two clusters or more.
 type Reach struct {
 	// Relationship fields of the aggregated kind and then of the kinds they reach, 1 to 3 long.
-	Path    []string `json:"path"`
-	AtLeast *int     `json:"atLeast,omitempty"`
-	AtMost  *int     `json:"atMost,omitempty"`
+	Path []string `json:"path"`
+	// Keeps the nodes that reach at least this many distinct nodes along the path.
+	AtLeast *int `json:"atLeast,omitempty"`
+	// Keeps the nodes that reach at most this many distinct nodes along the path (0 keeps those reaching none).
+	AtMost *int `json:"atMost,omitempty"`
 }
 
 // A relationship, from its start node to its end node, with the properties its type carries.
 type Relationship struct {
+	// The relationship's type.
 	Type string `json:"type"`
-	From Node   `json:"from"`
-	To   Node   `json:"to"`
+	// The start node.
+	From Node `json:"from"`
+	// The end node.
+	To Node `json:"to"`
 	// The role taken, e.g. 理事, 首席专家, 主办.
 	Role *string `json:"role,omitempty"`
 	// When it began.
@@ -441,11 +507,14 @@ type Relationship struct {
 	// The year it happened.
 	Year *int `json:"year,omitempty"`
 	// Where it comes among its kind of relationship from the same node: the order the source names them in (1 first).
-	Position   *int                  `json:"position,omitempty"`
+	Position *int `json:"position,omitempty"`
+	// Where the relationship came from and when it was written.
 	Provenance *castgraph.Provenance `json:"provenance"`
 }
 
+// One hit of a full-text search.
 type SearchHit struct {
+	// The node found.
 	Node Node `json:"node"`
 	// Lucene relevance; higher is better.
 	Score float64 `json:"score"`
@@ -455,18 +524,25 @@ type SearchHit struct {
 
 // A society's cooperation with a park (societyParkCooperation).
 type SocietyParkCooperation struct {
-	Society *Society        `json:"society"`
-	Park    *Park           `json:"park"`
-	Role    *string         `json:"role,omitempty"`
-	Since   *castgraph.Date `json:"since,omitempty"`
-	Year    *int            `json:"year,omitempty"`
+	// The society.
+	Society *Society `json:"society"`
+	// The park it cooperates with.
+	Park *Park `json:"park"`
+	// The society's role in the cooperation, from the COOPERATES_WITH relationship.
+	Role *string `json:"role,omitempty"`
+	// When the cooperation began.
+	Since *castgraph.Date `json:"since,omitempty"`
+	// The year of the cooperation, from the COOPERATES_WITH relationship.
+	Year *int `json:"year,omitempty"`
 	// Why the graph holds the COOPERATES_WITH relationship.
 	Provenance *castgraph.Provenance `json:"provenance"`
 	// The clusters that the park's enterprises belong to, by name.
 	Clusters []*IndustryCluster `json:"clusters"`
 }
 
+// An expert who is a liaison of a station, with the enterprises they serve (overseasStationsIn).
 type StationLiaison struct {
+	// The expert.
 	Expert *Expert `json:"expert"`
 	// The role on the LIAISON_OF relationship.
 	Role *string `json:"role,omitempty"`
@@ -474,19 +550,26 @@ type StationLiaison struct {
 	Enterprises []*Enterprise `json:"enterprises"`
 }
 
+// An overseas station with its liaisons (overseasStationsIn).
 type StationReport struct {
+	// The station.
 	Station *OverseasStation `json:"station"`
 	// The experts who are LIAISON_OF the station, by name.
 	Liaisons []*StationLiaison `json:"liaisons"`
 }
 
+// What a client can follow as it happens, over a WebSocket at /graphql.
 type Subscription struct {
 }
 
+// A relationship to remove: its type and its start and end nodes.
 type UnlinkInput struct {
+	// The relationship's type.
 	Type string `json:"type"`
+	// The id of the start node.
 	From string `json:"from"`
-	To   string `json:"to"`
+	// The id of the end node.
+	To string `json:"to"`
 }
 
 // Whether an entry of the feed was new at its time or had changed.
