@@ -81,6 +81,9 @@ func ParseDate(s string) (Date, error) {
 }
 
 // String formats the date as YYYY-MM-DD.
+// MarshalJSON writes the date as datasets write it: "YYYY-MM-DD".
+func (d Date) MarshalJSON() ([]byte, error) { return []byte(`"` + d.String() + `"`), nil }
+
 func (d Date) String() string {
 	return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC).Format(time.DateOnly)
 }

@@ -25,15 +25,34 @@ type DatasetNode struct {
 	Description *string        `json:"description,omitempty"`
 	Props       map[string]any `json:"props,omitempty"`
 	Source      string         `json:"source"`
+	// Provenance, when given (a dump gives it), is restored as it is
+	// instead of being made from Source: see DatasetProvenance.
+	Provenance *DatasetProvenance `json:"provenance,omitempty"`
 }
 
 // DatasetRelship is one relationship of a dataset, between dataset ids.
 type DatasetRelship struct {
-	Type   RelType        `json:"type"`
-	From   string         `json:"from"`
-	To     string         `json:"to"`
-	Props  map[string]any `json:"props,omitempty"`
-	Source string         `json:"source"`
+	Type       RelType            `json:"type"`
+	From       string             `json:"from"`
+	To         string             `json:"to"`
+	Props      map[string]any     `json:"props,omitempty"`
+	Source     string             `json:"source"`
+	Provenance *DatasetProvenance `json:"provenance,omitempty"`
+}
+
+// DatasetProvenance is the whole provenance of a node or relationship as
+// the graph keeps it, for a backup (castgraph dump) to restore exactly:
+// every source, each source's assertions (source and actor, as stored), the
+// times in RFC 3339 and each source's first and last assertion, aligned with
+// Sources.
+type DatasetProvenance struct {
+	Sources     []string `json:"sources"`
+	Assertions  []string `json:"assertions,omitempty"`
+	CreatedAt   string   `json:"createdAt"`
+	UpdatedAt   string   `json:"updatedAt"`
+	ChangedAt   string   `json:"changedAt,omitempty"`
+	SourceFirst []string `json:"sourceFirst,omitempty"`
+	SourceLast  []string `json:"sourceLast,omitempty"`
 }
 
 // ReadDataset decodes a dataset strictly: unknown fields are errors.

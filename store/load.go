@@ -315,6 +315,31 @@ func writeDataset(ctx context.Context, tx neo4j.ManagedTransaction, d *castgraph
 		stats.Relationships += len(rows)
 		stats.RelationshipsCreated += summary.Counters().RelationshipsCreated()
 	}
+	// Provenance a dump recorded replaces what the merges made of Source.
+	var restoreN []map[string]any
+	for _, n := range d.Nodes {
+		if n.Provenance != nil {
+			restoreN = append(restoreN, map[string]any{"id": graphID(n.ID), "p": provenanceParam(n.Provenance), "aliases": nonNil(n.Aliases)})
+		}
+	}
+	if len(restoreN) > 0 {
+		if _, err := collect(ctx, tx, restoreNodes(), map[string]any{"rows": restoreN}); err != nil {
+			return stats, nil, fmt.Errorf("restoring provenance: %w", err)
+		}
+	}
+	restoreR := map[castgraph.RelType][]map[string]any{}
+	for _, r := range d.Relationships {
+		if r.Provenance != nil {
+			restoreR[r.Type] = append(restoreR[r.Type], map[string]any{"from": graphID(r.From), "to": graphID(r.To), "p": provenanceParam(r.Provenance)})
+		}
+	}
+	for _, rs := range castgraph.Relations {
+		if rows := restoreR[rs.Type]; len(rows) > 0 {
+			if _, err := collect(ctx, tx, restoreRels(rs.Type), map[string]any{"rows": rows}); err != nil {
+				return stats, nil, fmt.Errorf("restoring provenance: %w", err)
+			}
+		}
+	}
 	// In the same transaction: a batch that commits has its entry, one that
 	// fails has none.
 	detail := fmt.Sprintf("dataset batch: %d nodes, %d relationships", stats.Nodes, stats.Relationships)

@@ -330,3 +330,33 @@ func naturalKey(spec *castgraph.KindSpec, name string, props map[string]any, at 
 	}
 	return "", castgraph.Errorf(castgraph.EINVALID, field, "the natural key of this %s would be %d bytes; at most %d fit in its index", spec.Kind, len(key), castgraph.MaxKeyBytes)
 }
+
+// restoreNodes sets the whole provenance of nodes found by id as a dump
+// recorded it (castgraph.DatasetProvenance), after the merge that wrote
+// them: a backup loaded into an empty database gives the graph it was taken
+// from. aliasText is made again from the aliases, as every write makes it.
+func restoreNodes() string {
+	return `UNWIND $rows AS row
+		MATCH (n:Entity {id: row.id})
+		SET n.sources = row.p.sources, n.assertions = row.p.assertions,
+		    n.createdAt = datetime(row.p.createdAt), n.updatedAt = datetime(row.p.updatedAt),
+		    n.changedAt = datetime(coalesce(row.p.changedAt, row.p.updatedAt)),
+		    n.sourceFirst = [t IN row.p.sourceFirst | datetime(t)], n.sourceLast = [t IN row.p.sourceLast | datetime(t)],
+		    n.aliases = row.aliases, n.aliasText = trim(reduce(t = '', a IN row.aliases | t + ' ' + a))`
+}
+
+// restoreRels is restoreNodes for relationships of the type, found by their ends.
+func restoreRels(typ castgraph.RelType) string {
+	return `UNWIND $rows AS row
+		MATCH (:Entity {id: row.from})-[r:` + string(typ) + `]->(:Entity {id: row.to})
+		SET r.sources = row.p.sources, r.assertions = row.p.assertions,
+		    r.createdAt = datetime(row.p.createdAt), r.updatedAt = datetime(row.p.updatedAt),
+		    r.changedAt = datetime(coalesce(row.p.changedAt, row.p.updatedAt)),
+		    r.sourceFirst = [t IN row.p.sourceFirst | datetime(t)], r.sourceLast = [t IN row.p.sourceLast | datetime(t)]`
+}
+
+// provenanceParam is a restored provenance as a statement parameter.
+func provenanceParam(p *castgraph.DatasetProvenance) map[string]any {
+	return map[string]any{"sources": nonNil(p.Sources), "assertions": nonNil(p.Assertions), "createdAt": p.CreatedAt,
+		"updatedAt": p.UpdatedAt, "changedAt": nilIfEmpty(p.ChangedAt), "sourceFirst": nonNil(p.SourceFirst), "sourceLast": nonNil(p.SourceLast)}
+}

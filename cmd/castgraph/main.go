@@ -4,6 +4,7 @@
 //	                [-pprof 127.0.0.1:6060]            and Go's profiler on its own address
 //	                [-metrics-addr :9090]              and Prometheus metrics on theirs
 //	castgraph load [-demo | -seed] [FILE.json ...]    load datasets (data/README.md has the format)
+//	castgraph dump FILE.json                          back the graph up in that format
 //	castgraph migrate                                 apply schema migrations
 //	castgraph export -q QUERY -o FILE.xlsx            a query's answer as a spreadsheet
 //	castgraph token create|list|revoke                manage API tokens
@@ -43,6 +44,7 @@ const usage = `usage:
                   [-introspection=false] [-persisted-documents manifest.json]
                   [-drain-delay 5s] [-shutdown-timeout 30s]
   castgraph load [-demo | -seed] [FILE.json ...]
+  castgraph dump [-quiet] FILE.json     every node and relationship with its provenance, for load (- for stdout)
   castgraph migrate
   castgraph import [-kind K] [-dry-run] [-strict] [-report FILE] … FILE.csv|.tsv|.xlsx|.jsonl   (import -h for all flags)
   castgraph export (-q QUERY | -f FILE) [-var name=value …] [-list PATH] [-flatten] [-headers en] -o FILE.xlsx|FILE.csv|-   (export -h)
@@ -93,6 +95,8 @@ func run(ctx context.Context, args []string, log *slog.Logger) error {
 		return serve(ctx, args[1:], log)
 	case "load":
 		return load(ctx, args[1:], log)
+	case "dump":
+		return dump(ctx, args[1:], log)
 	case "generate":
 		return generate(ctx, args[1:], log)
 	case "import":
