@@ -131,22 +131,36 @@ func (w *world) count(cypher string, params map[string]any) int64 {
 }
 
 // fingerprint hashes every node and relationship the run touched, with all
-// their properties (provenance and timestamps included).
+// their properties (provenance and timestamps included) but sourceLast: a
+// run that repeats what the graph says asserts it again, and the time its
+// source last asserted it is the one thing that moves.
 func (w *world) fingerprint() string {
 	w.t.Helper()
 	rows := w.query(`
 		MATCH (n:Entity) WHERE any(s IN n.sources WHERE s CONTAINS $tag)
 		OPTIONAL MATCH (n)-[r]->(m)
-		RETURN n.id AS id, properties(n) AS props, collect([type(r), m.id, properties(r)]) AS rels`, nil)
+		RETURN n.id AS id, [k IN keys(n) WHERE k <> 'sourceLast' | [k, n[k]]] AS props, collect([type(r), m.id, [k IN keys(r) WHERE k <> 'sourceLast' | [k, r[k]]]]) AS rels`, nil)
 	lines := make([]string, 0, len(rows))
 	for _, r := range rows {
 		rels := r["rels"].([]any)
 		rs := make([]string, 0, len(rels))
 		for _, x := range rels {
-			rs = append(rs, fmt.Sprint(x))
+			rel := x.([]any)
+			props := map[string]any{}
+			pairs, _ := rel[2].([]any) // none: the node has no relationship
+			for _, kv := range pairs {
+				pair := kv.([]any)
+				props[pair[0].(string)] = pair[1]
+			}
+			rs = append(rs, fmt.Sprint(rel[0], " ", rel[1], " ", sortedMap(props)))
 		}
 		sort.Strings(rs)
-		lines = append(lines, fmt.Sprintf("%v %v %v", r["id"], sortedMap(r["props"].(map[string]any)), rs))
+		props := map[string]any{}
+		for _, kv := range r["props"].([]any) {
+			pair := kv.([]any)
+			props[pair[0].(string)] = pair[1]
+		}
+		lines = append(lines, fmt.Sprintf("%v %v %v", r["id"], sortedMap(props), rs))
 	}
 	sort.Strings(lines)
 	sum := sha256.Sum256([]byte(strings.Join(lines, "\n")))

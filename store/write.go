@@ -19,8 +19,9 @@ package store
 //   - updatedAt is set with createdAt, and moves later only when what the
 //     node or relationship says changes (a property, the name, the aliases,
 //     the description or the key). A write that only repeats what the graph
-//     says adds its source and actor and leaves updatedAt alone, so writing
-//     the same thing twice leaves the graph as it was.
+//     says adds its source and actor and leaves updatedAt and changedAt
+//     alone, so writing the same thing twice leaves the graph as it was but
+//     for the source's last assertion time (sourceLast), which says so.
 //   - A merge adds to what the graph says, as every source is one voice among
 //     several: it sets the properties it gives and never removes one (a nil
 //     value is dropped); a description it gives replaces the node's, and one
