@@ -68,6 +68,7 @@ var propLabels = map[string]Label{
 	"academician":     {"院士", "Academician"},
 	"disambiguation":  {"区分信息", "Disambiguation"},
 	"needsReview":     {"待审核", "Needs review"},
+	"position":        {"次序", "Position"},
 	"code":            {"区划代码", "Division code"},
 	"gender":          {"性别", "Gender"},
 	"birthMonth":      {"出生年月", "Birth month"},
