@@ -269,8 +269,9 @@ func TestObserved_HostileOperationName(t *testing.T) {
 	a := newAPIWith(t, graph.Options{Log: slog.New(slog.NewJSONHandler(&logs, nil)), Telemetry: tel})
 	name := "X\n{\"msg\":\"request\",\"actor\":\"admin\"}\n" + strings.Repeat("y", 20_000)
 	body, _ := json.Marshal(map[string]any{"query": "query X { __typename }", "operationName": name})
+	started := len(logs.String()) // what the handler logged when it was made is not the request's
 	send(t, "POST", a.url+"/graphql", "application/json", bytes.NewReader(body), nil)
-	out := logs.String()
+	out := logs.String()[started:]
 	if lines := strings.Count(strings.TrimSpace(out), "\n") + 1; lines != 1 || len(out) > 2000 {
 		t.Errorf("one request left %d lines, %d bytes:\n%.3000s", lines, len(out), out)
 	}
