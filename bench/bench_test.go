@@ -1,5 +1,5 @@
 // Package bench_test measures what the GraphQL API costs on the synthetic
-// benchmark graph of issue #3 (package synth, seed 1: 100 000 experts, 30 000
+// benchmark graph (package synth, seed 1: 100 000 experts, 30 000
 // enterprises, about a million relationships) with the 2024 plan and the demo
 // roster on top. Each benchmark sends its GraphQL query over HTTP to an
 // httptest server running graph.NewHTTPHandler on the benchmark Neo4j, checks

@@ -1,6 +1,6 @@
 package bench_test
 
-// The roster import benchmark of issue #4: a generated expert roster (one
+// The roster import benchmark: a generated expert roster (one
 // node and three relationships a row: the expert, AFFILIATED_WITH its
 // employer, MEMBER_OF a society, LOCATED_IN a city) imported by
 // roster.Import, side by side with the floor – a hand-written UNWIND … MERGE

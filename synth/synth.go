@@ -49,7 +49,7 @@ type Options struct {
 	Countries    int // fictional countries the stations are in
 }
 
-// DefaultOptions is the benchmark size of issue #3: about 132 000 nodes and
+// DefaultOptions is the benchmark size: about 132 000 nodes and
 // 1 000 000 relationships.
 func DefaultOptions() Options {
 	return Options{

@@ -1,7 +1,7 @@
 // Command compare benchmarks castgraph against the Neo4j GraphQL Library
 // (@neo4j/graphql 7 with GraphQL Yoga, the Node.js project in peer/) serving
 // an equivalent schema over the same Neo4j, and against the floor: the same
-// questions as hand-written Cypher through the Go driver (issue #5).
+// questions as hand-written Cypher through the Go driver.
 //
 //	go run ./bench/compare            # the full run: about 20 minutes
 //	go run ./bench/compare -smoke     # a few seconds per case, to see that it works

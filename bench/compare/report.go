@@ -25,7 +25,7 @@ type report struct {
 	started, finished time.Time
 }
 
-// The targets of issue #5, at concurrency 8.
+// The targets castgraph is held to, at concurrency 8.
 const (
 	targetConcurrency = 8
 	targetThroughput  = 1.5  // castgraph ÷ peer throughput, nested and relationship-filter queries
@@ -142,7 +142,7 @@ func (r *report) markdown() string {
 		}
 		p("| %s | %s | %s | %s | %s |\n", q.title, thr, p99, flo, yesNo(met))
 	}
-	p("\nTargets (issue #5): castgraph at least %.1f× the peer's throughput on the nested and relationship-filter queries, ", targetThroughput)
+	p("\nTargets: castgraph at least %.1f× the peer's throughput on the nested and relationship-filter queries, ", targetThroughput)
 	p("p99 no worse than the peer's on any query, latency (here p50) within %.2f× of the floor.\n\n", targetFloor)
 
 	p("## CPU per answered request at concurrency %d\n\n", targetConcurrency)
