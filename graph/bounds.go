@@ -93,7 +93,18 @@ func bounded(b Bounds, next http.Handler) http.Handler {
 type rateLimiter struct {
 	bounds  Bounds
 	clients *lru.Cache[string, *rate.Limiter]
+	// failures is a bucket per address for credentials that did not hold:
+	// each costs a token, and an address that has spent them is refused
+	// before its credentials are looked up (a guess costs a database read).
+	failures *lru.Cache[string, *rate.Limiter]
 }
+
+// Failed sign-ins an address may make: a burst of failedSignInBurst, then
+// one each failedSignInEvery.
+const (
+	failedSignInBurst = 20
+	failedSignInEvery = time.Second
+)
 
 // maxTrackedClients bounds the rate limiter's memory: a client pushed out
 // by newer ones starts again with a full bucket.
@@ -101,7 +112,38 @@ const maxTrackedClients = 100_000
 
 func newRateLimiter(b Bounds) *rateLimiter {
 	clients, _ := lru.New[string, *rate.Limiter](maxTrackedClients)
-	return &rateLimiter{bounds: b, clients: clients}
+	failures, _ := lru.New[string, *rate.Limiter](maxTrackedClients)
+	return &rateLimiter{bounds: b, clients: clients, failures: failures}
+}
+
+// signInBlocked reports, for a request with credentials, whether its address
+// has spent its failed sign-ins, and how long until the next is allowed.
+func (l *rateLimiter) signInBlocked(r *http.Request) (bool, time.Duration) {
+	if l == nil || l.bounds.RatePerSecond < 0 {
+		return false, 0
+	}
+	lim, ok := l.failures.Get(clientAddr(r, l.bounds.TrustedProxies).String())
+	if !ok || lim.Tokens() >= 1 {
+		return false, 0
+	}
+	res := lim.Reserve()
+	delay := res.Delay()
+	res.Cancel()
+	return true, delay
+}
+
+// signInFailed charges the request's address for credentials that did not hold.
+func (l *rateLimiter) signInFailed(r *http.Request) {
+	if l == nil || l.bounds.RatePerSecond < 0 {
+		return
+	}
+	addr := clientAddr(r, l.bounds.TrustedProxies).String()
+	lim, ok := l.failures.Get(addr)
+	if !ok {
+		lim = rate.NewLimiter(rate.Every(failedSignInEvery), failedSignInBurst)
+		l.failures.Add(addr, lim)
+	}
+	lim.Allow()
 }
 
 // wrap answers 429 with Retry-After and a RATE_LIMITED error when the

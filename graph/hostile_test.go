@@ -186,3 +186,48 @@ func TestCORS_NoOriginUnlessConfigured(t *testing.T) {
 		t.Errorf("the configured origin: Access-Control-Allow-Origin %q", got)
 	}
 }
+
+// Guessing tokens costs an address its failed sign-ins: after 20, a request
+// with credentials is answered 429 before they are looked up, while
+// requests without credentials (public reads) still answer.
+func TestSignIn_FailuresAreRateLimited(t *testing.T) {
+	a := newAPIWith(t, graph.Options{Bounds: graph.Bounds{RatePerSecond: 1000, RateBurst: 1000}})
+	body := []byte(`{"query":"{ __typename }"}`)
+	post := func(token string) *http.Response {
+		req, _ := http.NewRequest(http.MethodPost, a.url+"/graphql", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res
+	}
+	var codes []int
+	for i := range 24 {
+		codes = append(codes, post(fmt.Sprintf("cgt_guess%040d", i)).StatusCode)
+	}
+	unauthorized, limited := 0, 0
+	for _, c := range codes {
+		switch c {
+		case http.StatusUnauthorized:
+			unauthorized++
+		case http.StatusTooManyRequests:
+			limited++
+		}
+	}
+	// The bucket refills one a second, so a slow machine may see one more 401.
+	if unauthorized < 20 || unauthorized > 22 || limited < 2 || unauthorized+limited != 24 {
+		t.Fatalf("statuses %v: want 20 refusals of the guesses, then 429", codes)
+	}
+	last := post("cgt_" + strings.Repeat("x", 43))
+	if last.StatusCode != http.StatusTooManyRequests || last.Header.Get("Retry-After") == "" {
+		t.Errorf("a guess after the limit: %d, Retry-After %q", last.StatusCode, last.Header.Get("Retry-After"))
+	}
+	if res := post(""); res.StatusCode != http.StatusOK {
+		t.Errorf("a public read from the same address: %d", res.StatusCode)
+	}
+}

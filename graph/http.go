@@ -103,9 +103,9 @@ func NewHTTPHandler(s *store.Store, opts Options) http.Handler {
 	// One budget of rows in flight for /graphql and /export together.
 	rows := newRowsInFlight(opts.Bounds)
 	gql := withJobs(newJobs(s, opts.Jobs, opts.Log), newGraphQLHandler(s, opts, rows))
-	api := authenticated(opts.Auth, limiter.wrap(limitBody(opts.MaxBodyBytes, bounded(opts.Bounds,
+	api := authenticated(opts.Auth, limiter, limiter.wrap(limitBody(opts.MaxBodyBytes, bounded(opts.Bounds,
 		withBookmarks(loaders.MiddlewareObserved(s, opts.Telemetry.LoaderBatch, gql))))))
-	downloads := authenticated(opts.Auth, limiter.wrap(newExportHandler(s, opts, rows)))
+	downloads := authenticated(opts.Auth, limiter, limiter.wrap(newExportHandler(s, opts, rows)))
 	// rs/cors takes an empty list for "every origin": with none configured,
 	// no CORS header is sent at all, and browsers keep other sites out.
 	if len(opts.AllowedOrigins) > 0 {
