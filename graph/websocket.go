@@ -160,6 +160,10 @@ func websocketHandler(opts Options, limiter *rateLimiter, next http.Handler) htt
 		c := &wsConn{authn: opts.Auth, max: int32(jo.MaxSubscriptions)}
 		actor := castgraph.Anonymous
 		if header := r.Header.Get("Authorization"); header != "" {
+			if blocked, _ := limiter.signInBlocked(r); blocked {
+				refuse(w, r, http.StatusTooManyRequests, castgraph.ERATELIMITED, "too many failed sign-ins from this address; retry later")
+				return
+			}
 			var err error
 			if actor, err = authenticate(r.Context(), opts.Auth, header); err != nil {
 				var e *castgraph.Error
@@ -167,6 +171,7 @@ func websocketHandler(opts Options, limiter *rateLimiter, next http.Handler) htt
 					refuse(w, r, http.StatusServiceUnavailable, castgraph.ErrorCode(err), "cannot check the credentials now; retry in a moment")
 					return
 				}
+				limiter.signInFailed(r)
 				w.Header().Set("WWW-Authenticate", `Bearer realm="castgraph", error="invalid_token"`)
 				refuse(w, r, http.StatusUnauthorized, e.Code, e.Message)
 				return
