@@ -126,10 +126,7 @@ func TestDockerfile_Image(t *testing.T) {
 // address, logs JSON access lines, refuses introspection, and exits 0 on
 // SIGTERM.
 func TestImageBinary_Serves(t *testing.T) {
-	if testing.Short() {
-		t.Skip("needs Neo4j")
-	}
-	neo := storetest.Config(t)
+	neo := storetest.Config(t) // skips under -short, as every test that needs Neo4j
 	bin := buildImageBinary(t)
 	_, imageEnv, entrypoint, cmd := readDockerfile(t)
 	compose := readCompose(t).Services["castgraph"]

@@ -20,10 +20,7 @@ import (
 // listener closes, a request in flight all along (its body still arriving)
 // is answered in full, and the process exits 0 after closing the driver.
 func TestShutdown_DrainsThenFinishesRequests(t *testing.T) {
-	if testing.Short() {
-		t.Skip("needs Neo4j")
-	}
-	neo := storetest.Config(t)
+	neo := storetest.Config(t) // skips under -short, as every test that needs Neo4j
 	bin := buildImageBinary(t)
 	addr := freeAddr(t)
 	env := withEnv(os.Environ(), "NEO4J_URI="+neo.URI, "NEO4J_USER="+neo.User, "NEO4J_PASSWORD="+neo.Password, "NEO4J_DATABASE="+neo.Database,

@@ -302,7 +302,8 @@ func (pr *filterParser) field(kind castgraph.Kind, name string, value any, at st
 		return pr.operators(castgraph.PropSpec{Name: name, Type: castgraph.PropString}, value, at)
 	}
 	if store.IsTimeProp(name) {
-		return pr.times(name, value, at)
+		// Ordered like dates; their values are times (see operators).
+		return pr.operators(castgraph.PropSpec{Name: name, Type: castgraph.PropDate}, value, at)
 	}
 	if kind == "" {
 		return nil, castgraph.Errorf(castgraph.EINVALID, at, "only id and name can be filtered on nodes of several kinds")
@@ -368,6 +369,9 @@ func (pr *filterParser) operators(p castgraph.PropSpec, value any, at string) (s
 		if s, isText := v.(string); isText && p.Type == castgraph.PropString {
 			return s, nil
 		}
+		if store.IsTimeProp(p.Name) {
+			return parseTime(v, p.Name, path)
+		}
 		c, err := p.Coerce(v)
 		if err != nil {
 			return nil, castgraph.Errorf(castgraph.EINVALID, path, "%v", err)
@@ -430,54 +434,16 @@ func (pr *filterParser) operators(p castgraph.PropSpec, value any, at string) (s
 	return all, nil
 }
 
-// times reads {gt, gte, lt, lte} on one of the provenance times, each an
-// RFC 3339 time.
-func (pr *filterParser) times(prop string, value any, at string) (store.Cond, error) {
-	ops, ok := value.(map[string]any)
-	if !ok {
-		return nil, castgraph.Errorf(castgraph.EINVALID, at, "takes an object of operators")
-	}
-	names := make([]string, 0, len(ops))
-	for name := range ops {
-		names = append(names, name)
-	}
-	slices.Sort(names)
-	var all store.All
-	for _, name := range names {
-		arg := ops[name]
-		if arg == nil {
-			continue
+// parseTime reads a provenance time: an RFC 3339 text (a variable, a
+// literal) or a time gqlgen decoded.
+func parseTime(v any, prop, path string) (time.Time, error) {
+	switch x := v.(type) {
+	case time.Time:
+		return x, nil
+	case string:
+		if t, err := time.Parse(time.RFC3339Nano, x); err == nil {
+			return t, nil
 		}
-		path := at + "." + name
-		if err := pr.term(path); err != nil {
-			return nil, err
-		}
-		op := store.Op(name)
-		switch op {
-		case store.OpGt, store.OpGte, store.OpLt, store.OpLte:
-		default:
-			return nil, castgraph.Errorf(castgraph.EINVALID, path, "unknown operator %q", name)
-		}
-		var t time.Time
-		switch v := arg.(type) {
-		case time.Time:
-			t = v
-		case string:
-			parsed, err := time.Parse(time.RFC3339Nano, v)
-			if err != nil {
-				return nil, castgraph.Errorf(castgraph.EINVALID, path, "%s takes a time such as 2024-05-01T00:00:00Z", prop)
-			}
-			t = parsed
-		default:
-			return nil, castgraph.Errorf(castgraph.EINVALID, path, "%s takes a time such as 2024-05-01T00:00:00Z", prop)
-		}
-		all = append(all, store.Compare{Prop: prop, Op: op, Value: t})
 	}
-	switch len(all) {
-	case 0:
-		return store.All{}, nil
-	case 1:
-		return all[0], nil
-	}
-	return all, nil
+	return time.Time{}, castgraph.Errorf(castgraph.EINVALID, path, "%s takes a time such as 2024-05-01T00:00:00Z", prop)
 }

@@ -91,7 +91,7 @@ func TestCursor_RefusedOnAnotherListOrOrder(t *testing.T) {
 	}
 	cur := encodeCursor(signature("list:Expert", fields), []any{"教授", "expert/1"})
 	window := func(t target, scope string, q Plan) error {
-		_, err := newBuilder().compileWindow(t, "n", scope, &q, castgraph.DefaultListPage, castgraph.MaxListPage)
+		_, err := newBuilder().compileWindow(t, "n", relVar{}, scope, &q, castgraph.DefaultListPage, castgraph.MaxListPage)
 		return err
 	}
 	if err := window(expert, "list:Expert", Plan{Order: []Order{{Field: "title"}}, Window: Window{After: cur}}); err != nil {

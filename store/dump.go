@@ -58,6 +58,7 @@ func (s *Store) Dump(ctx context.Context, w io.Writer, progress func(DumpStats))
 	for {
 		var page []*castgraph.DatasetNode
 		after2, err := read(ctx, s, func(tx neo4j.ManagedTransaction) (string, error) {
+			page = page[:0] // a retried transaction starts the page again
 			recs, err := collect(ctx, tx, `MATCH (n:Entity) WHERE n.id > $after RETURN n ORDER BY n.id LIMIT $page`,
 				map[string]any{"after": after, "page": dumpPage})
 			if err != nil {
@@ -96,53 +97,33 @@ func (s *Store) Dump(ctx context.Context, w io.Writer, progress func(DumpStats))
 	after = ""
 	for {
 		var page []*castgraph.DatasetRelship
-		last, nodes, err := func() (string, int, error) {
-			type answer struct {
-				last  string
-				nodes int
+		starts, err := read(ctx, s, func(tx neo4j.ManagedTransaction) ([]string, error) {
+			page = page[:0] // a retried transaction starts the page again
+			recs, err := collect(ctx, tx, `MATCH (a:Entity) WHERE a.id > $after RETURN a.id AS id ORDER BY id LIMIT $nodes`,
+				map[string]any{"after": after, "nodes": dumpNodesPerRelPage})
+			if err != nil {
+				return nil, err
 			}
-			a, err := read(ctx, s, func(tx neo4j.ManagedTransaction) (answer, error) {
-				page = page[:0]
-				recs, err := collect(ctx, tx, `MATCH (a:Entity) WHERE a.id > $after WITH a ORDER BY a.id LIMIT $nodes
-					WITH collect(a) AS starts
-					CALL (starts) {
-						UNWIND starts AS a
-						MATCH (a)-[r]->(b:Entity)
-						RETURN a.id AS from, b.id AS to, type(r) AS type, r ORDER BY from, type, to
-					}
-					RETURN from, to, type, r, [x IN starts | x.id][-1] AS last, size(starts) AS nodes`,
-					map[string]any{"after": after, "nodes": dumpNodesPerRelPage})
-				if err != nil {
-					return answer{}, err
-				}
-				var out answer
-				for _, rec := range recs {
-					from, _ := rec.Get("from")
-					to, _ := rec.Get("to")
-					typ, _ := rec.Get("type")
-					v, _ := rec.Get("r")
-					l, _ := rec.Get("last")
-					n, _ := rec.Get("nodes")
-					out.last, _ = l.(string)
-					out.nodes = int(n.(int64))
-					page = append(page, dumpRel(castgraph.RelType(typ.(string)), from.(string), to.(string), v.(dbtype.Relationship)))
-				}
-				if len(recs) == 0 {
-					// A page of nodes without relationships: learn where it ends.
-					recs, err = collect(ctx, tx, `MATCH (a:Entity) WHERE a.id > $after WITH a ORDER BY a.id LIMIT $nodes
-						RETURN collect(a.id)[-1] AS last, count(a) AS nodes`, map[string]any{"after": after, "nodes": dumpNodesPerRelPage})
-					if err != nil {
-						return answer{}, err
-					}
-					l, _ := recs[0].Get("last")
-					n, _ := recs[0].Get("nodes")
-					out.last, _ = l.(string)
-					out.nodes = int(n.(int64))
-				}
-				return out, nil
-			})
-			return a.last, a.nodes, err
-		}()
+			ids := make([]string, len(recs))
+			for i, rec := range recs {
+				v, _ := rec.Get("id")
+				ids[i], _ = v.(string)
+			}
+			recs, err = collect(ctx, tx, `UNWIND $ids AS id
+				MATCH (a:Entity {id: id})-[r]->(b:Entity)
+				RETURN id AS from, b.id AS to, type(r) AS type, r ORDER BY from, type, to`, map[string]any{"ids": ids})
+			if err != nil {
+				return nil, err
+			}
+			for _, rec := range recs {
+				from, _ := rec.Get("from")
+				to, _ := rec.Get("to")
+				typ, _ := rec.Get("type")
+				v, _ := rec.Get("r")
+				page = append(page, dumpRel(castgraph.RelType(typ.(string)), from.(string), to.(string), v.(dbtype.Relationship)))
+			}
+			return ids, nil
+		})
 		if err != nil {
 			return st, err
 		}
@@ -155,10 +136,10 @@ func (s *Store) Dump(ctx context.Context, w io.Writer, progress func(DumpStats))
 		if progress != nil {
 			progress(st)
 		}
-		if nodes < dumpNodesPerRelPage {
+		if len(starts) < dumpNodesPerRelPage {
 			break
 		}
-		after = last
+		after = starts[len(starts)-1]
 	}
 	out.WriteString("\n]}\n")
 	return st, out.Flush()

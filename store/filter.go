@@ -26,12 +26,6 @@ type cypherBuilder struct {
 	params map[string]any
 	vars   int
 	terms  int // filter conditions compiled so far
-	// orderRel is the relationship variable (and its type) of the window
-	// being compiled, when it is a relationship field's (compileWindow).
-	orderRel struct {
-		v    string
-		spec *castgraph.RelSpec
-	}
 }
 
 // term counts one filter condition, refusing the one past MaxFilterTerms.

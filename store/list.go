@@ -172,7 +172,7 @@ func (b *cypherBuilder) compileList(kind castgraph.Kind, p *Plan) (*anchored, *w
 	anch := b.listMatch(kind, p.Where)
 	rest := *p
 	rest.Where = anch.rest
-	w, err := b.compileWindow(target{kind: kind}, "n", "list:"+string(kind), &rest, castgraph.DefaultListPage, castgraph.MaxListPage)
+	w, err := b.compileWindow(target{kind: kind}, "n", relVar{}, "list:"+string(kind), &rest, castgraph.DefaultListPage, castgraph.MaxListPage)
 	return anch, w, err
 }
 
@@ -299,7 +299,7 @@ func compileCount(kind castgraph.Kind, p *Plan) (*countStatement, error) {
 	b := newBuilder()
 	anch := b.listMatch(kind, p.Where)
 	filters := &Plan{Where: anch.rest, NameContains: p.NameContains}
-	w, err := b.compileWindow(target{kind: kind}, "n", "list:"+string(kind), filters, 0, castgraph.MaxListPage)
+	w, err := b.compileWindow(target{kind: kind}, "n", relVar{}, "list:"+string(kind), filters, 0, castgraph.MaxListPage)
 	if err != nil {
 		return nil, err
 	}

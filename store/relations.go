@@ -87,9 +87,7 @@ func (b *cypherBuilder) compileRelated(near castgraph.Kind, field string, p *Pla
 		return end, target{}, nil, err
 	}
 	t := farTarget(end)
-	b.orderRel.v, b.orderRel.spec = "r", end.Spec
-	defer func() { b.orderRel.v = "" }()
-	w, err := b.compileWindow(t, "b", "rel:"+string(near)+"."+field, p, castgraph.DefaultRelatedPage, castgraph.MaxRelatedPage)
+	w, err := b.compileWindow(t, "b", relVar{"r", end.Spec}, "rel:"+string(near)+"."+field, p, castgraph.DefaultRelatedPage, castgraph.MaxRelatedPage)
 	return end, t, w, err
 }
 

@@ -90,9 +90,7 @@ func (b *cypherBuilder) compileTree(near castgraph.Kind, v string, branches []Br
 			return nil, err
 		}
 		l := &treeLevel{branch: br, end: end, t: farTarget(end), rel: b.variable(), node: b.variable(), result: b.variable()}
-		b.orderRel.v, b.orderRel.spec = l.rel, end.Spec
-		w, err := b.compileWindow(l.t, l.node, "rel:"+string(near)+"."+br.Field, br.Plan, castgraph.DefaultRelatedPage, castgraph.MaxRelatedPage)
-		b.orderRel.v = ""
+		w, err := b.compileWindow(l.t, l.node, relVar{l.rel, end.Spec}, "rel:"+string(near)+"."+br.Field, br.Plan, castgraph.DefaultRelatedPage, castgraph.MaxRelatedPage)
 		if err != nil {
 			return nil, err
 		}

@@ -117,9 +117,17 @@ type window struct {
 	fields    []sortField // the order, id last
 }
 
-// compileWindow turns a plan's filter, order and window on variable v into
-// Cypher pieces; scope names the list, so that its cursors fit no other.
-func (b *cypherBuilder) compileWindow(t target, v, scope string, p *Plan, defaultSize, maxSize int) (*window, error) {
+// relVar is the relationship variable of a relationship field's window and
+// its type; the zero value for a list of a kind.
+type relVar struct {
+	v    string
+	spec *castgraph.RelSpec
+}
+
+// compileWindow turns a plan's filter, order and window on variable v (and
+// rel, a relationship field's relationship) into Cypher pieces; scope names
+// the list, so that its cursors fit no other.
+func (b *cypherBuilder) compileWindow(t target, v string, rel relVar, scope string, p *Plan, defaultSize, maxSize int) (*window, error) {
 	w := &window{size: defaultSize}
 	q := p.Window
 	switch {
@@ -150,7 +158,7 @@ func (b *cypherBuilder) compileWindow(t target, v, scope string, p *Plan, defaul
 	if err != nil {
 		return nil, err
 	}
-	if rel := b.orderRel; rel.v != "" && len(p.Order) == 0 {
+	if rel.v != "" && len(p.Order) == 0 {
 		if _, ok := rel.spec.Prop(propPosition); ok {
 			// Relationships that carry their position come in its order
 			// (a plan item's programs as the plan names them); those
