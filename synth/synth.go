@@ -61,18 +61,33 @@ func DefaultOptions() Options {
 // Scaled returns the default options with every count of many nodes divided
 // by div (at least 1), for small test graphs of the same shape.
 func Scaled(seed uint64, div int) Options {
+	return scaleBy(seed, func(n int) int { return max(1, n/div) })
+}
+
+// Sized returns the default options scaled to the given number of experts:
+// every count of many nodes (enterprises, societies, parks, institutions,
+// stations, programs) grows in proportion, so relationships grow alike,
+// while the fixed kinds (clusters, chains, cities, countries) stay as they
+// are, as a province's do. Sized(seed, 100000) is DefaultOptions with the seed.
+func Sized(seed uint64, experts int) Options {
+	return scaleBy(seed, func(n int) int { return max(1, int(int64(n)*int64(experts)/100000)) })
+}
+
+func scaleBy(seed uint64, scale func(int) int) Options {
 	o := DefaultOptions()
 	o.Seed = seed
-	scale := func(n int) int { return max(1, n/div) }
 	o.Experts, o.Enterprises, o.Societies = scale(o.Experts), scale(o.Enterprises), scale(o.Societies)
 	o.Parks, o.Institutions, o.Stations, o.Programs = scale(o.Parks), scale(o.Institutions), scale(o.Stations), scale(o.Programs)
 	return o
 }
 
-// Limits on sizes: serial numbers and credit codes have fixed widths.
+// Limits on sizes: credit codes have six digits for an enterprise's serial
+// number; other serial numbers print with at least six digits and may grow
+// to seven.
 const (
-	maxSerial = 999999
-	maxCities = 100
+	maxSerial     = 9999999
+	maxEnterprise = 999999
+	maxCities     = 100
 )
 
 func (o Options) validate() error {
@@ -81,7 +96,7 @@ func (o Options) validate() error {
 		n    int
 		max  int
 	}{
-		{"experts", o.Experts, maxSerial}, {"enterprises", o.Enterprises, maxSerial}, {"societies", o.Societies, maxSerial},
+		{"experts", o.Experts, maxSerial}, {"enterprises", o.Enterprises, maxEnterprise}, {"societies", o.Societies, maxSerial},
 		{"parks", o.Parks, maxSerial}, {"institutions", o.Institutions, maxSerial}, {"stations", o.Stations, maxSerial},
 		{"programs", o.Programs, maxSerial}, {"clusters", o.Clusters, maxSerial}, {"chains", o.Chains, maxSerial},
 		{"cities", o.Cities, min(maxCities, len(citySyllables1)*len(citySyllables2))}, {"countries", o.Countries, maxSerial},

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/castgraph/castgraph/devdb"
@@ -26,11 +27,14 @@ const (
 	benchPageCache = "2g"
 )
 
-const generateUsage = `usage: castgraph generate [-bench-db] [-seed 1] [-experts 100000] [-enterprises 30000] [-societies 1000]
+const generateUsage = `usage: castgraph generate [-bench-db] [-seed 1] [-size EXPERTS] [-experts 100000] [-enterprises 30000] [-societies 1000]
        [-parks 300] [-institutions 500] [-stations 200] [-programs 300] [-clusters 16] [-chains 50]
        [-cities 20] [-countries 12] [-batch N] [-count]
 
 Loads the synthetic graph of package synth (deterministic from the seed) through store.LoadBatches.
+-size N scales the default graph to N experts: every kind of many nodes grows in proportion (-size
+1000000: 300 000 enterprises, about 10 million relationships); clusters, chains, cities and countries
+stay; the other flags then change single counts.
 -bench-db uses the benchmark Neo4j in .neo4j-bench/ beside .neo4j/ on Bolt port 7688 (heap 4g and
 page cache 2g unless CASTGRAPH_NEO4J_HEAP / CASTGRAPH_NEO4J_PAGECACHE say otherwise), starting it
 when needed; without it the Neo4j of NEO4J_URI or the local development one is used.
@@ -40,7 +44,11 @@ func generate(ctx context.Context, args []string, log *slog.Logger) error {
 	fs := flag.NewFlagSet("generate", flag.ContinueOnError)
 	fs.Usage = func() { fmt.Fprint(fs.Output(), generateUsage) }
 	o := synth.DefaultOptions()
+	if size, ok := sizeArg(args); ok {
+		o = synth.Sized(o.Seed, size)
+	}
 	fs.Uint64Var(&o.Seed, "seed", o.Seed, "random seed")
+	size := fs.Int("size", o.Experts, "scale every kind of many nodes to this many experts (read before the other flags)")
 	for _, f := range []struct {
 		p    *int
 		name string
@@ -62,6 +70,9 @@ func generate(ctx context.Context, args []string, log *slog.Logger) error {
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("generate takes no arguments, got %q", fs.Args())
+	}
+	if *size < 1 {
+		return errors.New("-size must be at least 1")
 	}
 	if *batch < 1 {
 		return errors.New("-batch must be at least 1")
@@ -102,6 +113,24 @@ func generate(ctx context.Context, args []string, log *slog.Logger) error {
 		g.Source(), stats.Nodes, stats.Relationships, stats.NodesCreated, stats.RelationshipsCreated,
 		stats.Batches, *batch, took, float64(stats.Rows())/took)
 	return nil
+}
+
+// sizeArg finds -size N among the arguments before the flag set parses
+// them, since it sets the defaults that the other count flags then change.
+// A malformed value is left for the flag set to report.
+func sizeArg(args []string) (int, bool) {
+	for i, a := range args {
+		name, value, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if a == name || name != "size" {
+			continue
+		}
+		if !hasValue && i+1 < len(args) {
+			value = args[i+1]
+		}
+		n, err := strconv.Atoi(value)
+		return n, err == nil && n > 0
+	}
+	return 0, false
 }
 
 // useBenchDB points neo4jenv at the benchmark Neo4j through the variables
