@@ -10,6 +10,7 @@ import (
 
 	"github.com/castgraph/castgraph/graph"
 	"github.com/castgraph/castgraph/hostile"
+	"github.com/coder/websocket"
 )
 
 // TestHostile_RefusedBeforeAnyStatementRuns sends the attacks of the
@@ -229,5 +230,49 @@ func TestSignIn_FailuresAreRateLimited(t *testing.T) {
 	}
 	if res := post(""); res.StatusCode != http.StatusOK {
 		t.Errorf("a public read from the same address: %d", res.StatusCode)
+	}
+}
+
+// A token guessed in a WebSocket's connection_init costs the address as one
+// sent over HTTP: after 20 failures the connection is closed before the
+// token is looked up, and the address's HTTP sign-ins are spent too.
+func TestSignIn_WebsocketInitFailuresAreRateLimited(t *testing.T) {
+	a := newAPIWith(t, graph.Options{Bounds: graph.Bounds{RatePerSecond: 1000, RateBurst: 1000}})
+	var reasons []string
+	for i := range 24 {
+		c, _, err := dial(t, a, nil)
+		if err != nil {
+			t.Fatalf("dial %d: %v", i, err)
+		}
+		_, err = c.init(map[string]any{"Authorization": fmt.Sprintf("Bearer cgt_guess%040d", i)})
+		if websocket.CloseStatus(err) != 4403 {
+			t.Fatalf("connection_init %d with a guessed token: %v, want closed with 4403", i, err)
+		}
+		reasons = append(reasons, err.Error())
+		_ = c.conn.CloseNow()
+	}
+	unknown, limited := 0, 0
+	for _, r := range reasons {
+		switch {
+		case strings.Contains(r, "unknown token"):
+			unknown++
+		case strings.Contains(r, "too many failed sign-ins"):
+			limited++
+		}
+	}
+	// The bucket refills one a second, so a slow machine may see one more.
+	if unknown < 20 || unknown > 22 || limited < 2 || unknown+limited != 24 {
+		t.Fatalf("closing reasons %q: want 20 unknown tokens, then too many failed sign-ins", reasons)
+	}
+	req, _ := http.NewRequest(http.MethodPost, a.url+"/graphql", strings.NewReader(`{"query":"{ __typename }"}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+a.token)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusTooManyRequests {
+		t.Errorf("an HTTP sign-in from the same address after the WebSocket guesses: %d, want 429", res.StatusCode)
 	}
 }

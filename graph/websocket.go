@@ -52,6 +52,10 @@ const wsCloseForbidden = 4403
 // wsConn is what the server knows of one WebSocket connection.
 type wsConn struct {
 	authn *auth.Authenticator
+	// limiter and upgrade charge failed sign-ins in connection_init to the
+	// upgrade request's address, as failed sign-ins over HTTP are.
+	limiter *rateLimiter
+	upgrade *http.Request
 	// header is the credential the upgrade request carried, if any.
 	header string
 	// credential is the one the connection acts with, once initialised.
@@ -157,7 +161,7 @@ func websocketHandler(opts Options, limiter *rateLimiter, next http.Handler) htt
 			refuse(w, r, http.StatusForbidden, castgraph.EFORBIDDEN, "WebSocket connections from this origin are not allowed")
 			return
 		}
-		c := &wsConn{authn: opts.Auth, max: int32(jo.MaxSubscriptions)}
+		c := &wsConn{authn: opts.Auth, max: int32(jo.MaxSubscriptions), limiter: limiter, upgrade: r}
 		actor := castgraph.Anonymous
 		if header := r.Header.Get("Authorization"); header != "" {
 			if blocked, _ := limiter.signInBlocked(r); blocked {
@@ -245,11 +249,20 @@ func websocketInit(ctx context.Context, payload transport.InitPayload) (context.
 		return transport.WithWebsocketCloseCode(ctx, wsCloseForbidden), nil, errors.New("not admitted")
 	}
 	credential := payload.Authorization()
+	// The upgrade's header was checked (and any failure charged) before
+	// the connection was accepted; a credential new in connection_init
+	// costs the address like one sent over HTTP.
+	charged := credential != "" && credential != c.header
 	if credential == "" {
 		credential = c.header
 	}
 	if credential == "" {
 		return refuseInit(ctx, `sign in: send {"Authorization": "Bearer <token>"} in connection_init`)
+	}
+	if charged {
+		if blocked, _ := c.limiter.signInBlocked(c.upgrade); blocked {
+			return refuseInit(ctx, "too many failed sign-ins from this address; retry later")
+		}
 	}
 	actor, err := authenticate(ctx, c.authn, credential)
 	if err != nil {
@@ -257,6 +270,9 @@ func websocketInit(ctx context.Context, payload transport.InitPayload) (context.
 		var e *castgraph.Error
 		if errors.As(err, &e) && e.Code == castgraph.EUNAUTHENTICATED {
 			msg = e.Message
+			if charged {
+				c.limiter.signInFailed(c.upgrade)
+			}
 		}
 		return refuseInit(ctx, msg)
 	}
