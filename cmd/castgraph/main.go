@@ -3,7 +3,8 @@
 //	castgraph serve [-addr 127.0.0.1:8080] [-demo | -seed]   serve /graphql, GraphiQL, /healthz, /readyz
 //	                [-pprof 127.0.0.1:6060]            and Go's profiler on its own address
 //	                [-metrics-addr :9090]              and Prometheus metrics on theirs
-//	castgraph load [-demo | -seed] [FILE.json ...]    load datasets (data/README.md has the format)
+//	castgraph load [-demo | -seed] [FILE.json ...]    load datasets (data/README.md has the format),
+//	                                                  files streamed in batches
 //	castgraph dump FILE.json                          back the graph up in that format
 //	castgraph migrate                                 apply schema migrations
 //	castgraph export -q QUERY -o FILE.xlsx            a query's answer as a spreadsheet
@@ -43,7 +44,7 @@ const usage = `usage:
   castgraph serve [-addr 127.0.0.1:8080] [-demo | -seed] [-pprof 127.0.0.1:6060] [-metrics-addr :9090]
                   [-introspection=false] [-persisted-documents manifest.json]
                   [-drain-delay 5s] [-shutdown-timeout 30s]
-  castgraph load [-demo | -seed] [FILE.json ...]
+  castgraph load [-demo | -seed] [-batch 5000] [-quiet] [FILE.json ...]   files streamed in batches (load -h)
   castgraph dump [-quiet] FILE.json     every node and relationship with its provenance, for load (- for stdout)
   castgraph migrate
   castgraph import [-kind K] [-dry-run] [-strict] [-report FILE] … FILE.csv|.tsv|.xlsx|.jsonl   (import -h for all flags)
@@ -141,31 +142,41 @@ func open(ctx context.Context, log *slog.Logger) (*store.Store, error) {
 	return s, nil
 }
 
-// datasetFlags registers -demo and -seed and returns a function that parses
-// the arguments and reads the chosen embedded datasets together with the
-// files named after the flags.
-func datasetFlags(fs *flag.FlagSet) func(args []string) (*castgraph.Dataset, error) {
+// embeddedFlags registers -demo and -seed and returns a function that reads
+// the embedded dataset they choose, or nil when neither is given. Call it
+// after parsing.
+func embeddedFlags(fs *flag.FlagSet) func() (*castgraph.Dataset, error) {
 	demo := fs.Bool("demo", false, "load the 2024 plan and the synthetic demo roster")
 	seed := fs.Bool("seed", false, "load the 2024 plan")
+	return func() (*castgraph.Dataset, error) {
+		switch {
+		case *demo:
+			return data.Demo()
+		case *seed:
+			return data.Seed()
+		}
+		return nil, nil
+	}
+}
+
+// datasetFlags registers -demo and -seed and returns a function that parses
+// the arguments and reads the chosen embedded datasets together with the
+// files named after the flags, whole, as one dataset: serve's start-up data.
+// (castgraph load streams its files instead: load.go.)
+func datasetFlags(fs *flag.FlagSet) func(args []string) (*castgraph.Dataset, error) {
+	embedded := embeddedFlags(fs)
 	return func(args []string) (*castgraph.Dataset, error) {
 		if err := fs.Parse(args); err != nil {
 			return nil, err
 		}
-		files := fs.Args()
-		var d *castgraph.Dataset
-		var err error
-		switch {
-		case *demo:
-			d, err = data.Demo()
-		case *seed:
-			d, err = data.Seed()
-		default:
-			d = &castgraph.Dataset{}
-		}
+		d, err := embedded()
 		if err != nil {
 			return nil, err
 		}
-		for _, name := range files {
+		if d == nil {
+			d = &castgraph.Dataset{}
+		}
+		for _, name := range fs.Args() {
 			f, err := os.Open(name)
 			if err != nil {
 				return nil, err
@@ -199,23 +210,6 @@ func loadDataset(ctx context.Context, s *store.Store, d *castgraph.Dataset, log 
 	}
 	log.Info("dataset loaded", "nodes", stats.Nodes, "relationships", stats.Relationships, "took", time.Since(start).Round(time.Millisecond))
 	return nil
-}
-
-func load(ctx context.Context, args []string, log *slog.Logger) error {
-	fs := flag.NewFlagSet("load", flag.ContinueOnError)
-	d, err := datasetFlags(fs)(args)
-	if err != nil {
-		return err
-	}
-	if len(d.Nodes) == 0 && len(d.Relationships) == 0 {
-		return errors.New("nothing to load: give -demo, -seed or dataset files")
-	}
-	s, err := open(ctx, log)
-	if err != nil {
-		return err
-	}
-	defer s.Close(context.Background())
-	return loadDataset(ctx, s, d, log)
 }
 
 // serverGCPercent is the garbage collector's target for the server when
