@@ -262,3 +262,32 @@ func TestNew_RejectsBadSizes(t *testing.T) {
 		t.Errorf("cities=1000: %v", err)
 	}
 }
+
+// Sized scales every kind of many nodes with the experts and keeps the
+// fixed kinds; a million experts passes the checks, enterprises beyond the
+// credit code's six digits do not.
+func TestSized_ScalesTheManyKindsAlike(t *testing.T) {
+	if got, want := synth.Sized(1, 100000), synth.DefaultOptions(); got != want {
+		t.Errorf("Sized(1, 100000) = %+v, want the default %+v", got, want)
+	}
+	o := synth.Sized(7, 1000000)
+	d := synth.DefaultOptions()
+	if o.Seed != 7 || o.Experts != 1000000 || o.Enterprises != 300000 || o.Societies != 10000 || o.Programs != 3000 ||
+		o.Clusters != d.Clusters || o.Chains != d.Chains || o.Cities != d.Cities || o.Countries != d.Countries {
+		t.Errorf("Sized(7, 1000000) = %+v", o)
+	}
+	if small := synth.Sized(1, 10); small.Stations != 1 || small.Experts != 10 {
+		t.Errorf("a tiny size keeps at least one of each kind: %+v", small)
+	}
+	g, err := synth.New(o)
+	if err != nil {
+		t.Fatalf("a million experts: %v", err)
+	}
+	if nodes, rels := g.Count(); nodes < 1300000 || rels < 9900000 {
+		t.Errorf("a million experts: %d nodes, %d relationships", nodes, rels)
+	}
+	o.Enterprises = 1000000
+	if _, err := synth.New(o); castgraph.ErrorCode(err) != castgraph.EINVALID || !strings.Contains(err.Error(), "enterprises") {
+		t.Errorf("a million enterprises (credit codes have six digits for the serial): %v", err)
+	}
+}
