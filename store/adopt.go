@@ -34,13 +34,8 @@ func (s *Store) AdoptKeys(ctx context.Context, d *castgraph.Dataset) (int, error
 		if len(rows) == 0 {
 			continue
 		}
-		// The kind's label is spliced from the registry, never from input.
 		n, err := write(ctx, s, func(tx neo4j.ManagedTransaction) (int, error) {
-			recs, err := collect(ctx, tx, `UNWIND $rows AS row
-				MATCH (n:Entity {id: row.id}) WHERE n:`+string(ks.Kind)+` AND n.key <> row.key
-				  AND NOT EXISTS { MATCH (:`+string(ks.Kind)+` {key: row.key}) }
-				SET n.key = row.key
-				RETURN count(n) AS n`, map[string]any{"rows": rows})
+			recs, err := collect(ctx, tx, adoptKeysCypher(ks.Kind), map[string]any{"rows": rows})
 			if err != nil || len(recs) == 0 {
 				return 0, err
 			}
@@ -54,4 +49,19 @@ func (s *Store) AdoptKeys(ctx context.Context, d *castgraph.Dataset) (int, error
 		total += n
 	}
 	return total, nil
+}
+
+// adoptKeysCypher re-keys the rows' nodes of one kind, each row one seek of
+// the id index. The hint is needed: planned on the statistics of an empty
+// database (a restore's first part), Neo4j chose to scan the kind's key
+// index once a row instead, and a 5 000-node part of a dump then took over
+// two minutes against 25 000 enterprises. The kind's label is spliced from
+// the registry, never from input.
+func adoptKeysCypher(kind castgraph.Kind) string {
+	return `UNWIND $rows AS row
+		MATCH (n:Entity {id: row.id}) USING INDEX n:Entity(id)
+		WHERE n:` + string(kind) + ` AND n.key <> row.key
+		  AND NOT EXISTS { MATCH (:` + string(kind) + ` {key: row.key}) }
+		SET n.key = row.key
+		RETURN count(n) AS n`
 }
