@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/castgraph/castgraph/internal/servetest"
 	"github.com/castgraph/castgraph/store/storetest"
 	"github.com/goccy/go-yaml"
 )
@@ -130,7 +131,7 @@ func TestImageBinary_Serves(t *testing.T) {
 	bin := buildImageBinary(t)
 	_, imageEnv, entrypoint, cmd := readDockerfile(t)
 	compose := readCompose(t).Services["castgraph"]
-	addr, metricsAddr := freeAddr(t), freeAddr(t)
+	addr, metricsAddr := servetest.FreeAddr(t), servetest.FreeAddr(t)
 	env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}
 	env = withEnv(env, imageEnv...)
 	for k, v := range compose.Environment {
@@ -139,7 +140,9 @@ func TestImageBinary_Serves(t *testing.T) {
 	env = withEnv(env, "NEO4J_URI="+neo.URI, "NEO4J_USER="+neo.User, "NEO4J_PASSWORD="+neo.Password, "NEO4J_DATABASE="+neo.Database,
 		"CASTGRAPH_ADDR="+addr, "CASTGRAPH_METRICS_ADDR="+metricsAddr, "CASTGRAPH_DRAIN_DELAY=0s")
 	args := append(entrypoint[1:], cmd...)
-	p := start(t, bin, args, env, addr)
+	serve := exec.Command(bin, args...)
+	serve.Env = env
+	p := servetest.Run(t, serve, addr)
 
 	get := func(url string) (int, string) {
 		res, err := http.Get(url)
@@ -150,20 +153,20 @@ func TestImageBinary_Serves(t *testing.T) {
 		b, _ := io.ReadAll(res.Body)
 		return res.StatusCode, string(b)
 	}
-	if status, _ := get(p.url + "/healthz"); status != 200 {
+	if status, _ := get(p.URL + "/healthz"); status != 200 {
 		t.Errorf("/healthz %d", status)
 	}
-	if status, body := get(p.url + "/graphql?query=" + "%7B__typename%7D"); status != 200 || !strings.Contains(body, `"__typename":"Query"`) {
+	if status, body := get(p.URL + "/graphql?query=" + "%7B__typename%7D"); status != 200 || !strings.Contains(body, `"__typename":"Query"`) {
 		t.Errorf("a query: %d %s", status, body)
 	}
-	if _, body := get(p.url + "/graphql?query=" + "%7B__schema%7BqueryType%7Bname%7D%7D%7D"); !strings.Contains(body, "INTROSPECTION_DISABLED") {
+	if _, body := get(p.URL + "/graphql?query=" + "%7B__schema%7BqueryType%7Bname%7D%7D%7D"); !strings.Contains(body, "INTROSPECTION_DISABLED") {
 		t.Errorf("introspection is on: %s", body)
 	}
 	if status, body := get("http://" + metricsAddr + "/metrics"); status != 200 || !strings.Contains(body, "castgraph_build_info{") ||
 		!strings.Contains(body, `castgraph_requests_total{operation="anonymous",outcome="ok"}`) {
 		t.Errorf("/metrics: %d %.500s", status, body)
 	}
-	if status, _ := get(p.url + "/metrics"); status != http.StatusNotFound {
+	if status, _ := get(p.URL + "/metrics"); status != http.StatusNotFound {
 		t.Errorf("the API's address answers /metrics with %d, want 404", status)
 	}
 
@@ -175,12 +178,12 @@ func TestImageBinary_Serves(t *testing.T) {
 	if out, err := exec.Command(probe[0], probe[1:]...).CombinedOutput(); err != nil {
 		t.Errorf("the health check fails: %v %s", err, out)
 	}
-	if err := exec.Command(bin, "probe", p.url+"/no-such-page").Run(); err == nil {
+	if err := exec.Command(bin, "probe", p.URL+"/no-such-page").Run(); err == nil {
 		t.Error("the probe passes a 404")
 	}
 
 	var access map[string]any
-	for _, line := range strings.Split(p.out.String(), "\n") {
+	for _, line := range strings.Split(p.Log(), "\n") {
 		var m map[string]any
 		if json.Unmarshal([]byte(line), &m) == nil && m["msg"] == "request" {
 			access = m
@@ -188,16 +191,16 @@ func TestImageBinary_Serves(t *testing.T) {
 		}
 	}
 	if access == nil || access["status"] != float64(200) || access["traceId"] == "" {
-		t.Errorf("no JSON access line: %v\n%s", access, p.out.String())
+		t.Errorf("no JSON access line: %v\n%s", access, p.Log())
 	}
 
-	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+	if err := p.Cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
 	select {
-	case <-p.done:
-		if p.err != nil {
-			t.Errorf("castgraph exited with %v after SIGTERM", p.err)
+	case <-p.Exited():
+		if p.Err() != nil {
+			t.Errorf("castgraph exited with %v after SIGTERM", p.Err())
 		}
 	case <-time.After(20 * time.Second):
 		t.Fatal("castgraph did not exit after SIGTERM")

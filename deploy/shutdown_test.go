@@ -7,11 +7,13 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"os/exec"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/castgraph/castgraph/internal/servetest"
 	"github.com/castgraph/castgraph/store/storetest"
 )
 
@@ -22,10 +24,12 @@ import (
 func TestShutdown_DrainsThenFinishesRequests(t *testing.T) {
 	neo := storetest.Config(t) // skips under -short, as every test that needs Neo4j
 	bin := buildImageBinary(t)
-	addr := freeAddr(t)
+	addr := servetest.FreeAddr(t)
 	env := withEnv(os.Environ(), "NEO4J_URI="+neo.URI, "NEO4J_USER="+neo.User, "NEO4J_PASSWORD="+neo.Password, "NEO4J_DATABASE="+neo.Database,
 		"CASTGRAPH_ADDR="+addr, "CASTGRAPH_DRAIN_DELAY=1500ms", "CASTGRAPH_SHUTDOWN_TIMEOUT=20s", "CASTGRAPH_LOG_FORMAT=text")
-	p := start(t, bin, []string{"serve"}, env, addr)
+	serve := exec.Command(bin, "serve")
+	serve.Env = env
+	p := servetest.Run(t, serve, addr)
 
 	// The slow request: headers and half its body now, the rest after the
 	// listener has closed.
@@ -39,16 +43,16 @@ func TestShutdown_DrainsThenFinishesRequests(t *testing.T) {
 	time.Sleep(300 * time.Millisecond) // the server reads the headers: the request is in flight
 
 	sent := time.Now()
-	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+	if err := p.Cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
 	client := &http.Client{Timeout: time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
 	var notReady, closed time.Duration
 	for notReady == 0 || closed == 0 {
 		if time.Since(sent) > 10*time.Second {
-			t.Fatalf("after 10 s: /readyz 503 after %s, listener closed after %s\n%s", notReady, closed, p.out.String())
+			t.Fatalf("after 10 s: /readyz 503 after %s, listener closed after %s\n%s", notReady, closed, p.Log())
 		}
-		res, err := client.Get(p.url + "/readyz")
+		res, err := client.Get(p.URL + "/readyz")
 		switch {
 		case err != nil:
 			if notReady == 0 {
@@ -84,14 +88,14 @@ func TestShutdown_DrainsThenFinishesRequests(t *testing.T) {
 	}
 
 	select {
-	case <-p.done:
-		if p.err != nil {
-			t.Errorf("exit: %v", p.err)
+	case <-p.Exited():
+		if p.Err() != nil {
+			t.Errorf("exit: %v", p.Err())
 		}
 	case <-time.After(15 * time.Second):
 		t.Fatal("castgraph did not exit")
 	}
-	out := p.out.String()
+	out := p.Log()
 	order := []string{"draining", "shutting down", "the Neo4j driver is closed"}
 	last := -1
 	for _, s := range order {

@@ -2,10 +2,10 @@ package graph
 
 import (
 	"errors"
-	"fmt"
 	"math"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/castgraph/castgraph"
 	"github.com/castgraph/castgraph/auth"
@@ -22,31 +22,25 @@ func authenticated(a *auth.Authenticator, limiter *rateLimiter, next http.Handle
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		actor := castgraph.Anonymous
 		if a != nil {
-			var err error
 			header := r.Header.Get("Authorization")
-			if header != "" {
-				if blocked, delay := limiter.signInBlocked(r); blocked {
-					w.Header().Set("Retry-After", strconv.Itoa(max(1, int(math.Ceil(delay.Seconds())))))
-					refuse(w, r, http.StatusTooManyRequests, castgraph.ERATELIMITED,
-						fmt.Sprintf("too many failed sign-ins from this address: at most %d, then one a second; retry later", failedSignInBurst))
-					return
-				}
-			}
-			if actor, err = a.Authenticate(r.Context(), header); err != nil {
+			var delay time.Duration
+			var err error
+			if actor, delay, err = limiter.signIn(r.Context(), r, a, header); err != nil {
 				var e *castgraph.Error
-				if !errors.As(err, &e) || e.Code != castgraph.EUNAUTHENTICATED {
+				switch {
+				case !errors.As(err, &e) || e.Code != castgraph.EUNAUTHENTICATED && e.Code != castgraph.ERATELIMITED:
 					refuse(w, r, http.StatusServiceUnavailable, castgraph.ErrorCode(err), "cannot check the credentials now; retry in a moment")
-					return
+				case e.Code == castgraph.ERATELIMITED:
+					w.Header().Set("Retry-After", strconv.Itoa(max(1, int(math.Ceil(delay.Seconds())))))
+					refuse(w, r, http.StatusTooManyRequests, e.Code, e.Message)
+				default:
+					challenge := `Bearer realm="castgraph"`
+					if header != "" {
+						challenge += `, error="invalid_token"`
+					}
+					w.Header().Set("WWW-Authenticate", challenge)
+					refuse(w, r, http.StatusUnauthorized, e.Code, e.Message)
 				}
-				if header != "" {
-					limiter.signInFailed(r)
-				}
-				challenge := `Bearer realm="castgraph"`
-				if header != "" {
-					challenge += `, error="invalid_token"`
-				}
-				w.Header().Set("WWW-Authenticate", challenge)
-				refuse(w, r, http.StatusUnauthorized, e.Code, e.Message)
 				return
 			}
 		}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/castgraph/castgraph"
+	"github.com/castgraph/castgraph/auth"
 	"github.com/castgraph/castgraph/store"
 	lru "github.com/hashicorp/golang-lru/v2"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -114,6 +115,26 @@ func newRateLimiter(b Bounds) *rateLimiter {
 	clients, _ := lru.New[string, *rate.Limiter](maxTrackedClients)
 	failures, _ := lru.New[string, *rate.Limiter](maxTrackedClients)
 	return &rateLimiter{bounds: b, clients: clients, failures: failures}
+}
+
+// signIn checks a credential sent from r's address, as every way in does
+// (HTTP, a WebSocket's upgrade and its connection_init): an address that has
+// spent its failed sign-ins is refused with RATE_LIMITED (and how long until
+// the next is allowed) before the credential is looked up, and a credential
+// that does not hold costs its address one. Without a credential the
+// authenticator alone decides (public reads, or UNAUTHENTICATED).
+func (l *rateLimiter) signIn(ctx context.Context, r *http.Request, a *auth.Authenticator, credential string) (castgraph.Actor, time.Duration, error) {
+	if credential != "" {
+		if blocked, delay := l.signInBlocked(r); blocked {
+			return castgraph.Actor{}, delay, castgraph.Errorf(castgraph.ERATELIMITED, "",
+				"too many failed sign-ins from this address: at most %d, then one a second; retry later", failedSignInBurst)
+		}
+	}
+	actor, err := authenticate(ctx, a, credential)
+	if credential != "" && castgraph.ErrorCode(err) == castgraph.EUNAUTHENTICATED {
+		l.signInFailed(r)
+	}
+	return actor, 0, err
 }
 
 // signInBlocked reports, for a request with credentials, whether its address

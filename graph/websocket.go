@@ -164,20 +164,18 @@ func websocketHandler(opts Options, limiter *rateLimiter, next http.Handler) htt
 		c := &wsConn{authn: opts.Auth, max: int32(jo.MaxSubscriptions), limiter: limiter, upgrade: r}
 		actor := castgraph.Anonymous
 		if header := r.Header.Get("Authorization"); header != "" {
-			if blocked, _ := limiter.signInBlocked(r); blocked {
-				refuse(w, r, http.StatusTooManyRequests, castgraph.ERATELIMITED, "too many failed sign-ins from this address; retry later")
-				return
-			}
 			var err error
-			if actor, err = authenticate(r.Context(), opts.Auth, header); err != nil {
+			if actor, _, err = limiter.signIn(r.Context(), r, opts.Auth, header); err != nil {
 				var e *castgraph.Error
-				if !errors.As(err, &e) || e.Code != castgraph.EUNAUTHENTICATED {
+				switch {
+				case !errors.As(err, &e) || e.Code != castgraph.EUNAUTHENTICATED && e.Code != castgraph.ERATELIMITED:
 					refuse(w, r, http.StatusServiceUnavailable, castgraph.ErrorCode(err), "cannot check the credentials now; retry in a moment")
-					return
+				case e.Code == castgraph.ERATELIMITED:
+					refuse(w, r, http.StatusTooManyRequests, e.Code, e.Message)
+				default:
+					w.Header().Set("WWW-Authenticate", `Bearer realm="castgraph", error="invalid_token"`)
+					refuse(w, r, http.StatusUnauthorized, e.Code, e.Message)
 				}
-				limiter.signInFailed(r)
-				w.Header().Set("WWW-Authenticate", `Bearer realm="castgraph", error="invalid_token"`)
-				refuse(w, r, http.StatusUnauthorized, e.Code, e.Message)
 				return
 			}
 			c.header = header
@@ -249,30 +247,25 @@ func websocketInit(ctx context.Context, payload transport.InitPayload) (context.
 		return transport.WithWebsocketCloseCode(ctx, wsCloseForbidden), nil, errors.New("not admitted")
 	}
 	credential := payload.Authorization()
-	// The upgrade's header was checked (and any failure charged) before
-	// the connection was accepted; a credential new in connection_init
-	// costs the address like one sent over HTTP.
-	charged := credential != "" && credential != c.header
 	if credential == "" {
 		credential = c.header
 	}
 	if credential == "" {
 		return refuseInit(ctx, `sign in: send {"Authorization": "Bearer <token>"} in connection_init`)
 	}
-	if charged {
-		if blocked, _ := c.limiter.signInBlocked(c.upgrade); blocked {
-			return refuseInit(ctx, "too many failed sign-ins from this address; retry later")
-		}
+	var actor castgraph.Actor
+	var err error
+	if credential == c.header {
+		// Checked (and any failure charged) before the upgrade was accepted.
+		actor, err = authenticate(ctx, c.authn, credential)
+	} else {
+		actor, _, err = c.limiter.signIn(ctx, c.upgrade, c.authn, credential)
 	}
-	actor, err := authenticate(ctx, c.authn, credential)
 	if err != nil {
 		msg := "cannot check the credentials now; retry in a moment"
 		var e *castgraph.Error
-		if errors.As(err, &e) && e.Code == castgraph.EUNAUTHENTICATED {
+		if errors.As(err, &e) && (e.Code == castgraph.EUNAUTHENTICATED || e.Code == castgraph.ERATELIMITED) {
 			msg = e.Message
-			if charged {
-				c.limiter.signInFailed(c.upgrade)
-			}
 		}
 		return refuseInit(ctx, msg)
 	}

@@ -149,13 +149,18 @@ func measure(ctx context.Context, s *size, castgraph string, port int, benchtime
 	}()
 	fmt.Fprintf(os.Stderr, "\n== %d experts: Neo4j heap %s, page cache %s, home %s\n", s.experts, s.heap, s.pageCache, s.home)
 
-	loaded, err := holdsGraph(ctx, srv, s.experts)
+	driver, err := neo4j.NewDriverWithContext(srv.URI, neo4j.BasicAuth(srv.User, srv.Password, ""))
+	if err != nil {
+		return err
+	}
+	defer driver.Close(ctx)
+	loaded, err := holdsGraph(ctx, driver, s.experts)
 	if err != nil {
 		return err
 	}
 	// What an earlier run's import benchmark left (or an interrupted one):
 	// the graph is measured at its own size.
-	if err := forgetImported(ctx, srv); err != nil {
+	if err := forgetImported(ctx, driver); err != nil {
 		return err
 	}
 	if !loaded {
@@ -205,7 +210,7 @@ func measure(ctx context.Context, s *size, castgraph string, port int, benchtime
 	if m := regexp.MustCompile(`\s([0-9.]+) rows/s`).FindStringSubmatch(buf.String()); m != nil {
 		s.importRowsPerSec, _ = strconv.ParseFloat(m[1], 64)
 	}
-	if err := forgetImported(ctx, srv); err != nil {
+	if err := forgetImported(ctx, driver); err != nil {
 		return err
 	}
 
@@ -216,12 +221,7 @@ func measure(ctx context.Context, s *size, castgraph string, port int, benchtime
 
 // holdsGraph tells whether the database holds the synthetic graph of this
 // size (its last expert) with the plan loaded on top.
-func holdsGraph(ctx context.Context, srv *devdb.Server, experts int) (bool, error) {
-	driver, err := neo4j.NewDriverWithContext(srv.URI, neo4j.BasicAuth(srv.User, srv.Password, ""))
-	if err != nil {
-		return false, err
-	}
-	defer driver.Close(ctx)
+func holdsGraph(ctx context.Context, driver neo4j.DriverWithContext, experts int) (bool, error) {
 	res, err := neo4j.ExecuteQuery(ctx, driver,
 		`RETURN EXISTS { (:Expert {id: $last}) } AND EXISTS { (:PlanItem)-[:LAUNCHES]->() } AS loaded`,
 		map[string]any{"last": fmt.Sprintf("expert/synth-1-%06d", experts)}, neo4j.EagerResultTransformer)
@@ -236,12 +236,7 @@ func holdsGraph(ctx context.Context, srv *devdb.Server, experts int) (bool, erro
 // experts, employers and societies, named by bench/import_bench_test.go
 // with prefixes no other data uses), in batches, so that every run measures
 // the graph of its size and nothing more.
-func forgetImported(ctx context.Context, srv *devdb.Server) error {
-	driver, err := neo4j.NewDriverWithContext(srv.URI, neo4j.BasicAuth(srv.User, srv.Password, ""))
-	if err != nil {
-		return err
-	}
-	defer driver.Close(ctx)
+func forgetImported(ctx context.Context, driver neo4j.DriverWithContext) error {
 	session := driver.NewSession(ctx, neo4j.SessionConfig{AccessMode: neo4j.AccessModeWrite})
 	defer session.Close(ctx)
 	// CALL … IN TRANSACTIONS needs an auto-commit transaction: session.Run.

@@ -1,7 +1,8 @@
 // Package servetest runs `castgraph serve`, built from this checkout, as a
 // process of its own on the tests' Neo4j (storetest's), for tests that need
 // the real binary: attacks on it (hostile/), several replicas on one
-// database (e2e/). It is for tests only.
+// database (e2e/); Run and FreeAddr run any castgraph command line, for
+// tests of how the image runs it (deploy/). It is for tests only.
 package servetest
 
 import (
@@ -23,14 +24,30 @@ import (
 
 // Server is a running castgraph serve.
 type Server struct {
-	URL   string
-	Cmd   *exec.Cmd
+	*Process
 	Token string // the admin token serve prints with -demo or -admin-token
-	log   *syncBuffer
 }
 
-// Log is what the server wrote so far.
-func (s *Server) Log() string { return s.log.String() }
+// Process is a castgraph process a test runs, with its output kept.
+type Process struct {
+	URL  string // http:// and the address it listens on
+	Cmd  *exec.Cmd
+	log  *syncBuffer
+	done chan struct{}
+	err  error // of Wait, once done is closed
+}
+
+// Log is what the process wrote so far.
+func (p *Process) Log() string { return p.log.String() }
+
+// Exited is closed once the process has exited.
+func (p *Process) Exited() <-chan struct{} { return p.done }
+
+// Err waits for the process to exit and returns what Wait returned.
+func (p *Process) Err() error {
+	<-p.done
+	return p.err
+}
 
 // Options say how to run the server.
 type Options struct {
@@ -59,14 +76,12 @@ func Build(t testing.TB) string {
 
 var adminToken = regexp.MustCompile(`cgt_[A-Za-z0-9_-]{43}`)
 
-// Start runs the binary's serve on a free loopback port and waits until
-// /readyz answers 200; the server gets SIGINT when the test ends (and is
-// killed if it has not stopped 15 s later), and its log is shown when the
-// test failed.
+// Start runs the binary's serve on a free loopback port of the tests'
+// Neo4j and waits until it is ready (Run).
 func Start(t testing.TB, bin string, opts Options) *Server {
 	t.Helper()
 	c := storetest.Config(t) // the real Neo4j, started when needed
-	addr := freeAddr(t)
+	addr := FreeAddr(t)
 	args := fmt.Sprintf("exec %q serve", bin)
 	for _, a := range opts.Args {
 		args += fmt.Sprintf(" %q", a)
@@ -80,40 +95,61 @@ func Start(t testing.TB, bin string, opts Options) *Server {
 	cmd.Env = append(append(os.Environ(),
 		"NEO4J_URI="+c.URI, "NEO4J_USER="+c.User, "NEO4J_PASSWORD="+c.Password, "NEO4J_DATABASE="+c.Database,
 		"CASTGRAPH_ADDR="+addr, "CASTGRAPH_DRAIN_DELAY=0s"), opts.Env...)
-	s := &Server{URL: "http://" + addr, Cmd: cmd, log: &syncBuffer{}}
-	cmd.Stdout, cmd.Stderr = s.log, s.log
+	p := Run(t, cmd, addr)
+	return &Server{Process: p, Token: adminToken.FindString(p.Log())}
+}
+
+// Run starts cmd, a castgraph that listens on addr, keeping its output,
+// and waits until /readyz answers 200; the test fails if the process exits
+// first or is not ready within 90 s. When the test ends, a process still
+// running gets SIGINT (and is killed if it has not stopped 15 s later), and
+// its output is shown when the test failed.
+func Run(t testing.TB, cmd *exec.Cmd, addr string) *Process {
+	t.Helper()
+	p := &Process{URL: "http://" + addr, Cmd: cmd, log: &syncBuffer{}, done: make(chan struct{})}
+	cmd.Stdout, cmd.Stderr = p.log, p.log
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start castgraph: %v", err)
 	}
+	go func() { p.err = cmd.Wait(); close(p.done) }()
 	t.Cleanup(func() {
-		_ = cmd.Process.Signal(os.Interrupt)
-		done := make(chan struct{})
-		go func() { _ = cmd.Wait(); close(done) }()
 		select {
-		case <-done:
-		case <-time.After(15 * time.Second):
-			_ = cmd.Process.Kill()
+		case <-p.done:
+		default:
+			_ = cmd.Process.Signal(os.Interrupt)
+			select {
+			case <-p.done:
+			case <-time.After(15 * time.Second):
+				_ = cmd.Process.Kill()
+				<-p.done
+			}
 		}
 		if t.Failed() {
-			t.Logf("server log:\n%s", s.Log())
+			t.Logf("castgraph's output:\n%s", p.Log())
 		}
 	})
-	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(200 * time.Millisecond) {
-		res, err := http.Get(s.URL + "/readyz")
+	for deadline := time.Now().Add(90 * time.Second); ; time.Sleep(200 * time.Millisecond) {
+		res, err := http.Get(p.URL + "/readyz")
 		if err == nil {
 			res.Body.Close()
 			if res.StatusCode == http.StatusOK {
-				s.Token = adminToken.FindString(s.Log())
-				return s
+				return p
 			}
 		}
+		select {
+		case <-p.done:
+			t.Fatalf("castgraph exited at start: %v\n%s", p.err, p.Log())
+		default:
+		}
 		if time.Now().After(deadline) {
-			t.Fatalf("castgraph did not get ready: %v\n%s", err, s.Log())
+			t.Fatalf("castgraph did not get ready: %v\n%s", err, p.Log())
 		}
 	}
 }
 
-func freeAddr(t testing.TB) string {
+// FreeAddr is a loopback address with a port nothing listens on.
+func FreeAddr(t testing.TB) string {
+	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -122,7 +158,7 @@ func freeAddr(t testing.TB) string {
 	return l.Addr().String()
 }
 
-// syncBuffer is the server's output, written by the process and read by the test.
+// syncBuffer is a process's output, written by it and read by the test.
 type syncBuffer struct {
 	mu sync.Mutex
 	b  bytes.Buffer
