@@ -15,6 +15,14 @@ import (
 	"testing"
 
 	"github.com/castgraph/castgraph"
+	"github.com/castgraph/castgraph/web/static"
+)
+
+// The asset path and the Cache-Control of a versioned asset URL, as
+// package static serves them.
+const (
+	assetPrefix = static.Prefix
+	immutable   = static.Immutable
 )
 
 func get(t *testing.T, h http.Handler, target string, header ...string) *http.Response {
@@ -146,8 +154,8 @@ func TestAssets(t *testing.T) {
 		a := assets[name]
 		resp := get(t, h, "/assets/"+name)
 		b := body(t, resp)
-		if resp.StatusCode != http.StatusOK || b != string(a.data) {
-			t.Errorf("GET /assets/%s = %d, %d bytes; want 200, %d bytes", name, resp.StatusCode, len(b), len(a.data))
+		if resp.StatusCode != http.StatusOK || b != string(a.Data) {
+			t.Errorf("GET /assets/%s = %d, %d bytes; want 200, %d bytes", name, resp.StatusCode, len(b), len(a.Data))
 		}
 		if got := resp.Header.Get("Content-Type"); got != want {
 			t.Errorf("%s: Content-Type %q, want %q", name, got, want)
@@ -155,7 +163,7 @@ func TestAssets(t *testing.T) {
 		if got := resp.Header.Get("Cache-Control"); got != "no-cache" {
 			t.Errorf("%s without ?v=: Cache-Control %q, want no-cache", name, got)
 		}
-		if got := get(t, h, "/assets/"+name+"?v="+a.version).Header.Get("Cache-Control"); got != immutable {
+		if got := get(t, h, "/assets/"+name+"?v="+a.Version).Header.Get("Cache-Control"); got != immutable {
 			t.Errorf("%s?v=<version>: Cache-Control %q, want %q", name, got, immutable)
 		}
 		if got := get(t, h, "/assets/"+name+"?v=stale").Header.Get("Cache-Control"); got != "no-cache" {
@@ -187,7 +195,7 @@ func TestGzip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if string(plain) != string(assets["cytoscape.min.js"].data) {
+	if string(plain) != string(assets["cytoscape.min.js"].Data) {
 		t.Errorf("gunzipped body differs from the asset")
 	}
 }
@@ -232,7 +240,7 @@ var offOrigin = regexp.MustCompile(`(?i)(https?:|wss?:)?//[a-z0-9.-]+\.[a-z]{2,}
 // anything that loads from elsewhere: CDNs, web fonts, url() in styles.
 func TestNoExternalURLs(t *testing.T) {
 	for _, name := range []string{"explore.js", "explore.css", "registry.json"} {
-		if m := offOrigin.FindAllString(string(assets[name].data), -1); len(m) > 0 {
+		if m := offOrigin.FindAllString(string(assets[name].Data), -1); len(m) > 0 {
 			t.Errorf("%s holds URLs of other origins: %q", name, m)
 		}
 	}
@@ -243,7 +251,7 @@ func TestNoExternalURLs(t *testing.T) {
 	if m := offOrigin.FindAllString(string(page), -1); len(m) > 0 {
 		t.Errorf("index.html holds URLs of other origins: %q", m)
 	}
-	if strings.Contains(string(assets["explore.css"].data), "url(") {
+	if strings.Contains(string(assets["explore.css"].Data), "url(") {
 		t.Errorf("explore.css loads something with url()")
 	}
 	// cytoscape's build names a few pages in its licence comments (and
@@ -259,13 +267,13 @@ func TestNoExternalURLs(t *testing.T) {
 		"https://www.w3.org":        true,
 		"http://www.opensource.org": true,
 	}
-	for _, u := range offOrigin.FindAllString(string(assets["cytoscape.min.js"].data), -1) {
+	for _, u := range offOrigin.FindAllString(string(assets["cytoscape.min.js"].Data), -1) {
 		if !allowed[strings.ToLower(u)] {
 			t.Errorf("cytoscape.min.js names %q: check that it is not loaded, then allow it here", u)
 		}
 	}
 	for _, cdn := range []string{"unpkg.com", "cdn.jsdelivr.net", "cdnjs.cloudflare.com", "fonts.googleapis.com", "fonts.gstatic.com", "importScripts("} {
-		if strings.Contains(string(assets["cytoscape.min.js"].data), cdn) {
+		if strings.Contains(string(assets["cytoscape.min.js"].Data), cdn) {
 			t.Errorf("cytoscape.min.js mentions %s", cdn)
 		}
 	}
@@ -276,7 +284,7 @@ func TestNoExternalURLs(t *testing.T) {
 // order, and leaves out personal properties.
 func TestRegistry(t *testing.T) {
 	var r Registry
-	if err := json.Unmarshal(assets["registry.json"].data, &r); err != nil {
+	if err := json.Unmarshal(assets["registry.json"].Data, &r); err != nil {
 		t.Fatal(err)
 	}
 	if len(r.Kinds) != len(castgraph.Kinds) || len(r.Relations) != len(castgraph.Relations) {
@@ -333,7 +341,7 @@ func TestVersions(t *testing.T) {
 			t.Errorf("VERSIONS lists %s, which is not embedded", fields[1])
 			continue
 		}
-		got := sha256.Sum256(a.data)
+		got := sha256.Sum256(a.Data)
 		if hex.EncodeToString(got[:]) != fields[0] {
 			t.Errorf("%s: sha256 %x, VERSIONS says %s", fields[1], got, fields[0])
 		}

@@ -13,6 +13,15 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/castgraph/castgraph/web/static"
+)
+
+// The asset path and the Cache-Control of a versioned asset URL, as
+// package static serves them.
+const (
+	assetPrefix = static.Prefix
+	immutable   = static.Immutable
 )
 
 func get(t *testing.T, h http.Handler, target string, header ...string) *http.Response {
@@ -156,8 +165,8 @@ func TestAssets(t *testing.T) {
 		a := assets[name]
 		resp := get(t, h, "/assets/"+name)
 		b := body(t, resp)
-		if resp.StatusCode != http.StatusOK || b != string(a.data) {
-			t.Errorf("GET /assets/%s = %d, %d bytes; want 200, %d bytes", name, resp.StatusCode, len(b), len(a.data))
+		if resp.StatusCode != http.StatusOK || b != string(a.Data) {
+			t.Errorf("GET /assets/%s = %d, %d bytes; want 200, %d bytes", name, resp.StatusCode, len(b), len(a.Data))
 		}
 		if got := resp.Header.Get("Content-Type"); got != want {
 			t.Errorf("%s: Content-Type %q, want %q", name, got, want)
@@ -197,7 +206,7 @@ func TestGzip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !bytes.Equal(plain, assets["graphiql.min.js"].data) {
+	if !bytes.Equal(plain, assets["graphiql.min.js"].Data) {
 		t.Errorf("gunzipped body differs from the asset")
 	}
 	if len(b) >= len(plain) {
@@ -304,7 +313,7 @@ func TestVersions(t *testing.T) {
 			t.Errorf("VERSIONS lists %s, which is not embedded", name)
 			continue
 		}
-		got := sha256.Sum256(a.data)
+		got := sha256.Sum256(a.Data)
 		if hex.EncodeToString(got[:]) != sum {
 			t.Errorf("%s: sha256 %x, VERSIONS says %s", name, got, sum)
 		}
@@ -333,7 +342,7 @@ func TestHandlerPanicsWithoutEndpoint(t *testing.T) {
 func TestNoLoadsFromElsewhere(t *testing.T) {
 	cssURL := regexp.MustCompile(`url\(\s*['"]?([^)'"]*)`)
 	for name, a := range assets {
-		text := string(a.data)
+		text := string(a.Data)
 		for _, cdn := range []string{"unpkg.com", "cdn.jsdelivr.net", "cdnjs.cloudflare.com", "fonts.googleapis.com", "fonts.gstatic.com", "esm.sh/", "cdn.skypack.dev"} {
 			if strings.Contains(text, cdn) {
 				t.Errorf("%s mentions %s", name, cdn)
