@@ -24,7 +24,7 @@ func validCreditCode() string {
 	panic("no check character fits " + body)
 }
 
-// The inputs an attack on an isolated instance got accepted (issue 9), each
+// The inputs an attack on an isolated instance got accepted before they were bounded, each
 // refused now with INVALID_ARGUMENT about its field, and nothing written.
 func TestInput_HostileValuesAreRefusedBeforeAnyWrite(t *testing.T) {
 	if testing.Short() {

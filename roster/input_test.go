@@ -8,7 +8,7 @@ import (
 	"github.com/castgraph/castgraph/roster"
 )
 
-// The values the API refuses (issue 9) are refused in a roster too, each
+// The values the API refuses are refused in a roster too, each
 // reported with its row and column, and no refused row is written.
 func TestImport_HostileValuesAreReportedByRowAndColumn(t *testing.T) {
 	if testing.Short() {
